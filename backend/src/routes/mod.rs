@@ -1,0 +1,4 @@
+//! HTTP routes.
+
+pub mod assets;
+pub mod health;

@@ -1,0 +1,90 @@
+//! The HTTP routes, called in-process without a listener.
+
+#![allow(clippy::unwrap_used)]
+
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use parlons_backend::{AppState, Config, app};
+use tower::ServiceExt;
+
+fn site() -> parlons_harness::TempDir {
+    let dir = parlons_harness::TempDir::new("site").unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("index.html"), "<!doctype html><title>Parlons</title>").unwrap();
+    std::fs::write(p.join("parlons-0123456789abcdef.wasm"), b"\0asm").unwrap();
+    std::fs::write(p.join("parlons-0123456789abcdef.wasm.br"), b"brotli").unwrap();
+    dir
+}
+
+async fn get(dir: &std::path::Path, path: &str, accept_encoding: Option<&str>) -> http::Response<Body> {
+    let config = Config {
+        site_dir: dir.to_owned(),
+        ..Config::default()
+    };
+    let mut req = Request::get(path);
+    if let Some(enc) = accept_encoding {
+        req = req.header(header::ACCEPT_ENCODING, enc);
+    }
+    app(AppState::new(config))
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+fn header(res: &http::Response<Body>, name: header::HeaderName) -> &str {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let dir = site();
+    let res = get(dir.path(), "/healthz", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"ok\n");
+}
+
+#[tokio::test]
+async fn index_is_revalidated_and_locked_down() {
+    let dir = site();
+    let res = get(dir.path(), "/", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, header::CACHE_CONTROL), "no-cache");
+    let csp = header(&res, header::CONTENT_SECURITY_POLICY);
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(header(&res, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(header(&res, header::REFERRER_POLICY), "no-referrer");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_precompressed() {
+    let dir = site();
+    let res = get(dir.path(), "/parlons-0123456789abcdef.wasm", Some("gzip, br")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        header(&res, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header(&res, header::CONTENT_ENCODING), "br");
+    assert_eq!(header(&res, header::CONTENT_TYPE), "application/wasm");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"brotli");
+
+    let plain = get(dir.path(), "/parlons-0123456789abcdef.wasm", None).await;
+    assert_eq!(header(&plain, header::CONTENT_ENCODING), "");
+}
+
+#[tokio::test]
+async fn missing_files_are_not_cached() {
+    let dir = site();
+    let res = get(dir.path(), "/nope-0123456789abcdef.js", None).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header(&res, header::CACHE_CONTROL), "no-store");
+    assert_eq!(header(&res, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+}

@@ -1,0 +1,80 @@
+// Fixtures shared by every test: the harness's servers, fresh accounts,
+// console-error capture and an axe accessibility check.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** What `parlons-harness serve` prints once everything is up. */
+export interface HarnessInfo {
+  gateway: string;
+  ca: string;
+  prosody: { domain: string; ws: string; config: string; prosodyctl: string };
+  ejabberd: { domain: string; ws: string; api: string };
+}
+
+export interface Account {
+  jid: string;
+  password: string;
+}
+
+function harness(): HarnessInfo {
+  const raw = process.env.PARLONS_HARNESS;
+  if (!raw) throw new Error('global setup did not run');
+  return JSON.parse(raw) as HarnessInfo;
+}
+
+/** Creates a fresh account on the harness's Prosody or ejabberd. */
+async function createAccount(server: 'prosody' | 'ejabberd'): Promise<Account> {
+  const h = harness();
+  const user = `u${randomBytes(6).toString('hex')}`;
+  const password = randomBytes(12).toString('base64url');
+  if (server === 'prosody') {
+    await promisify(execFile)(h.prosody.prosodyctl, [
+      '--config', h.prosody.config, 'register', user, h.prosody.domain, password,
+    ]);
+    return { jid: `${user}@${h.prosody.domain}`, password };
+  }
+  const res = await fetch(`${h.ejabberd.api}/register`, {
+    method: 'POST',
+    body: JSON.stringify({ user, host: h.ejabberd.domain, password }),
+  });
+  if (!res.ok) throw new Error(`ejabberd register: ${res.status} ${await res.text()}`);
+  return { jid: `${user}@${h.ejabberd.domain}`, password };
+}
+
+interface Fixtures {
+  harness: HarnessInfo;
+  consoleErrors: string[];
+  makeAxeBuilder: () => AxeBuilder;
+  expectAccessible: (page: Page) => Promise<void>;
+  account: (server?: 'prosody' | 'ejabberd') => Promise<Account>;
+}
+
+export const test = base.extend<Fixtures>({
+  baseURL: async ({}, use) => use(harness().gateway),
+  harness: async ({}, use) => use(harness()),
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(errors);
+  },
+  makeAxeBuilder: async ({ page }, use) => {
+    await use(() => new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']));
+  },
+  expectAccessible: async ({ makeAxeBuilder }, use) => {
+    await use(async () => {
+      const results = await makeAxeBuilder().analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+    });
+  },
+  account: async ({}, use) => {
+    await use((server = 'prosody') => createAccount(server));
+  },
+});
+
+export { expect };

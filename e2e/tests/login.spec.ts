@@ -1,0 +1,32 @@
+import { test, expect } from '../fixtures';
+
+test('the login page loads cleanly and is accessible', async ({ page, consoleErrors, expectAccessible }) => {
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Parlons' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Address' })).toBeVisible();
+  await expect(page.getByLabel('Password')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+
+  await expectAccessible(page);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a malformed address is explained without leaving the form', async ({ page, consoleErrors }) => {
+  await page.goto('/');
+  const address = page.getByRole('textbox', { name: 'Address' });
+  await address.fill('alice');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/name@server/);
+  await expect(address).toBeFocused();
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+
+  await address.fill('alice@example.org');
+  await page.getByLabel('Password').press('Enter');
+  await expect(page.getByRole('alert')).toHaveText('');
+  await expect(address).toHaveAttribute('aria-invalid', 'false');
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,0 +1,3 @@
+//! Whole screens.
+
+pub mod login;

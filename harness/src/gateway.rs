@@ -1,0 +1,65 @@
+//! The `parlons` gateway under test, pointed at the harness's servers.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::{HarnessError, Supervised, TestCa, wait_for_port};
+
+/// A running `parlons`.
+#[derive(Debug)]
+pub struct Gateway {
+    /// Its HTTP port on 127.0.0.1.
+    pub port: u16,
+    process: Supervised,
+}
+
+impl Gateway {
+    /// Starts `bin` on 127.0.0.1:`port` serving `site_dir`, with `upstreams`
+    /// overrides (`DOMAIN=HOST:PORT`) and trusting the test CA; logs go to
+    /// `dir`.
+    pub fn spawn(
+        bin: &Path,
+        port: u16,
+        site_dir: &Path,
+        upstreams: &[String],
+        ca: &TestCa,
+        dir: &Path,
+    ) -> Result<Self, HarnessError> {
+        std::fs::create_dir_all(dir).map_err(|e| HarnessError::io("create gateway dir", e))?;
+        let mut cmd = Command::new(bin);
+        cmd.arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--site-dir")
+            .arg(site_dir)
+            .arg("--ca-file")
+            .arg(&ca.ca)
+            .env("RUST_LOG", "info,parlons_backend=debug");
+        for u in upstreams {
+            cmd.arg("--upstream").arg(u);
+        }
+        let process = Supervised::spawn("parlons", &mut cmd, &dir.join("parlons.log"))?;
+        process.wait_until(Duration::from_secs(30), || wait_for_port(port))?;
+        Ok(Self { port, process })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The gateway's RFC 7395 endpoint.
+    pub fn websocket_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/xmpp-websocket", self.port)
+    }
+
+    /// The gateway's pid.
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
+    /// The end of the gateway's log.
+    pub fn log_tail(&self) -> String {
+        self.process.log_tail()
+    }
+}

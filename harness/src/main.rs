@@ -1,0 +1,142 @@
+//! `parlons-harness`: starts the test servers for the Playwright tests
+//! (`serve`) or a demo for `make run` (`demo`).
+//!
+//! `serve` prints one JSON line describing the servers once they are ready,
+//! then runs until its standard input closes. Every process it started stops
+//! with it, even if it is killed.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use parlons_harness::{Account, Gateway, HarnessError, Prosody, Servers, TestCa, free_port, prosody};
+
+const USAGE: &str = "usage:
+  parlons-harness serve --parlons BIN --site-dir DIR
+  parlons-harness demo  --parlons BIN --site-dir DIR --data DIR [--listen PORT]";
+
+/// The demo accounts `make run` creates.
+const DEMO_ACCOUNTS: &[(&str, &str)] = &[("alice", "alice-demo"), ("bob", "bob-demo")];
+
+struct Opts {
+    parlons: PathBuf,
+    site_dir: PathBuf,
+    data: Option<PathBuf>,
+    port: Option<u16>,
+}
+
+fn parse(args: &[String]) -> Option<Opts> {
+    let mut opts = Opts {
+        parlons: PathBuf::new(),
+        site_dir: PathBuf::new(),
+        data: None,
+        port: None,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next()?;
+        match flag.as_str() {
+            "--parlons" => opts.parlons = value.into(),
+            "--site-dir" => opts.site_dir = value.into(),
+            "--data" => opts.data = Some(value.into()),
+            "--listen" => opts.port = Some(value.rsplit(':').next()?.parse().ok()?),
+            _ => return None,
+        }
+    }
+    let set = |p: &PathBuf| !p.as_os_str().is_empty();
+    (set(&opts.parlons) && set(&opts.site_dir)).then_some(opts)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = args.split_first().map_or(("", &[][..]), |(c, r)| (c.as_str(), r));
+    let Some(opts) = parse(rest) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command {
+        "serve" => serve(&opts),
+        "demo" => demo(&opts),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parlons-harness: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(opts: &Opts) -> Result<(), HarnessError> {
+    let mut servers = Servers::start()?;
+    let gateway = servers.start_gateway(&opts.parlons, &opts.site_dir)?.url();
+    let info = serde_json::json!({
+        "gateway": gateway,
+        "ca": servers.ca.ca,
+        "prosody": {
+            "domain": servers.prosody.domain(),
+            "ws": servers.prosody.websocket_url(),
+            "config": servers.prosody.config,
+            "prosodyctl": "prosodyctl",
+        },
+        "ejabberd": {
+            "domain": servers.ejabberd.domain(),
+            "ws": servers.ejabberd.websocket_url(),
+            "api": servers.ejabberd.api_url(),
+        },
+    });
+    println!("{info}");
+    wait_for_stdin_to_close();
+    drop(servers);
+    Ok(())
+}
+
+fn demo(opts: &Opts) -> Result<(), HarnessError> {
+    let data = opts.data.clone().unwrap_or_else(|| PathBuf::from("target/demo"));
+    let data = std::path::absolute(&data).map_err(|e| HarnessError::io("demo dir", e))?;
+    let ca = TestCa::generate(&data.join("ca"))?;
+    let ports = prosody::Ports::pick()?;
+    let server = Prosody::spawn(&data.join("prosody"), &ca, ports, None)?;
+    server.wait_ready()?;
+    for (user, password) in DEMO_ACCOUNTS {
+        server.register(&Account {
+            user: (*user).to_owned(),
+            domain: server.domain().to_owned(),
+            password: (*password).to_owned(),
+        })?;
+    }
+    let port = match opts.port {
+        Some(p) => p,
+        None => free_port()?,
+    };
+    let upstream = format!("{}=127.0.0.1:{}", server.domain(), ports.c2s);
+    let gateway = Gateway::spawn(
+        &opts.parlons,
+        port,
+        &opts.site_dir,
+        &[upstream],
+        &ca,
+        &data.join("gateway"),
+    )?;
+    println!();
+    println!("Parlons is running: {}", gateway.url());
+    println!("Demo accounts on the local Prosody:");
+    for (user, password) in DEMO_ACCOUNTS {
+        println!("  {user}@{}   password: {password}", server.domain());
+    }
+    println!("Logs and data: {}", data.display());
+    println!("Press Ctrl-C to stop.");
+    wait_for_stdin_to_close();
+    Ok(())
+}
+
+/// Blocks until standard input closes.
+fn wait_for_stdin_to_close() {
+    let mut sink = [0u8; 64];
+    let mut stdin = std::io::stdin();
+    while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+}

@@ -1,0 +1,161 @@
+//! Debian's Prosody 0.12, domain `localhost`, with MUC, MAM, carbons, stream
+//! management, bookmarks, HTTP file sharing and its own WebSocket endpoint.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::process::{render, run};
+use crate::{Account, HarnessError, PROSODY_DOMAIN, Supervised, TestCa, free_port, wait_for_port};
+
+const CONFIG: &str = include_str!("../templates/prosody.cfg.lua");
+const S2S_ROUTE_PLUGIN: &str = include_str!("../templates/mod_s2s_static_route.lua");
+
+/// The ports a Prosody listens on, all on 127.0.0.1.
+#[derive(Debug, Clone, Copy)]
+pub struct Ports {
+    /// Client-to-server, STARTTLS.
+    pub c2s: u16,
+    /// Client-to-server, direct TLS (XEP-0368).
+    pub c2s_direct_tls: u16,
+    /// Server-to-server.
+    pub s2s: u16,
+    /// HTTP: the WebSocket endpoint and file sharing.
+    pub http: u16,
+}
+
+impl Ports {
+    /// Free ports for every listener.
+    pub fn pick() -> Result<Self, HarnessError> {
+        Ok(Self {
+            c2s: free_port()?,
+            c2s_direct_tls: free_port()?,
+            s2s: free_port()?,
+            http: free_port()?,
+        })
+    }
+}
+
+/// A running Prosody.
+#[derive(Debug)]
+pub struct Prosody {
+    /// Where it listens.
+    pub ports: Ports,
+    /// Its configuration file, which `prosodyctl` needs too.
+    pub config: PathBuf,
+    process: Supervised,
+}
+
+impl Prosody {
+    /// Writes the configuration into `dir` and starts Prosody, federated with
+    /// the ejabberd whose s2s port is `b_test_s2s`, if any. Call
+    /// [`Self::wait_ready`].
+    pub fn spawn(
+        dir: &Path,
+        ca: &TestCa,
+        ports: Ports,
+        b_test_s2s: Option<u16>,
+    ) -> Result<Self, HarnessError> {
+        let plugins = dir.join("plugins");
+        std::fs::create_dir_all(&plugins).map_err(|e| HarnessError::io("create prosody dir", e))?;
+        std::fs::write(plugins.join("mod_s2s_static_route.lua"), S2S_ROUTE_PLUGIN)
+            .map_err(|e| HarnessError::io("write prosody plugin", e))?;
+        let path = |p: &Path| p.display().to_string();
+        let config = render(
+            CONFIG,
+            &[
+                ("DATA_DIR", path(dir)),
+                ("PID_FILE", path(&dir.join("prosody.pid"))),
+                ("LOG", path(&dir.join("prosody.log"))),
+                ("PLUGIN_DIR", path(&plugins)),
+                ("C2S_PORT", ports.c2s.to_string()),
+                ("C2S_DIRECT_TLS_PORT", ports.c2s_direct_tls.to_string()),
+                ("S2S_PORT", ports.s2s.to_string()),
+                ("HTTP_PORT", ports.http.to_string()),
+                ("CERT", path(&ca.cert)),
+                ("KEY", path(&ca.key)),
+                ("CA", path(&ca.ca)),
+                ("S2S_ROUTES", s2s_routes(b_test_s2s)),
+            ],
+        );
+        let config_path = dir.join("prosody.cfg.lua");
+        std::fs::write(&config_path, config).map_err(|e| HarnessError::io("write prosody config", e))?;
+        let process = Supervised::spawn(
+            "prosody",
+            Command::new("prosody")
+                .arg("--config")
+                .arg(&config_path)
+                .arg("-F"),
+            &dir.join("prosody.log"),
+        )?;
+        Ok(Self {
+            ports,
+            config: config_path,
+            process,
+        })
+    }
+
+    /// Waits until every listener is up. Prosody keeps running when a port
+    /// is taken, so its log is checked too.
+    pub fn wait_ready(&self) -> Result<(), HarnessError> {
+        let c2s = format!("Activated service 'c2s' on [127.0.0.1]:{}", self.ports.c2s);
+        self.process.wait_until(Duration::from_secs(30), || {
+            let log = self.process.log_tail();
+            wait_for_port(self.ports.http) && log.contains(&c2s)
+        })?;
+        let log = self.process.log_tail();
+        if log.contains("Failed to open server port") {
+            return Err(HarnessError::NotReady {
+                what: "prosody".into(),
+                after: Duration::ZERO,
+                log,
+            });
+        }
+        Ok(())
+    }
+
+    /// The domain, `localhost`.
+    pub fn domain(&self) -> &'static str {
+        PROSODY_DOMAIN
+    }
+
+    /// Prosody's own RFC 7395 endpoint.
+    pub fn websocket_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/xmpp-websocket", self.ports.http)
+    }
+
+    /// Creates a fresh account.
+    pub fn create_account(&self) -> Result<Account, HarnessError> {
+        let account = Account::random(PROSODY_DOMAIN);
+        self.register(&account)?;
+        Ok(account)
+    }
+
+    /// Creates (or resets the password of) `account`.
+    pub fn register(&self, account: &Account) -> Result<(), HarnessError> {
+        run(
+            "prosodyctl register",
+            Command::new("prosodyctl")
+                .arg("--config")
+                .arg(&self.config)
+                .args(["register", &account.user, &account.domain, &account.password]),
+        )
+        .map(drop)
+    }
+
+    /// The server's pid.
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+}
+
+/// Routes `b.test` to the harness's ejabberd, which has no DNS name.
+fn s2s_routes(b_test_s2s: Option<u16>) -> String {
+    match b_test_s2s {
+        Some(port) => format!(
+            "{{ [\"{}\"] = {{ host = \"127.0.0.1\"; port = {port} }} }}",
+            crate::EJABBERD_DOMAIN
+        ),
+        None => "{}".to_owned(),
+    }
+}

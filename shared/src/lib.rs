@@ -1,0 +1,10 @@
+//! Parlons' XMPP client core.
+//!
+//! Stanza types built on `xmpp-parsers`, and (in time) the client session as a
+//! sans-IO state machine. Nothing here performs I/O: the gateway and the
+//! browser client drive it, so it builds for the host and for wasm32.
+
+pub mod framing;
+pub mod ns;
+
+pub use minidom::Element;
