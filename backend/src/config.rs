@@ -6,9 +6,12 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 use clap::Parser;
 use serde::Deserialize;
+
+use crate::gateway::limits::ConnectionLimits;
 
 /// The default stanza size limit, in both directions.
 pub const DEFAULT_MAX_STANZA_BYTES: usize = 256 * 1024;
@@ -70,6 +73,14 @@ pub struct Args {
     /// The largest stanza relayed in either direction, in bytes [default: 262144].
     #[arg(long, env = "PARLONS_MAX_STANZA_BYTES", value_name = "N")]
     pub max_stanza_bytes: Option<usize>,
+    /// DNS servers to ask instead of the system's (IP:PORT).
+    #[arg(
+        long = "dns-server",
+        env = "PARLONS_DNS_SERVER",
+        value_name = "IP:PORT",
+        value_delimiter = ','
+    )]
+    pub dns_servers: Vec<SocketAddr>,
 }
 
 /// The configuration file, every key optional.
@@ -87,6 +98,99 @@ struct FileConfig {
     #[serde(default)]
     allow_origins: Vec<String>,
     max_stanza_bytes: Option<usize>,
+    #[serde(default)]
+    dns_servers: Vec<SocketAddr>,
+    #[serde(default)]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    public_url: Option<String>,
+    #[serde(default)]
+    timeouts: FileTimeouts,
+    #[serde(default)]
+    limits: FileLimits,
+}
+
+/// `[timeouts]`, in seconds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileTimeouts {
+    open: Option<u64>,
+    preauth: Option<u64>,
+    idle: Option<u64>,
+    ping: Option<u64>,
+    dns: Option<u64>,
+    connect: Option<u64>,
+    handshake: Option<u64>,
+}
+
+/// `[limits]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileLimits {
+    connections: Option<usize>,
+    connections_per_ip: Option<usize>,
+    connections_per_domain: Option<usize>,
+    attempt_burst: Option<u32>,
+    attempts_per_minute: Option<u32>,
+}
+
+/// Session and upstream time limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the WebSocket upgrade to the first `<open/>`.
+    pub open: Duration,
+    /// From the upgrade to the authenticated stream.
+    pub preauth: Duration,
+    /// Without a frame from the client (pongs count).
+    pub idle: Duration,
+    /// Between WebSocket pings.
+    pub ping: Duration,
+    /// One DNS query.
+    pub dns: Duration,
+    /// One TCP connection attempt.
+    pub connect: Duration,
+    /// TLS and STARTTLS.
+    pub handshake: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            open: Duration::from_secs(10),
+            preauth: Duration::from_secs(60),
+            idle: Duration::from_secs(90),
+            ping: Duration::from_secs(25),
+            dns: Duration::from_secs(5),
+            connect: Duration::from_secs(5),
+            handshake: Duration::from_secs(10),
+        }
+    }
+}
+
+impl FileTimeouts {
+    fn apply(&self, t: &mut Timeouts) {
+        let set = |d: &mut Duration, v: Option<u64>| {
+            if let Some(secs) = v {
+                *d = Duration::from_secs(secs);
+            }
+        };
+        set(&mut t.open, self.open);
+        set(&mut t.preauth, self.preauth);
+        set(&mut t.idle, self.idle);
+        set(&mut t.ping, self.ping);
+        set(&mut t.dns, self.dns);
+        set(&mut t.connect, self.connect);
+        set(&mut t.handshake, self.handshake);
+    }
+}
+
+impl FileLimits {
+    fn apply(&self, l: &mut ConnectionLimits) {
+        l.global = self.connections.unwrap_or(l.global);
+        l.per_ip = self.connections_per_ip.unwrap_or(l.per_ip);
+        l.per_domain = self.connections_per_domain.unwrap_or(l.per_domain);
+        l.attempt_burst = self.attempt_burst.unwrap_or(l.attempt_burst);
+        l.attempts_per_minute = self.attempts_per_minute.unwrap_or(l.attempts_per_minute);
+    }
 }
 
 /// How the gateway reaches an overridden domain.
@@ -224,6 +328,17 @@ pub struct Config {
     pub allow_origins: Vec<String>,
     /// The stanza size limit, both ways.
     pub max_stanza_bytes: usize,
+    /// DNS servers to ask instead of the system's.
+    pub dns_servers: Vec<SocketAddr>,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The gateway's public base URL (`https://chat.example.org`), for
+    /// XEP-0156 discovery; by default derived from each request.
+    pub public_url: Option<String>,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Connection caps.
+    pub limits: ConnectionLimits,
 }
 
 impl Default for Config {
@@ -236,6 +351,11 @@ impl Default for Config {
             allow_domains: Vec::new(),
             allow_origins: Vec::new(),
             max_stanza_bytes: DEFAULT_MAX_STANZA_BYTES,
+            dns_servers: Vec::new(),
+            trusted_proxies: Vec::new(),
+            public_url: None,
+            timeouts: Timeouts::default(),
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -269,6 +389,15 @@ impl Config {
             return Err(ConfigError::Invalid("max-stanza-bytes must be at least 4096"));
         }
         let domains = |v: Vec<String>| v.iter().filter_map(|d| normalise_domain(d)).collect();
+        let mut timeouts = defaults.timeouts;
+        file.timeouts.apply(&mut timeouts);
+        let mut limits = defaults.limits;
+        file.limits.apply(&mut limits);
+        if timeouts.ping.is_zero() || timeouts.idle <= timeouts.ping {
+            return Err(ConfigError::Invalid(
+                "timeouts: idle must be longer than ping, and ping above 0",
+            ));
+        }
         Ok(Self {
             listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
             site_dir: args.site_dir.or(file.site_dir).unwrap_or(defaults.site_dir),
@@ -277,6 +406,11 @@ impl Config {
             allow_domains: domains(override_list(file.allow_domains, args.allow_domains)),
             allow_origins: override_list(file.allow_origins, args.allow_origins),
             max_stanza_bytes,
+            dns_servers: override_list(file.dns_servers, args.dns_servers),
+            trusted_proxies: file.trusted_proxies,
+            public_url: file.public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            timeouts,
+            limits,
         })
     }
 }

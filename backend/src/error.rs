@@ -16,6 +16,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// TLS or DNS setup failed.
+    #[error(transparent)]
+    Setup(#[from] crate::gateway::upstream::SetupError),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),

@@ -3,28 +3,43 @@
 
 pub mod config;
 pub mod error;
+pub mod gateway;
+pub mod metrics;
 pub mod routes;
 pub mod telemetry;
 
 use std::sync::Arc;
 
 use axum::Router;
+use tokio::sync::watch;
 
 pub use config::Config;
+use gateway::Gateway;
+use gateway::upstream::SetupError;
+use metrics::Metrics;
 
 /// What every request handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The effective configuration.
     pub config: Arc<Config>,
+    /// The bridge's shared parts.
+    pub gateway: Arc<Gateway>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    /// State for `config`.
-    pub fn new(config: Config) -> Self {
-        Self {
+    /// State for `config`; sessions end with `system-shutdown` when
+    /// `shutdown` turns true.
+    pub fn new(config: Config, shutdown: watch::Receiver<bool>) -> Result<Self, SetupError> {
+        let metrics = Arc::new(Metrics::default());
+        let gateway = Arc::new(Gateway::new(&config, Arc::clone(&metrics), shutdown)?);
+        Ok(Self {
             config: Arc::new(config),
-        }
+            gateway,
+            metrics,
+        })
     }
 }
 
@@ -33,6 +48,9 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::health::router())
+        .merge(routes::metrics::router())
+        .merge(routes::host_meta::router())
+        .merge(routes::ws::router())
         .fallback_service(routes::assets::service(&state.config.site_dir))
         .layer(axum::middleware::from_fn(routes::assets::add_headers))
         .layer(telemetry::http_trace_layer())

@@ -1,9 +1,17 @@
-//! The `parlons` binary: parse the configuration, then serve.
+//! The `parlons` binary: parse the configuration, then serve until Ctrl-C or
+//! SIGTERM.
+
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::Parser;
 use parlons_backend::config::{Args, Config};
 use parlons_backend::error::StartError;
 use parlons_backend::{AppState, app, telemetry};
+use tokio::sync::watch;
+
+/// How long open sessions get to say goodbye on shutdown.
+const DRAIN: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -21,16 +29,30 @@ async fn main() -> std::process::ExitCode {
 async fn run(args: Args) -> Result<(), StartError> {
     let config = Config::load(args)?;
     let addr = config.listen;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let state = AppState::new(config, shutdown_rx)?;
+    let metrics = std::sync::Arc::clone(&state.metrics);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
-    tracing::info!(%local, site_dir = %config.site_dir.display(), "listening");
-    axum::serve(listener, app(AppState::new(config)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)?;
-    tracing::info!("stopped");
+    tracing::info!(%local, site_dir = %state.config.site_dir.display(), "listening");
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Sessions send system-shutdown and close.
+        let _ = shutdown_tx.send(true);
+    })
+    .await
+    .map_err(StartError::Serve)?;
+    let deadline = tokio::time::Instant::now() + DRAIN;
+    while metrics.open_sessions() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tracing::info!(open_sessions = metrics.open_sessions(), "stopped");
     Ok(())
 }
 
@@ -41,7 +63,6 @@ async fn shutdown_signal() {
             std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {
@@ -50,8 +71,6 @@ async fn shutdown_signal() {
             Err(_) => std::future::pending::<()>().await,
         }
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},

@@ -57,28 +57,17 @@ fn fresh_accounts_are_distinct_and_usable() {
 #[tokio::test]
 async fn parlons_answers_healthz_and_serves_the_client() {
     let gateway = servers().gateway.as_ref().expect("gateway started");
-    let health = http_get(gateway.port, "/healthz").await;
-    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.ends_with("ok\n"), "{health}");
+    let addr = ([127, 0, 0, 1], gateway.port).into();
+    let (head, body) = support::http_get(addr, "/healthz").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, "ok\n");
 
-    let index = http_get(gateway.port, "/").await;
-    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
-    assert!(index.contains("<title>Parlons</title>"), "{index}");
+    let (head, body) = support::http_get(addr, "/").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(body.contains("<title>Parlons</title>"), "{body}");
     assert!(
-        index.to_ascii_lowercase().contains("cache-control: no-cache"),
-        "{index}"
+        head.to_ascii_lowercase().contains("cache-control: no-cache"),
+        "{head}"
     );
-    assert!(index.contains("frame-ancestors 'none'"), "{index}");
-}
-
-/// A bare HTTP/1.1 GET, returning the whole response.
-async fn http_get(port: u16, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut conn = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    conn.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
-    let mut out = String::new();
-    conn.read_to_string(&mut out).await.unwrap();
-    out
+    assert!(head.contains("frame-ancestors 'none'"), "{head}");
 }

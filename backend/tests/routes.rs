@@ -26,7 +26,8 @@ async fn get(dir: &std::path::Path, path: &str, accept_encoding: Option<&str>) -
     if let Some(enc) = accept_encoding {
         req = req.header(header::ACCEPT_ENCODING, enc);
     }
-    app(AppState::new(config))
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    app(AppState::new(config, rx).unwrap())
         .oneshot(req.body(Body::empty()).unwrap())
         .await
         .unwrap()

@@ -6,5 +6,6 @@
 
 pub mod framing;
 pub mod ns;
+pub mod session;
 
 pub use minidom::Element;

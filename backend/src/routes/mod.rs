@@ -2,3 +2,6 @@
 
 pub mod assets;
 pub mod health;
+pub mod host_meta;
+pub mod metrics;
+pub mod ws;

@@ -97,15 +97,13 @@ impl XmppWs {
         (parse(&open), parse(&features))
     }
 
-    /// Sends `<close/>` and waits for the server's.
+    /// Sends `<close/>` and waits for the server's, past whatever the
+    /// server still had under way.
     pub async fn close(mut self) {
         self.send(r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#)
             .await;
-        let reply = parse(&self.recv().await);
-        assert!(
-            reply.is("close", "urn:ietf:params:xml:ns:xmpp-framing"),
-            "{reply:?}"
-        );
+        self.recv_until(|e| e.is("close", "urn:ietf:params:xml:ns:xmpp-framing"))
+            .await;
     }
 }
 
@@ -113,4 +111,182 @@ impl XmppWs {
 pub fn parse(text: &str) -> minidom::Element {
     text.parse()
         .unwrap_or_else(|e| panic!("not one XML element ({e}): {text}"))
+}
+
+pub const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
+pub const NS_BIND: &str = "urn:ietf:params:xml:ns:xmpp-bind";
+pub const NS_SM: &str = "urn:xmpp:sm:3";
+pub const NS_STREAMS: &str = "http://etherx.jabber.org/streams";
+pub const NS_STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
+
+/// Logs in with SCRAM-SHA-1 on `url`, restarts the stream, binds a
+/// server-chosen resource; returns the connection, the full JID and the
+/// features of the authenticated stream.
+pub async fn login(url: &str, account: &parlons_harness::Account) -> (XmppWs, String, minidom::Element) {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as B64;
+    use parlons_shared::session::sasl::{Mechanism, Scram};
+
+    let mut ws = XmppWs::connect(url).await;
+    let (_, features) = ws.open(&account.domain).await;
+    let offered: Vec<String> = features
+        .get_child("mechanisms", NS_SASL)
+        .expect("mechanisms")
+        .children()
+        .map(|m| m.text())
+        .collect();
+    assert!(offered.iter().any(|m| m == "SCRAM-SHA-1"), "{offered:?}");
+    let mut scram = Scram::new(
+        Mechanism::ScramSha1,
+        &account.user,
+        &account.password,
+        "parlonstestnonce",
+    )
+    .unwrap();
+    ws.send(&format!(
+        r#"<auth xmlns="{NS_SASL}" mechanism="SCRAM-SHA-1">{}</auth>"#,
+        B64.encode(scram.client_first())
+    ))
+    .await;
+    let challenge = parse(&ws.recv().await);
+    assert!(challenge.is("challenge", NS_SASL), "{challenge:?}");
+    let response = scram
+        .client_final(&B64.decode(challenge.text()).unwrap())
+        .unwrap();
+    ws.send(&format!(
+        r#"<response xmlns="{NS_SASL}">{}</response>"#,
+        B64.encode(response)
+    ))
+    .await;
+    let success = parse(&ws.recv().await);
+    assert!(success.is("success", NS_SASL), "{success:?}");
+    scram
+        .verify_server_final(&B64.decode(success.text()).unwrap())
+        .unwrap();
+
+    // RFC 6120 §6.4.6: restart.
+    let (open, features) = ws.open(&account.domain).await;
+    assert!(open.is("open", "urn:ietf:params:xml:ns:xmpp-framing"));
+    assert!(features.has_child("bind", NS_BIND), "{features:?}");
+    ws.send(&format!(
+        r#"<iq xmlns="jabber:client" type="set" id="bind1"><bind xmlns="{NS_BIND}"/></iq>"#
+    ))
+    .await;
+    let result = parse(&ws.recv().await);
+    assert_eq!(result.attr("type"), Some("result"), "{result:?}");
+    let jid = result
+        .get_child("bind", NS_BIND)
+        .and_then(|b| b.get_child("jid", NS_BIND))
+        .map(|j| j.text())
+        .expect("bound JID");
+    let prefix = format!("{}/", account.jid());
+    assert!(jid.starts_with(&prefix), "{jid}");
+    (ws, jid, features)
+}
+
+impl XmppWs {
+    /// The next message as an element, skipping presence and anything the
+    /// server pushes on its own (roster pushes, carbons) until `pred` holds.
+    pub async fn recv_until(&mut self, pred: impl Fn(&minidom::Element) -> bool) -> minidom::Element {
+        loop {
+            let el = parse(&self.recv().await);
+            if pred(&el) {
+                return el;
+            }
+        }
+    }
+
+    /// Sends raw bytes as a text frame, bypassing UTF-8 checks.
+    pub async fn send_raw_text(&mut self, bytes: &[u8]) {
+        use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+        let frame = Frame::message(bytes.to_vec(), OpCode::Data(Data::Text), true);
+        self.ws.send(Message::Frame(frame)).await.unwrap();
+    }
+
+    /// Reads until the server closes; returns every text message, so a test
+    /// can look for the stream error and `<close/>`.
+    pub async fn drain(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            match tokio::time::timeout(READ_TIMEOUT, self.ws.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => out.push(t.to_string()),
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return out,
+                Ok(Some(Ok(_))) => {}
+                Err(_) => panic!("timed out; got so far: {out:?}"),
+            }
+        }
+    }
+}
+
+/// Asserts that `messages` hold a stream error with `condition`, followed by
+/// `<close/>`.
+pub fn assert_stream_error(messages: &[String], condition: &str) {
+    let pos = messages
+        .iter()
+        .position(|m| {
+            let el = parse(m);
+            el.is("error", NS_STREAMS) && el.has_child(condition, NS_STREAM_ERRORS)
+        })
+        .unwrap_or_else(|| panic!("no <{condition}/> stream error in {messages:?}"));
+    let close = messages[pos + 1..]
+        .iter()
+        .any(|m| parse(m).is("close", "urn:ietf:params:xml:ns:xmpp-framing"));
+    assert!(close, "no <close/> after the stream error in {messages:?}");
+}
+
+/// A gateway served in this process on a free port, with `config` adjusted
+/// by the caller; returns its address and the shutdown switch.
+pub async fn spawn_gateway(
+    adjust: impl FnOnce(&mut parlons_backend::Config),
+) -> (std::net::SocketAddr, tokio::sync::watch::Sender<bool>) {
+    let s = servers();
+    let mut config = parlons_backend::Config {
+        ca_files: vec![s.ca.ca.clone()],
+        site_dir: s.dir().join("site"),
+        ..parlons_backend::Config::default()
+    };
+    adjust(&mut config);
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let state = parlons_backend::AppState::new(config, rx).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let app = parlons_backend::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, tx)
+}
+
+/// An override for the harness's Prosody.
+pub fn prosody_override() -> (String, parlons_backend::config::UpstreamTarget) {
+    let s = servers();
+    (
+        "localhost".into(),
+        format!("127.0.0.1:{}", s.prosody.ports.c2s).parse().unwrap(),
+    )
+}
+
+/// Opens a stream to `domain` on `url` and returns everything until the
+/// server closes.
+pub async fn open_and_drain(url: &str, domain: &str) -> Vec<String> {
+    let mut ws = XmppWs::connect(url).await;
+    ws.send(&format!(
+        r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="{domain}" version="1.0"/>"#
+    ))
+    .await;
+    ws.drain().await
+}
+
+/// A plain HTTP/1.1 GET; returns the status line with headers, and the body.
+pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    conn.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut out = String::new();
+    conn.read_to_string(&mut out).await.unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (head.to_owned(), body.to_owned())
 }

@@ -1,0 +1,516 @@
+//! One session: an RFC 7395 WebSocket bridged to an RFC 6120 stream.
+//!
+//! The bridge understands framing, never chat: it opens the upstream stream
+//! for the `<open/>` it gets, restarts it when the client does, relays one
+//! checked element per message each way, and turns every failure into a
+//! `<stream:error>` followed by `<close/>`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+
+use super::client::{self, ClientFrame, OpenRequest};
+use super::limits::DomainPermit;
+use super::policy::{self, Route};
+use super::splitter::{Item, Splitter, StreamHeader};
+use super::stream_error::{CLOSE, Condition, stream_error};
+use super::upstream::{Connection, UpstreamError, stream_header};
+use super::xml::push_attr;
+use super::{Gateway, NS_SASL};
+use crate::metrics::Outcome;
+
+/// Bytes read from the server at a time.
+const READ_CHUNK: usize = 4096;
+
+/// A failure that ends the session with a stream error (fields private).
+#[derive(Debug)]
+pub struct Fail {
+    condition: Condition,
+    text: String,
+    /// Send `</stream:stream>` upstream: the client broke the rules, so its
+    /// session is over. Otherwise the TCP connection is dropped without it,
+    /// which keeps an XEP-0198 session resumable.
+    end_upstream: bool,
+}
+
+impl Fail {
+    fn new(condition: Condition, text: impl Into<String>) -> Self {
+        Self {
+            condition,
+            text: text.into(),
+            end_upstream: false,
+        }
+    }
+
+    fn client_fault(condition: Condition, text: impl Into<String>) -> Self {
+        Self {
+            end_upstream: true,
+            ..Self::new(condition, text)
+        }
+    }
+}
+
+/// How the relay loop ended.
+enum End {
+    Outcome(Outcome),
+    Fail(Fail),
+}
+
+/// Counts for the session's end line.
+#[derive(Debug, Default)]
+struct Counts {
+    to_server: u64,
+    to_client: u64,
+}
+
+/// A WebSocket as the bridge needs it; axum's, or channels in tests.
+pub trait ClientSocket:
+    Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send
+{
+}
+impl<T> ClientSocket for T where
+    T: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send
+{
+}
+
+/// Runs one session to its end. `refusal` is set when the session was
+/// refused before it started (a limit), to be reported as a stream error.
+pub async fn run<S: ClientSocket>(mut ws: S, gw: Arc<Gateway>, refusal: Option<Fail>) {
+    let started = Instant::now();
+    gw.metrics.session_opened();
+    let mut counts = Counts::default();
+    let mut domain = String::new();
+    let outcome = match refusal {
+        Some(fail) => fail_before_open(&mut ws, &gw, None, fail).await,
+        None => session(&mut ws, &gw, &mut domain, &mut counts).await,
+    };
+    gw.metrics.session_closed(outcome);
+    tracing::info!(
+        domain = %domain,
+        duration_ms = started.elapsed().as_millis() as u64,
+        to_server = counts.to_server,
+        to_client = counts.to_client,
+        outcome = outcome.label(),
+        "session ended"
+    );
+}
+
+/// A refusal for a limit, reported once the client has sent its `<open/>`.
+pub fn refusal(condition: Condition, text: impl Into<String>) -> Fail {
+    Fail::new(condition, text)
+}
+
+async fn session<S: ClientSocket>(
+    ws: &mut S,
+    gw: &Arc<Gateway>,
+    domain_out: &mut String,
+    counts: &mut Counts,
+) -> Outcome {
+    // The first message must be <open to=…/>.
+    let open = match tokio::time::timeout(gw.settings.open_timeout, next_text(ws)).await {
+        Err(_) => {
+            let fail = Fail::new(Condition::ConnectionTimeout, "no <open/> received in time");
+            return fail_before_open(ws, gw, None, fail).await;
+        }
+        Ok(None) => return Outcome::ClientGone,
+        Ok(Some(Err(fail))) => return fail_before_open(ws, gw, None, fail).await,
+        Ok(Some(Ok(text))) => match client::parse(&text, &gw.settings.limits) {
+            Ok(ClientFrame::Open(open)) => open,
+            Ok(_) => {
+                let fail = Fail::new(Condition::NotWellFormed, "the stream must start with <open/>");
+                return fail_before_open(ws, gw, None, fail).await;
+            }
+            Err(e) => return fail_before_open(ws, gw, None, Fail::new(e.condition(), e.to_string())).await,
+        },
+    };
+    let domain = match open_domain(&open) {
+        Ok(d) => d,
+        Err(fail) => return fail_before_open(ws, gw, None, fail).await,
+    };
+    domain_out.clone_from(&domain);
+
+    let (conn, _permit) = match connect(gw, &domain).await {
+        Ok(c) => c,
+        Err(fail) => return fail_before_open(ws, gw, Some(&domain), fail).await,
+    };
+    let (reader, mut writer) = tokio::io::split(conn);
+    let header = stream_header(&domain, open.from.as_deref(), open.lang.as_deref());
+    if writer.write_all(header.as_bytes()).await.is_err() {
+        let fail = Fail::new(
+            Condition::RemoteConnectionFailed,
+            "the server closed the connection",
+        );
+        return fail_before_open(ws, gw, Some(&domain), fail).await;
+    }
+    let mut relay = Relay {
+        gw,
+        domain: &domain,
+        reader,
+        writer,
+        splitter: Splitter::new(gw.settings.limits, true),
+        opened: false,
+        sasl_success: false,
+        authenticated: false,
+        closing: None,
+        counts,
+    };
+    match relay.run(ws).await {
+        End::Outcome(o) => o,
+        End::Fail(fail) => {
+            let opened = relay.opened;
+            if fail.end_upstream {
+                let _ = relay.writer.write_all(b"</stream:stream>").await;
+            }
+            let _ = relay.writer.shutdown().await;
+            if opened {
+                send_error(ws, gw, fail).await
+            } else {
+                fail_before_open(ws, gw, Some(&domain), fail).await
+            }
+        }
+    }
+}
+
+/// Validates the `to` of the first `<open/>`.
+fn open_domain(open: &OpenRequest) -> Result<String, Fail> {
+    let to = open
+        .to
+        .as_deref()
+        .ok_or_else(|| Fail::new(Condition::ImproperAddressing, "<open/> needs a 'to' domain"))?;
+    policy::normalise_domain(to).map_err(|e| Fail::new(Condition::HostUnknown, e.to_string()))
+}
+
+/// Applies policy and limits, then reaches the server.
+async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, DomainPermit), Fail> {
+    let route = gw
+        .policy
+        .route(domain)
+        .map_err(|e| Fail::new(Condition::HostUnknown, e.to_string()))?;
+    let permit = gw
+        .limiter
+        .admit_domain(domain)
+        .map_err(|e| Fail::new(Condition::ResourceConstraint, e.to_string()))?;
+    let (target, vet) = match &route {
+        Route::Override(t) => (Some(t), None),
+        Route::Resolve { vet } => (None, vet.then_some(policy::is_public as fn(_) -> bool)),
+    };
+    match gw.connector.connect(domain, target, vet).await {
+        Ok((conn, addr, took)) => {
+            gw.metrics.connected(took);
+            tracing::info!(%domain, %addr, connect_ms = took.as_millis() as u64, "session started");
+            Ok((conn, permit))
+        }
+        Err(e) => {
+            if matches!(e, UpstreamError::Dns(_)) {
+                gw.metrics.dns_failure();
+            }
+            tracing::info!(%domain, error = %e, "upstream unreachable");
+            let text = match &e {
+                UpstreamError::Tls { domain, .. } => {
+                    format!("could not establish a secure connection to {domain}")
+                }
+                e => e.to_string(),
+            };
+            Err(Fail::new(e.condition(), text))
+        }
+    }
+}
+
+struct Relay<'a> {
+    gw: &'a Gateway,
+    domain: &'a str,
+    reader: ReadHalf<Connection>,
+    writer: WriteHalf<Connection>,
+    splitter: Splitter,
+    /// The client has had its `<open/>`.
+    opened: bool,
+    /// SASL succeeded; the next restart starts the authenticated stream.
+    sasl_success: bool,
+    authenticated: bool,
+    /// When the client asked to close, the deadline for the server's answer.
+    closing: Option<tokio::time::Instant>,
+    counts: &'a mut Counts,
+}
+
+impl Relay<'_> {
+    async fn run<S: ClientSocket>(&mut self, ws: &mut S) -> End {
+        let settings = &self.gw.settings;
+        let mut buf = vec![0u8; READ_CHUNK];
+        let mut items = Vec::new();
+        let mut ping = tokio::time::interval(settings.ping_interval);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ping.reset();
+        let mut last_heard = tokio::time::Instant::now();
+        let preauth_deadline = tokio::time::Instant::now() + settings.preauth_timeout;
+        let mut shutdown = self.gw.shutdown.clone();
+        loop {
+            let close_deadline = self
+                .closing
+                .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400));
+            tokio::select! {
+                msg = ws.next() => {
+                    last_heard = tokio::time::Instant::now();
+                    match self.client_message(ws, msg).await {
+                        Ok(None) => {}
+                        Ok(Some(end)) => return end,
+                        Err(fail) => return End::Fail(fail),
+                    }
+                }
+                read = self.reader.read(&mut buf) => {
+                    let n = match read {
+                        Ok(0) | Err(_) => {
+                            if self.closing.is_some() {
+                                return self.finish_close(ws).await;
+                            }
+                            return End::Fail(Fail::new(Condition::RemoteConnectionFailed, "the server closed the connection"));
+                        }
+                        Ok(n) => n,
+                    };
+                    if let Err(e) = self.splitter.feed(&buf[..n], &mut items) {
+                        tracing::info!(domain = %self.domain, error = %e, "server sent a bad stream");
+                        items.clear();
+                        return End::Fail(Fail::new(e.condition(), "the server sent an invalid stream"));
+                    }
+                    for item in items.drain(..) {
+                        if let Some(end) = self.server_item(ws, item).await {
+                            return end;
+                        }
+                    }
+                }
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > settings.idle_timeout {
+                        return End::Fail(Fail::new(Condition::ConnectionTimeout, "the connection was idle for too long"));
+                    }
+                    if ws.send(Message::Ping(bytes::Bytes::new())).await.is_err() {
+                        return End::Outcome(Outcome::ClientGone);
+                    }
+                }
+                () = tokio::time::sleep_until(preauth_deadline), if !self.authenticated => {
+                    return End::Fail(Fail::new(Condition::ConnectionTimeout, "authentication took too long"));
+                }
+                () = tokio::time::sleep_until(close_deadline), if self.closing.is_some() => {
+                    return self.finish_close(ws).await;
+                }
+                _ = shutdown.changed() => {
+                    return End::Fail(Fail::new(Condition::SystemShutdown, "the gateway is restarting; reconnect"));
+                }
+            }
+        }
+    }
+
+    /// Handles one thing from the WebSocket; `Some` ends the session.
+    async fn client_message<S: ClientSocket>(
+        &mut self,
+        ws: &mut S,
+        msg: Option<Result<Message, axum::Error>>,
+    ) -> Result<Option<End>, Fail> {
+        let text = match socket_text(msg) {
+            SocketEvent::Text(t) => t,
+            SocketEvent::Control => return Ok(None),
+            SocketEvent::Gone => return Ok(Some(End::Outcome(Outcome::ClientGone))),
+            SocketEvent::Fail(fail) => return Err(fail),
+        };
+        let frame = client::parse(&text, &self.gw.settings.limits)
+            .map_err(|e| Fail::client_fault(e.condition(), e.to_string()))?;
+        let upstream = |_| {
+            Fail::new(
+                Condition::RemoteConnectionFailed,
+                "the server closed the connection",
+            )
+        };
+        match frame {
+            ClientFrame::Open(open) => {
+                // A stream restart (RFC 6120 §4.3.3), after TLS or SASL.
+                let domain = open_domain(&open).map_err(|f| Fail {
+                    end_upstream: true,
+                    ..f
+                })?;
+                if domain != self.domain {
+                    return Err(Fail::client_fault(
+                        Condition::HostUnknown,
+                        "a restart must keep the same domain",
+                    ));
+                }
+                self.splitter.reset();
+                if self.sasl_success {
+                    self.authenticated = true;
+                }
+                let header = stream_header(self.domain, open.from.as_deref(), open.lang.as_deref());
+                self.writer.write_all(header.as_bytes()).await.map_err(upstream)?;
+            }
+            ClientFrame::Close => {
+                self.writer
+                    .write_all(b"</stream:stream>")
+                    .await
+                    .map_err(upstream)?;
+                self.closing = Some(tokio::time::Instant::now() + Duration::from_secs(5));
+            }
+            ClientFrame::Element { xml, name } => {
+                let _ = ws; // elements go upstream only
+                self.writer.write_all(xml.as_bytes()).await.map_err(upstream)?;
+                self.counts.to_server += 1;
+                self.gw.metrics.to_server(xml.len());
+                tracing::trace!(element = %name, bytes = xml.len(), "to server");
+            }
+        }
+        Ok(None)
+    }
+
+    /// Relays one thing from the server; `Some` ends the session.
+    async fn server_item<S: ClientSocket>(&mut self, ws: &mut S, item: Item) -> Option<End> {
+        let text = match item {
+            Item::Open(header) => {
+                self.opened = true;
+                open_frame(&header, self.domain)
+            }
+            Item::Stanza(stanza) => {
+                if stanza.is("success", NS_SASL) {
+                    self.sasl_success = true;
+                }
+                self.counts.to_client += 1;
+                self.gw.metrics.to_client(stanza.xml.len());
+                tracing::trace!(element = %stanza.name, bytes = stanza.xml.len(), "to client");
+                stanza.xml
+            }
+            Item::Close => return Some(self.finish_close(ws).await),
+        };
+        if ws.send(Message::text(text)).await.is_err() {
+            return Some(End::Outcome(Outcome::ClientGone));
+        }
+        None
+    }
+
+    /// The stream is over: `<close/>` to the client, then the WebSocket close.
+    async fn finish_close<S: ClientSocket>(&mut self, ws: &mut S) -> End {
+        let _ = self.writer.shutdown().await;
+        let _ = ws.send(Message::text(CLOSE)).await;
+        let _ = ws.send(Message::Close(Some(normal_close()))).await;
+        End::Outcome(Outcome::Closed)
+    }
+}
+
+/// The client's `<open/>` answer to the server's stream header: unprefixed,
+/// with no leading whitespace (some clients check for exactly this).
+fn open_frame(header: &StreamHeader, domain: &str) -> String {
+    let mut out = String::from(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing""#);
+    push_attr(&mut out, "from", header.from.as_deref().unwrap_or(domain));
+    if let Some(id) = &header.id {
+        push_attr(&mut out, "id", id);
+    }
+    push_attr(&mut out, "version", header.version.as_deref().unwrap_or("1.0"));
+    if let Some(lang) = &header.lang {
+        push_attr(&mut out, "xml:lang", lang);
+    }
+    out.push_str("/>");
+    out
+}
+
+enum SocketEvent {
+    Text(String),
+    Control,
+    Gone,
+    Fail(Fail),
+}
+
+fn socket_text(msg: Option<Result<Message, axum::Error>>) -> SocketEvent {
+    match msg {
+        None | Some(Ok(Message::Close(_))) => SocketEvent::Gone,
+        Some(Ok(Message::Text(t))) => SocketEvent::Text(t.as_str().to_owned()),
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => SocketEvent::Control,
+        Some(Ok(Message::Binary(_))) => SocketEvent::Fail(Fail::client_fault(
+            Condition::UnsupportedStanzaType,
+            "only text messages are allowed (RFC 7395)",
+        )),
+        Some(Err(e)) => SocketEvent::Fail(socket_error(&e)),
+    }
+}
+
+/// Maps a WebSocket read error to a stream error.
+fn socket_error(e: &axum::Error) -> Fail {
+    let text = e.to_string();
+    if text.contains("UTF-8") || text.contains("utf-8") || text.contains("Utf8") {
+        Fail::client_fault(Condition::NotWellFormed, "a message is not valid UTF-8")
+    } else if text.contains("too long") || text.contains("too big") || text.contains("Message too") {
+        Fail::client_fault(
+            Condition::PolicyViolation,
+            "a message is larger than the stanza size limit",
+        )
+    } else {
+        Fail::client_fault(Condition::NotWellFormed, "the WebSocket connection broke")
+    }
+}
+
+async fn next_text<S: ClientSocket>(ws: &mut S) -> Option<Result<String, Fail>> {
+    loop {
+        match socket_text(ws.next().await) {
+            SocketEvent::Text(t) => return Some(Ok(t)),
+            SocketEvent::Control => {}
+            SocketEvent::Gone => return None,
+            SocketEvent::Fail(f) => return Some(Err(f)),
+        }
+    }
+}
+
+/// Before the stream is open the client expects `<open/>` first (RFC 7395
+/// §3.6), then the error and `<close/>`.
+async fn fail_before_open<S: ClientSocket>(
+    ws: &mut S,
+    gw: &Gateway,
+    domain: Option<&str>,
+    fail: Fail,
+) -> Outcome {
+    let mut open = String::from(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing""#);
+    if let Some(d) = domain {
+        push_attr(&mut open, "from", d);
+    }
+    open.push_str(r#" version="1.0"/>"#);
+    let _ = ws.send(Message::text(open)).await;
+    send_error(ws, gw, fail).await
+}
+
+async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Outcome {
+    gw.metrics.stream_error(fail.condition);
+    let _ = ws
+        .send(Message::text(stream_error(fail.condition, &fail.text)))
+        .await;
+    let _ = ws.send(Message::text(CLOSE)).await;
+    let _ = ws.send(Message::Close(Some(normal_close()))).await;
+    if fail.condition == Condition::SystemShutdown {
+        Outcome::Shutdown
+    } else {
+        Outcome::Error(fail.condition)
+    }
+}
+
+fn normal_close() -> CloseFrame {
+    CloseFrame {
+        code: 1000,
+        reason: "".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_frame_is_unprefixed_and_escaped() {
+        let header = StreamHeader {
+            from: Some("example.org".into()),
+            id: Some("a\"b".into()),
+            version: Some("1.0".into()),
+            lang: Some("en".into()),
+        };
+        assert_eq!(
+            open_frame(&header, "ignored"),
+            r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="example.org" id="a&quot;b" version="1.0" xml:lang="en"/>"#
+        );
+        assert_eq!(
+            open_frame(&StreamHeader::default(), "example.org"),
+            r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="example.org" version="1.0"/>"#
+        );
+    }
+}

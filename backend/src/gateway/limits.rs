@@ -1,0 +1,286 @@
+//! Connection caps (per client address, global, per domain) and a rate
+//! limit on connection attempts per client address.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// The limits, each configurable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConnectionLimits {
+    /// Open sessions in all.
+    pub global: usize,
+    /// Open sessions per client address (per /64 for IPv6).
+    pub per_ip: usize,
+    /// Open sessions per target domain.
+    pub per_domain: usize,
+    /// Attempts allowed in a burst per client address.
+    pub attempt_burst: u32,
+    /// Attempts regained per minute per client address.
+    pub attempts_per_minute: u32,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            global: 10_000,
+            per_ip: 20,
+            per_domain: 5_000,
+            attempt_burst: 30,
+            attempts_per_minute: 60,
+        }
+    }
+}
+
+/// Which limit was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    /// The gateway is full.
+    #[error("the gateway has too many open sessions")]
+    Global,
+    /// This client has too many.
+    #[error("too many sessions from your address")]
+    PerIp,
+    /// This domain has too many.
+    #[error("too many sessions to this domain")]
+    PerDomain,
+    /// This client connects too often.
+    #[error("too many connection attempts from your address; wait a minute")]
+    Rate,
+}
+
+/// Client addresses are grouped: IPv4 by address, IPv6 by /64, since one
+/// host usually has a whole /64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ClientKey {
+    V4(u32),
+    V6(u64),
+}
+
+impl From<IpAddr> for ClientKey {
+    fn from(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => Self::V4(v4.into()),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Self::V4(v4.into()),
+                None => Self::V6((u128::from(v6) >> 64) as u64),
+            },
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    total: usize,
+    per_ip: HashMap<ClientKey, usize>,
+    per_domain: HashMap<String, usize>,
+    buckets: HashMap<ClientKey, Bucket>,
+}
+
+/// Shared counters; permits give their slot back when dropped.
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    limits: ConnectionLimits,
+    state: Arc<Mutex<State>>,
+}
+
+/// A session's slot, held for its whole life.
+#[derive(Debug)]
+pub struct ClientPermit {
+    key: ClientKey,
+    state: Arc<Mutex<State>>,
+}
+
+/// A session's slot for its domain.
+#[derive(Debug)]
+pub struct DomainPermit {
+    domain: String,
+    state: Arc<Mutex<State>>,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Limiter {
+    /// A limiter enforcing `limits`.
+    pub fn new(limits: ConnectionLimits) -> Self {
+        Self {
+            limits,
+            state: Arc::default(),
+        }
+    }
+
+    /// Takes a slot for a new session from `ip`, at `now`.
+    pub fn admit(&self, ip: IpAddr, now: Instant) -> Result<ClientPermit, LimitError> {
+        let key = ClientKey::from(ip);
+        let mut s = lock(&self.state);
+        self.take_attempt(&mut s, key, now)?;
+        if s.total >= self.limits.global {
+            return Err(LimitError::Global);
+        }
+        let n = s.per_ip.entry(key).or_default();
+        if *n >= self.limits.per_ip {
+            return Err(LimitError::PerIp);
+        }
+        *n += 1;
+        s.total += 1;
+        Ok(ClientPermit {
+            key,
+            state: Arc::clone(&self.state),
+        })
+    }
+
+    /// Takes a slot for a session to `domain`.
+    pub fn admit_domain(&self, domain: &str) -> Result<DomainPermit, LimitError> {
+        let mut s = lock(&self.state);
+        let n = s.per_domain.entry(domain.to_owned()).or_default();
+        if *n >= self.limits.per_domain {
+            return Err(LimitError::PerDomain);
+        }
+        *n += 1;
+        Ok(DomainPermit {
+            domain: domain.to_owned(),
+            state: Arc::clone(&self.state),
+        })
+    }
+
+    /// Open sessions now.
+    pub fn open_sessions(&self) -> usize {
+        lock(&self.state).total
+    }
+
+    fn take_attempt(&self, s: &mut State, key: ClientKey, now: Instant) -> Result<(), LimitError> {
+        let burst = f64::from(self.limits.attempt_burst);
+        let per_sec = f64::from(self.limits.attempts_per_minute) / 60.0;
+        if s.buckets.len() > 100_000 {
+            // Forget clients whose bucket has refilled.
+            s.buckets
+                .retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * per_sec < burst);
+        }
+        let b = s.buckets.entry(key).or_insert(Bucket {
+            tokens: burst,
+            at: now,
+        });
+        b.tokens = (b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_sec).min(burst);
+        b.at = now;
+        if b.tokens < 1.0 {
+            return Err(LimitError::Rate);
+        }
+        b.tokens -= 1.0;
+        Ok(())
+    }
+}
+
+impl Drop for ClientPermit {
+    fn drop(&mut self) {
+        let mut s = lock(&self.state);
+        s.total = s.total.saturating_sub(1);
+        if let Some(n) = s.per_ip.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                s.per_ip.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl Drop for DomainPermit {
+    fn drop(&mut self) {
+        let mut s = lock(&self.state);
+        if let Some(n) = s.per_domain.get_mut(&self.domain) {
+            *n -= 1;
+            if *n == 0 {
+                s.per_domain.remove(&self.domain);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn limiter(global: usize, per_ip: usize, per_domain: usize) -> Limiter {
+        Limiter::new(ConnectionLimits {
+            global,
+            per_ip,
+            per_domain,
+            attempt_burst: 1000,
+            attempts_per_minute: 60,
+        })
+    }
+
+    #[test]
+    fn caps_sessions_per_ip_and_frees_them() {
+        let l = limiter(10, 2, 10);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let now = Instant::now();
+        let a = l.admit(ip, now).unwrap();
+        let _b = l.admit(ip, now).unwrap();
+        assert_eq!(l.admit(ip, now).unwrap_err(), LimitError::PerIp);
+        assert!(l.admit("192.0.2.2".parse().unwrap(), now).is_ok());
+        drop(a);
+        assert!(l.admit(ip, now).is_ok());
+    }
+
+    #[test]
+    fn groups_ipv6_by_64() {
+        let l = limiter(10, 1, 10);
+        let now = Instant::now();
+        let _a = l.admit("2001:db8:1:2::1".parse().unwrap(), now).unwrap();
+        assert_eq!(
+            l.admit("2001:db8:1:2:ffff::9".parse().unwrap(), now).unwrap_err(),
+            LimitError::PerIp
+        );
+        assert!(l.admit("2001:db8:1:3::1".parse().unwrap(), now).is_ok());
+    }
+
+    #[test]
+    fn caps_globally_and_per_domain() {
+        let l = limiter(2, 5, 1);
+        let now = Instant::now();
+        let _a = l.admit("192.0.2.1".parse().unwrap(), now).unwrap();
+        let _b = l.admit("192.0.2.2".parse().unwrap(), now).unwrap();
+        assert_eq!(
+            l.admit("192.0.2.3".parse().unwrap(), now).unwrap_err(),
+            LimitError::Global
+        );
+        assert_eq!(l.open_sessions(), 2);
+        let d = l.admit_domain("example.org").unwrap();
+        assert_eq!(l.admit_domain("example.org").unwrap_err(), LimitError::PerDomain);
+        assert!(l.admit_domain("example.net").is_ok());
+        drop(d);
+        assert!(l.admit_domain("example.org").is_ok());
+    }
+
+    #[test]
+    fn limits_the_attempt_rate() {
+        let l = Limiter::new(ConnectionLimits {
+            attempt_burst: 3,
+            attempts_per_minute: 60,
+            ..ConnectionLimits::default()
+        });
+        let ip: IpAddr = "192.0.2.9".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            drop(l.admit(ip, t0).unwrap());
+        }
+        assert_eq!(l.admit(ip, t0).unwrap_err(), LimitError::Rate);
+        // One attempt per second comes back.
+        assert!(l.admit(ip, t0 + Duration::from_millis(1100)).is_ok());
+        assert_eq!(
+            l.admit(ip, t0 + Duration::from_millis(1200)).unwrap_err(),
+            LimitError::Rate
+        );
+    }
+}

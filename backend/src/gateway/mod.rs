@@ -1,0 +1,100 @@
+//! The gateway: RFC 7395 WebSockets bridged to RFC 6120 client-to-server
+//! streams of any XMPP server.
+
+pub mod bridge;
+pub mod client;
+pub mod limits;
+pub mod policy;
+pub mod splitter;
+pub mod stream_error;
+pub mod upstream;
+pub mod xml;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use limits::Limiter;
+use policy::Policy;
+use splitter::Limits;
+use upstream::{Connector, SetupError};
+
+/// RFC 6120 §6: SASL.
+pub const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
+
+/// Timeouts and limits of every session.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Element limits, both ways.
+    pub limits: Limits,
+    /// From the upgrade to the first `<open/>`.
+    pub open_timeout: Duration,
+    /// From the upgrade to the authenticated stream.
+    pub preauth_timeout: Duration,
+    /// Without a word from the client (pongs included).
+    pub idle_timeout: Duration,
+    /// Between WebSocket pings.
+    pub ping_interval: Duration,
+}
+
+impl Settings {
+    /// The settings of `config`.
+    pub fn new(config: &Config) -> Self {
+        Self {
+            limits: Limits::new(config.max_stanza_bytes),
+            open_timeout: config.timeouts.open,
+            preauth_timeout: config.timeouts.preauth,
+            idle_timeout: config.timeouts.idle,
+            ping_interval: config.timeouts.ping,
+        }
+    }
+}
+
+/// What every session shares.
+#[derive(Debug)]
+pub struct Gateway {
+    /// Which domains and addresses may be reached.
+    pub policy: Policy,
+    /// DNS and TLS.
+    pub connector: Connector,
+    /// Connection caps.
+    pub limiter: Limiter,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// Timeouts and limits.
+    pub settings: Settings,
+    /// Turns true when the gateway shuts down.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl Gateway {
+    /// The gateway of `config`; `shutdown` turning true ends every session
+    /// with `system-shutdown`.
+    pub fn new(
+        config: &Config,
+        metrics: Arc<Metrics>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Self, SetupError> {
+        let settings = Settings::new(config);
+        Ok(Self {
+            policy: Policy::new(config),
+            connector: Connector::new(
+                &config.ca_files,
+                &config.dns_servers,
+                upstream::Timeouts {
+                    dns: config.timeouts.dns,
+                    connect: config.timeouts.connect,
+                    handshake: config.timeouts.handshake,
+                },
+                settings.limits,
+            )?,
+            limiter: Limiter::new(config.limits),
+            metrics,
+            settings,
+            shutdown,
+        })
+    }
+}

@@ -1,0 +1,266 @@
+//! Which domains and addresses the gateway may connect to.
+//!
+//! In open mode every resolved address is vetted, so that the gateway cannot
+//! be used to reach the operator's own network. Domains the operator allows
+//! or overrides are trusted as they are.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use crate::config::{Config, UpstreamTarget};
+
+/// Why a domain or address is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// Not a usable DNS domain.
+    #[error("{0:?} is not a valid domain")]
+    InvalidDomain(String),
+    /// An IP address where a domain is expected.
+    #[error("IP addresses are not accepted, only domains")]
+    IpLiteral,
+    /// Not in the allowed list.
+    #[error("{0} is not served by this gateway")]
+    NotAllowed(String),
+    /// Resolves to an address the gateway will not reach.
+    #[error("{0} resolves only to addresses this gateway does not connect to")]
+    ForbiddenAddress(String),
+}
+
+/// The longest domain (RFC 1035 §2.3.4, without the final dot).
+const MAX_DOMAIN: usize = 253;
+
+/// Normalises the domain of an `<open to=…/>`: IDNA (UTS #46) to lower-case
+/// A-labels, no trailing dot, no IP literal, no port.
+pub fn normalise_domain(input: &str) -> Result<String, PolicyError> {
+    let invalid = || PolicyError::InvalidDomain(input.chars().take(64).collect());
+    let trimmed = input.strip_suffix('.').unwrap_or(input);
+    if trimmed.is_empty() || trimmed.len() > 4 * MAX_DOMAIN {
+        return Err(invalid());
+    }
+    if trimmed.parse::<IpAddr>().is_ok() || trimmed.starts_with('[') {
+        return Err(PolicyError::IpLiteral);
+    }
+    let ascii = idna::domain_to_ascii_strict(trimmed).map_err(|_| invalid())?;
+    if ascii.is_empty()
+        || ascii.len() > MAX_DOMAIN
+        || ascii.split('.').any(|l| l.is_empty() || l.len() > 63)
+        || ascii.parse::<Ipv4Addr>().is_ok()
+    {
+        return Err(invalid());
+    }
+    Ok(ascii)
+}
+
+/// How to reach a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The operator's fixed address for it.
+    Override(UpstreamTarget),
+    /// Look it up in DNS; `vet` says whether the answers must be vetted.
+    Resolve {
+        /// Vet every address (open mode).
+        vet: bool,
+    },
+}
+
+/// The domain policy, built from the configuration.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    overrides: BTreeMap<String, UpstreamTarget>,
+    allowed: Vec<String>,
+}
+
+impl Policy {
+    /// The policy of `config`.
+    pub fn new(config: &Config) -> Self {
+        Self {
+            overrides: config.upstreams.clone(),
+            allowed: config.allow_domains.clone(),
+        }
+    }
+
+    /// Whether the gateway serves only its allowed domains.
+    pub fn is_organisation_mode(&self) -> bool {
+        !self.allowed.is_empty()
+    }
+
+    /// How to reach `domain` (already normalised), if at all.
+    pub fn route(&self, domain: &str) -> Result<Route, PolicyError> {
+        if self.is_organisation_mode() && !self.allowed.iter().any(|d| d == domain) {
+            return Err(PolicyError::NotAllowed(domain.to_owned()));
+        }
+        if let Some(target) = self.overrides.get(domain) {
+            return Ok(Route::Override(target.clone()));
+        }
+        Ok(Route::Resolve {
+            vet: !self.is_organisation_mode(),
+        })
+    }
+}
+
+/// Whether an address found in DNS may be connected to in open mode: a
+/// public unicast address, on port 443 or an unprivileged port.
+pub fn is_public(addr: SocketAddr) -> bool {
+    let port_ok = addr.port() == 443 || addr.port() >= 1024;
+    port_ok
+        && match addr.ip() {
+            IpAddr::V4(ip) => is_public_v4(ip),
+            IpAddr::V6(ip) => is_public_v6(ip),
+        }
+}
+
+fn in_v4(ip: Ipv4Addr, net: [u8; 4], bits: u32) -> bool {
+    let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+    u32::from(ip) & mask == u32::from(Ipv4Addr::from(net)) & mask
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    const SPECIAL: &[([u8; 4], u32)] = &[
+        ([0, 0, 0, 0], 8),       // "this network"
+        ([10, 0, 0, 0], 8),      // private
+        ([100, 64, 0, 0], 10),   // carrier-grade NAT
+        ([127, 0, 0, 0], 8),     // loopback
+        ([169, 254, 0, 0], 16),  // link-local, cloud metadata
+        ([172, 16, 0, 0], 12),   // private
+        ([192, 0, 0, 0], 24),    // IETF protocol assignments
+        ([192, 0, 2, 0], 24),    // documentation
+        ([192, 88, 99, 0], 24),  // 6to4 relay anycast
+        ([192, 168, 0, 0], 16),  // private
+        ([198, 18, 0, 0], 15),   // benchmarking
+        ([198, 51, 100, 0], 24), // documentation
+        ([203, 0, 113, 0], 24),  // documentation
+        ([224, 0, 0, 0], 4),     // multicast
+        ([240, 0, 0, 0], 4),     // reserved, broadcast
+    ];
+    !SPECIAL.iter().any(|(net, bits)| in_v4(ip, *net, *bits))
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    const SPECIAL: &[(u128, u32)] = &[
+        (0, 96),                                         // unspecified, loopback, IPv4-compatible
+        (0xffff_0000_0000, 96),                          // IPv4-mapped
+        (0x0064_ff9b_0000_0000_0000_0000_0000_0000, 96), // NAT64
+        (0x0064_ff9b_0001_0000_0000_0000_0000_0000, 48), // local-use NAT64
+        (0x0100_0000_0000_0000_0000_0000_0000_0000, 64), // discard
+        (0x2001_0000_0000_0000_0000_0000_0000_0000, 32), // Teredo
+        (0x2001_0db8_0000_0000_0000_0000_0000_0000, 32), // documentation
+        (0x2002_0000_0000_0000_0000_0000_0000_0000, 16), // 6to4
+        (0xfc00_0000_0000_0000_0000_0000_0000_0000, 7),  // unique local
+        (0xfe80_0000_0000_0000_0000_0000_0000_0000, 10), // link-local
+        (0xfec0_0000_0000_0000_0000_0000_0000_0000, 10), // site-local
+        (0xff00_0000_0000_0000_0000_0000_0000_0000, 8),  // multicast
+    ];
+    let bits = u128::from(ip);
+    !SPECIAL.iter().any(|(net, len)| {
+        let mask = u128::MAX.checked_shl(128 - len).unwrap_or(0);
+        bits & mask == net & mask
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Security;
+
+    #[test]
+    fn normalises_domains() {
+        assert_eq!(normalise_domain("Example.ORG.").unwrap(), "example.org");
+        assert_eq!(
+            normalise_domain("bücher.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
+        assert_eq!(normalise_domain("localhost").unwrap(), "localhost");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_domain() {
+        assert_eq!(normalise_domain("127.0.0.1"), Err(PolicyError::IpLiteral));
+        assert_eq!(normalise_domain("::1"), Err(PolicyError::IpLiteral));
+        assert_eq!(normalise_domain("[::1]"), Err(PolicyError::IpLiteral));
+        for bad in [
+            "",
+            ".",
+            "example.org:5222",
+            "a b.example",
+            "a..b",
+            "x/y",
+            &"a".repeat(64),
+            &"a.".repeat(130),
+        ] {
+            assert!(
+                matches!(normalise_domain(bad), Err(PolicyError::InvalidDomain(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    fn config(allow: &[&str]) -> Config {
+        let mut c = Config {
+            allow_domains: allow.iter().map(|s| s.to_string()).collect(),
+            ..Config::default()
+        };
+        c.upstreams.insert(
+            "corp.example".into(),
+            UpstreamTarget {
+                host: "10.0.0.5".into(),
+                port: 5222,
+                security: Security::StartTls,
+            },
+        );
+        c
+    }
+
+    #[test]
+    fn open_mode_resolves_and_vets() {
+        let p = Policy::new(&config(&[]));
+        assert_eq!(p.route("jabber.org"), Ok(Route::Resolve { vet: true }));
+        assert!(matches!(p.route("corp.example"), Ok(Route::Override(_))));
+    }
+
+    #[test]
+    fn organisation_mode_trusts_only_its_domains() {
+        let p = Policy::new(&config(&["corp.example", "chat.example"]));
+        assert_eq!(
+            p.route("jabber.org"),
+            Err(PolicyError::NotAllowed("jabber.org".into()))
+        );
+        assert_eq!(p.route("chat.example"), Ok(Route::Resolve { vet: false }));
+        assert!(matches!(p.route("corp.example"), Ok(Route::Override(_))));
+    }
+
+    #[test]
+    fn vets_special_addresses() {
+        for bad in [
+            "127.0.0.1:5222",
+            "10.1.2.3:5222",
+            "172.20.0.1:5222",
+            "192.168.1.1:5222",
+            "169.254.169.254:5222",
+            "100.64.0.1:5222",
+            "0.0.0.0:5222",
+            "224.0.0.1:5222",
+            "255.255.255.255:5222",
+            "[::1]:5222",
+            "[::]:5222",
+            "[::ffff:127.0.0.1]:5222",
+            "[::ffff:8.8.8.8]:5222",
+            "[64:ff9b::a00:1]:5222",
+            "[fd00::1]:5222",
+            "[fe80::1]:5222",
+            "[ff02::1]:5222",
+            "[2001:db8::1]:5222",
+            "93.184.216.34:22",
+            "93.184.216.34:80",
+        ] {
+            assert!(!is_public(bad.parse().unwrap()), "{bad}");
+        }
+        for good in [
+            "93.184.216.34:5222",
+            "93.184.216.34:443",
+            "[2a01:4f8::1]:5223",
+            "8.8.8.8:5269",
+        ] {
+            assert!(is_public(good.parse().unwrap()), "{good}");
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! RFC 6120 §4 to RFC 7395 §3.3: splits the server's XML stream into
+//! self-contained elements, one per WebSocket message.
+//!
+//! Stanzas inherit `jabber:client` from the stream header, so their bytes
+//! cannot be forwarded as they are: each depth-1 element is written anew
+//! from namespace-resolved events, with every namespace it uses declared on
+//! it. `rxml` refuses DTDs, entities, comments and processing instructions.
+
+use rxml::error::EndOrError;
+use rxml::{Event, Namespace, Parse, Parser, WithOptions};
+
+use super::stream_error::{Condition, NS_STREAM};
+use super::xml::{escape_text, push_attr};
+
+/// RFC 6120 §5: STARTTLS, which the gateway does itself.
+pub const NS_TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
+/// XEP-0138: stream compression, which would hide stanza boundaries.
+pub const NS_COMPRESS_FEATURE: &str = "http://jabber.org/features/compress";
+/// XEP-0138: the compression protocol.
+pub const NS_COMPRESS: &str = "http://jabber.org/protocol/compress";
+
+/// Bounds on what one element may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest element, in bytes of input.
+    pub max_stanza_bytes: usize,
+    /// The deepest nesting inside an element.
+    pub max_depth: usize,
+    /// The most attributes on one element.
+    pub max_attributes: usize,
+    /// The longest name, attribute value or text chunk.
+    pub max_token_bytes: usize,
+}
+
+impl Limits {
+    /// Defaults for a stanza size limit.
+    pub fn new(max_stanza_bytes: usize) -> Self {
+        Self {
+            max_stanza_bytes,
+            max_depth: 48,
+            max_attributes: 64,
+            max_token_bytes: max_stanza_bytes.min(64 * 1024),
+        }
+    }
+
+    pub(crate) fn parser(&self) -> Parser {
+        Parser::with_options(rxml::parser::Options {
+            max_token_length: self.max_token_bytes,
+            ..Default::default()
+        })
+    }
+}
+
+/// The attributes of the server's stream header that the client sees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamHeader {
+    /// The server's domain.
+    pub from: Option<String>,
+    /// The stream id.
+    pub id: Option<String>,
+    /// The XMPP version.
+    pub version: Option<String>,
+    /// The default language.
+    pub lang: Option<String>,
+}
+
+/// A depth-1 element, written out on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stanza {
+    /// Its namespace.
+    pub ns: String,
+    /// Its local name.
+    pub name: String,
+    /// The element as self-contained XML.
+    pub xml: String,
+    /// Input bytes it took.
+    pub bytes: usize,
+}
+
+impl Stanza {
+    /// Whether this is `name` in `ns`.
+    pub fn is(&self, name: &str, ns: &str) -> bool {
+        self.name == name && self.ns == ns
+    }
+}
+
+/// What the splitter found in the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// The stream header.
+    Open(StreamHeader),
+    /// A complete depth-1 element.
+    Stanza(Stanza),
+    /// `</stream:stream>`.
+    Close,
+}
+
+/// Why the server's stream cannot be relayed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SplitError {
+    /// Not well-formed XML.
+    #[error("not well-formed XML: {0}")]
+    NotWellFormed(rxml::Error),
+    /// XML that XMPP forbids.
+    #[error("restricted XML: {0}")]
+    Restricted(rxml::Error),
+    /// The root element is not `<stream:stream>`.
+    #[error("the stream does not start with <stream:stream>")]
+    NotAStream,
+    /// An element over the size limit.
+    #[error("an element is larger than {0} bytes")]
+    TooBig(usize),
+    /// Nesting over the depth limit.
+    #[error("elements are nested deeper than {0}")]
+    TooDeep(usize),
+    /// An element with too many attributes.
+    #[error("an element has more than {0} attributes")]
+    TooManyAttributes(usize),
+}
+
+impl SplitError {
+    /// The RFC 6120 condition for this error.
+    pub fn condition(&self) -> Condition {
+        match self {
+            Self::NotWellFormed(_) => Condition::NotWellFormed,
+            Self::Restricted(_) => Condition::RestrictedXml,
+            Self::NotAStream => Condition::InvalidNamespace,
+            Self::TooBig(_) | Self::TooDeep(_) | Self::TooManyAttributes(_) => Condition::PolicyViolation,
+        }
+    }
+
+    pub(crate) fn from_rxml(e: rxml::Error) -> Self {
+        match e {
+            rxml::Error::RestrictedXml(_) | rxml::Error::UndeclaredEntity => Self::Restricted(e),
+            // `<!DOCTYPE` is reported as a bad `<!` section.
+            rxml::Error::InvalidSyntax(s) if s.contains("comment") => Self::Restricted(e),
+            e => Self::NotWellFormed(e),
+        }
+    }
+}
+
+/// One open element of the one being written.
+#[derive(Debug)]
+struct Open {
+    /// Its name as written (`stream:features`, `message`).
+    tag: String,
+    /// The default namespace in scope inside it.
+    default_ns: Namespace<'static>,
+    /// Whether the `stream` prefix is declared in scope.
+    stream_prefix: bool,
+}
+
+/// The element being written.
+#[derive(Debug)]
+struct Builder {
+    stanza: Stanza,
+    stack: Vec<Open>,
+    /// The start tag is still open (`<a b="c"`), to be closed by `>` or `/>`.
+    tag_open: bool,
+    /// Skipping a subtree at this stack depth (a stripped feature).
+    skip_from: Option<usize>,
+    strip_features: bool,
+}
+
+/// Splits one XML stream; [`Splitter::reset`] on each stream restart.
+#[derive(Debug)]
+pub struct Splitter {
+    parser: Parser,
+    limits: Limits,
+    /// Depth in the stream: 0 before the header, 1 between stanzas.
+    depth: usize,
+    current: Option<Builder>,
+    strip_features: bool,
+    closed: bool,
+}
+
+impl Splitter {
+    /// A splitter for a stream that starts now. With `strip_features`,
+    /// `<starttls/>` and `<compression/>` are removed from stream features.
+    pub fn new(limits: Limits, strip_features: bool) -> Self {
+        Self {
+            parser: limits.parser(),
+            limits,
+            depth: 0,
+            current: None,
+            strip_features,
+            closed: false,
+        }
+    }
+
+    /// Forgets everything: the next bytes start a new stream (RFC 6120
+    /// §4.3.3 restart).
+    pub fn reset(&mut self) {
+        *self = Self::new(self.limits, self.strip_features);
+    }
+
+    /// Whether `</stream:stream>` has been seen.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Parses `data` (all of it), appending what it completes to `items`.
+    /// An error is final: the stream cannot go on.
+    pub fn feed(&mut self, mut data: &[u8], items: &mut Vec<Item>) -> Result<(), SplitError> {
+        loop {
+            if self.closed {
+                return Ok(());
+            }
+            match self.parser.parse(&mut data, false) {
+                Ok(Some(event)) => self.event(event, items)?,
+                Ok(None) | Err(EndOrError::NeedMoreData) => return Ok(()),
+                Err(EndOrError::Error(e)) => return Err(SplitError::from_rxml(e)),
+            }
+        }
+    }
+
+    fn event(&mut self, event: Event, items: &mut Vec<Item>) -> Result<(), SplitError> {
+        let len = event.metrics().len();
+        match event {
+            Event::XmlDeclaration(..) => {}
+            Event::StartElement(_, (ns, name), attrs) => {
+                match self.depth {
+                    0 => {
+                        if ns.as_str() != NS_STREAM || name.as_str() != "stream" {
+                            return Err(SplitError::NotAStream);
+                        }
+                        let get = |ns: &Namespace<'static>, n: &str| attrs.get(ns, n).map(|v| v.to_string());
+                        items.push(Item::Open(StreamHeader {
+                            from: get(&Namespace::NONE, "from"),
+                            id: get(&Namespace::NONE, "id"),
+                            version: get(&Namespace::NONE, "version"),
+                            lang: get(&Namespace::XML, "lang"),
+                        }));
+                    }
+                    1 => {
+                        let mut b = Builder {
+                            stanza: Stanza {
+                                ns: ns.to_string(),
+                                name: name.to_string(),
+                                xml: String::with_capacity(len.max(64) + 64),
+                                bytes: 0,
+                            },
+                            stack: Vec::new(),
+                            tag_open: false,
+                            skip_from: None,
+                            strip_features: self.strip_features,
+                        };
+                        b.start(&ns, &name, &attrs, &self.limits)?;
+                        self.current = Some(b);
+                    }
+                    depth => {
+                        if depth > self.limits.max_depth {
+                            return Err(SplitError::TooDeep(self.limits.max_depth));
+                        }
+                        if let Some(b) = self.current.as_mut() {
+                            b.start(&ns, &name, &attrs, &self.limits)?;
+                        }
+                    }
+                }
+                self.depth += 1;
+            }
+            Event::EndElement(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                match self.depth {
+                    0 => {
+                        self.closed = true;
+                        items.push(Item::Close);
+                    }
+                    1 => {
+                        if let Some(mut b) = self.current.take() {
+                            b.end();
+                            b.stanza.bytes += len;
+                            self.check_size(b.stanza.bytes)?;
+                            items.push(Item::Stanza(b.stanza));
+                        }
+                    }
+                    _ => {
+                        if let Some(b) = self.current.as_mut() {
+                            b.end();
+                        }
+                    }
+                }
+            }
+            Event::Text(_, text) => {
+                // Text between stanzas is whitespace keepalive: dropped.
+                if let Some(b) = self.current.as_mut() {
+                    b.text(&text);
+                }
+            }
+        }
+        if let Some(b) = self.current.as_mut() {
+            b.stanza.bytes += len;
+            let bytes = b.stanza.bytes;
+            self.check_size(bytes)?;
+        }
+        Ok(())
+    }
+
+    fn check_size(&self, bytes: usize) -> Result<(), SplitError> {
+        if bytes > self.limits.max_stanza_bytes {
+            Err(SplitError::TooBig(self.limits.max_stanza_bytes))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Builder {
+    fn start(
+        &mut self,
+        ns: &Namespace<'static>,
+        name: &rxml::NcName,
+        attrs: &rxml::AttrMap,
+        limits: &Limits,
+    ) -> Result<(), SplitError> {
+        if attrs.len() > limits.max_attributes {
+            return Err(SplitError::TooManyAttributes(limits.max_attributes));
+        }
+        if self.skip_from.is_some() {
+            self.stack.push(Open {
+                tag: String::new(),
+                default_ns: ns.clone(),
+                stream_prefix: false,
+            });
+            return Ok(());
+        }
+        let (inherited_default, parent_stream_prefix) =
+            self.stack.last().map_or((Namespace::NONE, false), |p| {
+                (p.default_ns.clone(), p.stream_prefix)
+            });
+        // Inside <stream:features>, drop what the gateway handles itself.
+        if self.strip_features
+            && self.stack.len() == 1
+            && self.stanza.is("features", NS_STREAM)
+            && ((ns.as_str() == NS_TLS && name.as_str() == "starttls")
+                || (ns.as_str() == NS_COMPRESS_FEATURE && name.as_str() == "compression"))
+        {
+            self.skip_from = Some(self.stack.len());
+            self.stack.push(Open {
+                tag: String::new(),
+                default_ns: ns.clone(),
+                stream_prefix: false,
+            });
+            return Ok(());
+        }
+        self.close_start_tag();
+        let xml = &mut self.stanza.xml;
+        let mut stream_prefix = parent_stream_prefix;
+        let mut default_ns = inherited_default.clone();
+        xml.push('<');
+        let tag = if ns.as_str() == NS_STREAM {
+            format!("stream:{name}")
+        } else {
+            name.to_string()
+        };
+        xml.push_str(&tag);
+        if ns.as_str() == NS_STREAM {
+            if !stream_prefix {
+                push_attr(xml, "xmlns:stream", NS_STREAM);
+                stream_prefix = true;
+            }
+        } else if *ns != inherited_default {
+            push_attr(xml, "xmlns", ns.as_str());
+            default_ns = ns.clone();
+        }
+        let mut prefixes = 0;
+        for ((attr_ns, attr_name), value) in attrs.iter() {
+            if attr_ns.is_none() {
+                push_attr(xml, attr_name.as_str(), value);
+            } else if *attr_ns == Namespace::XML {
+                push_attr(xml, &format!("xml:{attr_name}"), value);
+            } else {
+                let prefix = format!("a{prefixes}");
+                prefixes += 1;
+                push_attr(xml, &format!("xmlns:{prefix}"), attr_ns.as_str());
+                push_attr(xml, &format!("{prefix}:{attr_name}"), value);
+            }
+        }
+        self.tag_open = true;
+        self.stack.push(Open {
+            tag,
+            default_ns,
+            stream_prefix,
+        });
+        Ok(())
+    }
+
+    fn close_start_tag(&mut self) {
+        if self.tag_open {
+            self.stanza.xml.push('>');
+            self.tag_open = false;
+        }
+    }
+
+    fn end(&mut self) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        if let Some(from) = self.skip_from {
+            if self.stack.len() == from {
+                self.skip_from = None;
+            }
+            return;
+        }
+        if self.tag_open {
+            self.stanza.xml.push_str("/>");
+            self.tag_open = false;
+        } else {
+            self.stanza.xml.push_str("</");
+            self.stanza.xml.push_str(&open.tag);
+            self.stanza.xml.push('>');
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.skip_from.is_some() {
+            return;
+        }
+        self.close_start_tag();
+        escape_text(&mut self.stanza.xml, text);
+    }
+}
+
+#[cfg(test)]
+mod tests;

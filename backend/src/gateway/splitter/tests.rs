@@ -1,0 +1,248 @@
+use super::*;
+
+const HEADER: &str = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
+    xmlns:stream='http://etherx.jabber.org/streams' from='example.org' id='s-1' \
+    version='1.0' xml:lang='fr'>";
+
+fn split_all(chunks: &[&[u8]], strip: bool) -> Result<Vec<Item>, SplitError> {
+    let mut s = Splitter::new(Limits::new(4096), strip);
+    let mut items = Vec::new();
+    for c in chunks {
+        s.feed(c, &mut items)?;
+    }
+    Ok(items)
+}
+
+fn split(input: &str) -> Vec<Item> {
+    split_all(&[input.as_bytes()], true).unwrap()
+}
+
+fn stanzas(items: &[Item]) -> Vec<&str> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Stanza(s) => Some(s.xml.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn header_becomes_open() {
+    let items = split(HEADER);
+    assert_eq!(
+        items,
+        [Item::Open(StreamHeader {
+            from: Some("example.org".into()),
+            id: Some("s-1".into()),
+            version: Some("1.0".into()),
+            lang: Some("fr".into()),
+        })]
+    );
+}
+
+#[test]
+fn stanzas_get_their_inherited_namespace() {
+    let items = split(&format!(
+        "{HEADER}<message to='a@b' type='chat'><body>hi &amp; &lt;bye&gt;</body>\
+         <active xmlns='http://jabber.org/protocol/chatstates'/></message> <iq type='result' id='1'/>"
+    ));
+    assert_eq!(
+        stanzas(&items),
+        [
+            "<message xmlns=\"jabber:client\" to=\"a@b\" type=\"chat\"><body>hi &amp; &lt;bye&gt;</body>\
+             <active xmlns=\"http://jabber.org/protocol/chatstates\"/></message>",
+            "<iq xmlns=\"jabber:client\" id=\"1\" type=\"result\"/>",
+        ]
+    );
+    let Item::Stanza(m) = &items[1] else { panic!() };
+    assert!(m.is("message", "jabber:client"));
+}
+
+#[test]
+fn features_keep_the_stream_prefix_and_lose_starttls() {
+    let items = split(&format!(
+        "{HEADER}<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>\
+         <compression xmlns='http://jabber.org/features/compress'><method>zlib</method></compression>\
+         <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism></mechanisms>\
+         </stream:features>"
+    ));
+    assert_eq!(
+        stanzas(&items),
+        [
+            "<stream:features xmlns:stream=\"http://etherx.jabber.org/streams\">\
+          <mechanisms xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"><mechanism>SCRAM-SHA-1</mechanism></mechanisms>\
+          </stream:features>"
+        ]
+    );
+}
+
+#[test]
+fn features_are_kept_whole_when_not_stripping() {
+    let items = split_all(
+        &[format!(
+            "{HEADER}<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"
+        )
+        .as_bytes()],
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        stanzas(&items),
+        [
+            "<stream:features xmlns:stream=\"http://etherx.jabber.org/streams\">\
+          <starttls xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"/></stream:features>"
+        ]
+    );
+}
+
+#[test]
+fn stream_errors_are_self_contained() {
+    let items = split(&format!(
+        "{HEADER}<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>\
+         <text xmlns='urn:ietf:params:xml:ns:xmpp-streams' xml:lang='en'>Replaced</text></stream:error>\
+         </stream:stream>"
+    ));
+    assert_eq!(
+        stanzas(&items),
+        ["<stream:error xmlns:stream=\"http://etherx.jabber.org/streams\">\
+          <conflict xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/>\
+          <text xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\" xml:lang=\"en\">Replaced</text></stream:error>"]
+    );
+    assert_eq!(items.last(), Some(&Item::Close));
+}
+
+#[test]
+fn prefixed_namespaces_and_attributes_survive() {
+    let items = split(&format!(
+        "{HEADER}<iq type='get' id='q' xmlns:p='urn:example:p'><p:query p:flag='1' xml:lang='de'>\
+         <x xmlns=''/></p:query></iq>"
+    ));
+    let xml = stanzas(&items)[0];
+    assert_eq!(
+        xml,
+        "<iq xmlns=\"jabber:client\" id=\"q\" type=\"get\"><query xmlns=\"urn:example:p\" \
+         xml:lang=\"de\" xmlns:a0=\"urn:example:p\" a0:flag=\"1\"><x xmlns=\"\"/></query></iq>"
+    );
+    // It is one well-formed element on its own, with the same meaning.
+    let el: minidom::Element = xml.parse().unwrap();
+    let q = el.get_child("query", "urn:example:p").unwrap();
+    assert!(q.has_child("x", ""));
+}
+
+#[test]
+fn a_stream_fed_one_byte_at_a_time_splits_the_same() {
+    let input = format!(
+        "{HEADER}<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
+         <mechanism>PLAIN</mechanism></mechanisms></stream:features>\
+         <message from='ä@b' id='x'><body>Grüße 👋 &#x263A;</body></message></stream:stream>"
+    );
+    let whole = split(&input);
+    let bytes: Vec<&[u8]> = input.as_bytes().chunks(1).collect();
+    let piecewise = split_all(&bytes, true).unwrap();
+    assert_eq!(whole, piecewise);
+    assert_eq!(whole.len(), 4);
+    assert!(stanzas(&whole)[1].contains("Grüße 👋 ☺"));
+}
+
+#[test]
+fn restart_starts_a_new_stream() {
+    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut items = Vec::new();
+    s.feed(
+        format!("{HEADER}<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>").as_bytes(),
+        &mut items,
+    )
+    .unwrap();
+    s.reset();
+    s.feed(HEADER.as_bytes(), &mut items).unwrap();
+    assert!(matches!(
+        items.as_slice(),
+        [Item::Open(_), Item::Stanza(_), Item::Open(_)]
+    ));
+}
+
+#[test]
+fn whitespace_keepalives_are_dropped() {
+    let items = split(&format!("{HEADER} \n <iq type='get' id='1'/>\t "));
+    assert_eq!(items.len(), 2);
+}
+
+#[test]
+fn refuses_a_doctype() {
+    let err = split_all(
+        &[b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><stream:stream/>"],
+        true,
+    )
+    .unwrap_err();
+    assert_eq!(err.condition(), Condition::RestrictedXml, "{err}");
+}
+
+#[test]
+fn refuses_undeclared_entities_comments_and_pis() {
+    for bad in ["<message>&xxe;</message>", "<!-- hi -->", "<?pi x?>"] {
+        let err = split_all(&[format!("{HEADER}{bad}").as_bytes()], true).unwrap_err();
+        assert_eq!(err.condition(), Condition::RestrictedXml, "{bad}: {err}");
+    }
+}
+
+#[test]
+fn refuses_a_root_other_than_stream() {
+    let err = split_all(&[b"<html xmlns='http://www.w3.org/1999/xhtml'>"], true).unwrap_err();
+    assert_eq!(err, SplitError::NotAStream);
+    assert_eq!(err.condition(), Condition::InvalidNamespace);
+}
+
+#[test]
+fn refuses_broken_xml() {
+    let err = split_all(&[format!("{HEADER}<a></b>").as_bytes()], true).unwrap_err();
+    assert_eq!(err.condition(), Condition::NotWellFormed, "{err}");
+    let bad_utf8: &[u8] = b"<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><a>\xff</a>";
+    let err = split_all(&[bad_utf8], true).unwrap_err();
+    assert_eq!(err.condition(), Condition::NotWellFormed, "{err}");
+}
+
+#[test]
+fn bounds_size_depth_and_attributes() {
+    let big = format!("{HEADER}<message><body>{}</body></message>", "a".repeat(5000));
+    assert_eq!(
+        split_all(&[big.as_bytes()], true).unwrap_err(),
+        SplitError::TooBig(4096)
+    );
+
+    let deep = format!("{HEADER}{}", "<a>".repeat(60));
+    assert_eq!(
+        split_all(&[deep.as_bytes()], true).unwrap_err(),
+        SplitError::TooDeep(48)
+    );
+
+    let attrs: String = (0..70).map(|i| format!(" a{i}='x'")).collect();
+    let many = format!("{HEADER}<message{attrs}/>");
+    assert_eq!(
+        split_all(&[many.as_bytes()], true).unwrap_err(),
+        SplitError::TooManyAttributes(64)
+    );
+}
+
+#[test]
+fn size_is_bounded_before_the_element_ends() {
+    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut items = Vec::new();
+    s.feed(format!("{HEADER}<message><body>").as_bytes(), &mut items)
+        .unwrap();
+    let chunk = "b".repeat(1000);
+    let mut result = Ok(());
+    for _ in 0..10 {
+        result = s.feed(chunk.as_bytes(), &mut items);
+        if result.is_err() {
+            break;
+        }
+    }
+    assert_eq!(result, Err(SplitError::TooBig(4096)));
+}
+
+#[test]
+fn close_is_reported_once() {
+    let items = split(&format!("{HEADER}</stream:stream>"));
+    assert_eq!(items.last(), Some(&Item::Close));
+}

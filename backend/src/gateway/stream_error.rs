@@ -1,0 +1,126 @@
+//! RFC 6120 §4.9: the stream errors the gateway itself raises, written as
+//! RFC 7395 messages.
+
+use super::xml::escape_text;
+
+/// The RFC 7395 framing namespace.
+pub const NS_FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";
+/// RFC 6120 stream namespace.
+pub const NS_STREAM: &str = "http://etherx.jabber.org/streams";
+/// RFC 6120 stream error conditions.
+pub const NS_STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
+
+/// `<close/>`, the end of an RFC 7395 stream.
+pub const CLOSE: &str = r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#;
+
+/// A stream error condition the gateway raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Condition {
+    /// The domain is not served (or not a valid domain).
+    HostUnknown,
+    /// The `<open/>` lacks a `to`.
+    ImproperAddressing,
+    /// The `<open/>` is in the wrong namespace.
+    InvalidNamespace,
+    /// The server could not be reached.
+    RemoteConnectionFailed,
+    /// A timeout expired.
+    ConnectionTimeout,
+    /// A policy or limit forbids it.
+    PolicyViolation,
+    /// Bad XML.
+    NotWellFormed,
+    /// XML features XMPP forbids: DTDs, entities, comments, processing
+    /// instructions.
+    RestrictedXml,
+    /// An element that may not be sent here.
+    UnsupportedStanzaType,
+    /// Too many connections.
+    ResourceConstraint,
+    /// The gateway is shutting down.
+    SystemShutdown,
+    /// Anything else.
+    InternalServerError,
+}
+
+impl Condition {
+    /// Every condition, for metrics.
+    pub const ALL: [Condition; 12] = [
+        Self::HostUnknown,
+        Self::ImproperAddressing,
+        Self::InvalidNamespace,
+        Self::RemoteConnectionFailed,
+        Self::ConnectionTimeout,
+        Self::PolicyViolation,
+        Self::NotWellFormed,
+        Self::RestrictedXml,
+        Self::UnsupportedStanzaType,
+        Self::ResourceConstraint,
+        Self::SystemShutdown,
+        Self::InternalServerError,
+    ];
+
+    /// The element name of the condition.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HostUnknown => "host-unknown",
+            Self::ImproperAddressing => "improper-addressing",
+            Self::InvalidNamespace => "invalid-namespace",
+            Self::RemoteConnectionFailed => "remote-connection-failed",
+            Self::ConnectionTimeout => "connection-timeout",
+            Self::PolicyViolation => "policy-violation",
+            Self::NotWellFormed => "not-well-formed",
+            Self::RestrictedXml => "restricted-xml",
+            Self::UnsupportedStanzaType => "unsupported-stanza-type",
+            Self::ResourceConstraint => "resource-constraint",
+            Self::SystemShutdown => "system-shutdown",
+            Self::InternalServerError => "internal-server-error",
+        }
+    }
+
+    /// Index into [`Self::ALL`].
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|c| *c == self).unwrap_or(0)
+    }
+}
+
+/// `<stream:error>` with `condition` and an English `text` for people.
+pub fn stream_error(condition: Condition, text: &str) -> String {
+    let mut out = String::with_capacity(200 + text.len());
+    out.push_str(r#"<stream:error xmlns:stream="http://etherx.jabber.org/streams"><"#);
+    out.push_str(condition.name());
+    out.push_str(r#" xmlns="urn:ietf:params:xml:ns:xmpp-streams"/>"#);
+    if !text.is_empty() {
+        out.push_str(r#"<text xmlns="urn:ietf:params:xml:ns:xmpp-streams" xml:lang="en">"#);
+        escape_text(&mut out, text);
+        out.push_str("</text>");
+    }
+    out.push_str("</stream:error>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_a_namespaced_stream_error() {
+        assert_eq!(
+            stream_error(Condition::HostUnknown, "no <such> domain"),
+            "<stream:error xmlns:stream=\"http://etherx.jabber.org/streams\">\
+             <host-unknown xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/>\
+             <text xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\" xml:lang=\"en\">no &lt;such&gt; domain</text>\
+             </stream:error>"
+        );
+        let parsed: minidom::Element = stream_error(Condition::SystemShutdown, "").parse().unwrap();
+        assert!(parsed.is("error", NS_STREAM));
+        assert!(parsed.has_child("system-shutdown", NS_STREAM_ERRORS));
+    }
+
+    #[test]
+    fn every_condition_has_its_index() {
+        for (i, c) in Condition::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! RFC 6120 §3.2, §5 and XEP-0368: finds a domain's XMPP server in DNS,
+//! connects, and secures the stream with direct TLS or STARTTLS.
+//!
+//! The certificate is always verified against the XMPP domain, never against
+//! an SRV target, with SNI set to the domain.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{NameServerConfigGroup, ResolverConfig, ResolverOpts};
+use hickory_resolver::name_server::TokioConnectionProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+use super::splitter::{Item, Limits, NS_TLS, Splitter};
+use super::stream_error::{Condition, NS_STREAM};
+use crate::config::{Security, UpstreamTarget};
+
+/// A secured (or, for tests, plain) byte stream to the server.
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+
+/// A connection, ready for a stream header.
+pub type Connection = Pin<Box<dyn Io>>;
+
+/// Why the server could not be reached.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    /// DNS failed.
+    #[error("DNS lookup for {0} failed")]
+    Dns(String),
+    /// SRV records say the domain offers no client service.
+    #[error("{0} offers no XMPP client service")]
+    NoService(String),
+    /// Every address was refused by policy.
+    #[error("{0} resolves only to addresses this gateway does not connect to")]
+    Forbidden(String),
+    /// No address accepted the connection.
+    #[error("could not connect to the server of {0}")]
+    Connect(String),
+    /// Too slow.
+    #[error("the server of {0} did not answer in time")]
+    Timeout(String),
+    /// TLS failed, the certificate above all.
+    #[error("TLS with the server of {domain} failed: {reason}")]
+    Tls {
+        /// The domain.
+        domain: String,
+        /// What went wrong, for logs.
+        reason: String,
+    },
+    /// The server does not offer STARTTLS, or refused it.
+    #[error("the server of {0} does not offer STARTTLS")]
+    NoStartTls(String),
+    /// The server's stream broke during STARTTLS.
+    #[error("the server of {0} sent a broken stream")]
+    Stream(String),
+}
+
+impl UpstreamError {
+    /// The RFC 6120 condition for the client.
+    pub fn condition(&self) -> Condition {
+        match self {
+            Self::Dns(_) | Self::NoService(_) => Condition::HostUnknown,
+            Self::Forbidden(_) => Condition::PolicyViolation,
+            Self::Timeout(_) => Condition::ConnectionTimeout,
+            _ => Condition::RemoteConnectionFailed,
+        }
+    }
+}
+
+/// A place to try, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// A DNS name or an IP address.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// How to secure it.
+    pub security: Security,
+}
+
+/// One SRV answer, from either service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrvRecord {
+    /// Lower is tried first.
+    pub priority: u16,
+    /// Share within a priority.
+    pub weight: u16,
+    /// The port.
+    pub port: u16,
+    /// The host, without the final dot; "." means no service.
+    pub target: String,
+    /// `_xmpps-client` (XEP-0368) rather than `_xmpp-client`.
+    pub direct_tls: bool,
+}
+
+/// RFC 2782 order of merged `_xmpps-client` and `_xmpp-client` records:
+/// by priority, then a weighted random order within each priority.
+/// `random(n)` returns a number in `0..=n`.
+pub fn order_srv(mut records: Vec<SrvRecord>, mut random: impl FnMut(u32) -> u32) -> Vec<Candidate> {
+    records.retain(|r| r.target != "." && !r.target.is_empty());
+    records.sort_by_key(|r| r.priority);
+    let mut out = Vec::with_capacity(records.len());
+    let mut rest = records.as_slice();
+    while let Some(first) = rest.first() {
+        let n = rest.iter().take_while(|r| r.priority == first.priority).count();
+        let (group, tail) = rest.split_at(n);
+        // Zero weights first, so they have a small chance of coming early.
+        let mut group: Vec<&SrvRecord> = group.iter().collect();
+        group.sort_by_key(|r| r.weight != 0);
+        while !group.is_empty() {
+            let total: u32 = group.iter().map(|r| u32::from(r.weight)).sum();
+            let pick = random(total);
+            let mut running = 0;
+            let i = group
+                .iter()
+                .position(|r| {
+                    running += u32::from(r.weight);
+                    running >= pick
+                })
+                .unwrap_or(0);
+            let r = group.remove(i);
+            out.push(Candidate {
+                host: r.target.clone(),
+                port: r.port,
+                security: if r.direct_tls {
+                    Security::DirectTls
+                } else {
+                    Security::StartTls
+                },
+            });
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// Time limits for reaching a server.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// One DNS query.
+    pub dns: Duration,
+    /// One TCP connection attempt.
+    pub connect: Duration,
+    /// TLS handshake and STARTTLS negotiation.
+    pub handshake: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            dns: Duration::from_secs(5),
+            connect: Duration::from_secs(5),
+            handshake: Duration::from_secs(10),
+        }
+    }
+}
+
+/// DNS, TLS settings and timeouts, shared by every session.
+#[derive(Clone)]
+pub struct Connector {
+    resolver: TokioResolver,
+    starttls: TlsConnector,
+    direct_tls: TlsConnector,
+    timeouts: Timeouts,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connector")
+            .field("timeouts", &self.timeouts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the connector could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A CA file could not be read.
+    #[error("cannot read CA file {path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The system DNS configuration could not be read.
+    #[error("cannot read the DNS configuration: {0}")]
+    Dns(String),
+    /// TLS setup failed.
+    #[error("TLS setup failed: {0}")]
+    Tls(String),
+}
+
+impl Connector {
+    /// Builds the resolver (system configuration, or `dns_servers`) and TLS
+    /// (Mozilla's roots plus `ca_files`).
+    pub fn new(
+        ca_files: &[PathBuf],
+        dns_servers: &[SocketAddr],
+        timeouts: Timeouts,
+        limits: Limits,
+    ) -> Result<Self, SetupError> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for path in ca_files {
+            let ca_err = |reason: String| SetupError::CaFile {
+                path: path.clone(),
+                reason,
+            };
+            let certs = CertificateDer::pem_file_iter(path).map_err(|e| ca_err(e.to_string()))?;
+            let mut found = false;
+            for cert in certs {
+                let cert = cert.map_err(|e| ca_err(e.to_string()))?;
+                roots.add(cert).map_err(|e| ca_err(e.to_string()))?;
+                found = true;
+            }
+            if !found {
+                return Err(ca_err("no certificate in it".into()));
+            }
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = |alpn: Vec<Vec<u8>>| -> Result<Arc<rustls::ClientConfig>, SetupError> {
+            let mut c = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+                .with_safe_default_protocol_versions()
+                .map_err(|e| SetupError::Tls(e.to_string()))?
+                .with_root_certificates(roots.clone())
+                .with_no_client_auth();
+            c.alpn_protocols = alpn;
+            Ok(Arc::new(c))
+        };
+        let starttls = TlsConnector::from(config(Vec::new())?);
+        let direct_tls = TlsConnector::from(config(vec![b"xmpp-client".to_vec()])?);
+
+        let mut builder = if dns_servers.is_empty() {
+            TokioResolver::builder_tokio().map_err(|e| SetupError::Dns(e.to_string()))?
+        } else {
+            let mut group = NameServerConfigGroup::new();
+            for addr in dns_servers {
+                group.merge(NameServerConfigGroup::from_ips_clear(
+                    &[addr.ip()],
+                    addr.port(),
+                    true,
+                ));
+            }
+            TokioResolver::builder_with_config(
+                ResolverConfig::from_parts(None, vec![], group),
+                TokioConnectionProvider::default(),
+            )
+        };
+        let opts: &mut ResolverOpts = builder.options_mut();
+        opts.timeout = timeouts.dns;
+        opts.attempts = 2;
+        opts.cache_size = 1024;
+        opts.ip_strategy = hickory_resolver::config::LookupIpStrategy::Ipv4AndIpv6;
+        Ok(Self {
+            resolver: builder.build(),
+            starttls,
+            direct_tls,
+            timeouts,
+            limits,
+        })
+    }
+
+    /// Where to try for `domain`, in order (RFC 6120 §3.2.1, XEP-0368).
+    pub async fn candidates(&self, domain: &str) -> Result<Vec<Candidate>, UpstreamError> {
+        let direct = self.srv(format!("_xmpps-client._tcp.{domain}."), true);
+        let starttls = self.srv(format!("_xmpp-client._tcp.{domain}."), false);
+        let (direct, starttls) = tokio::join!(direct, starttls);
+        let (direct, starttls) = (direct?, starttls?);
+        if direct.is_empty() && starttls.is_empty() {
+            // No SRV at all: the domain itself on the default port.
+            return Ok(vec![Candidate {
+                host: domain.to_owned(),
+                port: 5222,
+                security: Security::StartTls,
+            }]);
+        }
+        let records: Vec<SrvRecord> = direct.into_iter().chain(starttls).collect();
+        let ordered = order_srv(records, |n| random_below(n.saturating_add(1)));
+        if ordered.is_empty() {
+            return Err(UpstreamError::NoService(domain.to_owned()));
+        }
+        Ok(ordered)
+    }
+
+    async fn srv(&self, name: String, direct_tls: bool) -> Result<Vec<SrvRecord>, UpstreamError> {
+        match self.resolver.srv_lookup(name.as_str()).await {
+            Ok(lookup) => Ok(lookup
+                .iter()
+                .map(|srv| SrvRecord {
+                    priority: srv.priority(),
+                    weight: srv.weight(),
+                    port: srv.port(),
+                    target: {
+                        let t = srv.target().to_ascii();
+                        let t = t.strip_suffix('.').unwrap_or(&t).to_owned();
+                        if t.is_empty() { ".".to_owned() } else { t }
+                    },
+                    direct_tls,
+                })
+                .collect()),
+            Err(e) if e.is_no_records_found() || e.is_nx_domain() => Ok(Vec::new()),
+            Err(_) => Err(UpstreamError::Dns(name)),
+        }
+    }
+
+    async fn addresses(&self, host: &str, port: u16) -> Vec<SocketAddr> {
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return vec![SocketAddr::new(ip, port)];
+        }
+        match self.resolver.lookup_ip(format!("{host}.").as_str()).await {
+            Ok(ips) => ips.iter().map(|ip| SocketAddr::new(ip, port)).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Connects to `domain` by `route`, vetting every resolved address with
+    /// `vet` when given; returns a stream secured and ready for the first
+    /// stream header (STARTTLS already done), the address, and how long it
+    /// took.
+    pub async fn connect(
+        &self,
+        domain: &str,
+        target: Option<&UpstreamTarget>,
+        vet: Option<fn(SocketAddr) -> bool>,
+    ) -> Result<(Connection, SocketAddr, Duration), UpstreamError> {
+        let started = Instant::now();
+        let candidates = match target {
+            Some(t) => vec![Candidate {
+                host: t.host.clone(),
+                port: t.port,
+                security: t.security,
+            }],
+            None => self.candidates(domain).await?,
+        };
+        let mut refused = false;
+        let mut last_error = UpstreamError::Connect(domain.to_owned());
+        for candidate in &candidates {
+            for addr in self.addresses(&candidate.host, candidate.port).await {
+                if vet.is_some_and(|ok| !ok(addr)) {
+                    refused = true;
+                    continue;
+                }
+                match self.attempt(domain, candidate.security, addr).await {
+                    Ok(conn) => return Ok((conn, addr, started.elapsed())),
+                    Err(e) => {
+                        tracing::debug!(%addr, error = %e, "upstream attempt failed");
+                        last_error = e;
+                    }
+                }
+            }
+        }
+        if refused && matches!(last_error, UpstreamError::Connect(_)) {
+            return Err(UpstreamError::Forbidden(domain.to_owned()));
+        }
+        Err(last_error)
+    }
+
+    async fn attempt(
+        &self,
+        domain: &str,
+        security: Security,
+        addr: SocketAddr,
+    ) -> Result<Connection, UpstreamError> {
+        let timeout = |_| UpstreamError::Timeout(domain.to_owned());
+        let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(addr))
+            .await
+            .map_err(timeout)?
+            .map_err(|_| UpstreamError::Connect(domain.to_owned()))?;
+        let _ = tcp.set_nodelay(true);
+        let handshake = async {
+            match security {
+                Security::Plain => Ok(Box::pin(tcp) as Connection),
+                Security::DirectTls => self.tls(&self.direct_tls, domain, tcp).await,
+                Security::StartTls => {
+                    let tcp = starttls(tcp, domain, self.limits).await?;
+                    self.tls(&self.starttls, domain, tcp).await
+                }
+            }
+        };
+        tokio::time::timeout(self.timeouts.handshake, handshake)
+            .await
+            .map_err(timeout)?
+    }
+
+    async fn tls(
+        &self,
+        connector: &TlsConnector,
+        domain: &str,
+        tcp: TcpStream,
+    ) -> Result<Connection, UpstreamError> {
+        let name = ServerName::try_from(domain.to_owned()).map_err(|e| UpstreamError::Tls {
+            domain: domain.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let tls = connector
+            .connect(name, tcp)
+            .await
+            .map_err(|e| UpstreamError::Tls {
+                domain: domain.to_owned(),
+                reason: e.to_string(),
+            })?;
+        Ok(Box::pin(tls))
+    }
+}
+
+/// The stream header the gateway sends upstream.
+pub fn stream_header(domain: &str, from: Option<&str>, lang: Option<&str>) -> String {
+    use super::xml::push_attr;
+    let mut h = String::from(
+        "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'",
+    );
+    push_attr(&mut h, "to", domain);
+    if let Some(from) = from {
+        push_attr(&mut h, "from", from);
+    }
+    push_attr(&mut h, "version", "1.0");
+    if let Some(lang) = lang {
+        push_attr(&mut h, "xml:lang", lang);
+    }
+    h.push('>');
+    h
+}
+
+/// RFC 6120 §5.4: opens a plaintext stream, asks for TLS, and waits for
+/// `<proceed/>`. Nothing of this stream reaches the client.
+async fn starttls(mut tcp: TcpStream, domain: &str, limits: Limits) -> Result<TcpStream, UpstreamError> {
+    let broken = || UpstreamError::Stream(domain.to_owned());
+    tcp.write_all(stream_header(domain, None, None).as_bytes())
+        .await
+        .map_err(|_| broken())?;
+    let mut splitter = Splitter::new(limits, false);
+    let mut buf = vec![0u8; 4096];
+    let mut items = Vec::new();
+    let mut asked = false;
+    loop {
+        let n = tcp.read(&mut buf).await.map_err(|_| broken())?;
+        if n == 0 {
+            return Err(broken());
+        }
+        splitter.feed(&buf[..n], &mut items).map_err(|_| broken())?;
+        for item in items.drain(..) {
+            let Item::Stanza(s) = item else { continue };
+            if !asked && s.is("features", NS_STREAM) {
+                if !s.xml.contains(NS_TLS) {
+                    return Err(UpstreamError::NoStartTls(domain.to_owned()));
+                }
+                tcp.write_all(b"<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+                    .await
+                    .map_err(|_| broken())?;
+                asked = true;
+            } else if asked && s.is("proceed", NS_TLS) {
+                return Ok(tcp);
+            } else {
+                return Err(UpstreamError::NoStartTls(domain.to_owned()));
+            }
+        }
+    }
+}
+
+/// A number in `0..n` (0 when `n` is 0), good enough for load spreading.
+fn random_below(n: u32) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    if n == 0 {
+        return 0;
+    }
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(Instant::now().elapsed().as_nanos());
+    (h.finish() % u64::from(n)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(priority: u16, weight: u16, target: &str, direct_tls: bool) -> SrvRecord {
+        SrvRecord {
+            priority,
+            weight,
+            port: if direct_tls { 5223 } else { 5222 },
+            target: target.into(),
+            direct_tls,
+        }
+    }
+
+    #[test]
+    fn orders_by_priority_across_both_services() {
+        let ordered = order_srv(
+            vec![
+                rec(20, 0, "backup.example", false),
+                rec(10, 0, "tls.example", true),
+                rec(5, 0, "first.example", false),
+            ],
+            |_| 0,
+        );
+        let hosts: Vec<_> = ordered.iter().map(|c| (c.host.as_str(), c.security)).collect();
+        assert_eq!(
+            hosts,
+            [
+                ("first.example", Security::StartTls),
+                ("tls.example", Security::DirectTls),
+                ("backup.example", Security::StartTls),
+            ]
+        );
+    }
+
+    #[test]
+    fn weights_decide_within_a_priority() {
+        let records = vec![rec(10, 10, "a", false), rec(10, 90, "b", false)];
+        // A draw of 5 falls in a's share (1..=10), 50 in b's (11..=100).
+        assert_eq!(order_srv(records.clone(), |_| 5)[0].host, "a");
+        assert_eq!(order_srv(records, |_| 50)[0].host, "b");
+    }
+
+    #[test]
+    fn weighted_order_is_a_permutation() {
+        let records = vec![rec(1, 0, "z", false), rec(1, 3, "a", false), rec(1, 7, "b", true)];
+        for draw in 0..12 {
+            let mut hosts: Vec<_> = order_srv(records.clone(), |n| draw.min(n))
+                .into_iter()
+                .map(|c| c.host)
+                .collect();
+            hosts.sort();
+            assert_eq!(hosts, ["a", "b", "z"]);
+        }
+    }
+
+    #[test]
+    fn dot_means_no_service() {
+        assert!(order_srv(vec![rec(0, 0, ".", false)], |_| 0).is_empty());
+        let kept = order_srv(vec![rec(0, 0, ".", true), rec(0, 0, "x.example", false)], |_| 0);
+        assert_eq!(kept.len(), 1);
+    }
+
+    #[test]
+    fn header_escapes_attributes() {
+        assert_eq!(
+            stream_header("example.org", Some("a\"b@example.org"), Some("fr")),
+            "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
+             xmlns:stream='http://etherx.jabber.org/streams' to=\"example.org\" \
+             from=\"a&quot;b@example.org\" version=\"1.0\" xml:lang=\"fr\">"
+        );
+    }
+
+    #[test]
+    fn random_below_stays_in_range() {
+        for n in [1, 2, 7, 1000] {
+            for _ in 0..50 {
+                assert!(random_below(n) < n);
+            }
+        }
+        assert_eq!(random_below(0), 0);
+    }
+}

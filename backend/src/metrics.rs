@@ -1,0 +1,249 @@
+//! Counters for `/metrics`, in the Prometheus text format. Only counts and
+//! timings: nothing about who or what.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+use crate::gateway::stream_error::Condition;
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// `<close/>` from either side, answered.
+    Closed,
+    /// The WebSocket went away without `<close/>`.
+    ClientGone,
+    /// The server dropped the connection.
+    ServerGone,
+    /// A stream error from the gateway ended it.
+    Error(Condition),
+    /// The gateway shut down.
+    Shutdown,
+}
+
+impl Outcome {
+    const LABELS: [&'static str; 5] = ["closed", "client_gone", "server_gone", "error", "shutdown"];
+
+    fn index(self) -> usize {
+        match self {
+            Self::Closed => 0,
+            Self::ClientGone => 1,
+            Self::ServerGone => 2,
+            Self::Error(_) => 3,
+            Self::Shutdown => 4,
+        }
+    }
+
+    /// A short label for logs.
+    pub fn label(self) -> &'static str {
+        Self::LABELS[self.index()]
+    }
+}
+
+/// Upper bounds of the connect-time histogram, in seconds.
+const CONNECT_BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+
+/// The gateway's counters.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    open_sessions: AtomicI64,
+    outcomes: [AtomicU64; 5],
+    stanzas_to_server: AtomicU64,
+    stanzas_to_client: AtomicU64,
+    bytes_to_server: AtomicU64,
+    bytes_to_client: AtomicU64,
+    stream_errors: [AtomicU64; Condition::ALL.len()],
+    connect_buckets: [AtomicU64; CONNECT_BUCKETS.len()],
+    connect_count: AtomicU64,
+    connect_micros: AtomicU64,
+    dns_failures: AtomicU64,
+}
+
+impl Metrics {
+    /// A session started.
+    pub fn session_opened(&self) {
+        self.open_sessions.fetch_add(1, Relaxed);
+    }
+
+    /// A session ended.
+    pub fn session_closed(&self, outcome: Outcome) {
+        self.open_sessions.fetch_sub(1, Relaxed);
+        self.outcomes[outcome.index()].fetch_add(1, Relaxed);
+    }
+
+    /// A stanza of `bytes` went to the server.
+    pub fn to_server(&self, bytes: usize) {
+        self.stanzas_to_server.fetch_add(1, Relaxed);
+        self.bytes_to_server.fetch_add(bytes as u64, Relaxed);
+    }
+
+    /// A stanza of `bytes` went to the client.
+    pub fn to_client(&self, bytes: usize) {
+        self.stanzas_to_client.fetch_add(1, Relaxed);
+        self.bytes_to_client.fetch_add(bytes as u64, Relaxed);
+    }
+
+    /// The gateway sent a stream error.
+    pub fn stream_error(&self, condition: Condition) {
+        self.stream_errors[condition.index()].fetch_add(1, Relaxed);
+    }
+
+    /// Reaching a server took `took`.
+    pub fn connected(&self, took: Duration) {
+        let secs = took.as_secs_f64();
+        for (bound, bucket) in CONNECT_BUCKETS.iter().zip(&self.connect_buckets) {
+            if secs <= *bound {
+                bucket.fetch_add(1, Relaxed);
+            }
+        }
+        self.connect_count.fetch_add(1, Relaxed);
+        self.connect_micros
+            .fetch_add(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Relaxed);
+    }
+
+    /// A DNS lookup failed.
+    pub fn dns_failure(&self) {
+        self.dns_failures.fetch_add(1, Relaxed);
+    }
+
+    /// Sessions open now.
+    pub fn open_sessions(&self) -> i64 {
+        self.open_sessions.load(Relaxed)
+    }
+
+    /// Everything, in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        let metric = |out: &mut String, name: &str, kind: &str, help: &str| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        };
+        metric(
+            &mut out,
+            "parlons_sessions_open",
+            "gauge",
+            "WebSocket sessions open now.",
+        );
+        let _ = writeln!(out, "parlons_sessions_open {}", self.open_sessions.load(Relaxed));
+        metric(
+            &mut out,
+            "parlons_sessions_total",
+            "counter",
+            "Sessions ended, by outcome.",
+        );
+        for (label, n) in Outcome::LABELS.iter().zip(&self.outcomes) {
+            let _ = writeln!(
+                out,
+                "parlons_sessions_total{{outcome=\"{label}\"}} {}",
+                n.load(Relaxed)
+            );
+        }
+        metric(
+            &mut out,
+            "parlons_stanzas_total",
+            "counter",
+            "Elements relayed, by direction.",
+        );
+        let _ = writeln!(
+            out,
+            "parlons_stanzas_total{{direction=\"to_server\"}} {}\nparlons_stanzas_total{{direction=\"to_client\"}} {}",
+            self.stanzas_to_server.load(Relaxed),
+            self.stanzas_to_client.load(Relaxed)
+        );
+        metric(
+            &mut out,
+            "parlons_bytes_total",
+            "counter",
+            "Bytes of elements relayed, by direction.",
+        );
+        let _ = writeln!(
+            out,
+            "parlons_bytes_total{{direction=\"to_server\"}} {}\nparlons_bytes_total{{direction=\"to_client\"}} {}",
+            self.bytes_to_server.load(Relaxed),
+            self.bytes_to_client.load(Relaxed)
+        );
+        metric(
+            &mut out,
+            "parlons_stream_errors_total",
+            "counter",
+            "Stream errors sent by the gateway, by condition.",
+        );
+        for (c, n) in Condition::ALL.iter().zip(&self.stream_errors) {
+            let _ = writeln!(
+                out,
+                "parlons_stream_errors_total{{condition=\"{}\"}} {}",
+                c.name(),
+                n.load(Relaxed)
+            );
+        }
+        metric(
+            &mut out,
+            "parlons_upstream_connect_seconds",
+            "histogram",
+            "Time to reach and secure an XMPP server.",
+        );
+        for (bound, n) in CONNECT_BUCKETS.iter().zip(&self.connect_buckets) {
+            let _ = writeln!(
+                out,
+                "parlons_upstream_connect_seconds_bucket{{le=\"{bound}\"}} {}",
+                n.load(Relaxed)
+            );
+        }
+        let count = self.connect_count.load(Relaxed);
+        let _ = writeln!(
+            out,
+            "parlons_upstream_connect_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
+        let _ = writeln!(
+            out,
+            "parlons_upstream_connect_seconds_sum {}",
+            self.connect_micros.load(Relaxed) as f64 / 1e6
+        );
+        let _ = writeln!(out, "parlons_upstream_connect_seconds_count {count}");
+        metric(
+            &mut out,
+            "parlons_dns_failures_total",
+            "counter",
+            "DNS lookups that failed.",
+        );
+        let _ = writeln!(
+            out,
+            "parlons_dns_failures_total {}",
+            self.dns_failures.load(Relaxed)
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counts() {
+        let m = Metrics::default();
+        m.session_opened();
+        m.session_opened();
+        m.session_closed(Outcome::Error(Condition::HostUnknown));
+        m.stream_error(Condition::HostUnknown);
+        m.to_server(100);
+        m.to_client(40);
+        m.to_client(2);
+        m.connected(Duration::from_millis(30));
+        let text = m.render();
+        for line in [
+            "parlons_sessions_open 1",
+            "parlons_sessions_total{outcome=\"error\"} 1",
+            "parlons_sessions_total{outcome=\"closed\"} 0",
+            "parlons_stanzas_total{direction=\"to_client\"} 2",
+            "parlons_bytes_total{direction=\"to_server\"} 100",
+            "parlons_stream_errors_total{condition=\"host-unknown\"} 1",
+            "parlons_upstream_connect_seconds_bucket{le=\"0.025\"} 0",
+            "parlons_upstream_connect_seconds_bucket{le=\"0.05\"} 1",
+            "parlons_upstream_connect_seconds_bucket{le=\"+Inf\"} 1",
+            "parlons_upstream_connect_seconds_count 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+        }
+    }
+}

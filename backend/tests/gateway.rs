@@ -1,0 +1,159 @@
+//! The bridge against real Prosody and ejabberd. Every scenario runs
+//! unchanged through `parlons` and against each server's own WebSocket
+//! endpoint, which proves the gateway transparent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use parlons_harness::Account;
+use support::{NS_SM, XmppWs, login, parse, servers};
+
+/// Where a scenario runs.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    Gateway,
+    Native,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Server {
+    Prosody,
+    Ejabberd,
+}
+
+fn endpoint(via: Via, server: Server) -> String {
+    let s = servers();
+    match (via, server) {
+        (Via::Gateway, _) => s.gateway.as_ref().expect("gateway").websocket_url(),
+        (Via::Native, Server::Prosody) => s.prosody.websocket_url(),
+        (Via::Native, Server::Ejabberd) => s.ejabberd.websocket_url(),
+    }
+}
+
+fn account(server: Server) -> Account {
+    let s = servers();
+    match server {
+        Server::Prosody => s.prosody.create_account().unwrap(),
+        Server::Ejabberd => s.ejabberd.create_account().unwrap(),
+    }
+}
+
+/// Login with SCRAM, restart, bind, a message each way, stream management,
+/// and a clean close.
+async fn chat(via: Via, server: Server) {
+    let url = endpoint(via, server);
+    let (a, b) = (account(server), account(server));
+    let (mut wa, jid_a, features) = login(&url, &a).await;
+    let (mut wb, jid_b, _) = login(&url, &b).await;
+    assert!(features.has_child("sm", NS_SM), "{features:?}");
+
+    // Stream management, with resumption.
+    wa.send(&format!(r#"<enable xmlns="{NS_SM}" resume="true"/>"#))
+        .await;
+    let enabled = wa.recv_until(|e| e.is("enabled", NS_SM)).await;
+    assert_eq!(enabled.attr("resume"), Some("true"));
+
+    // Presence makes both available; then a message each way.
+    for ws in [&mut wa, &mut wb] {
+        ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+    }
+    wa.send(&format!(
+        r#"<message xmlns="jabber:client" to="{jid_b}" type="chat" id="m1"><body>Bonjour &amp; à bientôt 👋</body></message>"#
+    ))
+    .await;
+    let got = wb.recv_until(|e| e.name() == "message").await;
+    assert_eq!(got.ns(), "jabber:client");
+    assert_eq!(got.attr("from"), Some(jid_a.as_str()));
+    assert_eq!(
+        got.get_child("body", "jabber:client").unwrap().text(),
+        "Bonjour & à bientôt 👋"
+    );
+
+    wb.send(&format!(
+        r#"<message xmlns="jabber:client" to="{jid_a}" type="chat" id="m2"><body>&lt;b&gt;not html&lt;/b&gt;</body></message>"#
+    ))
+    .await;
+    let got = wa.recv_until(|e| e.name() == "message").await;
+    assert_eq!(
+        got.get_child("body", "jabber:client").unwrap().text(),
+        "<b>not html</b>"
+    );
+
+    // The server acks what it handled.
+    wa.send(&format!(r#"<r xmlns="{NS_SM}"/>"#)).await;
+    let ack = wa.recv_until(|e| e.is("a", NS_SM)).await;
+    assert!(ack.attr("h").is_some());
+
+    wa.close().await;
+    wb.close().await;
+}
+
+#[tokio::test]
+async fn chat_through_gateway_to_prosody() {
+    chat(Via::Gateway, Server::Prosody).await;
+}
+
+#[tokio::test]
+async fn chat_through_gateway_to_ejabberd() {
+    chat(Via::Gateway, Server::Ejabberd).await;
+}
+
+#[tokio::test]
+async fn chat_natively_on_prosody() {
+    chat(Via::Native, Server::Prosody).await;
+}
+
+#[tokio::test]
+async fn chat_natively_on_ejabberd() {
+    chat(Via::Native, Server::Ejabberd).await;
+}
+
+/// The gateway's stream header answer is what strict clients expect, and
+/// STARTTLS is not offered to the client (the gateway did it).
+#[tokio::test]
+async fn open_is_unprefixed_and_starttls_is_hidden() {
+    for domain in ["localhost", "b.test"] {
+        let url = endpoint(Via::Gateway, Server::Prosody);
+        let mut ws = XmppWs::connect(&url).await;
+        ws.send(&format!(
+            r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="{domain}" version="1.0"/>"#
+        ))
+        .await;
+        let open = ws.recv().await;
+        assert!(
+            open.starts_with(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from=""#),
+            "{open}"
+        );
+        let features = ws.recv().await;
+        assert!(
+            features.starts_with("<stream:features xmlns:stream="),
+            "{features}"
+        );
+        assert!(!features.contains("starttls"), "{features}");
+        assert!(parse(&features).has_child("mechanisms", support::NS_SASL));
+        ws.close().await;
+    }
+}
+
+/// Federation through the gateway: Prosody and ejabberd users talk.
+#[tokio::test]
+async fn federated_message_through_gateway() {
+    let url = endpoint(Via::Gateway, Server::Prosody);
+    let (a, b) = (account(Server::Prosody), account(Server::Ejabberd));
+    let (mut wa, jid_a, _) = login(&url, &a).await;
+    let (mut wb, jid_b, _) = login(&url, &b).await;
+    for ws in [&mut wa, &mut wb] {
+        ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+    }
+    wa.send(&format!(
+        r#"<message xmlns="jabber:client" to="{jid_b}" type="chat" id="f1"><body>across servers</body></message>"#
+    ))
+    .await;
+    let got = wb
+        .recv_until(|e| e.name() == "message" && e.get_child("body", "jabber:client").is_some())
+        .await;
+    assert_eq!(got.attr("from"), Some(jid_a.as_str()));
+    wa.close().await;
+    wb.close().await;
+}
