@@ -39,6 +39,14 @@ impl Outcome {
     pub fn label(self) -> &'static str {
         Self::LABELS[self.index()]
     }
+
+    /// The stream error condition, if the gateway raised one.
+    pub fn condition(self) -> Option<&'static str> {
+        match self {
+            Self::Error(c) => Some(c.name()),
+            _ => None,
+        }
+    }
 }
 
 /// Upper bounds of the connect-time histogram, in seconds.

@@ -7,7 +7,9 @@
 mod support;
 
 use parlons_harness::Account;
-use support::{NS_SM, XmppWs, login, parse, servers};
+use support::{
+    NS_SM, XmppWs, assert_stream_error, authenticate, login, open_and_drain, parse, servers, spawn_gateway,
+};
 
 /// Where a scenario runs.
 #[derive(Debug, Clone, Copy)]
@@ -156,4 +158,98 @@ async fn federated_message_through_gateway() {
     assert_eq!(got.attr("from"), Some(jid_a.as_str()));
     wa.close().await;
     wb.close().await;
+}
+
+/// An abrupt WebSocket drop leaves the XEP-0198 session resumable: the
+/// gateway closes TCP without `</stream:stream>`.
+async fn resume_after_drop(via: Via, server: Server) {
+    let url = endpoint(via, server);
+    let a = account(server);
+    let (mut ws, _, _) = login(&url, &a).await;
+    ws.send(&format!(r#"<enable xmlns="{NS_SM}" resume="true"/>"#))
+        .await;
+    let enabled = ws.recv_until(|e| e.is("enabled", NS_SM)).await;
+    let id = enabled.attr("id").expect("resumption id").to_owned();
+    ws.send(r#"<iq xmlns="jabber:client" type="get" id="r1"><ping xmlns="urn:xmpp:ping"/></iq>"#)
+        .await;
+    ws.recv_until(|e| e.attr("id") == Some("r1")).await;
+    drop(ws);
+
+    let (mut ws, features) = authenticate(&url, &a).await;
+    assert!(features.has_child("sm", NS_SM));
+    ws.send(&format!(r#"<resume xmlns="{NS_SM}" previd="{id}" h="1"/>"#))
+        .await;
+    let resumed = ws.recv_until(|e| e.ns() == NS_SM && e.name() != "r").await;
+    assert!(resumed.is("resumed", NS_SM), "{resumed:?}");
+    ws.close().await;
+}
+
+#[tokio::test]
+async fn stream_resumes_after_a_dropped_socket_on_prosody() {
+    resume_after_drop(Via::Gateway, Server::Prosody).await;
+    resume_after_drop(Via::Native, Server::Prosody).await;
+}
+
+#[tokio::test]
+async fn stream_resumes_after_a_dropped_socket_on_ejabberd() {
+    resume_after_drop(Via::Gateway, Server::Ejabberd).await;
+    resume_after_drop(Via::Native, Server::Ejabberd).await;
+}
+
+/// XEP-0368 direct TLS to an overridden domain.
+#[tokio::test]
+async fn direct_tls_upstream() {
+    let s = servers();
+    let port = s.prosody.ports.c2s_direct_tls;
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("tls://127.0.0.1:{port}").parse().unwrap(),
+        );
+    })
+    .await;
+    let a = s.prosody.create_account().unwrap();
+    let (ws, _, _) = login(&format!("ws://{addr}/xmpp-websocket"), &a).await;
+    ws.close().await;
+}
+
+/// Without the test CA the server's certificate is not trusted, with
+/// STARTTLS or direct TLS alike.
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused() {
+    let s = servers();
+    let (starttls, direct) = (s.ejabberd.ports.c2s, s.ejabberd.ports.c2s_direct_tls);
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.ca_files.clear();
+        c.upstreams
+            .insert("b.test".into(), format!("127.0.0.1:{starttls}").parse().unwrap());
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("tls://127.0.0.1:{direct}").parse().unwrap(),
+        );
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    for domain in ["b.test", "localhost"] {
+        let got = open_and_drain(&url, domain).await;
+        assert_stream_error(&got, "remote-connection-failed");
+        assert!(got.iter().any(|m| m.contains("secure connection")), "{got:?}");
+    }
+}
+
+/// A client that never authenticates is cut off.
+#[tokio::test]
+async fn authentication_has_a_deadline() {
+    let s = servers();
+    let port = s.prosody.ports.c2s;
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.upstreams
+            .insert("localhost".into(), format!("127.0.0.1:{port}").parse().unwrap());
+        c.timeouts.preauth = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    let (open, _) = ws.open("localhost").await;
+    assert!(open.is("open", "urn:ietf:params:xml:ns:xmpp-framing"));
+    assert_stream_error(&ws.drain().await, "connection-timeout");
 }

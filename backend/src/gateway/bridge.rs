@@ -94,6 +94,7 @@ pub async fn run<S: ClientSocket>(mut ws: S, gw: Arc<Gateway>, refusal: Option<F
         to_server = counts.to_server,
         to_client = counts.to_client,
         outcome = outcome.label(),
+        condition = outcome.condition(),
         "session ended"
     );
 }
@@ -424,22 +425,27 @@ fn socket_text(msg: Option<Result<Message, axum::Error>>) -> SocketEvent {
             Condition::UnsupportedStanzaType,
             "only text messages are allowed (RFC 7395)",
         )),
-        Some(Err(e)) => SocketEvent::Fail(socket_error(&e)),
+        Some(Err(e)) => socket_error(&e).map_or(SocketEvent::Gone, SocketEvent::Fail),
     }
 }
 
-/// Maps a WebSocket read error to a stream error.
-fn socket_error(e: &axum::Error) -> Fail {
+/// Maps a WebSocket read error to a stream error, or to `None` when the
+/// connection is simply gone (which must leave the XMPP session resumable).
+fn socket_error(e: &axum::Error) -> Option<Fail> {
     let text = e.to_string();
+    tracing::debug!(error = %text, "websocket read failed");
     if text.contains("UTF-8") || text.contains("utf-8") || text.contains("Utf8") {
-        Fail::client_fault(Condition::NotWellFormed, "a message is not valid UTF-8")
+        Some(Fail::client_fault(
+            Condition::NotWellFormed,
+            "a message is not valid UTF-8",
+        ))
     } else if text.contains("too long") || text.contains("too big") || text.contains("Message too") {
-        Fail::client_fault(
+        Some(Fail::client_fault(
             Condition::PolicyViolation,
             "a message is larger than the stanza size limit",
-        )
+        ))
     } else {
-        Fail::client_fault(Condition::NotWellFormed, "the WebSocket connection broke")
+        None
     }
 }
 
@@ -473,6 +479,7 @@ async fn fail_before_open<S: ClientSocket>(
 
 async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Outcome {
     gw.metrics.stream_error(fail.condition);
+    tracing::debug!(condition = fail.condition.name(), reason = %fail.text, "stream error");
     let _ = ws
         .send(Message::text(stream_error(fail.condition, &fail.text)))
         .await;

@@ -123,6 +123,14 @@ pub const NS_STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
 /// server-chosen resource; returns the connection, the full JID and the
 /// features of the authenticated stream.
 pub async fn login(url: &str, account: &parlons_harness::Account) -> (XmppWs, String, minidom::Element) {
+    let (mut ws, features) = authenticate(url, account).await;
+    let jid = bind(&mut ws, account).await;
+    (ws, jid, features)
+}
+
+/// SCRAM-SHA-1 and the stream restart; returns the features of the
+/// authenticated stream.
+pub async fn authenticate(url: &str, account: &parlons_harness::Account) -> (XmppWs, minidom::Element) {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD as B64;
     use parlons_shared::session::sasl::{Mechanism, Scram};
@@ -168,6 +176,11 @@ pub async fn login(url: &str, account: &parlons_harness::Account) -> (XmppWs, St
     let (open, features) = ws.open(&account.domain).await;
     assert!(open.is("open", "urn:ietf:params:xml:ns:xmpp-framing"));
     assert!(features.has_child("bind", NS_BIND), "{features:?}");
+    (ws, features)
+}
+
+/// Binds a server-chosen resource; returns the full JID.
+pub async fn bind(ws: &mut XmppWs, account: &parlons_harness::Account) -> String {
     ws.send(&format!(
         r#"<iq xmlns="jabber:client" type="set" id="bind1"><bind xmlns="{NS_BIND}"/></iq>"#
     ))
@@ -181,7 +194,7 @@ pub async fn login(url: &str, account: &parlons_harness::Account) -> (XmppWs, St
         .expect("bound JID");
     let prefix = format!("{}/", account.jid());
     assert!(jid.starts_with(&prefix), "{jid}");
-    (ws, jid, features)
+    jid
 }
 
 impl XmppWs {
