@@ -42,6 +42,9 @@ pub enum UpstreamError {
     /// Every address was refused by policy.
     #[error("{0} resolves only to addresses this gateway does not connect to")]
     Forbidden(String),
+    /// No candidate host has an address.
+    #[error("could not find the server of {0}")]
+    NotFound(String),
     /// No address accepted the connection.
     #[error("could not connect to the server of {0}")]
     Connect(String),
@@ -68,7 +71,7 @@ impl UpstreamError {
     /// The RFC 6120 condition for the client.
     pub fn condition(&self) -> Condition {
         match self {
-            Self::Dns(_) | Self::NoService(_) => Condition::HostUnknown,
+            Self::Dns(_) | Self::NoService(_) | Self::NotFound(_) => Condition::HostUnknown,
             Self::Forbidden(_) => Condition::PolicyViolation,
             Self::Timeout(_) => Condition::ConnectionTimeout,
             _ => Condition::RemoteConnectionFailed,
@@ -344,7 +347,7 @@ impl Connector {
             None => self.candidates(domain).await?,
         };
         let mut refused = false;
-        let mut last_error = UpstreamError::Connect(domain.to_owned());
+        let mut last_error = UpstreamError::NotFound(domain.to_owned());
         for candidate in &candidates {
             for addr in self.addresses(&candidate.host, candidate.port).await {
                 if vet.is_some_and(|ok| !ok(addr)) {
@@ -360,7 +363,7 @@ impl Connector {
                 }
             }
         }
-        if refused && matches!(last_error, UpstreamError::Connect(_)) {
+        if refused && matches!(last_error, UpstreamError::NotFound(_)) {
             return Err(UpstreamError::Forbidden(domain.to_owned()));
         }
         Err(last_error)

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod dns;
+
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -302,4 +304,9 @@ pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, String
     conn.read_to_string(&mut out).await.unwrap();
     let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
     (head.to_owned(), body.to_owned())
+}
+
+/// A loopback port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    parlons_harness::free_port().unwrap()
 }
