@@ -6,12 +6,15 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help deps build site gateway run test lint unit e2e fmt clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: help deps build site gateway run test lint unit e2e fuzz bench fmt clean
 
 help:
 	@echo "make run    build everything and start a demo: Prosody + parlons on http://127.0.0.1:8080"
 	@echo "make test   every check CI runs"
 	@echo "make build  target/release/parlons and the client in target/site"
+	@echo "make bench  the gateway benchmark (see docs/benchmarks.md)"
 
 deps:
 	@scripts/install-deps.sh
@@ -40,7 +43,19 @@ e2e: deps site
 	$(CARGO) build -p parlons-backend -p parlons-harness
 	cd e2e && npx playwright test
 
-test: lint unit e2e
+# cargo fuzz passes unstable rustc flags; RUSTC_BOOTSTRAP lets the one
+# stable toolchain take them. No sanitizer: the code forbids unsafe.
+fuzz: deps
+	cd fuzz && for t in splitter client_message; do \
+		mkdir -p corpus/$$t && \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --release $$t corpus/$$t seeds/$$t \
+			-- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
+
+bench: deps
+	$(CARGO) bench -p parlons-backend --bench relay
+
+test: lint unit e2e fuzz
 	@echo "make test: all checks passed"
 
 fmt:

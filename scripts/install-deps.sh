@@ -24,6 +24,12 @@ if [ "$want" != "$have" ]; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
+# cargo-fuzz, for the bounded fuzzing run of make test.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "installing cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2 --locked
+fi
+
 # Debian packages. The policy keeps apt from starting system services: the
 # tests start their own servers.
 debs=(prosody ejabberd chromium brotli openssl ca-certificates)

@@ -503,6 +503,33 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid_and_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../parlons.toml");
+        let c = Config::merge(read_file(&path).unwrap(), Args::default()).unwrap();
+        let d = Config::default();
+        assert_eq!(c.listen, d.listen);
+        assert_eq!(c.max_stanza_bytes, d.max_stanza_bytes);
+        assert_eq!(c.timeouts, d.timeouts);
+        assert_eq!(c.limits, d.limits);
+        assert!(c.upstreams.is_empty() && c.allow_domains.is_empty());
+    }
+
+    #[test]
+    fn reads_timeouts_and_limits() {
+        let file: FileConfig = toml::from_str(
+            "dns-servers = [\"127.0.0.1:5353\"]\n[timeouts]\nidle = 300\nping = 60\n[limits]\nconnections-per-ip = 3\n",
+        )
+        .unwrap();
+        let c = Config::merge(file, Args::default()).unwrap();
+        assert_eq!(c.timeouts.idle, Duration::from_secs(300));
+        assert_eq!(c.timeouts.ping, Duration::from_secs(60));
+        assert_eq!(c.limits.per_ip, 3);
+        assert_eq!(c.dns_servers, ["127.0.0.1:5353".parse::<SocketAddr>().unwrap()]);
+        let bad: FileConfig = toml::from_str("[timeouts]\nidle = 10\nping = 20\n").unwrap();
+        assert!(Config::merge(bad, Args::default()).is_err());
+    }
+
+    #[test]
     fn rejects_unknown_keys_and_tiny_limits() {
         assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
         let err = Config::merge(FileConfig::default(), args(&["--max-stanza-bytes", "10"])).unwrap_err();

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use clap::Parser;
 use parlons_backend::config::{Args, Config};
 use parlons_backend::error::StartError;
@@ -37,6 +38,10 @@ async fn run(args: Args) -> Result<(), StartError> {
         .map_err(|source| StartError::Bind { addr, source })?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(%local, site_dir = %state.config.site_dir.display(), "listening");
+    // Chat is small writes both ways: no Nagle delays.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -253,3 +253,37 @@ async fn authentication_has_a_deadline() {
     assert!(open.is("open", "urn:ietf:params:xml:ns:xmpp-framing"));
     assert_stream_error(&ws.drain().await, "connection-timeout");
 }
+
+/// RFC 6120 §4.9.3.19: the gateway follows `<see-other-host/>` itself, and
+/// the client only ever sees the server it was sent to.
+#[tokio::test]
+async fn see_other_host_is_followed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = servers();
+    let real = s.prosody.ports.c2s;
+    let redirector = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = redirector.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = redirector.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = conn.read(&mut buf).await;
+            let reply = format!(
+                "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
+                 xmlns:stream='http://etherx.jabber.org/streams' from='localhost' id='r1' version='1.0'>\
+                 <stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>127.0.0.1:{real}\
+                 </see-other-host></stream:error></stream:stream>"
+            );
+            let _ = conn.write_all(reply.as_bytes()).await;
+        }
+    });
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("plain://127.0.0.1:{port}").parse().unwrap(),
+        );
+    })
+    .await;
+    let account = s.prosody.create_account().unwrap();
+    let (ws, _, _) = login(&format!("ws://{addr}/xmpp-websocket"), &account).await;
+    ws.close().await;
+}

@@ -16,8 +16,8 @@ pub struct Gateway {
 
 impl Gateway {
     /// Starts `bin` on 127.0.0.1:`port` serving `site_dir`, with `upstreams`
-    /// overrides (`DOMAIN=HOST:PORT`) and trusting the test CA; logs go to
-    /// `dir`.
+    /// overrides (`DOMAIN=HOST:PORT`), trusting the test CA, and reading
+    /// `config` if given; logs go to `dir`.
     pub fn spawn(
         bin: &Path,
         port: u16,
@@ -25,6 +25,7 @@ impl Gateway {
         upstreams: &[String],
         ca: &TestCa,
         dir: &Path,
+        config: Option<&Path>,
     ) -> Result<Self, HarnessError> {
         std::fs::create_dir_all(dir).map_err(|e| HarnessError::io("create gateway dir", e))?;
         let mut cmd = Command::new(bin);
@@ -37,6 +38,9 @@ impl Gateway {
             .env("RUST_LOG", "info,parlons_backend=debug");
         for u in upstreams {
             cmd.arg("--upstream").arg(u);
+        }
+        if let Some(config) = config {
+            cmd.arg("--config").arg(config);
         }
         let process = Supervised::spawn("parlons", &mut cmd, &dir.join("parlons.log"))?;
         process.wait_until(Duration::from_secs(30), || wait_for_port(port))?;

@@ -173,6 +173,7 @@ impl Servers {
             &upstreams,
             &self.ca,
             &self.dir.path().join("gateway"),
+            None,
         )?;
         Ok(self.gateway.insert(gateway))
     }

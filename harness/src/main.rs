@@ -121,6 +121,7 @@ fn demo(opts: &Opts) -> Result<(), HarnessError> {
         &[upstream],
         &ca,
         &data.join("gateway"),
+        None,
     )?;
     println!();
     println!("Parlons is running: {}", gateway.url());

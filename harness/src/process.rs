@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 
 use crate::HarnessError;
 
-/// Runs `"$@"` in the background, prints its pid, then waits for its stdin
+/// Raises the open-file limit (sessions are files), runs `"$@"` in the
+/// background, prints its pid, then waits for its stdin
 /// to close (the harness dropped it, or died) and stops it by pid: SIGTERM,
 /// then SIGKILL after ten seconds.
 const SUPERVISOR: &str = r#"
+ulimit -n 65536 2>/dev/null || true
 "$@" </dev/null >>"$PARLONS_LOG" 2>&1 &
 pid=$!
 echo "$pid"

@@ -20,6 +20,7 @@ use super::stream_error::{CLOSE, Condition, stream_error};
 use super::upstream::{Connection, UpstreamError, stream_header};
 use super::xml::push_attr;
 use super::{Gateway, NS_SASL};
+use crate::config::{Security, UpstreamTarget};
 use crate::metrics::Outcome;
 
 /// Bytes read from the server at a time.
@@ -133,37 +134,43 @@ async fn session<S: ClientSocket>(
     };
     domain_out.clone_from(&domain);
 
-    let (conn, _permit) = match connect(gw, &domain).await {
+    let (conn, route, _permit) = match connect(gw, &domain).await {
         Ok(c) => c,
         Err(fail) => return fail_before_open(ws, gw, Some(&domain), fail).await,
     };
-    let (reader, mut writer) = tokio::io::split(conn);
-    let header = stream_header(&domain, open.from.as_deref(), open.lang.as_deref());
-    if writer.write_all(header.as_bytes()).await.is_err() {
-        let fail = Fail::new(
-            Condition::RemoteConnectionFailed,
-            "the server closed the connection",
-        );
-        return fail_before_open(ws, gw, Some(&domain), fail).await;
-    }
+    let (reader, writer, splitter, first) = match open_upstream(gw, &domain, &route, &open, conn).await {
+        Ok(opened) => opened,
+        Err(fail) => return fail_before_open(ws, gw, Some(&domain), fail).await,
+    };
     let mut relay = Relay {
         gw,
         domain: &domain,
         reader,
         writer,
-        splitter: Splitter::new(gw.settings.limits, true),
+        splitter,
         opened: false,
         sasl_success: false,
         authenticated: false,
         closing: None,
         counts,
     };
-    match relay.run(ws).await {
+    let mut end = None;
+    for item in first {
+        if let Some(e) = relay.server_item(ws, item).await {
+            end = Some(e);
+            break;
+        }
+    }
+    let end = match end {
+        Some(end) => end,
+        None => relay.run(ws).await,
+    };
+    match end {
         End::Outcome(o) => o,
         End::Fail(fail) => {
             let opened = relay.opened;
             if fail.end_upstream {
-                let _ = relay.writer.write_all(b"</stream:stream>").await;
+                let _ = send_upstream(&mut relay.writer, b"</stream:stream>").await;
             }
             let _ = relay.writer.shutdown().await;
             if opened {
@@ -184,8 +191,117 @@ fn open_domain(open: &OpenRequest) -> Result<String, Fail> {
     policy::normalise_domain(to).map_err(|e| Fail::new(Condition::HostUnknown, e.to_string()))
 }
 
+/// How many see-other-host redirects one session follows.
+const MAX_REDIRECTS: usize = 3;
+
+type Upstream = (ReadHalf<Connection>, WriteHalf<Connection>, Splitter, Vec<Item>);
+
+/// Sends the stream header and reads the server's up to its first element,
+/// following `<see-other-host/>` (RFC 6120 §4.9.3.19) to another server of
+/// the same domain: policy and certificate checks stay those of `domain`.
+async fn open_upstream(
+    gw: &Gateway,
+    domain: &str,
+    route: &Route,
+    open: &OpenRequest,
+    mut conn: Connection,
+) -> Result<Upstream, Fail> {
+    let header = stream_header(domain, open.from.as_deref(), open.lang.as_deref());
+    let broken = || {
+        Fail::new(
+            Condition::RemoteConnectionFailed,
+            "the server closed the connection",
+        )
+    };
+    for redirect in 0..=MAX_REDIRECTS {
+        let (mut reader, mut writer) = tokio::io::split(conn);
+        send_upstream(&mut writer, header.as_bytes())
+            .await
+            .map_err(|_| broken())?;
+        let mut splitter = Splitter::new(gw.settings.limits, true);
+        let first = tokio::time::timeout(gw.settings.open_timeout, first_items(&mut reader, &mut splitter))
+            .await
+            .map_err(|_| {
+                Fail::new(
+                    Condition::ConnectionTimeout,
+                    "the server did not open the stream in time",
+                )
+            })??;
+        let Some(target) = first.iter().find_map(see_other_host) else {
+            return Ok((reader, writer, splitter, first));
+        };
+        if redirect == MAX_REDIRECTS {
+            break;
+        }
+        tracing::info!(%domain, target = %target, "following see-other-host");
+        let vet = matches!(route, Route::Resolve { vet: true }).then_some(policy::is_public as fn(_) -> bool);
+        conn = match gw.connector.connect(domain, Some(&target), vet).await {
+            Ok((conn, _, _)) => conn,
+            Err(e) => return Err(Fail::new(e.condition(), e.to_string())),
+        };
+    }
+    Err(Fail::new(
+        Condition::RemoteConnectionFailed,
+        "the server redirected too many times",
+    ))
+}
+
+/// Reads until the server's stream header and the element after it.
+async fn first_items(reader: &mut ReadHalf<Connection>, splitter: &mut Splitter) -> Result<Vec<Item>, Fail> {
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut items = Vec::new();
+    loop {
+        let n = reader.read(&mut buf).await.unwrap_or(0);
+        if n == 0 {
+            return Err(Fail::new(
+                Condition::RemoteConnectionFailed,
+                "the server closed the connection",
+            ));
+        }
+        splitter
+            .feed(&buf[..n], &mut items)
+            .map_err(|e| Fail::new(e.condition(), "the server sent an invalid stream"))?;
+        if items.iter().any(|i| !matches!(i, Item::Open(_))) {
+            return Ok(items);
+        }
+    }
+}
+
+/// The target of a `<see-other-host/>` stream error, as the splitter wrote
+/// it: `host`, `host:port`, `[v6]` or `[v6]:port` (port 5222 by default).
+fn see_other_host(item: &Item) -> Option<UpstreamTarget> {
+    const START: &str = r#"<see-other-host xmlns="urn:ietf:params:xml:ns:xmpp-streams">"#;
+    let Item::Stanza(s) = item else { return None };
+    if !s.is("error", super::stream_error::NS_STREAM) {
+        return None;
+    }
+    let rest = &s.xml[s.xml.find(START)? + START.len()..];
+    let text = rest[..rest.find("</see-other-host>")?].trim();
+    let (host, port) = match text.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']')?;
+            (host, after.strip_prefix(':'))
+        }
+        None => match text.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (text, None),
+        },
+    };
+    let port = port.map_or(Some(5222), |p| p.parse().ok())?;
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b));
+    (valid && port != 0).then(|| UpstreamTarget {
+        host: host.to_owned(),
+        port,
+        security: Security::StartTls,
+    })
+}
+
 /// Applies policy and limits, then reaches the server.
-async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, DomainPermit), Fail> {
+async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, Route, DomainPermit), Fail> {
     let route = gw
         .policy
         .route(domain)
@@ -202,7 +318,7 @@ async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, DomainPermit
         Ok((conn, addr, took)) => {
             gw.metrics.connected(took);
             tracing::info!(%domain, %addr, connect_ms = took.as_millis() as u64, "session started");
-            Ok((conn, permit))
+            Ok((conn, route, permit))
         }
         Err(e) => {
             if matches!(e, UpstreamError::Dns(_)) {
@@ -340,18 +456,21 @@ impl Relay<'_> {
                     self.authenticated = true;
                 }
                 let header = stream_header(self.domain, open.from.as_deref(), open.lang.as_deref());
-                self.writer.write_all(header.as_bytes()).await.map_err(upstream)?;
+                send_upstream(&mut self.writer, header.as_bytes())
+                    .await
+                    .map_err(upstream)?;
             }
             ClientFrame::Close => {
-                self.writer
-                    .write_all(b"</stream:stream>")
+                send_upstream(&mut self.writer, b"</stream:stream>")
                     .await
                     .map_err(upstream)?;
                 self.closing = Some(tokio::time::Instant::now() + Duration::from_secs(5));
             }
             ClientFrame::Element { xml, name } => {
                 let _ = ws; // elements go upstream only
-                self.writer.write_all(xml.as_bytes()).await.map_err(upstream)?;
+                send_upstream(&mut self.writer, xml.as_bytes())
+                    .await
+                    .map_err(upstream)?;
                 self.counts.to_server += 1;
                 self.gw.metrics.to_server(xml.len());
                 tracing::trace!(element = %name, bytes = xml.len(), "to server");
@@ -391,6 +510,12 @@ impl Relay<'_> {
         let _ = ws.send(Message::Close(Some(normal_close()))).await;
         End::Outcome(Outcome::Closed)
     }
+}
+
+/// Writes to the server at once: TLS must not hold small stanzas back.
+async fn send_upstream(writer: &mut WriteHalf<Connection>, bytes: &[u8]) -> std::io::Result<()> {
+    writer.write_all(bytes).await?;
+    writer.flush().await
 }
 
 /// The client's `<open/>` answer to the server's stream header: unprefixed,
@@ -502,6 +627,47 @@ fn normal_close() -> CloseFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::splitter::{Limits, Splitter};
+
+    fn first_stanza(stream_error: &str) -> Item {
+        let mut s = Splitter::new(Limits::new(4096), true);
+        let mut items = Vec::new();
+        let input = format!(
+            "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>\
+             <stream:error>{stream_error}</stream:error>"
+        );
+        s.feed(input.as_bytes(), &mut items).unwrap();
+        items.pop().unwrap()
+    }
+
+    #[test]
+    fn reads_see_other_host_targets() {
+        let target = |text: &str| {
+            see_other_host(&first_stanza(&format!(
+                "<see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>{text}</see-other-host>"
+            )))
+            .map(|t| t.to_string())
+        };
+        assert_eq!(
+            target("xmpp2.example.org").as_deref(),
+            Some("xmpp2.example.org:5222")
+        );
+        assert_eq!(
+            target("xmpp2.example.org:5999").as_deref(),
+            Some("xmpp2.example.org:5999")
+        );
+        assert_eq!(target("[2001:db8::1]:5223").as_deref(), Some("2001:db8::1:5223"));
+        assert_eq!(target("[2001:db8::1]").as_deref(), Some("2001:db8::1:5222"));
+        assert_eq!(target("bad host"), None);
+        assert_eq!(target("h:notaport"), None);
+        assert_eq!(target(""), None);
+        assert!(
+            see_other_host(&first_stanza(
+                "<conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+            ))
+            .is_none()
+        );
+    }
 
     #[test]
     fn open_frame_is_unprefixed_and_escaped() {

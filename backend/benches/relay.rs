@@ -1,0 +1,201 @@
+//! Gateway benchmark, printed side by side in one run:
+//! - message round trip p50/p99 through `parlons` and through Prosody's own
+//!   WebSocket endpoint, same server, same run;
+//! - messages relayed per second, both ways, through each;
+//! - resident memory per idle bridged session (TLS upstream) at 2,000
+//!   sessions.
+//!
+//! `cargo bench -p parlons-backend --bench relay` (or `make bench`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{XmppWs, login, servers};
+
+const RTT_ROUNDS: usize = 2_000;
+const THROUGHPUT_MESSAGES: usize = 20_000;
+const WINDOW: usize = 64;
+const IDLE_SESSIONS: usize = 2_000;
+
+fn main() {
+    // 2,000 WebSockets and their TCP peers need file descriptors.
+    let _ = rlimit::increase_nofile_limit(65_536);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run());
+}
+
+async fn run() {
+    let s = servers();
+    let gateway = s.gateway.as_ref().unwrap().websocket_url();
+    let native = s.prosody.websocket_url();
+
+    // Alternate the two paths so neither gets a warmer server.
+    let mut gw_rtt = Vec::new();
+    let mut native_rtt = Vec::new();
+    for _ in 0..2 {
+        native_rtt.extend(round_trips(&native, RTT_ROUNDS / 2).await);
+        gw_rtt.extend(round_trips(&gateway, RTT_ROUNDS / 2).await);
+    }
+    let native_tput = throughput(&native).await;
+    let gw_tput = throughput(&gateway).await;
+    let per_session = idle_memory().await;
+
+    let (gp50, gp99) = (percentile(&mut gw_rtt, 50.0), percentile(&mut gw_rtt, 99.0));
+    let (np50, np99) = (
+        percentile(&mut native_rtt, 50.0),
+        percentile(&mut native_rtt, 99.0),
+    );
+    println!();
+    println!("parlons gateway benchmark (Prosody 0.12, loopback, {RTT_ROUNDS} round trips each)");
+    println!(
+        "{:<34} {:>14} {:>14} {:>8}",
+        "", "via parlons", "Prosody's own", "ratio"
+    );
+    println!(
+        "{:<34} {:>11.0} µs {:>11.0} µs {:>7.2}x",
+        "message round trip p50",
+        gp50,
+        np50,
+        gp50 / np50
+    );
+    println!(
+        "{:<34} {:>11.0} µs {:>11.0} µs {:>7.2}x",
+        "message round trip p99",
+        gp99,
+        np99,
+        gp99 / np99
+    );
+    println!(
+        "{:<34} {:>12.0}/s {:>12.0}/s {:>7.2}x",
+        "messages relayed (to and from)",
+        gw_tput,
+        native_tput,
+        gw_tput / native_tput
+    );
+    println!(
+        "{:<34} {:>10.1} KiB  (target: 64 KiB)",
+        format!("memory per idle session ({IDLE_SESSIONS})"),
+        per_session / 1024.0
+    );
+}
+
+fn message(to: &str, id: usize) -> String {
+    format!(
+        r#"<message xmlns="jabber:client" to="{to}" id="b{id}" type="chat"><body>benchmark message {id}</body><no-store xmlns="urn:xmpp:hints"/><no-permanent-store xmlns="urn:xmpp:hints"/></message>"#
+    )
+}
+
+fn is_message(e: &minidom::Element) -> bool {
+    e.name() == "message" && e.attr("id").is_some_and(|id| id.starts_with('b'))
+}
+
+/// Sends messages to our own full JID, one at a time; returns each round
+/// trip in microseconds.
+async fn round_trips(url: &str, rounds: usize) -> Vec<f64> {
+    let account = servers().prosody.create_account().unwrap();
+    let (mut ws, jid, _) = login(url, &account).await;
+    let mut out = Vec::with_capacity(rounds);
+    for i in 0..rounds + 50 {
+        let start = Instant::now();
+        ws.send(&message(&jid, i)).await;
+        ws.recv_until(is_message).await;
+        if i >= 50 {
+            out.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    ws.close().await;
+    out
+}
+
+/// Messages to ourselves with a window in flight; returns messages relayed
+/// per second, counting each one in and out.
+async fn throughput(url: &str) -> f64 {
+    let account = servers().prosody.create_account().unwrap();
+    let (mut ws, jid, _) = login(url, &account).await;
+    let start = Instant::now();
+    let (mut sent, mut received) = (0, 0);
+    while received < THROUGHPUT_MESSAGES {
+        while sent < THROUGHPUT_MESSAGES && sent - received < WINDOW {
+            ws.send(&message(&jid, sent)).await;
+            sent += 1;
+        }
+        ws.recv_until(is_message).await;
+        received += 1;
+    }
+    let rate = 2.0 * THROUGHPUT_MESSAGES as f64 / start.elapsed().as_secs_f64();
+    ws.close().await;
+    rate
+}
+
+/// A gateway of its own, so its memory is ours alone to count.
+async fn idle_memory() -> f64 {
+    let s = servers();
+    let dir = parlons_harness::TempDir::new("bench").unwrap();
+    let config = dir.path().join("parlons.toml");
+    std::fs::write(
+        &config,
+        "[timeouts]\npreauth = 3600\nidle = 3600\nping = 1800\n\
+         [limits]\nconnections = 100000\nconnections-per-ip = 100000\nconnections-per-domain = 100000\n\
+         attempt-burst = 100000\nattempts-per-minute = 100000\n",
+    )
+    .unwrap();
+    let gateway = parlons_harness::Gateway::spawn(
+        env!("CARGO_BIN_EXE_parlons").as_ref(),
+        parlons_harness::free_port().unwrap(),
+        &s.dir().join("site"),
+        &[format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s)],
+        &s.ca,
+        dir.path(),
+        Some(&config),
+    )
+    .unwrap();
+    let url = gateway.websocket_url();
+    // Warm up allocator and TLS state with a few sessions first.
+    let mut sessions = open_idle(&url, 20).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss(gateway.pid());
+    sessions.extend(open_idle(&url, IDLE_SESSIONS).await);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = rss(gateway.pid());
+    drop(sessions);
+    (after - before) as f64 / IDLE_SESSIONS as f64
+}
+
+/// Opens `n` streams (TLS upstream, features received) and keeps them.
+async fn open_idle(url: &str, n: usize) -> Vec<XmppWs> {
+    let mut out = Vec::with_capacity(n);
+    for batch in (0..n).collect::<Vec<_>>().chunks(50) {
+        let opened = futures_util::future::join_all(batch.iter().map(|_| async {
+            let mut ws = XmppWs::connect(url).await;
+            ws.open("localhost").await;
+            ws
+        }))
+        .await;
+        out.extend(opened);
+    }
+    out
+}
+
+/// Resident memory of a process, in bytes.
+fn rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap()
+        * 1024
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let i = ((p / 100.0) * (v.len() - 1) as f64).round() as usize;
+    v[i]
+}

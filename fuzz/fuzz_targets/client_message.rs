@@ -1,0 +1,18 @@
+//! The client message check never panics, and what it lets through is
+//! exactly one element taken from the message, which checks the same again.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use parlons_backend::gateway::client::{ClientFrame, parse};
+use parlons_backend::gateway::splitter::Limits;
+
+fuzz_target!(|text: &str| {
+    let limits = Limits::new(64 * 1024);
+    if let Ok(ClientFrame::Element { xml, name }) = parse(text, &limits) {
+        assert!(text.contains(xml));
+        match parse(xml, &limits) {
+            Ok(ClientFrame::Element { xml: again, name: n2 }) => assert!(again == xml && n2 == name),
+            other => panic!("forwarded {xml:?}, which checks as {other:?}"),
+        }
+    }
+});
