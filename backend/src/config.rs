@@ -248,6 +248,9 @@ pub enum ConfigError {
         "invalid upstream {0:?}: expected DOMAIN=HOST:PORT, DOMAIN=tls://HOST:PORT or DOMAIN=plain://HOST:PORT"
     )]
     Upstream(String),
+    /// An allowed domain is not a valid domain.
+    #[error("invalid domain {0:?} in allow-domains")]
+    Domain(String),
     /// A value is out of range.
     #[error("{0}")]
     Invalid(&'static str),
@@ -306,9 +309,10 @@ impl fmt::Display for UpstreamTarget {
 }
 
 /// Lower-cases a configured domain and drops a trailing dot.
+/// The same normalisation as for the domains clients ask for (IDNA A-labels,
+/// lower case, no trailing dot), so that they compare equal.
 fn normalise_domain(domain: &str) -> Option<String> {
-    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    (!domain.is_empty()).then_some(domain)
+    crate::gateway::policy::normalise_domain(domain.trim()).ok()
 }
 
 /// The effective configuration.
@@ -388,7 +392,11 @@ impl Config {
         if max_stanza_bytes < 4096 {
             return Err(ConfigError::Invalid("max-stanza-bytes must be at least 4096"));
         }
-        let domains = |v: Vec<String>| v.iter().filter_map(|d| normalise_domain(d)).collect();
+        let domains = |v: Vec<String>| -> Result<Vec<String>, ConfigError> {
+            v.iter()
+                .map(|d| normalise_domain(d).ok_or_else(|| ConfigError::Domain(d.clone())))
+                .collect()
+        };
         let mut timeouts = defaults.timeouts;
         file.timeouts.apply(&mut timeouts);
         let mut limits = defaults.limits;
@@ -403,7 +411,7 @@ impl Config {
             site_dir: args.site_dir.or(file.site_dir).unwrap_or(defaults.site_dir),
             upstreams,
             ca_files: override_list(file.ca_files, args.ca_files),
-            allow_domains: domains(override_list(file.allow_domains, args.allow_domains)),
+            allow_domains: domains(override_list(file.allow_domains, args.allow_domains))?,
             allow_origins: override_list(file.allow_origins, args.allow_origins),
             max_stanza_bytes,
             dns_servers: override_list(file.dns_servers, args.dns_servers),
@@ -527,6 +535,21 @@ mod tests {
         assert_eq!(c.dns_servers, ["127.0.0.1:5353".parse::<SocketAddr>().unwrap()]);
         let bad: FileConfig = toml::from_str("[timeouts]\nidle = 10\nping = 20\n").unwrap();
         assert!(Config::merge(bad, Args::default()).is_err());
+    }
+
+    #[test]
+    fn configured_domains_compare_as_clients_send_them() {
+        let a = args(&[
+            "--allow-domain",
+            "Bücher.Example.",
+            "--upstream",
+            "ÉCOLE.example=h:5222",
+        ]);
+        let c = Config::merge(FileConfig::default(), a).unwrap();
+        assert_eq!(c.allow_domains, ["xn--bcher-kva.example"]);
+        assert!(c.upstreams.contains_key("xn--cole-9oa.example"));
+        let bad = Config::merge(FileConfig::default(), args(&["--allow-domain", "not a domain"]));
+        assert!(matches!(bad, Err(ConfigError::Domain(_))));
     }
 
     #[test]

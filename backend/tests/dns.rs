@@ -136,3 +136,21 @@ async fn open_mode_vets_what_dns_returns() {
         assert_stream_error(&got, "policy-violation");
     }
 }
+
+/// XEP-0368: "." for `_xmpps-client` only rules out direct TLS; without
+/// `_xmpp-client` records the domain itself is tried.
+#[tokio::test]
+async fn a_dot_for_direct_tls_alone_still_falls_back() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.78:5222").await.unwrap();
+    let zone = Zone::default()
+        .srv("_xmpps-client._tcp.notls.test.", 0, 0, 5223, ".")
+        .a("notls.test.", Ipv4Addr::new(127, 0, 0, 78));
+    let url = gateway_with_dns(zone, &["notls.test"]).await;
+    let attempt = tokio::spawn(async move {
+        let (conn, _) = listener.accept().await.unwrap();
+        drop(conn);
+    });
+    let got = open_and_drain(&url, "notls.test").await;
+    attempt.await.unwrap();
+    assert_stream_error(&got, "remote-connection-failed");
+}

@@ -71,3 +71,38 @@ async fn parlons_answers_healthz_and_serves_the_client() {
     );
     assert!(head.contains("frame-ancestors 'none'"), "{head}");
 }
+
+/// SIGTERM: open sessions hear `system-shutdown`, then the process exits.
+#[tokio::test]
+async fn sigterm_shuts_down_gracefully() {
+    let s = servers();
+    let dir = parlons_harness::TempDir::new("sigterm").unwrap();
+    let gateway = parlons_harness::Gateway::spawn(
+        env!("CARGO_BIN_EXE_parlons").as_ref(),
+        parlons_harness::free_port().unwrap(),
+        &s.dir().join("site"),
+        &[format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s)],
+        &s.ca,
+        dir.path(),
+        None,
+    )
+    .unwrap();
+    let account = s.prosody.create_account().unwrap();
+    let (mut ws, _, _) = support::login(&gateway.websocket_url(), &account).await;
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &gateway.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    support::assert_stream_error(&ws.drain().await, "system-shutdown");
+    // The process goes away by itself.
+    let proc_dir = format!("/proc/{}", gateway.pid());
+    for _ in 0..200 {
+        let gone = std::fs::read_to_string(format!("{proc_dir}/stat")).map_or(true, |s| s.contains(") Z "));
+        if gone {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("parlons still running after SIGTERM");
+}

@@ -147,6 +147,7 @@ async fn hostile_input_is_refused_while_other_sessions_continue() {
             Bad::Text(r#"<iq xmlns="jabber:client" type="get" id="x"/></stream:stream><stream:stream>"#),
             "not-well-formed",
         ),
+        (Bad::Text(OPEN_LOCALHOST), "policy-violation"),
         (Bad::Text("<message xmlns='jabber:client'>"), "not-well-formed"),
     ];
     for (bad, condition) in cases {
@@ -253,4 +254,58 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     let (head, body) = support::http_get(addr, path).await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     body
+}
+
+#[tokio::test]
+async fn sessions_per_address_are_capped() {
+    let (addr, _stop) = spawn_gateway(|c| {
+        let (d, t) = prosody_override();
+        c.upstreams.insert(d, t);
+        c.limits.per_ip = 1;
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let mut first = XmppWs::connect(&url).await;
+    first.open("localhost").await;
+    assert_stream_error(&open_and_drain(&url, "localhost").await, "resource-constraint");
+    // The first session is untouched, and its slot frees on close.
+    first.close().await;
+    let account = servers().prosody.create_account().unwrap();
+    let (ws, _, _) = login(&url, &account).await;
+    ws.close().await;
+}
+
+#[tokio::test]
+async fn connection_attempts_are_rate_limited() {
+    let (addr, _stop) = spawn_gateway(|c| {
+        let (d, t) = prosody_override();
+        c.upstreams.insert(d, t);
+        c.limits.attempt_burst = 2;
+        c.limits.attempts_per_minute = 1;
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    for _ in 0..2 {
+        let mut ws = XmppWs::connect(&url).await;
+        ws.open("localhost").await;
+        ws.close().await;
+    }
+    assert_stream_error(&open_and_drain(&url, "localhost").await, "policy-violation");
+}
+
+/// A client that stops answering pings is cut off.
+#[tokio::test]
+async fn a_silent_client_times_out() {
+    let (addr, _stop) = spawn_gateway(|c| {
+        let (d, t) = prosody_override();
+        c.upstreams.insert(d, t);
+        c.timeouts.ping = Duration::from_millis(100);
+        c.timeouts.idle = Duration::from_millis(300);
+    })
+    .await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    // Not reading means not answering pings: the gateway hears nothing.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_stream_error(&ws.drain().await, "connection-timeout");
 }

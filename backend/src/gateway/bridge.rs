@@ -26,6 +26,12 @@ use crate::metrics::Outcome;
 /// Bytes read from the server at a time.
 const READ_CHUNK: usize = 4096;
 
+/// The longest reaching a server may take, all candidates together.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The longest a write to either side may block.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A failure that ends the session with a stream error (fields private).
 #[derive(Debug)]
 pub struct Fail {
@@ -100,7 +106,8 @@ pub async fn run<S: ClientSocket>(mut ws: S, gw: Arc<Gateway>, refusal: Option<F
     );
 }
 
-/// A refusal for a limit, reported once the client has sent its `<open/>`.
+/// A refusal for a limit: the client gets `<open/>`, the stream error and
+/// `<close/>` at once, without the gateway reading anything from it.
 pub fn refusal(condition: Condition, text: impl Into<String>) -> Fail {
     Fail::new(condition, text)
 }
@@ -172,7 +179,7 @@ async fn session<S: ClientSocket>(
             if fail.end_upstream {
                 let _ = send_upstream(&mut relay.writer, b"</stream:stream>").await;
             }
-            let _ = relay.writer.shutdown().await;
+            shutdown_upstream(&mut relay.writer).await;
             if opened {
                 send_error(ws, gw, fail).await
             } else {
@@ -260,7 +267,7 @@ async fn first_items(reader: &mut ReadHalf<Connection>, splitter: &mut Splitter)
         }
         splitter
             .feed(&buf[..n], &mut items)
-            .map_err(|e| Fail::new(e.condition(), "the server sent an invalid stream"))?;
+            .map_err(|e| server_fault(&e))?;
         if items.iter().any(|i| !matches!(i, Item::Open(_))) {
             return Ok(items);
         }
@@ -314,7 +321,15 @@ async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, Route, Domai
         Route::Override(t) => (Some(t), None),
         Route::Resolve { vet } => (None, vet.then_some(policy::is_public as fn(_) -> bool)),
     };
-    match gw.connector.connect(domain, target, vet).await {
+    let mut shutdown = gw.shutdown.clone();
+    let attempt = tokio::time::timeout(CONNECT_DEADLINE, gw.connector.connect(domain, target, vet));
+    let result = tokio::select! {
+        r = attempt => r.unwrap_or_else(|_| Err(UpstreamError::Timeout(domain.to_owned()))),
+        _ = shutdown.changed() => {
+            return Err(Fail::new(Condition::SystemShutdown, "the gateway is restarting; reconnect"));
+        }
+    };
+    match result {
         Ok((conn, addr, took)) => {
             gw.metrics.connected(took);
             tracing::info!(%domain, %addr, connect_ms = took.as_millis() as u64, "session started");
@@ -387,9 +402,8 @@ impl Relay<'_> {
                         Ok(n) => n,
                     };
                     if let Err(e) = self.splitter.feed(&buf[..n], &mut items) {
-                        tracing::info!(domain = %self.domain, error = %e, "server sent a bad stream");
                         items.clear();
-                        return End::Fail(Fail::new(e.condition(), "the server sent an invalid stream"));
+                        return End::Fail(server_fault(&e));
                     }
                     for item in items.drain(..) {
                         if let Some(end) = self.server_item(ws, item).await {
@@ -401,7 +415,7 @@ impl Relay<'_> {
                     if last_heard.elapsed() > settings.idle_timeout {
                         return End::Fail(Fail::new(Condition::ConnectionTimeout, "the connection was idle for too long"));
                     }
-                    if ws.send(Message::Ping(bytes::Bytes::new())).await.is_err() {
+                    if !to_client(ws, Message::Ping(bytes::Bytes::new())).await {
                         return End::Outcome(Outcome::ClientGone);
                     }
                 }
@@ -440,7 +454,14 @@ impl Relay<'_> {
         };
         match frame {
             ClientFrame::Open(open) => {
-                // A stream restart (RFC 6120 §4.3.3), after TLS or SASL.
+                // The one stream restart the client makes (RFC 6120 §6.4.6):
+                // after SASL succeeded (STARTTLS is the gateway's).
+                if !self.sasl_success || self.authenticated {
+                    return Err(Fail::client_fault(
+                        Condition::PolicyViolation,
+                        "the stream may be restarted only after authentication",
+                    ));
+                }
                 let domain = open_domain(&open).map_err(|f| Fail {
                     end_upstream: true,
                     ..f
@@ -452,6 +473,7 @@ impl Relay<'_> {
                     ));
                 }
                 self.splitter.reset();
+                self.opened = false;
                 if self.sasl_success {
                     self.authenticated = true;
                 }
@@ -497,7 +519,7 @@ impl Relay<'_> {
             }
             Item::Close => return Some(self.finish_close(ws).await),
         };
-        if ws.send(Message::text(text)).await.is_err() {
+        if !to_client(ws, Message::text(text)).await {
             return Some(End::Outcome(Outcome::ClientGone));
         }
         None
@@ -505,17 +527,66 @@ impl Relay<'_> {
 
     /// The stream is over: `<close/>` to the client, then the WebSocket close.
     async fn finish_close<S: ClientSocket>(&mut self, ws: &mut S) -> End {
-        let _ = self.writer.shutdown().await;
-        let _ = ws.send(Message::text(CLOSE)).await;
-        let _ = ws.send(Message::Close(Some(normal_close()))).await;
+        if self.closing.is_none() {
+            // The server closed first: answer in kind (RFC 6120 §4.4).
+            let _ = send_upstream(&mut self.writer, b"</stream:stream>").await;
+        }
+        shutdown_upstream(&mut self.writer).await;
+        to_client(ws, Message::text(CLOSE)).await;
+        close_socket(ws).await;
         End::Outcome(Outcome::Closed)
     }
 }
 
 /// Writes to the server at once: TLS must not hold small stanzas back.
 async fn send_upstream(writer: &mut WriteHalf<Connection>, bytes: &[u8]) -> std::io::Result<()> {
-    writer.write_all(bytes).await?;
-    writer.flush().await
+    let write = async {
+        writer.write_all(bytes).await?;
+        writer.flush().await
+    };
+    tokio::time::timeout(WRITE_TIMEOUT, write)
+        .await
+        .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into()))
+}
+
+/// Ends our side of the TCP connection, without waiting on a stalled server.
+async fn shutdown_upstream(writer: &mut WriteHalf<Connection>) {
+    let _ = tokio::time::timeout(WRITE_TIMEOUT, writer.shutdown()).await;
+}
+
+/// Ends the WebSocket with the closing handshake: our Close frame, then the
+/// client's, for a moment, so that it reads everything we sent.
+async fn close_socket<S: ClientSocket>(ws: &mut S) {
+    if !to_client(ws, Message::Close(Some(normal_close()))).await {
+        return;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(Ok(msg)) = ws.next().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+/// Sends to the client; false when it is gone, or stalled so long that its
+/// buffers stay full (which would otherwise stop every timer of the session).
+async fn to_client<S: ClientSocket>(ws: &mut S, msg: Message) -> bool {
+    matches!(
+        tokio::time::timeout(WRITE_TIMEOUT, ws.send(msg)).await,
+        Ok(Ok(()))
+    )
+}
+
+/// A broken stream from the server is, for the client, a failed remote
+/// connection: the client's own stream was fine.
+fn server_fault(e: &super::splitter::SplitError) -> Fail {
+    tracing::info!(error = %e, "server sent a bad stream");
+    Fail::new(
+        Condition::RemoteConnectionFailed,
+        format!("the server sent an invalid stream: {e}"),
+    )
 }
 
 /// The client's `<open/>` answer to the server's stream header: unprefixed,
@@ -598,7 +669,7 @@ async fn fail_before_open<S: ClientSocket>(
         push_attr(&mut open, "from", d);
     }
     open.push_str(r#" version="1.0"/>"#);
-    let _ = ws.send(Message::text(open)).await;
+    to_client(ws, Message::text(open)).await;
     send_error(ws, gw, fail).await
 }
 
@@ -608,8 +679,8 @@ async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Ou
     let _ = ws
         .send(Message::text(stream_error(fail.condition, &fail.text)))
         .await;
-    let _ = ws.send(Message::text(CLOSE)).await;
-    let _ = ws.send(Message::Close(Some(normal_close()))).await;
+    to_client(ws, Message::text(CLOSE)).await;
+    close_socket(ws).await;
     if fail.condition == Condition::SystemShutdown {
         Outcome::Shutdown
     } else {

@@ -39,7 +39,9 @@ impl Limits {
             max_stanza_bytes,
             max_depth: 48,
             max_attributes: 64,
-            max_token_bytes: max_stanza_bytes.min(64 * 1024),
+            // Text is split into chunks of this size, so only names and
+            // attribute values are capped by it; the parser reserves it.
+            max_token_bytes: max_stanza_bytes.min(16 * 1024),
         }
     }
 
@@ -172,6 +174,8 @@ pub struct Splitter {
     current: Option<Builder>,
     strip_features: bool,
     closed: bool,
+    /// Input consumed since the last complete event.
+    unevented: usize,
 }
 
 impl Splitter {
@@ -185,6 +189,7 @@ impl Splitter {
             current: None,
             strip_features,
             closed: false,
+            unevented: 0,
         }
     }
 
@@ -206,9 +211,25 @@ impl Splitter {
             if self.closed {
                 return Ok(());
             }
-            match self.parser.parse(&mut data, false) {
-                Ok(Some(event)) => self.event(event, items)?,
-                Ok(None) | Err(EndOrError::NeedMoreData) => return Ok(()),
+            let before = data.len();
+            let result = self.parser.parse(&mut data, false);
+            // Bytes the parser holds for an event not yet complete (a long
+            // start tag, say) count against the limit too.
+            self.unevented += before - data.len();
+            match result {
+                Ok(Some(event)) => {
+                    self.unevented = 0;
+                    self.event(event, items)?;
+                }
+                Ok(None) | Err(EndOrError::NeedMoreData) => {
+                    let current = self.current.as_ref().map_or(0, |b| b.stanza.bytes);
+                    self.check_size(current + self.unevented)?;
+                    if self.current.is_none() && self.unevented == 0 {
+                        // Between stanzas: give the token buffer back.
+                        self.parser.release_temporaries();
+                    }
+                    return Ok(());
+                }
                 Err(EndOrError::Error(e)) => return Err(SplitError::from_rxml(e)),
             }
         }
@@ -290,8 +311,13 @@ impl Splitter {
         }
         if let Some(b) = self.current.as_mut() {
             b.stanza.bytes += len;
-            let bytes = b.stanza.bytes;
+            let (bytes, written) = (b.stanza.bytes, b.stanza.xml.len());
             self.check_size(bytes)?;
+            // Declaring namespaces anew can make the output larger than the
+            // input: bound it too.
+            if written > 2 * self.limits.max_stanza_bytes {
+                return Err(SplitError::TooBig(self.limits.max_stanza_bytes));
+            }
         }
         Ok(())
     }

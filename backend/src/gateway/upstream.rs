@@ -146,6 +146,11 @@ pub fn order_srv(mut records: Vec<SrvRecord>, mut random: impl FnMut(u32) -> u32
     out
 }
 
+/// SRV targets tried at most, so that DNS cannot keep a session busy.
+const MAX_CANDIDATES: usize = 8;
+/// Addresses tried at most, over all targets.
+const MAX_ADDRESSES: usize = 16;
+
 /// Time limits for reaching a server.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -279,21 +284,26 @@ impl Connector {
         let direct = self.srv(format!("_xmpps-client._tcp.{domain}."), true);
         let starttls = self.srv(format!("_xmpp-client._tcp.{domain}."), false);
         let (direct, starttls) = tokio::join!(direct, starttls);
-        let (direct, starttls) = (direct?, starttls?);
-        if direct.is_empty() && starttls.is_empty() {
-            // No SRV at all: the domain itself on the default port.
-            return Ok(vec![Candidate {
+        // One lookup failing while the other answered is not fatal.
+        let (direct, starttls) = match (direct, starttls) {
+            (Err(e), Err(_)) => return Err(e),
+            (d, s) => (d.unwrap_or_default(), s.unwrap_or_default()),
+        };
+        // RFC 6120 §3.2.1: "." for _xmpp-client means no service at all; for
+        // _xmpps-client only that there is no direct TLS.
+        let refused = starttls.iter().any(|r| r.target == ".");
+        let records: Vec<SrvRecord> = direct.into_iter().chain(starttls).collect();
+        let ordered = order_srv(records, |n| random_below(n.saturating_add(1)));
+        match (ordered.is_empty(), refused) {
+            (false, _) => Ok(ordered.into_iter().take(MAX_CANDIDATES).collect()),
+            (true, true) => Err(UpstreamError::NoService(domain.to_owned())),
+            // No usable SRV: the domain itself on the default port.
+            (true, false) => Ok(vec![Candidate {
                 host: domain.to_owned(),
                 port: 5222,
                 security: Security::StartTls,
-            }]);
+            }]),
         }
-        let records: Vec<SrvRecord> = direct.into_iter().chain(starttls).collect();
-        let ordered = order_srv(records, |n| random_below(n.saturating_add(1)));
-        if ordered.is_empty() {
-            return Err(UpstreamError::NoService(domain.to_owned()));
-        }
-        Ok(ordered)
     }
 
     async fn srv(&self, name: String, direct_tls: bool) -> Result<Vec<SrvRecord>, UpstreamError> {
@@ -348,8 +358,13 @@ impl Connector {
         };
         let mut refused = false;
         let mut last_error = UpstreamError::NotFound(domain.to_owned());
+        let mut budget = MAX_ADDRESSES;
         for candidate in &candidates {
             for addr in self.addresses(&candidate.host, candidate.port).await {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
                 if vet.is_some_and(|ok| !ok(addr)) {
                     refused = true;
                     continue;

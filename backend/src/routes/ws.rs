@@ -87,27 +87,38 @@ fn origin_allowed(origin: &str, headers: &HeaderMap, allowed: &[String]) -> bool
         .is_some_and(|host| !authority.is_empty() && host.eq_ignore_ascii_case(authority))
 }
 
+/// Whether `ip` is one of the trusted proxies; IPv4 peers of a dual-stack
+/// listener arrive IPv4-mapped.
+pub fn is_trusted_proxy(ip: IpAddr, trusted: &[IpAddr]) -> bool {
+    let ip = ip.to_canonical();
+    trusted.iter().any(|t| t.to_canonical() == ip)
+}
+
 /// The client's address: the peer's, or from `X-Forwarded-For` when the peer
-/// is a trusted proxy (the right-most address that is not one).
+/// is a trusted proxy: walking from the right, the first address that is not
+/// a trusted proxy. An entry that does not parse ends the walk: what stands
+/// left of it came from the client and proves nothing.
 pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
-        return Some(peer);
+    let mut client = peer?.to_canonical();
+    if !is_trusted_proxy(client, trusted) {
+        return Some(client);
     }
-    let forwarded: Vec<IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
         .collect();
-    Some(
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .unwrap_or(peer),
-    )
+    for entry in entries.into_iter().rev() {
+        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip.to_canonical();
+        if !is_trusted_proxy(client, trusted) {
+            break;
+        }
+    }
+    Some(client)
 }
 
 #[cfg(test)]
@@ -151,5 +162,14 @@ mod tests {
         let peer: IpAddr = "203.0.113.9".parse().unwrap();
         assert_eq!(client_ip(Some(peer), &h, &trusted), Some(peer));
         assert_eq!(client_ip(Some(proxy), &HeaderMap::new(), &trusted), Some(proxy));
+        // A dual-stack listener sees the proxy IPv4-mapped.
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(
+            client_ip(Some(mapped), &h, &trusted),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        // Garbage ends the walk at the last trusted hop.
+        let h = headers(&[("x-forwarded-for", "1.2.3.4, garbage:80")]);
+        assert_eq!(client_ip(Some(proxy), &h, &trusted), Some(proxy));
     }
 }

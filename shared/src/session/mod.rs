@@ -1,3 +1,703 @@
-//! The client session, as a sans-IO state machine (in progress: SASL).
+//! The XMPP client session (RFC 6120, RFC 6121 and extensions) as a sans-IO
+//! state machine: elements and commands in, elements and events out. Time
+//! and randomness come from the owner, so it runs the same in the browser,
+//! natively and in tests.
 
+mod chat;
+mod command;
+mod event;
+pub mod presence;
 pub mod sasl;
+mod sm;
+
+use std::collections::{HashMap, VecDeque};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use minidom::Element;
+use xmpp_parsers::bind::{BindQuery, BindResponse};
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::jid::{BareJid, FullJid, Jid};
+use xmpp_parsers::presence::{Presence, Type as PresenceType};
+use xmpp_parsers::roster::Roster;
+use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+use xmpp_parsers::stream_features::StreamFeatures;
+
+pub use command::Command;
+pub use event::{ChatMessage, Delivery, Direction, Event};
+use presence::{Availability, Presences, ResourcePresence};
+use sasl::{Mechanism, Scram};
+use sm::StreamManagement;
+
+use crate::framing::{Close, Frame, Open};
+use crate::ns;
+
+/// XEP-0280: Message Carbons.
+const NS_CARBONS: &str = "urn:xmpp:carbons:2";
+/// XEP-0199: XMPP Ping.
+const NS_PING: &str = "urn:xmpp:ping";
+/// XEP-0030: disco#info.
+const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
+/// RFC 6121: roster.
+const NS_ROSTER: &str = "jabber:iq:roster";
+
+/// Ping the server after this long without sending anything.
+const KEEPALIVE_MS: u64 = 60_000;
+
+/// What the session is for.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The account.
+    pub jid: BareJid,
+    /// Its password; dropped once authenticated (SCRAM keeps only the
+    /// derived keys, which resumption needs).
+    pub password: String,
+    /// Whether the transport is encrypted end to end with the server or its
+    /// gateway (`wss://`): PLAIN is used only then.
+    pub secure_transport: bool,
+    /// A random prefix for stanza ids, fresh per session.
+    pub id_prefix: String,
+}
+
+/// Where in its life the stream is.
+#[derive(Debug)]
+enum State {
+    /// No connection.
+    Idle,
+    /// Waiting for `<stream:features>`.
+    Features { authenticated: bool },
+    /// SASL under way.
+    Sasl(SaslState),
+    /// Waiting for `<resumed/>` or `<failed/>`.
+    Resuming,
+    /// Waiting for the bind result.
+    Binding,
+    /// Bound: stanzas flow.
+    Ready,
+}
+
+#[derive(Debug)]
+enum SaslState {
+    Scram(Box<Scram>),
+    Plain,
+}
+
+/// What an iq of ours was for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Request {
+    Bind,
+    Roster,
+    EnableCarbons,
+    Ping,
+}
+
+/// The client session.
+#[derive(Debug)]
+pub struct Session {
+    jid: BareJid,
+    password: Option<String>,
+    secure: bool,
+    id_prefix: String,
+    next_id: u64,
+    state: State,
+    full_jid: Option<FullJid>,
+    out: VecDeque<Element>,
+    events: VecDeque<Event>,
+    pending: HashMap<String, Request>,
+    presences: Presences,
+    own_presence: (Availability, Option<String>, i8),
+    sm: StreamManagement,
+    roster_ver: Option<String>,
+    scram_nonce: Option<String>,
+    outbox: Vec<(String, BareJid, String)>,
+    now_ms: u64,
+    last_sent_ms: u64,
+}
+
+impl Session {
+    /// A session for `config`, not yet connected.
+    pub fn new(config: Config) -> Self {
+        Self {
+            jid: config.jid,
+            password: Some(config.password),
+            secure: config.secure_transport,
+            id_prefix: config.id_prefix,
+            next_id: 0,
+            state: State::Idle,
+            full_jid: None,
+            out: VecDeque::new(),
+            events: VecDeque::new(),
+            pending: HashMap::new(),
+            presences: Presences::default(),
+            own_presence: (Availability::Available, None, 0),
+            sm: StreamManagement::default(),
+            roster_ver: None,
+            scram_nonce: None,
+            outbox: Vec::new(),
+            now_ms: 0,
+            last_sent_ms: 0,
+        }
+    }
+
+    /// The next element to send, if any.
+    pub fn poll_outgoing(&mut self) -> Option<Element> {
+        self.out.pop_front()
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Our full JID, once bound.
+    pub fn jid(&self) -> Option<&FullJid> {
+        self.full_jid.as_ref()
+    }
+
+    /// Whether stanzas can be sent.
+    pub fn is_ready(&self) -> bool {
+        matches!(self.state, State::Ready)
+    }
+
+    fn id(&mut self) -> String {
+        self.next_id += 1;
+        format!("{}{}", self.id_prefix, self.next_id)
+    }
+
+    fn send(&mut self, el: Element) {
+        self.last_sent_ms = self.now_ms;
+        self.out.push_back(el);
+    }
+
+    /// Sends a stanza, counted for XEP-0198.
+    fn send_stanza(&mut self, el: Element, message_id: Option<String>) {
+        self.sm.sent(el.clone(), message_id);
+        self.send(el);
+    }
+
+    fn event(&mut self, e: Event) {
+        self.events.push_back(e);
+    }
+
+    fn ignore(&mut self, reason: impl Into<String>) {
+        self.event(Event::Ignored {
+            reason: reason.into(),
+        });
+    }
+
+    /// Handles a request of the owner.
+    pub fn handle_command(&mut self, command: Command) {
+        match command {
+            Command::Connect { nonce } => self.connect(nonce),
+            Command::ConnectionLost => {
+                self.state = State::Idle;
+                self.event(Event::Disconnected);
+            }
+            Command::Disconnect => {
+                if !matches!(self.state, State::Idle) {
+                    if self.is_ready() {
+                        let bye: Element = Presence::unavailable().into();
+                        self.send_stanza(bye, None);
+                    }
+                    self.send(Close::default().into());
+                }
+                self.sm.forget();
+                self.state = State::Idle;
+            }
+            Command::Tick { now_ms } => self.tick(now_ms),
+            Command::SendMessage { id, to, body } => self.send_message(id, to, body),
+            Command::SetPresence {
+                show,
+                status,
+                priority,
+            } => {
+                self.own_presence = (show, status, priority);
+                if self.is_ready() {
+                    let p = self.own_presence_stanza();
+                    self.send_stanza(p, None);
+                }
+            }
+        }
+    }
+
+    fn connect(&mut self, nonce: String) {
+        self.state = State::Features { authenticated: false };
+        self.scram_nonce = Some(nonce);
+        self.send(Open::new(self.jid.clone()).into());
+    }
+
+    fn tick(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+        if self.is_ready() && now_ms.saturating_sub(self.last_sent_ms) >= KEEPALIVE_MS {
+            if self.sm.is_enabled() {
+                self.send(sm::request());
+            } else {
+                let id = self.id();
+                self.pending.insert(id.clone(), Request::Ping);
+                let iq = Iq::from_get(id, xmpp_parsers::ping::Ping);
+                self.send_stanza(iq.into(), None);
+            }
+        }
+    }
+
+    /// Handles one element from the server. Nothing here can panic on bad
+    /// input: what cannot be understood becomes [`Event::Ignored`].
+    pub fn handle_incoming(&mut self, el: Element) {
+        let frame = match Frame::try_from(el) {
+            Ok(f) => f,
+            Err(e) => return self.ignore(format!("invalid framing element: {e}")),
+        };
+        let el = match frame {
+            Frame::Open(_) => return,
+            Frame::Close(_) => {
+                self.state = State::Idle;
+                self.event(Event::Disconnected);
+                return;
+            }
+            Frame::Element(el) => el,
+        };
+        if el.is("error", ns::STREAM) {
+            return self.stream_error(&el);
+        }
+        if el.is("features", ns::STREAM) {
+            return self.features(el);
+        }
+        if el.ns() == sasl::NS_SASL {
+            return self.sasl(el);
+        }
+        if el.ns() == sm::NS_SM {
+            return self.stream_management(el);
+        }
+        if el.ns() != ns::JABBER_CLIENT {
+            return self.ignore(format!("unexpected <{}/> in {}", el.name(), el.ns()));
+        }
+        if !matches!(self.state, State::Ready | State::Binding) {
+            return self.ignore(format!("<{}/> before the session is ready", el.name()));
+        }
+        match el.name() {
+            "iq" | "message" | "presence" => {
+                self.sm.handled();
+                match el.name() {
+                    "iq" => self.iq(el),
+                    "message" => self.message(el),
+                    _ => self.presence(el),
+                }
+            }
+            other => self.ignore(format!("unknown stanza <{other}/>")),
+        }
+    }
+
+    fn stream_error(&mut self, el: &Element) {
+        let condition = el
+            .children()
+            .find(|c| c.ns() == "urn:ietf:params:xml:ns:xmpp-streams" && c.name() != "text")
+            .map_or_else(|| "undefined-condition".to_owned(), |c| c.name().to_owned());
+        let text = el
+            .get_child("text", "urn:ietf:params:xml:ns:xmpp-streams")
+            .map(Element::text);
+        self.state = State::Idle;
+        self.event(Event::StreamError { condition, text });
+    }
+
+    fn features(&mut self, el: Element) {
+        let features = match StreamFeatures::try_from(el) {
+            Ok(f) => f,
+            Err(e) => return self.ignore(format!("invalid stream features: {e}")),
+        };
+        match self.state {
+            State::Features { authenticated: false } => self.start_sasl(&features),
+            State::Features { authenticated: true } => {
+                self.sm.offered(features.stream_management.is_some());
+                if let Some(resume) = self.sm.resume_request() {
+                    self.state = State::Resuming;
+                    self.send(resume);
+                } else {
+                    self.bind();
+                }
+            }
+            _ => self.ignore("stream features at an unexpected time"),
+        }
+    }
+
+    fn start_sasl(&mut self, features: &StreamFeatures) {
+        let offered = features.sasl_mechanisms.iter().map(String::as_str);
+        let Some(mechanism) = Mechanism::choose(offered, self.secure) else {
+            self.state = State::Idle;
+            return self.event(Event::AuthFailed {
+                condition: "no-supported-mechanism".into(),
+                text: Some("The server offers no sign-in method this client can use safely.".into()),
+            });
+        };
+        let user = self.jid.node().map(|n| n.to_string()).unwrap_or_default();
+        let password = self.password.clone().unwrap_or_default();
+        let (state, initial) = match mechanism {
+            Mechanism::Plain => (SaslState::Plain, sasl::plain(&user, &password)),
+            scram => {
+                let nonce = self.scram_nonce.take().unwrap_or_default();
+                match Scram::new(scram, &user, &password, &nonce) {
+                    Ok(s) => {
+                        let first = s.client_first().into_bytes();
+                        (SaslState::Scram(Box::new(s)), first)
+                    }
+                    Err(e) => {
+                        self.state = State::Idle;
+                        return self.event(Event::AuthFailed {
+                            condition: "invalid-password".into(),
+                            text: Some(e.to_string()),
+                        });
+                    }
+                }
+            }
+        };
+        self.state = State::Sasl(state);
+        let auth = sasl::Auth {
+            mechanism: mechanism.name().to_owned(),
+            data: initial,
+        };
+        self.send(auth.into());
+    }
+
+    fn sasl(&mut self, el: Element) {
+        let State::Sasl(state) = &mut self.state else {
+            return self.ignore(format!("SASL <{}/> outside authentication", el.name()));
+        };
+        let data = B64.decode(el.text().trim()).unwrap_or_default();
+        match (el.name(), state) {
+            ("challenge", SaslState::Scram(scram)) => match scram.client_final(&data) {
+                Ok(response) => {
+                    let response = xmpp_parsers::sasl::Response {
+                        data: response.into_bytes(),
+                    };
+                    self.send(response.into());
+                }
+                Err(e) => self.abort_sasl(e.to_string()),
+            },
+            ("success", SaslState::Scram(scram)) => match scram.verify_server_final(&data) {
+                Ok(()) => self.authenticated(),
+                Err(e) => self.abort_sasl(e.to_string()),
+            },
+            ("success", SaslState::Plain) => self.authenticated(),
+            ("failure", _) => {
+                let condition = el
+                    .children()
+                    .find(|c| c.name() != "text")
+                    .map_or_else(|| "not-authorized".to_owned(), |c| c.name().to_owned());
+                let text = el.get_child("text", sasl::NS_SASL).map(Element::text);
+                self.state = State::Idle;
+                self.event(Event::AuthFailed { condition, text });
+                self.send(Close::default().into());
+            }
+            (other, _) => self.ignore(format!("unexpected SASL <{other}/>")),
+        }
+    }
+
+    /// The server failed to prove itself: stop, do not trust it.
+    fn abort_sasl(&mut self, reason: String) {
+        self.state = State::Idle;
+        self.send(xmpp_parsers::sasl::Abort.into());
+        self.send(Close::default().into());
+        self.event(Event::AuthFailed {
+            condition: "server-not-trusted".into(),
+            text: Some(reason),
+        });
+    }
+
+    /// RFC 6120 §6.4.6: restart the stream.
+    fn authenticated(&mut self) {
+        self.state = State::Features { authenticated: true };
+        self.send(Open::new(self.jid.clone()).into());
+    }
+
+    /// RFC 6120 §7: let the server choose the resource.
+    fn bind(&mut self) {
+        self.state = State::Binding;
+        self.presences.clear();
+        let id = self.id();
+        self.pending.insert(id.clone(), Request::Bind);
+        let iq = Iq::from_set(id, BindQuery::new(None));
+        self.send(iq.into());
+    }
+
+    fn bound(&mut self, jid: FullJid) {
+        self.full_jid = Some(jid.clone());
+        self.state = State::Ready;
+        if let Some(enable) = self.sm.enable_request() {
+            self.send(enable);
+        }
+        // The roster first, then presence (RFC 6121 §2.2), then carbons.
+        let id = self.id();
+        self.pending.insert(id.clone(), Request::Roster);
+        let roster = Roster {
+            ver: self.roster_ver.clone(),
+            items: Vec::new(),
+        };
+        self.send_stanza(Iq::from_get(id, roster).into(), None);
+        let presence = self.own_presence_stanza();
+        self.send_stanza(presence, None);
+        let id = self.id();
+        self.pending.insert(id.clone(), Request::EnableCarbons);
+        self.send_stanza(Iq::from_set(id, xmpp_parsers::carbons::Enable).into(), None);
+        self.event(Event::Connected { jid });
+        self.flush_outbox();
+    }
+
+    fn own_presence_stanza(&self) -> Element {
+        let (show, status, priority) = &self.own_presence;
+        let mut p = Presence::available();
+        p.show = show.to_show();
+        if let Some(s) = status {
+            p.statuses
+                .insert(xmpp_parsers::message::Lang::default(), s.clone());
+        }
+        p.priority = xmpp_parsers::presence::Priority(*priority);
+        p.into()
+    }
+
+    fn stream_management(&mut self, el: Element) {
+        match el.name() {
+            "r" => {
+                let a = self.sm.answer();
+                self.send(a);
+            }
+            "a" => {
+                for id in self.sm.acked(&el) {
+                    self.event(Event::MessageStateChanged {
+                        id,
+                        state: Delivery::Sent,
+                    });
+                }
+            }
+            "enabled" => self.sm.enabled(&el),
+            "resumed" if matches!(self.state, State::Resuming) => {
+                let (acked, resend) = self.sm.resumed(&el);
+                for id in acked {
+                    self.event(Event::MessageStateChanged {
+                        id,
+                        state: Delivery::Sent,
+                    });
+                }
+                self.state = State::Ready;
+                for stanza in resend {
+                    self.send(stanza);
+                }
+                self.event(Event::Resumed);
+                self.flush_outbox();
+            }
+            "failed" if matches!(self.state, State::Resuming) => {
+                let unacknowledged = self.sm.resume_failed();
+                self.event(Event::ResumeFailed { unacknowledged });
+                self.bind();
+            }
+            "failed" => self.ignore("stream management could not be enabled"),
+            other => self.ignore(format!("unexpected stream management <{other}/>")),
+        }
+    }
+
+    fn iq(&mut self, el: Element) {
+        let iq = match Iq::try_from(el) {
+            Ok(iq) => iq,
+            Err(e) => return self.ignore(format!("invalid iq: {e}")),
+        };
+        match iq {
+            Iq::Result {
+                id, payload, from, ..
+            } => {
+                if !self.is_server_or_self(from.as_ref()) {
+                    return self.ignore("iq result from an unexpected sender");
+                }
+                self.iq_result(id, payload);
+            }
+            Iq::Error { id, error, .. } => {
+                let request = self.pending.remove(&id);
+                if request == Some(Request::Bind) {
+                    self.state = State::Idle;
+                }
+                self.event(Event::RequestFailed {
+                    id,
+                    condition: condition_name(&error.defined_condition),
+                    text: error.texts.values().next().cloned(),
+                });
+            }
+            Iq::Get {
+                id, from, payload, ..
+            } => self.iq_get(id, from, payload),
+            Iq::Set {
+                id, from, payload, ..
+            } => self.iq_set(id, from, payload),
+        }
+    }
+
+    fn iq_result(&mut self, id: String, payload: Option<Element>) {
+        match self.pending.remove(&id) {
+            Some(Request::Bind) => match payload.map(BindResponse::try_from) {
+                Some(Ok(bound)) => self.bound(bound.into()),
+                _ => {
+                    self.state = State::Idle;
+                    self.ignore("the bind result has no JID");
+                }
+            },
+            Some(Request::Roster) => match payload.map(Roster::try_from) {
+                // No payload: the cached roster is current (versioning).
+                None => {}
+                Some(Ok(roster)) => {
+                    self.roster_ver.clone_from(&roster.ver);
+                    self.event(Event::RosterReceived {
+                        items: roster.items,
+                        ver: roster.ver,
+                    });
+                }
+                Some(Err(e)) => self.ignore(format!("invalid roster: {e}")),
+            },
+            Some(Request::EnableCarbons | Request::Ping) | None => {}
+        }
+    }
+
+    fn iq_get(&mut self, id: String, from: Option<Jid>, payload: Element) {
+        let reply_to = from.clone();
+        if payload.is("ping", NS_PING) {
+            let mut iq = Iq::empty_result(
+                reply_to.unwrap_or_else(|| Jid::from(self.jid.domain().to_owned())),
+                id,
+            );
+            if from.is_none() {
+                iq = strip_to(iq);
+            }
+            return self.send_stanza(iq.into(), None);
+        }
+        if payload.is("query", NS_DISCO_INFO) {
+            let result = disco_info();
+            let mut iq = Iq::from_result(id, Some(result));
+            if let Some(to) = reply_to {
+                iq = iq.with_to(to);
+            }
+            return self.send_stanza(iq.into(), None);
+        }
+        self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
+    }
+
+    fn iq_set(&mut self, id: String, from: Option<Jid>, payload: Element) {
+        if payload.is("query", NS_ROSTER) {
+            // RFC 6121 §2.1.6: pushes come from our own account only.
+            if !self.is_own_account(from.as_ref()) {
+                return self.ignore("roster push from a foreign JID");
+            }
+            match Roster::try_from(payload) {
+                Ok(roster) if roster.items.len() == 1 => {
+                    if roster.ver.is_some() {
+                        self.roster_ver = roster.ver;
+                    }
+                    for item in roster.items {
+                        self.event(Event::RosterItemChanged { item });
+                    }
+                    let mut iq = Iq::from_result(id, None::<Roster>);
+                    if let Some(to) = from {
+                        iq = iq.with_to(to);
+                    }
+                    self.send_stanza(iq.into(), None);
+                }
+                _ => self.reply_error(id, from, DefinedCondition::BadRequest),
+            }
+            return;
+        }
+        self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
+    }
+
+    fn reply_error(&mut self, id: String, to: Option<Jid>, condition: DefinedCondition) {
+        let error = StanzaError::new(ErrorType::Cancel, condition, "en", "");
+        let mut iq = Iq::from_error(id, error);
+        if let Some(to) = to {
+            iq = iq.with_to(to);
+        }
+        self.send_stanza(iq.into(), None);
+    }
+
+    fn presence(&mut self, el: Element) {
+        let p = match Presence::try_from(el) {
+            Ok(p) => p,
+            Err(e) => return self.ignore(format!("invalid presence: {e}")),
+        };
+        let Some(from) = p.from.clone() else {
+            return;
+        };
+        let bare = from.to_bare();
+        let resource = from.resource().map(|r| r.to_string());
+        match p.type_ {
+            PresenceType::None => {
+                let rp = ResourcePresence {
+                    show: Availability::from_show(p.show.as_ref()),
+                    status: p.statuses.values().next().cloned(),
+                    priority: p.priority.0,
+                };
+                let changed = self
+                    .presences
+                    .available(&bare, resource.as_deref().unwrap_or(""), rp);
+                if changed {
+                    self.presence_changed(bare);
+                }
+            }
+            PresenceType::Unavailable if self.presences.unavailable(&bare, resource.as_deref()) => {
+                self.presence_changed(bare);
+            }
+            PresenceType::Subscribe => self.event(Event::SubscriptionRequested { from: bare }),
+            _ => {}
+        }
+    }
+
+    fn presence_changed(&mut self, jid: BareJid) {
+        let best = self.presences.best(&jid).cloned();
+        self.event(Event::PresenceChanged {
+            jid,
+            show: best.as_ref().map(|b| b.show),
+            status: best.and_then(|b| b.status),
+        });
+    }
+
+    /// No `from`, our domain, our bare JID or our full JID.
+    fn is_server_or_self(&self, from: Option<&Jid>) -> bool {
+        match from {
+            None => true,
+            Some(j) => j.to_bare() == self.jid || j.as_str() == self.jid.domain().as_str(),
+        }
+    }
+
+    /// No `from`, or our bare JID exactly.
+    fn is_own_account(&self, from: Option<&Jid>) -> bool {
+        from.is_none_or(|j| j.resource().is_none() && j.to_bare() == self.jid)
+    }
+}
+
+fn strip_to(iq: Iq) -> Iq {
+    let mut iq = iq;
+    *iq.to_mut() = None;
+    iq
+}
+
+fn condition_name(c: &DefinedCondition) -> String {
+    let el: Element = c.clone().into();
+    el.name().to_owned()
+}
+
+/// XEP-0030: what we are and support.
+fn disco_info() -> xmpp_parsers::disco::DiscoInfoResult {
+    use xmpp_parsers::disco::{DiscoInfoResult, Identity};
+    let features = [
+        NS_DISCO_INFO,
+        NS_PING,
+        NS_CARBONS,
+        "urn:xmpp:receipts",
+        "urn:xmpp:chat-markers:0",
+        "http://jabber.org/protocol/chatstates",
+        "urn:xmpp:message-correct:0",
+        "urn:xmpp:sid:0",
+    ];
+    let features = features.iter().map(|f| (*f).to_owned()).collect();
+    DiscoInfoResult {
+        node: None,
+        identities: vec![Identity::new("client", "web", "en", "Parlons")],
+        features,
+        extensions: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,23 @@ use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
+use xso::{AsXml, FromXml};
+
+/// RFC 6120 §6: the SASL namespace.
+pub const NS_SASL: &str = xmpp_parsers::ns::SASL;
+
+/// `<auth/>`, with any mechanism name (xmpp-parsers' own type has no
+/// SCRAM-SHA-512).
+#[derive(FromXml, AsXml, PartialEq, Debug, Clone)]
+#[xml(namespace = NS_SASL, name = "auth")]
+pub struct Auth {
+    /// The mechanism.
+    #[xml(attribute)]
+    pub mechanism: String,
+    /// The initial response.
+    #[xml(text = xso::text::Base64)]
+    pub data: Vec<u8>,
+}
 
 /// The mechanisms we implement, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -246,3 +246,49 @@ fn close_is_reported_once() {
     let items = split(&format!("{HEADER}</stream:stream>"));
     assert_eq!(items.last(), Some(&Item::Close));
 }
+
+#[test]
+fn an_endless_start_tag_is_bounded() {
+    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut items = Vec::new();
+    s.feed(format!("{HEADER}<message").as_bytes(), &mut items)
+        .unwrap();
+    let mut result = Ok(());
+    for _ in 0..2000 {
+        result = s.feed(b" a=''", &mut items);
+        if result.is_err() {
+            break;
+        }
+    }
+    assert_eq!(result, Err(SplitError::TooBig(4096)));
+}
+
+#[test]
+fn an_endless_stream_header_is_bounded() {
+    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut items = Vec::new();
+    s.feed(
+        b"<stream:stream xmlns:stream='http://etherx.jabber.org/streams'",
+        &mut items,
+    )
+    .unwrap();
+    let mut result = Ok(());
+    for i in 0..2000 {
+        result = s.feed(format!(" a{i}='x'").as_bytes(), &mut items);
+        if result.is_err() {
+            break;
+        }
+    }
+    assert_eq!(result, Err(SplitError::TooBig(4096)));
+}
+
+#[test]
+fn output_cannot_balloon_through_namespace_declarations() {
+    let long_ns = format!("urn:{}", "n".repeat(1000));
+    let many: String = "<p:x/>".repeat(300);
+    let input = format!("{HEADER}<message xmlns:p='{long_ns}'>{many}</message>");
+    // 3 KB in, but 300 KB if every child declared the namespace again.
+    assert!(input.len() < 4096);
+    let err = split_all(&[input.as_bytes()], true).unwrap_err();
+    assert_eq!(err, SplitError::TooBig(4096));
+}

@@ -1,0 +1,135 @@
+//! What the session tells its owner, in the past tense.
+
+use xmpp_parsers::jid::{BareJid, FullJid, Jid};
+
+/// Where a message is in its life, as far as we know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Queued, not yet acknowledged by our server.
+    Pending,
+    /// Acknowledged by our server (XEP-0198).
+    Sent,
+    /// The recipient's client got it (XEP-0184).
+    Delivered,
+    /// The recipient read it (XEP-0333).
+    Displayed,
+    /// It will not arrive.
+    Failed {
+        /// Why, for the person.
+        reason: String,
+    },
+}
+
+/// Who sent a message we learnt about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From a contact to us.
+    Incoming,
+    /// From us, on another of our devices (XEP-0280 sent carbon).
+    Outgoing,
+}
+
+/// A chat message, received live or copied from another of our devices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatMessage {
+    /// The conversation: the contact's bare JID.
+    pub peer: BareJid,
+    /// The full sender, when known.
+    pub from: Option<Jid>,
+    /// Incoming, or sent by another of our devices.
+    pub direction: Direction,
+    /// A stable id for deduplication: our server's stanza-id (XEP-0359), else
+    /// the origin-id, else the message id.
+    pub stable_id: Option<String>,
+    /// The id the sender gave it, which receipts and corrections refer to.
+    pub id: Option<String>,
+    /// The text, never HTML.
+    pub body: String,
+    /// When it was sent (XEP-0203 delay), or received, in Unix milliseconds.
+    pub timestamp_ms: u64,
+    /// The sender asked for a receipt.
+    pub receipt_requested: bool,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Authenticated and bound: the session is ready.
+    Connected {
+        /// Our full JID, with the resource the server chose.
+        jid: FullJid,
+    },
+    /// The password or account was refused.
+    AuthFailed {
+        /// The SASL condition (`not-authorized`, …).
+        condition: String,
+        /// The server's text, if any.
+        text: Option<String>,
+    },
+    /// The server ended the stream with an error.
+    StreamError {
+        /// The RFC 6120 condition.
+        condition: String,
+        /// The server's text, if any.
+        text: Option<String>,
+    },
+    /// The stream is closed; the owner may reconnect.
+    Disconnected,
+    /// XEP-0198: the previous session was resumed.
+    Resumed,
+    /// XEP-0198: resumption failed; a new session is being set up. These
+    /// messages may not have reached the server.
+    ResumeFailed {
+        /// Ids of messages that were never acknowledged.
+        unacknowledged: Vec<String>,
+    },
+    /// The roster arrived (RFC 6121 §2.1.3).
+    RosterReceived {
+        /// Every contact.
+        items: Vec<xmpp_parsers::roster::Item>,
+        /// Its version, to ask for changes only next time.
+        ver: Option<String>,
+    },
+    /// One contact was added, changed or removed (roster push).
+    RosterItemChanged {
+        /// The item; subscription `remove` means removed.
+        item: xmpp_parsers::roster::Item,
+    },
+    /// A contact's aggregated presence changed.
+    PresenceChanged {
+        /// The contact.
+        jid: BareJid,
+        /// Its best resource's availability, `None` when offline.
+        show: Option<crate::session::presence::Availability>,
+        /// That resource's status text.
+        status: Option<String>,
+    },
+    /// Someone asks to see our presence.
+    SubscriptionRequested {
+        /// Who.
+        from: BareJid,
+    },
+    /// A chat message arrived.
+    MessageReceived(ChatMessage),
+    /// One of our messages moved on.
+    MessageStateChanged {
+        /// Its id.
+        id: String,
+        /// Where it is now.
+        state: Delivery,
+    },
+    /// A request of ours failed (RFC 6120 §8.3).
+    RequestFailed {
+        /// The request's id.
+        id: String,
+        /// The condition.
+        condition: String,
+        /// The text, if any.
+        text: Option<String>,
+    },
+    /// Something invalid arrived and was ignored; the session goes on.
+    Ignored {
+        /// What and why, for logs.
+        reason: String,
+    },
+}

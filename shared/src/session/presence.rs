@@ -1,0 +1,148 @@
+//! RFC 6121 §4: presence of our contacts' resources, aggregated per contact.
+
+use std::collections::BTreeMap;
+
+use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::presence::Show;
+
+/// How available someone is, most available first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Availability {
+    /// Eager to chat.
+    Chat,
+    /// Online.
+    Available,
+    /// Away for a while.
+    Away,
+    /// Do not disturb.
+    DoNotDisturb,
+    /// Away for long.
+    ExtendedAway,
+}
+
+impl Availability {
+    /// From a `<show/>`, absent meaning available.
+    pub fn from_show(show: Option<&Show>) -> Self {
+        match show {
+            None => Self::Available,
+            Some(Show::Chat) => Self::Chat,
+            Some(Show::Away) => Self::Away,
+            Some(Show::Dnd) => Self::DoNotDisturb,
+            Some(Show::Xa) => Self::ExtendedAway,
+        }
+    }
+
+    /// The `<show/>` to send, absent for plain available.
+    pub fn to_show(self) -> Option<Show> {
+        match self {
+            Self::Available => None,
+            Self::Chat => Some(Show::Chat),
+            Self::Away => Some(Show::Away),
+            Self::DoNotDisturb => Some(Show::Dnd),
+            Self::ExtendedAway => Some(Show::Xa),
+        }
+    }
+}
+
+/// One online resource of a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourcePresence {
+    /// Its availability.
+    pub show: Availability,
+    /// Its status text.
+    pub status: Option<String>,
+    /// Its priority.
+    pub priority: i8,
+}
+
+/// Every online resource of every contact.
+#[derive(Debug, Default)]
+pub struct Presences {
+    contacts: BTreeMap<BareJid, BTreeMap<String, ResourcePresence>>,
+}
+
+impl Presences {
+    /// Records an available resource; returns whether the contact's aggregate
+    /// changed.
+    pub fn available(&mut self, jid: &BareJid, resource: &str, p: ResourcePresence) -> bool {
+        let before = self.best(jid).cloned();
+        self.contacts
+            .entry(jid.clone())
+            .or_default()
+            .insert(resource.to_owned(), p);
+        before.as_ref() != self.best(jid)
+    }
+
+    /// Records a resource going offline (or the whole contact, for a bare
+    /// `from`); returns whether the aggregate changed.
+    pub fn unavailable(&mut self, jid: &BareJid, resource: Option<&str>) -> bool {
+        let before = self.best(jid).cloned();
+        match resource {
+            Some(r) => {
+                if let Some(resources) = self.contacts.get_mut(jid) {
+                    resources.remove(r);
+                    if resources.is_empty() {
+                        self.contacts.remove(jid);
+                    }
+                }
+            }
+            None => {
+                self.contacts.remove(jid);
+            }
+        }
+        before.as_ref() != self.best(jid)
+    }
+
+    /// The presence that represents the contact: highest priority, then most
+    /// available; `None` when offline.
+    pub fn best(&self, jid: &BareJid) -> Option<&ResourcePresence> {
+        self.contacts
+            .get(jid)?
+            .values()
+            .filter(|p| p.priority >= 0)
+            .min_by(|a, b| b.priority.cmp(&a.priority).then(a.show.cmp(&b.show)))
+            .or_else(|| {
+                // Only negative priorities: still online, just not for
+                // messages to the bare JID.
+                self.contacts
+                    .get(jid)?
+                    .values()
+                    .min_by(|a, b| b.priority.cmp(&a.priority).then(a.show.cmp(&b.show)))
+            })
+    }
+
+    /// Forgets everyone (on a new session).
+    pub fn clear(&mut self) {
+        self.contacts.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(show: Availability, priority: i8) -> ResourcePresence {
+        ResourcePresence {
+            show,
+            status: None,
+            priority,
+        }
+    }
+
+    #[test]
+    fn aggregates_by_priority_then_availability() {
+        let jid: BareJid = "juliet@example.com".parse().unwrap();
+        let mut ps = Presences::default();
+        assert!(ps.available(&jid, "phone", p(Availability::Away, 0)));
+        assert!(ps.available(&jid, "desktop", p(Availability::DoNotDisturb, 5)));
+        assert_eq!(ps.best(&jid).unwrap().show, Availability::DoNotDisturb);
+        // Same priority: the more available one wins.
+        assert!(ps.available(&jid, "laptop", p(Availability::Chat, 5)));
+        assert_eq!(ps.best(&jid).unwrap().show, Availability::Chat);
+        // A lower-priority change does not change the aggregate.
+        assert!(!ps.available(&jid, "phone", p(Availability::ExtendedAway, 0)));
+        assert!(ps.unavailable(&jid, Some("laptop")));
+        assert!(ps.unavailable(&jid, None));
+        assert!(ps.best(&jid).is_none());
+    }
+}

@@ -1,0 +1,131 @@
+//! XEP-0198: Stream Management — acks, and resumption after a drop.
+
+use std::collections::VecDeque;
+
+use minidom::Element;
+use xmpp_parsers::sm;
+
+/// The XEP-0198 namespace.
+pub const NS_SM: &str = "urn:xmpp:sm:3";
+
+/// Counters and unacknowledged stanzas of one XMPP session (which may span
+/// several connections through resumption).
+#[derive(Debug, Default)]
+pub struct StreamManagement {
+    offered: bool,
+    /// `<enable/>` sent: outgoing stanzas count from then on.
+    counting: bool,
+    /// `<enabled/>` received: incoming stanzas count from then on.
+    enabled: bool,
+    resume_id: Option<String>,
+    /// Stanzas we handled (`h` we report).
+    inbound: u32,
+    /// The last `h` the server reported.
+    acked: u32,
+    /// Sent and not yet acknowledged, with the id of any chat message.
+    unacked: VecDeque<(Element, Option<String>)>,
+}
+
+/// `<r/>`: please acknowledge.
+pub fn request() -> Element {
+    sm::R.into()
+}
+
+impl StreamManagement {
+    /// Whether the new stream offers it.
+    pub fn offered(&mut self, offered: bool) {
+        self.offered = offered;
+    }
+
+    /// `<enable resume="true"/>`, when offered and not yet on.
+    pub fn enable_request(&mut self) -> Option<Element> {
+        if !self.offered || self.counting {
+            return None;
+        }
+        self.counting = true;
+        self.inbound = 0;
+        self.acked = 0;
+        self.unacked.clear();
+        Some(sm::Enable::new().with_resume().into())
+    }
+
+    /// Whether acks flow.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// `<enabled/>` arrived.
+    pub fn enabled(&mut self, el: &Element) {
+        self.enabled = true;
+        let resumable = matches!(el.attr("resume"), Some("true" | "1"));
+        self.resume_id = el.attr("id").filter(|_| resumable).map(str::to_owned);
+    }
+
+    /// A stanza went out.
+    pub fn sent(&mut self, el: Element, message_id: Option<String>) {
+        if self.counting {
+            self.unacked.push_back((el, message_id));
+        }
+    }
+
+    /// A stanza came in and was handled.
+    pub fn handled(&mut self) {
+        if self.enabled {
+            self.inbound = self.inbound.wrapping_add(1);
+        }
+    }
+
+    /// `<a h="…"/>` for the server's `<r/>`.
+    pub fn answer(&self) -> Element {
+        sm::A::new(self.inbound).into()
+    }
+
+    /// The server acknowledged up to `h`; returns the chat messages this
+    /// covers. A count beyond what we sent is ignored.
+    pub fn acked(&mut self, el: &Element) -> Vec<String> {
+        let Some(h) = el.attr("h").and_then(|h| h.parse::<u32>().ok()) else {
+            return Vec::new();
+        };
+        let n = h.wrapping_sub(self.acked) as usize;
+        if n > self.unacked.len() {
+            return Vec::new();
+        }
+        self.acked = h;
+        self.unacked.drain(..n).filter_map(|(_, id)| id).collect()
+    }
+
+    /// `<resume/>` for a new connection, when the last one can be resumed.
+    pub fn resume_request(&self) -> Option<Element> {
+        let id = self.resume_id.as_deref().filter(|_| self.offered)?;
+        Some(
+            sm::Resume {
+                h: self.inbound,
+                previd: sm::StreamId(id.to_owned()),
+            }
+            .into(),
+        )
+    }
+
+    /// `<resumed h="…"/>`: returns the messages it acknowledges and the
+    /// stanzas to send again.
+    pub fn resumed(&mut self, el: &Element) -> (Vec<String>, Vec<Element>) {
+        let acked = self.acked(el);
+        let resend = self.unacked.iter().map(|(el, _)| el.clone()).collect();
+        (acked, resend)
+    }
+
+    /// Resumption failed: a new session starts; returns the messages that
+    /// may not have reached the server.
+    pub fn resume_failed(&mut self) -> Vec<String> {
+        let lost = self.unacked.drain(..).filter_map(|(_, id)| id).collect();
+        self.forget();
+        lost
+    }
+
+    /// Forgets the session (clean close).
+    pub fn forget(&mut self) {
+        let offered = self.offered;
+        *self = Self::default();
+        self.offered = offered;
+    }
+}

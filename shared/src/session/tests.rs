@@ -1,0 +1,711 @@
+//! Literal XML transcripts in, exact XML and events out.
+
+use super::*;
+
+const C: &str = "xmlns='jabber:client'";
+
+fn el(xml: &str) -> Element {
+    xml.parse().unwrap_or_else(|e| panic!("bad test XML {xml}: {e}"))
+}
+
+fn session() -> Session {
+    Session::new(Config {
+        jid: "user@example.com".parse().unwrap(),
+        password: "pencil".into(),
+        secure_transport: true,
+        id_prefix: "t".into(),
+    })
+}
+
+fn feed(s: &mut Session, xml: &str) {
+    s.handle_incoming(el(xml));
+}
+
+fn out(s: &mut Session) -> Vec<Element> {
+    std::iter::from_fn(|| s.poll_outgoing()).collect()
+}
+
+fn events(s: &mut Session) -> Vec<Event> {
+    std::iter::from_fn(|| s.poll_event()).collect()
+}
+
+/// Asserts the outgoing elements, compared as XML trees.
+fn expect_out(s: &mut Session, expected: &[&str]) {
+    let got = out(s);
+    let want: Vec<Element> = expected.iter().map(|x| el(x)).collect();
+    assert_eq!(
+        got,
+        want,
+        "\ngot:  {:#?}\nwant: {:#?}",
+        got.iter().map(String::from).collect::<Vec<_>>(),
+        expected
+    );
+}
+
+const OPEN_FROM_SERVER: &str =
+    "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='example.com' id='s1' version='1.0'/>";
+const FEATURES_SASL: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism>\
+    <mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+const FEATURES_BIND: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
+// RFC 5802 §5, base64.
+const CHALLENGE: &str = "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
+    cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitRNnNlazhiZjkyLGk9NDA5Ng==</challenge>";
+const SUCCESS: &str =
+    "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</success>";
+
+/// Through SASL and bind, with stream management; outgoing drained.
+fn logged_in() -> Session {
+    let mut s = session();
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    feed(&mut s, OPEN_FROM_SERVER);
+    feed(&mut s, FEATURES_SASL);
+    feed(&mut s, CHALLENGE);
+    feed(&mut s, SUCCESS);
+    feed(&mut s, OPEN_FROM_SERVER);
+    feed(&mut s, FEATURES_BIND);
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+             <jid>user@example.com/abc</jid></bind></iq>"
+        ),
+    );
+    feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
+    out(&mut s);
+    events(&mut s);
+    s
+}
+
+#[test]
+fn logs_in_with_scram_binds_and_starts_the_session() {
+    let mut s = session();
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    expect_out(
+        &mut s,
+        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='user@example.com' version='1.0'/>"],
+    );
+    feed(&mut s, OPEN_FROM_SERVER);
+    feed(&mut s, FEATURES_SASL);
+    // "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL"
+    expect_out(
+        &mut s,
+        &[
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>\
+           biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM</auth>",
+        ],
+    );
+    feed(&mut s, CHALLENGE);
+    // "c=biws,r=…,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
+    expect_out(
+        &mut s,
+        &["<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
+           Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdqLHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==\
+           </response>"],
+    );
+    feed(&mut s, SUCCESS);
+    expect_out(
+        &mut s,
+        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='user@example.com' version='1.0'/>"],
+    );
+    feed(&mut s, OPEN_FROM_SERVER);
+    feed(&mut s, FEATURES_BIND);
+    // No resource: the server chooses.
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<iq {C} type='set' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>"
+        )],
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+             <jid>user@example.com/abc</jid></bind></iq>"
+        ),
+    );
+    expect_out(
+        &mut s,
+        &[
+            "<enable xmlns='urn:xmpp:sm:3' resume='true'/>",
+            &format!("<iq {C} type='get' id='t2'><query xmlns='jabber:iq:roster'/></iq>"),
+            &format!("<presence {C}><priority>0</priority></presence>"),
+            &format!("<iq {C} type='set' id='t3'><enable xmlns='urn:xmpp:carbons:2'/></iq>"),
+        ],
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::Connected {
+            jid: "user@example.com/abc".parse().unwrap()
+        }]
+    );
+    assert!(s.is_ready());
+}
+
+#[test]
+fn a_wrong_password_is_an_auth_failure() {
+    let mut s = session();
+    s.handle_command(Command::Connect {
+        nonce: "abcdefghijklmnopqrst".into(),
+    });
+    feed(&mut s, FEATURES_SASL);
+    out(&mut s);
+    feed(
+        &mut s,
+        "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>\
+         <text xml:lang='en'>Invalid username or password</text></failure>",
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::AuthFailed {
+            condition: "not-authorized".into(),
+            text: Some("Invalid username or password".into()),
+        }]
+    );
+    expect_out(&mut s, &["<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"]);
+}
+
+#[test]
+fn a_server_that_cannot_prove_the_password_is_not_trusted() {
+    let mut s = session();
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    feed(&mut s, FEATURES_SASL);
+    feed(&mut s, CHALLENGE);
+    out(&mut s);
+    feed(
+        &mut s,
+        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1BQUFB</success>",
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::AuthFailed { condition, .. }] if condition == "server-not-trusted"),
+        "{ev:?}"
+    );
+    expect_out(
+        &mut s,
+        &[
+            "<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+            "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>",
+        ],
+    );
+}
+
+#[test]
+fn plain_only_over_a_secure_transport() {
+    let plain_only = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+        <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
+        </stream:features>";
+    let mut insecure = Session::new(Config {
+        secure_transport: false,
+        ..Config {
+            jid: "user@example.com".parse().unwrap(),
+            password: "pencil".into(),
+            secure_transport: false,
+            id_prefix: "t".into(),
+        }
+    });
+    insecure.handle_command(Command::Connect {
+        nonce: "n".repeat(20),
+    });
+    out(&mut insecure);
+    feed(&mut insecure, plain_only);
+    assert!(out(&mut insecure).is_empty());
+    assert!(
+        matches!(&events(&mut insecure)[..], [Event::AuthFailed { condition, .. }] if condition == "no-supported-mechanism")
+    );
+
+    let mut secure = session();
+    secure.handle_command(Command::Connect {
+        nonce: "n".repeat(20),
+    });
+    out(&mut secure);
+    feed(&mut secure, plain_only);
+    // "\0user\0pencil"
+    expect_out(
+        &mut secure,
+        &["<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AHVzZXIAcGVuY2ls</auth>"],
+    );
+}
+
+#[test]
+fn roster_pushes_are_accepted_only_from_our_account() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v1'>\
+             <item jid='juliet@example.net' name='Juliet' subscription='both'><group>Friends</group></item>\
+             </query></iq>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::RosterReceived { items, ver }] if items.len() == 1 && ver.as_deref() == Some("v1")),
+        "{ev:?}"
+    );
+
+    // A push from someone else is ignored, and not answered.
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='set' id='p1' from='mallory@evil.example'><query xmlns='jabber:iq:roster'>\
+             <item jid='mallory@evil.example' subscription='both'/></query></iq>"
+        ),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::Ignored { .. }]));
+    assert!(out(&mut s).is_empty());
+
+    // Ours is applied and acknowledged.
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='set' id='p2' from='user@example.com'><query xmlns='jabber:iq:roster' ver='v2'>\
+             <item jid='romeo@example.net' subscription='none' ask='subscribe'/></query></iq>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::RosterItemChanged { item }] if item.jid.as_str() == "romeo@example.net"),
+        "{ev:?}"
+    );
+    expect_out(
+        &mut s,
+        &[&format!("<iq {C} type='result' id='p2' to='user@example.com'/>")],
+    );
+}
+
+#[test]
+fn sends_messages_with_ids_receipt_requests_and_markers() {
+    let mut s = logged_in();
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "Hi <there> & bye".into(),
+    });
+    expect_out(
+        &mut s,
+        &[
+            &format!(
+                "<message {C} to='juliet@example.net' id='m1' type='chat'><body>Hi &lt;there&gt; &amp; bye</body>\
+                 <origin-id xmlns='urn:xmpp:sid:0' id='m1'/><request xmlns='urn:xmpp:receipts'/>\
+                 <markable xmlns='urn:xmpp:chat-markers:0'/><active xmlns='http://jabber.org/protocol/chatstates'/>\
+                 </message>"
+            ),
+            "<r xmlns='urn:xmpp:sm:3'/>",
+        ],
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::MessageStateChanged {
+            id: "m1".into(),
+            state: Delivery::Pending
+        }]
+    );
+    // Roster, presence and carbons come first; then the message.
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='3'/>");
+    assert!(events(&mut s).is_empty());
+    // A count beyond what was sent is ignored.
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='9'/>");
+    assert!(events(&mut s).is_empty());
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='4'/>");
+    assert_eq!(
+        events(&mut s),
+        [Event::MessageStateChanged {
+            id: "m1".into(),
+            state: Delivery::Sent
+        }]
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/phone' id='x'><received xmlns='urn:xmpp:receipts' id='m1'/></message>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/phone' id='y'><displayed xmlns='urn:xmpp:chat-markers:0' id='m1'/></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [
+            Event::MessageStateChanged {
+                id: "m1".into(),
+                state: Delivery::Delivered
+            },
+            Event::MessageStateChanged {
+                id: "m1".into(),
+                state: Delivery::Displayed
+            },
+        ]
+    );
+}
+
+#[test]
+fn messages_sent_before_login_wait_in_the_outbox() {
+    let mut s = session();
+    s.handle_command(Command::SendMessage {
+        id: "early".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "queued".into(),
+    });
+    assert!(out(&mut s).is_empty());
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    feed(&mut s, FEATURES_SASL);
+    feed(&mut s, CHALLENGE);
+    feed(&mut s, SUCCESS);
+    feed(&mut s, FEATURES_BIND);
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+             <jid>user@example.com/abc</jid></bind></iq>"
+        ),
+    );
+    let sent = out(&mut s);
+    assert!(
+        sent.iter()
+            .any(|e| e.name() == "message" && e.attr("id") == Some("early")),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn receives_messages_and_answers_receipt_requests() {
+    let mut s = logged_in();
+    s.handle_command(Command::Tick {
+        now_ms: 1_700_000_000_000,
+    });
+    // Idle since the clock started: a keepalive went out.
+    expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='j1'>\
+             <body>Wherefore art thou?</body><request xmlns='urn:xmpp:receipts'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='juliet@example.net'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='arch-7' by='user@example.com'/></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::MessageReceived(ChatMessage {
+            peer: "juliet@example.net".parse().unwrap(),
+            from: Some("juliet@example.net/balcony".parse().unwrap()),
+            direction: Direction::Incoming,
+            stable_id: Some("arch-7".into()),
+            id: Some("j1".into()),
+            body: "Wherefore art thou?".into(),
+            timestamp_ms: 1_700_000_000_000,
+            receipt_requested: true,
+        })]
+    );
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<message {C} to='juliet@example.net/balcony' id='t4' type='chat'>\
+             <received xmlns='urn:xmpp:receipts' id='j1'/></message>"
+        )],
+    );
+}
+
+#[test]
+fn delayed_messages_keep_their_time() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/balcony' type='chat'><body>old</body>\
+             <delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::MessageReceived(m)] if m.timestamp_ms == 1_031_699_305_000),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn carbons_are_accepted_only_from_our_bare_jid() {
+    let carbon = |from: &str| {
+        format!(
+            "<message {C} from='{from}' to='user@example.com/abc' type='chat'>\
+             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
+             <message {C} from='user@example.com/phone' to='juliet@example.net' type='chat' id='c1'>\
+             <body>from my phone</body></message></forwarded></sent></message>"
+        )
+    };
+    let mut s = logged_in();
+    feed(&mut s, &carbon("mallory@evil.example"));
+    feed(&mut s, &carbon("user@example.com/other"));
+    let ev = events(&mut s);
+    assert!(
+        ev.iter().all(|e| matches!(e, Event::Ignored { .. })) && ev.len() == 2,
+        "{ev:?}"
+    );
+    feed(&mut s, &carbon("user@example.com"));
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::MessageReceived(m)]
+            if m.direction == Direction::Outgoing && m.peer.as_str() == "juliet@example.net" && m.body == "from my phone"),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn answers_acks_pings_disco_and_unknown_requests() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!("<iq {C} type='get' id='p' from='example.com'><ping xmlns='urn:xmpp:ping'/></iq>"),
+    );
+    feed(&mut s, "<r xmlns='urn:xmpp:sm:3'/>");
+    feed(
+        &mut s,
+        &format!("<iq {C} type='get' id='q' from='juliet@example.net/x'><unknown xmlns='urn:example'/></iq>"),
+    );
+    let sent = out(&mut s);
+    assert_eq!(
+        sent[0],
+        el(&format!("<iq {C} type='result' id='p' to='example.com'/>"))
+    );
+    // Two stanzas handled since <enabled/>.
+    assert_eq!(sent[1], el("<a xmlns='urn:xmpp:sm:3' h='1'/>"));
+    assert_eq!(sent[2].attr("type"), Some("error"));
+    assert!(
+        sent[2]
+            .get_child("error", "jabber:client")
+            .is_some_and(|e| e.has_child("service-unavailable", "urn:ietf:params:xml:ns:xmpp-stanzas")),
+        "{:?}",
+        String::from(&sent[2])
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='get' id='d' from='juliet@example.net/x'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>"
+        ),
+    );
+    let reply = out(&mut s).remove(0);
+    let query = reply
+        .get_child("query", "http://jabber.org/protocol/disco#info")
+        .unwrap();
+    assert!(
+        query
+            .children()
+            .any(|f| f.attr("var") == Some("urn:xmpp:receipts"))
+    );
+}
+
+#[test]
+fn resumes_and_resends_what_was_not_acknowledged() {
+    let mut s = logged_in();
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "one".into(),
+    });
+    out(&mut s);
+    events(&mut s);
+    s.handle_command(Command::ConnectionLost);
+    assert_eq!(events(&mut s), [Event::Disconnected]);
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    feed(&mut s, FEATURES_SASL);
+    feed(&mut s, CHALLENGE);
+    feed(&mut s, SUCCESS);
+    out(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='0'/>"]);
+    // The server had roster, presence and carbons, not the message.
+    feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+    let sent = out(&mut s);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].attr("id"), Some("m1"));
+    assert_eq!(events(&mut s), [Event::Resumed]);
+}
+
+#[test]
+fn failed_resumption_reports_unacknowledged_messages_and_binds_anew() {
+    let mut s = logged_in();
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "one".into(),
+    });
+    out(&mut s);
+    events(&mut s);
+    s.handle_command(Command::ConnectionLost);
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    feed(&mut s, FEATURES_SASL);
+    feed(&mut s, CHALLENGE);
+    feed(&mut s, SUCCESS);
+    feed(&mut s, FEATURES_BIND);
+    out(&mut s);
+    events(&mut s);
+    feed(
+        &mut s,
+        "<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::ResumeFailed {
+            unacknowledged: vec!["m1".into()]
+        }]
+    );
+    let sent = out(&mut s);
+    assert!(
+        sent[0].has_child("bind", "urn:ietf:params:xml:ns:xmpp-bind"),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn aggregates_presence_and_reports_subscription_requests() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<presence {C} from='juliet@example.net/a'><show>away</show><priority>1</priority></presence>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<presence {C} from='juliet@example.net/b'><status>here</status><priority>5</priority></presence>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!("<presence {C} from='juliet@example.net/b' type='unavailable'/>"),
+    );
+    feed(
+        &mut s,
+        &format!("<presence {C} from='romeo@example.net' type='subscribe'/>"),
+    );
+    let j: BareJid = "juliet@example.net".parse().unwrap();
+    assert_eq!(
+        events(&mut s),
+        [
+            Event::PresenceChanged {
+                jid: j.clone(),
+                show: Some(Availability::Away),
+                status: None
+            },
+            Event::PresenceChanged {
+                jid: j.clone(),
+                show: Some(Availability::Available),
+                status: Some("here".into())
+            },
+            Event::PresenceChanged {
+                jid: j,
+                show: Some(Availability::Away),
+                status: None
+            },
+            Event::SubscriptionRequested {
+                from: "romeo@example.net".parse().unwrap()
+            },
+        ]
+    );
+}
+
+#[test]
+fn request_errors_are_tied_to_their_request() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='t3'><error type='cancel'><feature-not-implemented \
+             xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RequestFailed {
+            id: "t3".into(),
+            condition: "feature-not-implemented".into(),
+            text: None
+        }]
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} type='error' id='m9' from='juliet@example.net'><error type='cancel'>\
+             <remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::MessageStateChanged {
+            id: "m9".into(),
+            state: Delivery::Failed {
+                reason: "remote-server-not-found".into()
+            }
+        }]
+    );
+}
+
+#[test]
+fn stream_errors_end_the_session() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        "<stream:error xmlns:stream='http://etherx.jabber.org/streams'>\
+         <conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>\
+         <text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>Replaced by new connection</text></stream:error>",
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::StreamError {
+            condition: "conflict".into(),
+            text: Some("Replaced by new connection".into())
+        }]
+    );
+    assert!(!s.is_ready());
+}
+
+#[test]
+fn reception_still_works_after_a_malformed_stanza() {
+    let mut s = logged_in();
+    for bad in [
+        format!("<message {C} from='not a jid@@' type='chat'><body>x</body></message>"),
+        format!("<iq {C} type='result'/>"),
+        format!("<presence {C} from='juliet@example.net/a' type='bogus'/>"),
+        format!(
+            "<message {C} from='user@example.com' type='chat'><received xmlns='urn:xmpp:carbons:2'/></message>"
+        ),
+    ] {
+        feed(&mut s, &bad);
+    }
+    let ev = events(&mut s);
+    assert!(ev.iter().all(|e| matches!(e, Event::Ignored { .. })), "{ev:?}");
+    feed(
+        &mut s,
+        &format!("<message {C} from='juliet@example.net/a' type='chat'><body>still here</body></message>"),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::MessageReceived(m)] if m.body == "still here"));
+}
+
+#[test]
+fn keepalive_requests_an_ack_when_idle() {
+    let mut s = logged_in();
+    s.handle_command(Command::Tick { now_ms: 10_000 });
+    assert!(out(&mut s).is_empty());
+    s.handle_command(Command::Tick {
+        now_ms: 10_000 + KEEPALIVE_MS,
+    });
+    expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+}
