@@ -2,8 +2,9 @@
 //! (`serve`) or a demo for `make run` (`demo`).
 //!
 //! `serve` prints one JSON line describing the servers once they are ready,
-//! then runs until its standard input closes. Every process it started stops
-//! with it, even if it is killed.
+//! then runs until its standard input closes; `demo` runs until killed
+//! (Ctrl-C). Every process either started stops with it, even if it is
+//! killed.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -131,8 +132,11 @@ fn demo(opts: &Opts) -> Result<(), HarnessError> {
     }
     println!("Logs and data: {}", data.display());
     println!("Press Ctrl-C to stop.");
-    wait_for_stdin_to_close();
-    Ok(())
+    // Runs until killed: Ctrl-C ends this process, and the supervisors then
+    // stop Prosody and parlons.
+    loop {
+        std::thread::park();
+    }
 }
 
 /// Blocks until standard input closes.

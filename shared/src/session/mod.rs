@@ -223,7 +223,12 @@ impl Session {
     fn connect(&mut self, nonce: String) {
         self.state = State::Features { authenticated: false };
         self.scram_nonce = Some(nonce);
-        self.send(Open::new(self.jid.clone()).into());
+        self.send(self.open());
+    }
+
+    /// `<open to="domain"/>`: the stream goes to our server, not to us.
+    fn open(&self) -> Element {
+        Open::new(BareJid::from_parts(None, &self.jid.domain())).into()
     }
 
     fn tick(&mut self, now_ms: u64) {
@@ -405,7 +410,7 @@ impl Session {
     /// RFC 6120 §6.4.6: restart the stream.
     fn authenticated(&mut self) {
         self.state = State::Features { authenticated: true };
-        self.send(Open::new(self.jid.clone()).into());
+        self.send(self.open());
     }
 
     /// RFC 6120 §7: let the server choose the resource.

@@ -88,7 +88,7 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
     });
     expect_out(
         &mut s,
-        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='user@example.com' version='1.0'/>"],
+        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>"],
     );
     feed(&mut s, OPEN_FROM_SERVER);
     feed(&mut s, FEATURES_SASL);
@@ -111,7 +111,7 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
     feed(&mut s, SUCCESS);
     expect_out(
         &mut s,
-        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='user@example.com' version='1.0'/>"],
+        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>"],
     );
     feed(&mut s, OPEN_FROM_SERVER);
     feed(&mut s, FEATURES_BIND);
@@ -708,4 +708,162 @@ fn keepalive_requests_an_ack_when_idle() {
         now_ms: 10_000 + KEEPALIVE_MS,
     });
     expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+}
+
+mod arbitrary_input {
+    //! Arbitrary element trees, built from the names, namespaces and values
+    //! the session looks at, never make it panic.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const NAMES: &[&str] = &[
+        "message",
+        "iq",
+        "presence",
+        "body",
+        "query",
+        "item",
+        "error",
+        "received",
+        "sent",
+        "forwarded",
+        "enabled",
+        "a",
+        "r",
+        "resumed",
+        "failed",
+        "success",
+        "challenge",
+        "failure",
+        "features",
+        "open",
+        "close",
+        "bind",
+        "jid",
+        "delay",
+        "stanza-id",
+        "origin-id",
+        "displayed",
+        "ping",
+        "group",
+        "x",
+    ];
+    const NAMESPACES: &[&str] = &[
+        "jabber:client",
+        "urn:ietf:params:xml:ns:xmpp-framing",
+        "http://etherx.jabber.org/streams",
+        "urn:ietf:params:xml:ns:xmpp-sasl",
+        "urn:ietf:params:xml:ns:xmpp-bind",
+        "urn:xmpp:sm:3",
+        "urn:xmpp:carbons:2",
+        "urn:xmpp:forward:0",
+        "urn:xmpp:receipts",
+        "urn:xmpp:chat-markers:0",
+        "urn:xmpp:sid:0",
+        "urn:xmpp:delay",
+        "urn:xmpp:ping",
+        "jabber:iq:roster",
+        "urn:ietf:params:xml:ns:xmpp-stanzas",
+        "urn:example",
+    ];
+    const ATTRS: &[&str] = &[
+        "from",
+        "to",
+        "id",
+        "type",
+        "h",
+        "jid",
+        "ver",
+        "subscription",
+        "stamp",
+        "by",
+        "previd",
+        "resume",
+        "ask",
+        "name",
+    ];
+    const VALUES: &[&str] = &[
+        "user@example.com",
+        "user@example.com/abc",
+        "example.com",
+        "juliet@example.net/x",
+        "@@",
+        "",
+        "result",
+        "set",
+        "get",
+        "error",
+        "chat",
+        "unavailable",
+        "t1",
+        "t2",
+        "0",
+        "4294967295",
+        "-1",
+        "true",
+        "2002-09-10T23:08:25Z",
+        "not a date",
+        "remove",
+    ];
+
+    /// An element as XML text: a name, a namespace, attributes, text, and
+    /// children of the same kind.
+    fn xml() -> impl Strategy<Value = String> {
+        let leaf = (
+            prop::sample::select(NAMES),
+            prop::sample::select(NAMESPACES),
+            prop::collection::btree_map(prop::sample::select(ATTRS), prop::sample::select(VALUES), 0..4),
+            "[a-zA-Z0-9=+/ ]{0,12}",
+        )
+            .prop_map(|(name, ns, attrs, text)| {
+                let attrs: String = attrs.iter().map(|(k, v)| format!(" {k}='{v}'")).collect();
+                (
+                    format!("<{name} xmlns='{ns}'{attrs}>{text}"),
+                    format!("</{name}>"),
+                )
+            });
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            (inner.clone(), prop::collection::vec(inner, 0..4)).prop_map(|((open, close), children)| {
+                let children: String = children.iter().map(|(o, c)| format!("{o}{c}")).collect();
+                (format!("{open}{children}"), close)
+            })
+        })
+        .prop_map(|(open, close)| format!("{open}{close}"))
+    }
+
+    fn element() -> impl Strategy<Value = Element> {
+        xml().prop_map(|x| el(&x))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+        #[test]
+        fn a_logged_in_session_never_panics(input in prop::collection::vec(element(), 1..8)) {
+            let mut s = logged_in();
+            for el in input {
+                s.handle_incoming(el);
+            }
+            while s.poll_outgoing().is_some() {}
+            while s.poll_event().is_some() {}
+            // It still receives messages afterwards, unless the input closed
+            // the stream.
+            if s.is_ready() {
+                feed(&mut s, &format!("<message {C} from='juliet@example.net/a' type='chat'><body>ok</body></message>"));
+                prop_assert!(std::iter::from_fn(|| s.poll_event()).any(|e| matches!(e, Event::MessageReceived(_))));
+            }
+        }
+
+        #[test]
+        fn a_session_during_login_never_panics(input in prop::collection::vec(element(), 1..8)) {
+            let mut s = session();
+            s.handle_command(Command::Connect { nonce: "fyko+d2lbbFgONRv9qkxdawL".into() });
+            for el in input {
+                s.handle_incoming(el);
+            }
+            while s.poll_outgoing().is_some() {}
+            while s.poll_event().is_some() {}
+        }
+    }
 }

@@ -1,0 +1,159 @@
+//! The sans-IO client session of `parlons-shared`, driven over a real
+//! WebSocket through the gateway to real Prosody and ejabberd.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use parlons_harness::Account;
+use parlons_shared::session::{Command, Config, Delivery, Direction, Event, Session};
+use support::{XmppWs, parse, servers};
+
+/// A session and its socket, pumped by hand.
+struct Client {
+    session: Session,
+    ws: XmppWs,
+}
+
+impl Client {
+    async fn connect(url: &str, account: &Account, tag: &str) -> Self {
+        let mut session = Session::new(Config {
+            jid: account.jid().parse().unwrap(),
+            password: account.password.clone(),
+            secure_transport: true,
+            id_prefix: format!("{tag}-"),
+        });
+        session.handle_command(Command::Connect {
+            nonce: format!("nonce{tag}0123456789abcdef"),
+        });
+        let mut c = Self {
+            session,
+            ws: XmppWs::connect(url).await,
+        };
+        c.until(|e| matches!(e, Event::Connected { .. })).await;
+        c
+    }
+
+    /// Sends what the session has queued.
+    async fn flush(&mut self) {
+        while let Some(el) = self.session.poll_outgoing() {
+            self.ws.send(&String::from(&el)).await;
+        }
+    }
+
+    /// Pumps until every predicate has matched some event, in any order.
+    async fn until_all(&mut self, preds: &[&dyn Fn(&Event) -> bool]) {
+        let mut seen = vec![false; preds.len()];
+        while !seen.iter().all(|s| *s) {
+            let e = self.until(|_| true).await;
+            for (pred, seen) in preds.iter().zip(&mut seen) {
+                *seen |= pred(&e);
+            }
+        }
+    }
+
+    /// Pumps until an event matches; returns it. Fails on auth or stream
+    /// errors.
+    async fn until(&mut self, pred: impl Fn(&Event) -> bool) -> Event {
+        loop {
+            self.flush().await;
+            while let Some(e) = self.session.poll_event() {
+                assert!(
+                    !matches!(e, Event::AuthFailed { .. } | Event::StreamError { .. }),
+                    "{e:?}"
+                );
+                if pred(&e) {
+                    return e;
+                }
+            }
+            let text = self.ws.recv().await;
+            self.session.handle_incoming(parse(&text));
+        }
+    }
+}
+
+async fn conversation(url: &str, a: Account, b: Account) {
+    let mut ca = Client::connect(url, &a, "a").await;
+    let mut cb = Client::connect(url, &b, "b").await;
+    ca.until(|e| matches!(e, Event::RosterReceived { .. })).await;
+
+    ca.session.handle_command(Command::SendMessage {
+        id: "hello-1".into(),
+        to: b.jid().parse().unwrap(),
+        body: "Salut 👋 <b>not bold</b>".into(),
+    });
+    ca.flush().await;
+    let got = cb.until(|e| matches!(e, Event::MessageReceived(_))).await;
+    let Event::MessageReceived(m) = got else {
+        unreachable!()
+    };
+    assert_eq!(m.body, "Salut 👋 <b>not bold</b>");
+    assert_eq!(m.direction, Direction::Incoming);
+    assert_eq!(m.peer.as_str(), a.jid());
+    assert!(m.receipt_requested);
+    // b's session answered with a receipt; a sees it delivered, after the
+    // server acknowledged it.
+    cb.flush().await;
+    ca.until_all(&[
+        &|e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Sent } if id == "hello-1"),
+        &|e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Delivered } if id == "hello-1"),
+    ])
+    .await;
+
+    cb.session.handle_command(Command::SendMessage {
+        id: "reply-1".into(),
+        to: a.jid().parse().unwrap(),
+        body: "Ça va ?".into(),
+    });
+    cb.flush().await;
+    let got = ca.until(|e| matches!(e, Event::MessageReceived(_))).await;
+    let Event::MessageReceived(m) = got else {
+        unreachable!()
+    };
+    assert_eq!(m.body, "Ça va ?");
+}
+
+#[tokio::test]
+async fn two_sessions_chat_through_the_gateway_on_prosody() {
+    let s = servers();
+    let url = s.gateway.as_ref().unwrap().websocket_url();
+    conversation(
+        &url,
+        s.prosody.create_account().unwrap(),
+        s.prosody.create_account().unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn two_sessions_chat_through_the_gateway_on_ejabberd() {
+    let s = servers();
+    let url = s.gateway.as_ref().unwrap().websocket_url();
+    conversation(
+        &url,
+        s.ejabberd.create_account().unwrap(),
+        s.ejabberd.create_account().unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_resumes_after_its_socket_drops() {
+    let s = servers();
+    let url = s.gateway.as_ref().unwrap().websocket_url();
+    for account in [
+        s.prosody.create_account().unwrap(),
+        s.ejabberd.create_account().unwrap(),
+    ] {
+        let mut c = Client::connect(&url, &account, "r").await;
+        c.until(|e| matches!(e, Event::RosterReceived { .. })).await;
+        // The socket dies; the session is told, and reconnects.
+        c.session.handle_command(Command::ConnectionLost);
+        c.ws = XmppWs::connect(&url).await;
+        c.session.handle_command(Command::Connect {
+            nonce: "resume0123456789abcdef".into(),
+        });
+        c.until(|e| matches!(e, Event::Resumed)).await;
+        assert!(c.session.is_ready());
+    }
+}
