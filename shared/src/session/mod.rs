@@ -228,7 +228,7 @@ impl Session {
 
     /// `<open to="domain"/>`: the stream goes to our server, not to us.
     fn open(&self) -> Element {
-        Open::new(BareJid::from_parts(None, &self.jid.domain())).into()
+        Open::new(BareJid::from_parts(None, self.jid.domain())).into()
     }
 
     fn tick(&mut self, now_ms: u64) {
