@@ -111,6 +111,35 @@ async fn conversation(url: &str, a: Account, b: Account) {
         unreachable!()
     };
     assert_eq!(m.body, "Ça va ?");
+
+    // A new device of b's finds the conversation in the archive.
+    let mut other = Client::connect(url, &b, "b2").await;
+    other.session.handle_command(Command::FetchHistory {
+        with: a.jid().parse().unwrap(),
+        before: None,
+        max: 10,
+    });
+    let mut bodies = Vec::new();
+    loop {
+        match other
+            .until(|e| matches!(e, Event::MessageReceived(_) | Event::HistoryFetched(_)))
+            .await
+        {
+            Event::MessageReceived(m) if m.archived => bodies.push((m.direction, m.body)),
+            Event::HistoryFetched(page) => {
+                assert!(page.complete);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        bodies,
+        [
+            (Direction::Incoming, "Salut 👋 <b>not bold</b>".to_owned()),
+            (Direction::Outgoing, "Ça va ?".to_owned()),
+        ]
+    );
 }
 
 #[tokio::test]

@@ -1,52 +1,97 @@
 //! One-to-one chat (RFC 6121 §5) with XEP-0359 ids, XEP-0184 receipts,
-//! XEP-0333 displayed markers, XEP-0085 chat states and XEP-0280 carbons.
+//! XEP-0333 displayed markers, XEP-0085 chat states, XEP-0308 corrections,
+//! XEP-0203 delays, XEP-0334 hints and XEP-0280 carbons.
 
 use minidom::Element;
 use xmpp_parsers::carbons;
 use xmpp_parsers::chatstates::ChatState;
+use xmpp_parsers::date::DateTime;
 use xmpp_parsers::delay::Delay;
 use xmpp_parsers::jid::{BareJid, Jid};
-use xmpp_parsers::message::{Lang, Message, MessageType};
+use xmpp_parsers::message::{Id, Lang, Message, MessageType};
+use xmpp_parsers::message_correct::Replace;
 use xmpp_parsers::receipts;
 use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 
+use super::mam::NS_MAM;
 use super::{ChatMessage, Delivery, Direction, Event, NS_CARBONS, Session};
 
 /// XEP-0333: Chat Markers.
 const NS_MARKERS: &str = "urn:xmpp:chat-markers:0";
+/// XEP-0085: Chat State Notifications.
+const NS_CHATSTATES: &str = "http://jabber.org/protocol/chatstates";
+/// XEP-0334: Message Processing Hints.
+const NS_HINTS: &str = "urn:xmpp:hints";
+/// XEP-0359: Unique and Stable Stanza IDs.
+const NS_SID: &str = "urn:xmpp:sid:0";
+
+/// A message waiting for the session to be ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Outgoing {
+    id: String,
+    to: BareJid,
+    body: String,
+    replaces: Option<String>,
+}
+
+/// Where a message came from, when not live.
+struct Archived {
+    id: String,
+    stamp: Option<DateTime>,
+}
 
 impl Session {
     /// Sends, or queues until the session is ready.
-    pub(super) fn send_message(&mut self, id: String, to: BareJid, body: String) {
+    pub(super) fn send_message(&mut self, id: String, to: BareJid, body: String, replaces: Option<String>) {
         self.event(Event::MessageStateChanged {
             id: id.clone(),
             state: Delivery::Pending,
         });
+        let m = Outgoing {
+            id,
+            to,
+            body,
+            replaces,
+        };
         if self.is_ready() {
-            self.transmit_message(id, to, body);
+            self.transmit_message(m);
         } else {
-            self.outbox.push((id, to, body));
+            self.outbox.push(m);
         }
     }
 
     /// Sends what was queued while offline.
     pub(super) fn flush_outbox(&mut self) {
-        for (id, to, body) in std::mem::take(&mut self.outbox) {
-            self.transmit_message(id, to, body);
+        for m in std::mem::take(&mut self.outbox) {
+            self.transmit_message(m);
         }
     }
 
-    fn transmit_message(&mut self, id: String, to: BareJid, body: String) {
-        let mut m = Message::chat(Jid::from(to)).with_body(Lang::default(), body);
-        m.id = Some(xmpp_parsers::message::Id(id.clone()));
-        m.payloads.push(OriginId { id: id.clone() }.into());
+    fn transmit_message(&mut self, out: Outgoing) {
+        let mut m = Message::chat(Jid::from(out.to)).with_body(Lang::default(), out.body);
+        m.id = Some(Id(out.id.clone()));
+        m.payloads.push(OriginId { id: out.id.clone() }.into());
+        if let Some(replaces) = out.replaces {
+            m.payloads.push(Replace { id: Id(replaces) }.into());
+        }
         m.payloads.push(receipts::Request.into());
         m.payloads.push(xmpp_parsers::displayed_markers::Markable.into());
         m.payloads.push(ChatState::Active.into());
-        self.send_stanza(m.into(), Some(id));
+        self.send_stanza(m.into(), Some(out.id));
         if self.sm.is_enabled() {
             self.send(super::sm::request());
         }
+    }
+
+    /// A chat state on its own: transient, so not archived.
+    pub(super) fn send_chat_state(&mut self, to: BareJid, state: ChatState) {
+        if !self.is_ready() {
+            return;
+        }
+        let mut m = Message::chat(Jid::from(to));
+        m.payloads.push(state.into());
+        m.payloads.push(Element::builder("no-store", NS_HINTS).build());
+        self.send_stanza(m.into(), None);
     }
 
     pub(super) fn message(&mut self, el: Element) {
@@ -57,13 +102,16 @@ impl Session {
         if m.type_ == MessageType::Error {
             return self.message_error(&m);
         }
+        let from_own_account = m
+            .from
+            .as_ref()
+            .is_none_or(|f| f.resource().is_none() && f.to_bare() == self.jid);
+        if let Some(result) = m.payloads.iter().find(|p| p.is("result", NS_MAM)) {
+            return self.mam_result(from_own_account, result.clone());
+        }
         // XEP-0280 §11: a carbon must come from our own bare JID.
         if let Some(carbon) = m.payloads.iter().find(|p| p.ns() == NS_CARBONS) {
-            if !m
-                .from
-                .as_ref()
-                .is_some_and(|f| f.resource().is_none() && f.to_bare() == self.jid)
-            {
+            if m.from.is_none() || !from_own_account {
                 return self.ignore("carbon from a foreign JID");
             }
             let carbon = carbon.clone();
@@ -78,12 +126,23 @@ impl Session {
                 },
                 _ => return,
             };
-            return self.chat_message(inner, direction);
+            return self.chat_message(inner, direction, None);
         }
-        self.chat_message(m, Direction::Incoming);
+        self.chat_message(m, Direction::Incoming, None);
     }
 
-    fn chat_message(&mut self, m: Message, direction: Direction) {
+    /// A message archived under `archive` (MAM), or live when `None`.
+    pub(super) fn archived_message(
+        &mut self,
+        m: Message,
+        direction: Direction,
+        id: String,
+        stamp: Option<DateTime>,
+    ) {
+        self.chat_message(m, direction, Some(Archived { id, stamp }));
+    }
+
+    fn chat_message(&mut self, m: Message, direction: Direction, archive: Option<Archived>) {
         let peer_jid = match direction {
             Direction::Incoming => m.from.clone(),
             Direction::Outgoing => m.to.clone(),
@@ -91,63 +150,96 @@ impl Session {
         let Some(peer_jid) = peer_jid else {
             return self.ignore("message without a peer");
         };
-        if direction == Direction::Incoming {
-            for p in &m.payloads {
-                let acked = if p.is("received", "urn:xmpp:receipts") {
-                    p.attr("id").map(|id| (id.to_owned(), Delivery::Delivered))
-                } else if p.is("displayed", NS_MARKERS) {
-                    p.attr("id").map(|id| (id.to_owned(), Delivery::Displayed))
-                } else {
-                    None
-                };
-                if let Some((id, state)) = acked {
-                    self.event(Event::MessageStateChanged { id, state });
-                }
-            }
+        let live = archive.is_none();
+        if direction == Direction::Incoming && live {
+            self.markers_and_states(&m, &peer_jid);
         }
         let Some((_, body)) = m.get_best_body_cloned(vec![]) else {
             return;
         };
-        let id = m.id.as_ref().map(|i| i.0.clone());
-        let own = self.jid.clone();
         let payload = |name: &str, ns: &str| m.payloads.iter().find(|p| p.is(name, ns)).cloned();
+        let id = m.id.as_ref().map(|i| i.0.clone());
         // Our server's archive id is the stable one; others' can be forged.
+        let own = self.jid.clone();
         let stanza_id = m
             .payloads
             .iter()
-            .filter(|p| p.is("stanza-id", "urn:xmpp:sid:0"))
+            .filter(|p| p.is("stanza-id", NS_SID))
             .filter_map(|p| StanzaId::try_from(p.clone()).ok())
             .find(|s| s.by.as_str() == own.as_str())
             .map(|s| s.id);
-        let origin_id = payload("origin-id", "urn:xmpp:sid:0")
+        let origin_id = payload("origin-id", NS_SID)
             .and_then(|p| OriginId::try_from(p).ok())
             .map(|o| o.id);
+        let (archive_id, archive_stamp) = archive.map_or((None, None), |a| (Some(a.id), a.stamp));
+        let stable_id = archive_id.or(stanza_id).or(origin_id).or_else(|| id.clone());
+        // Live, carbon, archived and resent copies are reported once.
+        if stable_id.as_deref().is_some_and(|s| !self.seen.insert(s)) {
+            return;
+        }
         let receipt_requested = payload("request", "urn:xmpp:receipts").is_some();
-        let timestamp_ms = payload("delay", "urn:xmpp:delay")
-            .and_then(|p| Delay::try_from(p).ok())
-            .and_then(|d| u64::try_from(d.stamp.0.timestamp_millis()).ok())
+        let stamp = archive_stamp.or_else(|| {
+            payload("delay", "urn:xmpp:delay")
+                .and_then(|p| Delay::try_from(p).ok())
+                .map(|d| d.stamp)
+        });
+        let timestamp_ms = stamp
+            .and_then(|s| u64::try_from(s.0.timestamp_millis()).ok())
             .unwrap_or(self.now_ms);
-        let wants_receipt =
-            receipt_requested && direction == Direction::Incoming && m.type_ != MessageType::Groupchat;
+        let replaces = payload("replace", "urn:xmpp:message-correct:0")
+            .and_then(|p| Replace::try_from(p).ok())
+            .map(|r| r.id.0);
+        let wants_receipt = receipt_requested
+            && live
+            && direction == Direction::Incoming
+            && m.type_ != MessageType::Groupchat;
         if let Some(id) = id.as_ref().filter(|_| wants_receipt) {
             let mut receipt = Message::new(Some(peer_jid.clone()));
             receipt.type_ = m.type_.clone();
-            receipt.id = Some(xmpp_parsers::message::Id(self.id()));
+            receipt.id = Some(Id(self.id()));
             receipt
                 .payloads
                 .push(receipts::Received { id: id.clone() }.into());
+            // Stored, so that our other devices see it was delivered.
+            receipt.payloads.push(Element::builder("store", NS_HINTS).build());
             self.send_stanza(receipt.into(), None);
         }
         self.event(Event::MessageReceived(ChatMessage {
             peer: peer_jid.to_bare(),
             from: Some(peer_jid),
             direction,
-            stable_id: stanza_id.or(origin_id).or_else(|| id.clone()),
+            stable_id,
             id,
             body,
             timestamp_ms,
             receipt_requested,
+            replaces,
+            archived: !live,
         }));
+    }
+
+    /// Receipts, displayed markers and chat states of a live message.
+    fn markers_and_states(&mut self, m: &Message, from: &Jid) {
+        for p in &m.payloads {
+            let acked = if p.is("received", "urn:xmpp:receipts") {
+                p.attr("id").map(|id| (id.to_owned(), Delivery::Delivered))
+            } else if p.is("displayed", NS_MARKERS) {
+                p.attr("id").map(|id| (id.to_owned(), Delivery::Displayed))
+            } else {
+                None
+            };
+            if let Some((id, state)) = acked {
+                self.event(Event::MessageStateChanged { id, state });
+            }
+            if p.ns() == NS_CHATSTATES {
+                if let Ok(state) = ChatState::try_from(p.clone()) {
+                    self.event(Event::ChatStateChanged {
+                        from: from.to_bare(),
+                        state,
+                    });
+                }
+            }
+        }
     }
 
     fn message_error(&mut self, m: &Message) {

@@ -5,7 +5,7 @@ use xmpp_parsers::jid::BareJid;
 use crate::session::presence::Availability;
 
 /// A request to the session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Open a stream on a fresh connection, authenticating with `nonce` (at
     /// least 18 random printable characters, no comma) as the SCRAM client
@@ -31,6 +31,73 @@ pub enum Command {
         to: BareJid,
         /// The text.
         body: String,
+    },
+    /// Send a correction of our message `replaces` (XEP-0308).
+    CorrectMessage {
+        /// The correction's own id.
+        id: String,
+        /// The contact.
+        to: BareJid,
+        /// The id of the message it corrects.
+        replaces: String,
+        /// The new text.
+        body: String,
+    },
+    /// Tell a contact we are typing, paused, … (XEP-0085).
+    SendChatState {
+        /// The contact.
+        to: BareJid,
+        /// The state.
+        state: xmpp_parsers::chatstates::ChatState,
+    },
+    /// Ask for older messages with a contact (XEP-0313).
+    FetchHistory {
+        /// The contact.
+        with: BareJid,
+        /// The archive id to go back from; the newest when `None`.
+        before: Option<String>,
+        /// How many at most.
+        max: usize,
+    },
+    /// Ask for everything archived after the archive id `after`, in every
+    /// conversation (after a reconnection without resumption).
+    CatchUp {
+        /// The last archive id we know.
+        after: String,
+    },
+    /// Add a contact, or change its name or groups.
+    SetContact {
+        /// The contact.
+        jid: BareJid,
+        /// The name we give it.
+        name: Option<String>,
+        /// Its groups.
+        groups: Vec<String>,
+    },
+    /// Remove a contact (and the subscriptions both ways).
+    RemoveContact {
+        /// The contact.
+        jid: BareJid,
+    },
+    /// Ask to see a contact's presence.
+    Subscribe {
+        /// The contact.
+        to: BareJid,
+    },
+    /// Let someone who asked see our presence.
+    ApproveSubscription {
+        /// Who asked.
+        from: BareJid,
+    },
+    /// Refuse (or revoke) someone's view of our presence.
+    DenySubscription {
+        /// Who.
+        from: BareJid,
+    },
+    /// Stop seeing a contact's presence.
+    Unsubscribe {
+        /// The contact.
+        from: BareJid,
     },
     /// Set our availability.
     SetPresence {

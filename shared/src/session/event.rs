@@ -49,6 +49,17 @@ pub struct ChatMessage {
     pub timestamp_ms: u64,
     /// The sender asked for a receipt.
     pub receipt_requested: bool,
+    /// The id of the message this one corrects (XEP-0308).
+    pub replaces: Option<String>,
+    /// It came from the archive (XEP-0313), not live.
+    pub archived: bool,
+}
+
+impl ChatMessage {
+    /// XEP-0245: the action of a `/me …` message, to show as "* name …".
+    pub fn action(&self) -> Option<&str> {
+        self.body.strip_prefix("/me ")
+    }
 }
 
 /// What happened.
@@ -111,6 +122,16 @@ pub enum Event {
     },
     /// A chat message arrived.
     MessageReceived(ChatMessage),
+    /// A contact is typing, paused, left… (XEP-0085).
+    ChatStateChanged {
+        /// The contact.
+        from: BareJid,
+        /// The state.
+        state: xmpp_parsers::chatstates::ChatState,
+    },
+    /// A page of history arrived; its messages came before as
+    /// [`Event::MessageReceived`].
+    HistoryFetched(crate::session::mam::Page),
     /// One of our messages moved on.
     MessageStateChanged {
         /// Its id.

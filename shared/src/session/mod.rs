@@ -6,7 +6,9 @@
 mod chat;
 mod command;
 mod event;
+pub mod mam;
 pub mod presence;
+mod roster;
 pub mod sasl;
 mod sm;
 
@@ -89,6 +91,8 @@ enum Request {
     Roster,
     EnableCarbons,
     Ping,
+    Mam { with: Option<BareJid> },
+    RosterSet,
 }
 
 /// The client session.
@@ -108,8 +112,10 @@ pub struct Session {
     own_presence: (Availability, Option<String>, i8),
     sm: StreamManagement,
     roster_ver: Option<String>,
+    seen: mam::Seen,
+    subscription_requests: std::collections::BTreeSet<BareJid>,
     scram_nonce: Option<String>,
-    outbox: Vec<(String, BareJid, String)>,
+    outbox: Vec<chat::Outgoing>,
     now_ms: u64,
     last_sent_ms: u64,
 }
@@ -132,6 +138,8 @@ impl Session {
             own_presence: (Availability::Available, None, 0),
             sm: StreamManagement::default(),
             roster_ver: None,
+            seen: mam::Seen::default(),
+            subscription_requests: std::collections::BTreeSet::new(),
             scram_nonce: None,
             outbox: Vec::new(),
             now_ms: 0,
@@ -152,6 +160,11 @@ impl Session {
     /// Our full JID, once bound.
     pub fn jid(&self) -> Option<&FullJid> {
         self.full_jid.as_ref()
+    }
+
+    /// Subscription requests not yet approved or denied.
+    pub fn subscription_requests(&self) -> impl Iterator<Item = &BareJid> {
+        self.subscription_requests.iter()
     }
 
     /// Whether stanzas can be sent.
@@ -196,7 +209,7 @@ impl Session {
             Command::Disconnect => {
                 if !matches!(self.state, State::Idle) {
                     if self.is_ready() {
-                        let bye: Element = Presence::unavailable().into();
+                        let bye = presence_element(Presence::unavailable());
                         self.send_stanza(bye, None);
                     }
                     self.send(Close::default().into());
@@ -205,7 +218,22 @@ impl Session {
                 self.state = State::Idle;
             }
             Command::Tick { now_ms } => self.tick(now_ms),
-            Command::SendMessage { id, to, body } => self.send_message(id, to, body),
+            Command::SendMessage { id, to, body } => self.send_message(id, to, body, None),
+            Command::CorrectMessage {
+                id,
+                to,
+                replaces,
+                body,
+            } => self.send_message(id, to, body, Some(replaces)),
+            Command::SendChatState { to, state } => self.send_chat_state(to, state),
+            Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
+            Command::CatchUp { after } => self.catch_up(after),
+            Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
+            Command::RemoveContact { jid } => self.remove_contact(jid),
+            Command::Subscribe { to } => self.subscription(to, PresenceType::Subscribe),
+            Command::ApproveSubscription { from } => self.subscription(from, PresenceType::Subscribed),
+            Command::DenySubscription { from } => self.subscription(from, PresenceType::Unsubscribed),
+            Command::Unsubscribe { from } => self.subscription(from, PresenceType::Unsubscribe),
             Command::SetPresence {
                 show,
                 status,
@@ -455,7 +483,7 @@ impl Session {
                 .insert(xmpp_parsers::message::Lang::default(), s.clone());
         }
         p.priority = xmpp_parsers::presence::Priority(*priority);
-        p.into()
+        presence_element(p)
     }
 
     fn stream_management(&mut self, el: Element) {
@@ -553,7 +581,8 @@ impl Session {
                 }
                 Some(Err(e)) => self.ignore(format!("invalid roster: {e}")),
             },
-            Some(Request::EnableCarbons | Request::Ping) | None => {}
+            Some(Request::Mam { with }) => self.mam_fin(with, payload),
+            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
         }
     }
 
@@ -643,7 +672,12 @@ impl Session {
             PresenceType::Unavailable if self.presences.unavailable(&bare, resource.as_deref()) => {
                 self.presence_changed(bare);
             }
-            PresenceType::Subscribe => self.event(Event::SubscriptionRequested { from: bare }),
+            PresenceType::Subscribe => {
+                // Reported once per contact until answered.
+                if self.subscription_requests.insert(bare.clone()) {
+                    self.event(Event::SubscriptionRequested { from: bare });
+                }
+            }
             _ => {}
         }
     }
@@ -669,6 +703,18 @@ impl Session {
     fn is_own_account(&self, from: Option<&Jid>) -> bool {
         from.is_none_or(|j| j.resource().is_none() && j.to_bare() == self.jid)
     }
+}
+
+/// A presence as sent: `<priority>0</priority>` is the default, so left out.
+fn presence_element(p: Presence) -> Element {
+    let mut el: Element = p.into();
+    if el
+        .get_child("priority", ns::JABBER_CLIENT)
+        .is_some_and(|c| c.text() == "0")
+    {
+        el.remove_child("priority", ns::JABBER_CLIENT);
+    }
+    el
 }
 
 fn strip_to(iq: Iq) -> Iq {

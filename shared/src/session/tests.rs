@@ -134,7 +134,7 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
         &[
             "<enable xmlns='urn:xmpp:sm:3' resume='true'/>",
             &format!("<iq {C} type='get' id='t2'><query xmlns='jabber:iq:roster'/></iq>"),
-            &format!("<presence {C}><priority>0</priority></presence>"),
+            &format!("<presence {C}/>"),
             &format!("<iq {C} type='set' id='t3'><enable xmlns='urn:xmpp:carbons:2'/></iq>"),
         ],
     );
@@ -408,13 +408,15 @@ fn receives_messages_and_answers_receipt_requests() {
             body: "Wherefore art thou?".into(),
             timestamp_ms: 1_700_000_000_000,
             receipt_requested: true,
+            replaces: None,
+            archived: false,
         })]
     );
     expect_out(
         &mut s,
         &[&format!(
             "<message {C} to='juliet@example.net/balcony' id='t4' type='chat'>\
-             <received xmlns='urn:xmpp:receipts' id='j1'/></message>"
+             <received xmlns='urn:xmpp:receipts' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
         )],
     );
 }
@@ -710,6 +712,186 @@ fn keepalive_requests_an_ack_when_idle() {
     expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
 }
 
+#[test]
+fn fetches_history_backwards_and_merges_it_with_live_messages() {
+    let mut s = logged_in();
+    s.handle_command(Command::FetchHistory {
+        with: "juliet@example.net".parse().unwrap(),
+        before: None,
+        max: 20,
+    });
+    let sent = out(&mut s);
+    // Compared as text: an empty <before/> is how RSM asks for the last page.
+    assert_eq!(
+        sent.iter().map(String::from).collect::<Vec<_>>(),
+        [format!(
+            "<iq xmlns='jabber:client' id='t4' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t4'>\
+             <x xmlns='jabber:x:data' type='submit'>\
+             <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>\
+             <field var='with'><value>juliet@example.net</value></field></x>\
+             <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
+        )]
+    );
+    let result = |queryid: &str, from: &str, archive_id: &str, body: &str| {
+        format!(
+            "<message {C} from='{from}' to='user@example.com/abc'>\
+             <result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{archive_id}'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+             <message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='x{archive_id}'>\
+             <body>{body}</body></message></forwarded></result></message>"
+        )
+    };
+    feed(&mut s, &result("t4", "user@example.com", "a1", "archived one"));
+    // Results for no query of ours, or from someone else's archive, are
+    // not history.
+    feed(&mut s, &result("other", "user@example.com", "a2", "forged"));
+    feed(&mut s, &result("t4", "mallory@evil.example", "a3", "forged"));
+    // The same message arriving live with our server's stanza-id is a
+    // duplicate.
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/balcony' type='chat' id='xa1'><body>archived one</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='a1' by='user@example.com'/></message>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
+             <set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert_eq!(ev.len(), 4, "{ev:?}");
+    assert!(
+        matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.stable_id.as_deref() == Some("a1")
+            && m.body == "archived one" && m.timestamp_ms == 1_278_803_305_000),
+        "{ev:?}"
+    );
+    assert!(matches!(&ev[1], Event::Ignored { .. }) && matches!(&ev[2], Event::Ignored { .. }));
+    assert_eq!(
+        ev[3],
+        Event::HistoryFetched(mam::Page {
+            with: Some("juliet@example.net".parse().unwrap()),
+            complete: true,
+            first: Some("a1".into()),
+            last: Some("a1".into()),
+        })
+    );
+    // No receipt for archived messages.
+    assert!(out(&mut s).is_empty());
+}
+
+#[test]
+fn catch_up_pages_until_the_archive_is_exhausted() {
+    let mut s = logged_in();
+    s.handle_command(Command::CatchUp { after: "a9".into() });
+    let sent = out(&mut s);
+    let q = sent[0].get_child("query", "urn:xmpp:mam:2").unwrap();
+    let set = q.get_child("set", "http://jabber.org/protocol/rsm").unwrap();
+    assert_eq!(
+        set.get_child("after", "http://jabber.org/protocol/rsm")
+            .unwrap()
+            .text(),
+        "a9"
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+             <set xmlns='http://jabber.org/protocol/rsm'><first>b1</first><last>b100</last></set></fin></iq>"
+        ),
+    );
+    let next = out(&mut s);
+    let set = next[0]
+        .get_child("query", "urn:xmpp:mam:2")
+        .and_then(|q| q.get_child("set", "http://jabber.org/protocol/rsm"))
+        .unwrap();
+    assert_eq!(
+        set.get_child("after", "http://jabber.org/protocol/rsm")
+            .unwrap()
+            .text(),
+        "b100"
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::HistoryFetched(p)] if !p.complete && p.with.is_none()));
+}
+
+#[test]
+fn chat_states_corrections_and_me() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a' type='chat' id='fix'><body>/me waves</body>\
+             <replace xmlns='urn:xmpp:message-correct:0' id='orig'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert_eq!(
+        ev[0],
+        Event::ChatStateChanged {
+            from: "juliet@example.net".parse().unwrap(),
+            state: xmpp_parsers::chatstates::ChatState::Composing
+        }
+    );
+    let Event::MessageReceived(m) = &ev[1] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(m.replaces.as_deref(), Some("orig"));
+    assert_eq!(m.action(), Some("waves"));
+
+    s.handle_command(Command::SendChatState {
+        to: "juliet@example.net".parse().unwrap(),
+        state: xmpp_parsers::chatstates::ChatState::Paused,
+    });
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<message {C} to='juliet@example.net' type='chat'><paused xmlns='http://jabber.org/protocol/chatstates'/>\
+             <no-store xmlns='urn:xmpp:hints'/></message>"
+        )],
+    );
+    s.handle_command(Command::CorrectMessage {
+        id: "m2".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        replaces: "m1".into(),
+        body: "fixed".into(),
+    });
+    let sent = out(&mut s);
+    assert_eq!(
+        sent[0]
+            .get_child("replace", "urn:xmpp:message-correct:0")
+            .and_then(|r| r.attr("id")),
+        Some("m1")
+    );
+}
+
+#[test]
+fn a_message_seen_twice_is_reported_once() {
+    let mut s = logged_in();
+    let live = format!(
+        "<message {C} from='juliet@example.net/a' type='chat' id='dup'><body>once</body>\
+         <origin-id xmlns='urn:xmpp:sid:0' id='o-1'/></message>"
+    );
+    feed(&mut s, &live);
+    feed(&mut s, &live);
+    let ev = events(&mut s);
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, Event::MessageReceived(_)))
+            .count(),
+        1,
+        "{ev:?}"
+    );
+}
+
 mod arbitrary_input {
     //! Arbitrary element trees, built from the names, namespaces and values
     //! the session looks at, never make it panic.
@@ -866,4 +1048,60 @@ mod arbitrary_input {
             while s.poll_event().is_some() {}
         }
     }
+}
+
+#[test]
+fn manages_contacts_and_subscriptions() {
+    let mut s = logged_in();
+    let juliet: BareJid = "juliet@example.net".parse().unwrap();
+    s.handle_command(Command::SetContact {
+        jid: juliet.clone(),
+        name: Some("Juliet".into()),
+        groups: vec!["Friends".into()],
+    });
+    s.handle_command(Command::Subscribe { to: juliet.clone() });
+    s.handle_command(Command::RemoveContact { jid: juliet.clone() });
+    expect_out(
+        &mut s,
+        &[
+            &format!(
+                "<iq {C} type='set' id='t4'><query xmlns='jabber:iq:roster'>\
+                 <item jid='juliet@example.net' name='Juliet'><group>Friends</group></item></query></iq>"
+            ),
+            &format!("<presence {C} to='juliet@example.net' type='subscribe'/>"),
+            &format!(
+                "<iq {C} type='set' id='t5'><query xmlns='jabber:iq:roster'>\
+                 <item jid='juliet@example.net' subscription='remove'/></query></iq>"
+            ),
+        ],
+    );
+
+    // A request is reported once, stays pending, and is answered.
+    for _ in 0..2 {
+        feed(
+            &mut s,
+            &format!("<presence {C} from='romeo@example.net' type='subscribe'/>"),
+        );
+    }
+    assert_eq!(
+        events(&mut s),
+        [Event::SubscriptionRequested {
+            from: "romeo@example.net".parse().unwrap()
+        }]
+    );
+    assert_eq!(s.subscription_requests().count(), 1);
+    s.handle_command(Command::ApproveSubscription {
+        from: "romeo@example.net".parse().unwrap(),
+    });
+    s.handle_command(Command::DenySubscription { from: juliet.clone() });
+    s.handle_command(Command::Unsubscribe { from: juliet });
+    expect_out(
+        &mut s,
+        &[
+            &format!("<presence {C} to='romeo@example.net' type='subscribed'/>"),
+            &format!("<presence {C} to='juliet@example.net' type='unsubscribed'/>"),
+            &format!("<presence {C} to='juliet@example.net' type='unsubscribe'/>"),
+        ],
+    );
+    assert_eq!(s.subscription_requests().count(), 0);
 }

@@ -1,0 +1,148 @@
+//! XEP-0313: Message Archive Management, paged with XEP-0059 (RSM):
+//! history by conversation, backwards, and catch-up since the last known
+//! archive id.
+
+use std::collections::{HashSet, VecDeque};
+
+use minidom::Element;
+use xmpp_parsers::data_forms::{DataForm, DataFormType, Field};
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::mam::{self, QueryId};
+use xmpp_parsers::rsm::SetQuery;
+
+use super::{Direction, Event, Request, Session};
+
+/// The MAM namespace.
+pub const NS_MAM: &str = "urn:xmpp:mam:2";
+
+/// Stable ids remembered for deduplication.
+const SEEN_CAPACITY: usize = 10_000;
+
+/// A page of history: which conversation, and where it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The conversation, or `None` for catch-up over all of them.
+    pub with: Option<BareJid>,
+    /// No more results in this direction.
+    pub complete: bool,
+    /// The oldest archive id in the page: ask `before` it for more.
+    pub first: Option<String>,
+    /// The newest archive id in the page.
+    pub last: Option<String>,
+}
+
+/// Stable ids already reported, so that live, carbon, archive and resent
+/// copies of a message are reported once.
+#[derive(Debug, Default)]
+pub struct Seen {
+    set: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Seen {
+    /// Records `id`; false when it was already seen.
+    pub fn insert(&mut self, id: &str) -> bool {
+        if self.set.contains(id) {
+            return false;
+        }
+        if self.order.len() == SEEN_CAPACITY {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        self.set.insert(id.to_owned());
+        self.order.push_back(id.to_owned());
+        true
+    }
+}
+
+impl Session {
+    /// Asks for the `max` messages with `with` before the archive id
+    /// `before` (the newest ones when `None`).
+    pub(super) fn fetch_history(&mut self, with: BareJid, before: Option<String>, max: usize) {
+        let set = SetQuery {
+            max: Some(max),
+            after: None,
+            before: Some(before.unwrap_or_default()),
+            index: None,
+        };
+        self.mam_query(Some(with), set);
+    }
+
+    /// Asks for what arrived after the archive id `after`, over every
+    /// conversation; pages follow until the archive is exhausted.
+    pub(super) fn catch_up(&mut self, after: String) {
+        let set = SetQuery {
+            max: Some(100),
+            after: Some(after),
+            before: None,
+            index: None,
+        };
+        self.mam_query(None, set);
+    }
+
+    fn mam_query(&mut self, with: Option<BareJid>, set: SetQuery) {
+        let id = self.id();
+        let mut fields = Vec::new();
+        if let Some(w) = &with {
+            fields.push(Field::text_single("with", w.as_str()));
+        }
+        let query = mam::Query {
+            queryid: Some(QueryId(id.clone())),
+            node: None,
+            form: Some(DataForm::new(DataFormType::Submit, NS_MAM, fields)),
+            set: Some(set),
+            flip_page: false,
+        };
+        self.pending.insert(id.clone(), Request::Mam { with });
+        self.send_stanza(Iq::from_set(id, query).into(), None);
+    }
+
+    /// A `<result/>` of one of our queries, from our own archive only.
+    pub(super) fn mam_result(&mut self, from_own_archive: bool, result: Element) {
+        if !from_own_archive {
+            return self.ignore("archive result from a foreign JID");
+        }
+        let result = match mam::Result_::try_from(result) {
+            Ok(r) => r,
+            Err(e) => return self.ignore(format!("invalid archive result: {e}")),
+        };
+        let known = result
+            .queryid
+            .as_ref()
+            .is_some_and(|q| matches!(self.pending.get(&q.0), Some(Request::Mam { .. })));
+        if !known {
+            return self.ignore("archive result for no query of ours");
+        }
+        let message = result.forwarded.message;
+        let outgoing = message.from.as_ref().is_some_and(|f| f.to_bare() == self.jid);
+        let direction = if outgoing {
+            Direction::Outgoing
+        } else {
+            Direction::Incoming
+        };
+        let stamp = result.forwarded.delay.map(|d| d.stamp);
+        self.archived_message(message, direction, result.id, stamp);
+    }
+
+    /// The `<fin/>` that ends a page.
+    pub(super) fn mam_fin(&mut self, with: Option<BareJid>, payload: Option<Element>) {
+        let Some(fin) = payload.and_then(|p| mam::Fin::try_from(p).ok()) else {
+            return self.ignore("archive query ended without <fin/>");
+        };
+        let page = Page {
+            with,
+            complete: fin.complete,
+            first: fin.set.first.map(|f| f.item),
+            last: fin.set.last,
+        };
+        // Catch-up goes on by itself until the archive is exhausted.
+        if page.with.is_none() && !page.complete {
+            if let Some(last) = page.last.clone() {
+                self.catch_up(last);
+            }
+        }
+        self.event(Event::HistoryFetched(page));
+    }
+}
