@@ -231,13 +231,14 @@ impl Session {
             if let Some((id, state)) = acked {
                 self.event(Event::MessageStateChanged { id, state });
             }
-            if p.ns() == NS_CHATSTATES {
-                if let Ok(state) = ChatState::try_from(p.clone()) {
-                    self.event(Event::ChatStateChanged {
-                        from: from.to_bare(),
-                        state,
-                    });
-                }
+            let state = (p.ns() == NS_CHATSTATES)
+                .then(|| ChatState::try_from(p.clone()).ok())
+                .flatten();
+            if let Some(state) = state {
+                self.event(Event::ChatStateChanged {
+                    from: from.to_bare(),
+                    state,
+                });
             }
         }
     }

@@ -46,10 +46,11 @@ impl Seen {
         if self.set.contains(id) {
             return false;
         }
-        if self.order.len() == SEEN_CAPACITY {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
+        if let Some(old) = (self.order.len() == SEEN_CAPACITY)
+            .then(|| self.order.pop_front())
+            .flatten()
+        {
+            self.set.remove(&old);
         }
         self.set.insert(id.to_owned());
         self.order.push_back(id.to_owned());
@@ -138,10 +139,9 @@ impl Session {
             last: fin.set.last,
         };
         // Catch-up goes on by itself until the archive is exhausted.
-        if page.with.is_none() && !page.complete {
-            if let Some(last) = page.last.clone() {
-                self.catch_up(last);
-            }
+        let more = page.with.is_none() && !page.complete;
+        if let Some(last) = page.last.clone().filter(|_| more) {
+            self.catch_up(last);
         }
         self.event(Event::HistoryFetched(page));
     }

@@ -672,11 +672,9 @@ impl Session {
             PresenceType::Unavailable if self.presences.unavailable(&bare, resource.as_deref()) => {
                 self.presence_changed(bare);
             }
-            PresenceType::Subscribe => {
-                // Reported once per contact until answered.
-                if self.subscription_requests.insert(bare.clone()) {
-                    self.event(Event::SubscriptionRequested { from: bare });
-                }
+            // Reported once per contact until answered.
+            PresenceType::Subscribe if self.subscription_requests.insert(bare.clone()) => {
+                self.event(Event::SubscriptionRequested { from: bare });
             }
             _ => {}
         }

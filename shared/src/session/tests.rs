@@ -724,13 +724,13 @@ fn fetches_history_backwards_and_merges_it_with_live_messages() {
     // Compared as text: an empty <before/> is how RSM asks for the last page.
     assert_eq!(
         sent.iter().map(String::from).collect::<Vec<_>>(),
-        [format!(
+        [
             "<iq xmlns='jabber:client' id='t4' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t4'>\
              <x xmlns='jabber:x:data' type='submit'>\
              <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>\
              <field var='with'><value>juliet@example.net</value></field></x>\
              <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
-        )]
+        ]
     );
     let result = |queryid: &str, from: &str, archive_id: &str, body: &str| {
         format!(
