@@ -892,6 +892,7 @@ fn a_message_seen_twice_is_reported_once() {
     );
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod arbitrary_input {
     //! Arbitrary element trees, built from the names, namespaces and values
     //! the session looks at, never make it panic.
