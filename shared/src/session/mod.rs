@@ -84,6 +84,27 @@ enum SaslState {
     Plain,
 }
 
+/// What authentication needs.
+#[derive(Clone)]
+enum Credential {
+    /// Until the first SCRAM login, or always with PLAIN.
+    Password(String),
+    /// After a SCRAM login: the salted password only.
+    Keys(sasl::ScramKeys),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credential(…)")
+    }
+}
+
+fn scram_start(scram: Scram) -> (SaslState, Mechanism, Vec<u8>) {
+    let first = scram.client_first().into_bytes();
+    let mechanism = scram.mechanism();
+    (SaslState::Scram(Box::new(scram)), mechanism, first)
+}
+
 /// What an iq of ours was for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Request {
@@ -99,7 +120,7 @@ enum Request {
 #[derive(Debug)]
 pub struct Session {
     jid: BareJid,
-    password: Option<String>,
+    credential: Credential,
     secure: bool,
     id_prefix: String,
     next_id: u64,
@@ -125,7 +146,7 @@ impl Session {
     pub fn new(config: Config) -> Self {
         Self {
             jid: config.jid,
-            password: Some(config.password),
+            credential: Credential::Password(config.password),
             secure: config.secure_transport,
             id_prefix: config.id_prefix,
             next_id: 0,
@@ -353,33 +374,49 @@ impl Session {
     }
 
     fn start_sasl(&mut self, features: &StreamFeatures) {
-        let offered = features.sasl_mechanisms.iter().map(String::as_str);
-        let Some(mechanism) = Mechanism::choose(offered, self.secure) else {
-            self.state = State::Idle;
-            return self.event(Event::AuthFailed {
-                condition: "no-supported-mechanism".into(),
-                text: Some("The server offers no sign-in method this client can use safely.".into()),
-            });
-        };
+        let offered: Vec<&str> = features.sasl_mechanisms.iter().map(String::as_str).collect();
         let user = self.jid.node().map(|n| n.to_string()).unwrap_or_default();
-        let password = self.password.clone().unwrap_or_default();
-        let (state, initial) = match mechanism {
-            Mechanism::Plain => (SaslState::Plain, sasl::plain(&user, &password)),
-            scram => {
-                let nonce = self.scram_nonce.take().unwrap_or_default();
-                match Scram::new(scram, &user, &password, &nonce) {
-                    Ok(s) => {
-                        let first = s.client_first().into_bytes();
-                        (SaslState::Scram(Box::new(s)), first)
-                    }
-                    Err(e) => {
-                        self.state = State::Idle;
-                        return self.event(Event::AuthFailed {
-                            condition: "invalid-password".into(),
-                            text: Some(e.to_string()),
-                        });
-                    }
+        let nonce = self.scram_nonce.take().unwrap_or_default();
+        let started = match &self.credential {
+            // After a first login only the SCRAM keys are left: the same
+            // mechanism must be offered again.
+            Credential::Keys(keys) => {
+                let scram = Scram::from_keys(keys.clone(), &user, &nonce);
+                if offered.contains(&scram.mechanism().name()) {
+                    Ok(scram_start(scram))
+                } else {
+                    Err((
+                        "password-needed",
+                        "Sign in again: the server changed how it checks passwords.",
+                    ))
                 }
+            }
+            Credential::Password(password) => match Mechanism::choose(offered.iter().copied(), self.secure) {
+                None => Err((
+                    "no-supported-mechanism",
+                    "The server offers no sign-in method this client can use safely.",
+                )),
+                Some(Mechanism::Plain) => {
+                    Ok((SaslState::Plain, Mechanism::Plain, sasl::plain(&user, password)))
+                }
+                Some(m) => Scram::new(m, &user, password, &nonce)
+                    .map(scram_start)
+                    .map_err(|_| {
+                        (
+                            "invalid-password",
+                            "The password contains characters that are not allowed.",
+                        )
+                    }),
+            },
+        };
+        let (state, mechanism, initial) = match started {
+            Ok(s) => s,
+            Err((condition, text)) => {
+                self.state = State::Idle;
+                return self.event(Event::AuthFailed {
+                    condition: condition.into(),
+                    text: Some(text.into()),
+                });
             }
         };
         self.state = State::Sasl(state);
@@ -406,7 +443,13 @@ impl Session {
                 Err(e) => self.abort_sasl(e.to_string()),
             },
             ("success", SaslState::Scram(scram)) => match scram.verify_server_final(&data) {
-                Ok(()) => self.authenticated(),
+                Ok(()) => {
+                    // The password is dropped; the keys suffice to resume.
+                    if let Some(keys) = scram.keys() {
+                        self.credential = Credential::Keys(keys);
+                    }
+                    self.authenticated();
+                }
                 Err(e) => self.abort_sasl(e.to_string()),
             },
             ("success", SaslState::Plain) => self.authenticated(),

@@ -80,6 +80,10 @@ pub enum SaslError {
     /// impostor.
     #[error("the server's signature is wrong")]
     ServerSignature,
+    /// The server changed its salt or iteration count, so the stored keys no
+    /// longer fit: the password must be asked again.
+    #[error("the password is needed again")]
+    PasswordNeeded,
     /// The server reported an error in its final message.
     #[error("the server refused: {0}")]
     Server(String),
@@ -87,6 +91,38 @@ pub enum SaslError {
 
 /// More iterations than this would let a server stall the client.
 const MAX_ITERATIONS: u32 = 1_000_000;
+
+/// The secret a SCRAM exchange proves knowledge of.
+#[derive(Clone)]
+enum Secret {
+    Password(String),
+    Keys(ScramKeys),
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// The salted password of a SCRAM authentication, with what it depends on:
+/// enough to authenticate again (XEP-0198 resumption needs that), not
+/// enough to recover the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ScramKeys {
+    hash: Hash,
+    salt: Vec<u8>,
+    iterations: u32,
+    salted: Vec<u8>,
+}
+
+impl std::fmt::Debug for ScramKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScramKeys")
+            .field("hash", &self.hash)
+            .finish_non_exhaustive()
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hash {
@@ -115,6 +151,14 @@ macro_rules! with_hash {
 }
 
 impl Hash {
+    fn mechanism(self) -> Mechanism {
+        match self {
+            Self::Sha1 => Mechanism::ScramSha1,
+            Self::Sha256 => Mechanism::ScramSha256,
+            Self::Sha512 => Mechanism::ScramSha512,
+        }
+    }
+
     fn digest(self, data: &[u8]) -> Vec<u8> {
         with_hash!(self, D => D::digest(data).to_vec())
     }
@@ -141,7 +185,7 @@ impl Hash {
 #[derive(Debug, Clone)]
 pub struct Scram {
     hash: Hash,
-    password: String,
+    secret: Secret,
     nonce: String,
     client_first_bare: String,
     server_signature: Option<Vec<u8>>,
@@ -159,14 +203,45 @@ impl Scram {
         let password = stringprep::saslprep(password)
             .map_err(|_| SaslError::InvalidPassword)?
             .into_owned();
-        let user = username.replace('=', "=3D").replace(',', "=2C");
-        Ok(Self {
+        Ok(Self::with_secret(
             hash,
-            password,
+            Secret::Password(password),
+            username,
+            nonce,
+        ))
+    }
+
+    /// Starts SCRAM again from the keys of an earlier authentication, without
+    /// the password; it works while the server keeps the same salt and
+    /// iteration count.
+    pub fn from_keys(keys: ScramKeys, username: &str, nonce: &str) -> Self {
+        let hash = keys.hash;
+        Self::with_secret(hash, Secret::Keys(keys), username, nonce)
+    }
+
+    fn with_secret(hash: Hash, secret: Secret, username: &str, nonce: &str) -> Self {
+        let user = username.replace('=', "=3D").replace(',', "=2C");
+        Self {
+            hash,
+            secret,
             nonce: nonce.to_owned(),
             client_first_bare: format!("n={user},r={nonce}"),
             server_signature: None,
-        })
+        }
+    }
+
+    /// The mechanism of this exchange.
+    pub fn mechanism(&self) -> Mechanism {
+        self.hash.mechanism()
+    }
+
+    /// What a later authentication needs instead of the password, once the
+    /// challenge has been answered.
+    pub fn keys(&self) -> Option<ScramKeys> {
+        match &self.secret {
+            Secret::Keys(k) => Some(k.clone()),
+            Secret::Password(_) => None,
+        }
     }
 
     /// The initial response: `n,,n=user,r=nonce`.
@@ -199,7 +274,18 @@ impl Scram {
             return Err(SaslError::Iterations(iterations));
         }
         let h = self.hash;
-        let salted = h.pbkdf2(self.password.as_bytes(), &salt, iterations);
+        let salted = match &self.secret {
+            Secret::Password(p) => h.pbkdf2(p.as_bytes(), &salt, iterations),
+            Secret::Keys(k) if k.salt == salt && k.iterations == iterations => k.salted.clone(),
+            Secret::Keys(_) => return Err(SaslError::PasswordNeeded),
+        };
+        // From now on only the derived key is kept.
+        self.secret = Secret::Keys(ScramKeys {
+            hash: h,
+            salt,
+            iterations,
+            salted: salted.clone(),
+        });
         let client_key = h.hmac(&salted, b"Client Key");
         let stored_key = h.digest(&client_key);
         let without_proof = format!("c=biws,r={nonce}");
@@ -274,6 +360,26 @@ mod tests {
     }
 
     #[test]
+    fn authenticates_again_from_keys_without_the_password() {
+        let mut s = Scram::new(Mechanism::ScramSha1, "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL").unwrap();
+        let challenge = b"r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096";
+        let first = s.client_final(challenge).unwrap();
+        let keys = s.keys().unwrap();
+        assert!(!format!("{s:?}{keys:?}").contains("pencil"));
+        let mut again = Scram::from_keys(keys.clone(), "user", "fyko+d2lbbFgONRv9qkxdawL");
+        assert_eq!(again.client_final(challenge).unwrap(), first);
+        again
+            .verify_server_final(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")
+            .unwrap();
+        // A new salt needs the password.
+        let mut stale = Scram::from_keys(keys, "user", "abc");
+        assert_eq!(
+            stale.client_final(b"r=abcdef,s=QUJD,i=4096"),
+            Err(SaslError::PasswordNeeded)
+        );
+    }
+
+    #[test]
     fn refuses_a_wrong_server_signature() {
         let mut s = Scram::new(Mechanism::ScramSha1, "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL").unwrap();
         s.client_final(b"r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")
@@ -319,7 +425,7 @@ mod tests {
     fn escapes_the_username_and_preps_the_password() {
         let s = Scram::new(Mechanism::ScramSha1, "a=b,c", "pass\u{00AD}word", "n").unwrap();
         assert_eq!(s.client_first(), "n,,n=a=3Db=2Cc,r=n");
-        assert_eq!(s.password, "password");
+        assert!(matches!(&s.secret, Secret::Password(p) if p == "password"));
         assert_eq!(
             Scram::new(Mechanism::ScramSha1, "u", "bad\u{0007}", "n").unwrap_err(),
             SaslError::InvalidPassword

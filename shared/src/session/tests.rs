@@ -1106,3 +1106,38 @@ fn manages_contacts_and_subscriptions() {
     );
     assert_eq!(s.subscription_requests().count(), 0);
 }
+
+#[test]
+fn only_the_derived_key_is_kept_after_login() {
+    let mut s = logged_in();
+    assert!(!format!("{s:?}").contains("pencil"));
+    // Resumption re-authenticates from the key alone.
+    s.handle_command(Command::ConnectionLost);
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    feed(&mut s, FEATURES_SASL);
+    feed(&mut s, CHALLENGE);
+    feed(&mut s, SUCCESS);
+    let ev = events(&mut s);
+    assert!(
+        !ev.iter().any(|e| matches!(e, Event::AuthFailed { .. })),
+        "{ev:?}"
+    );
+    // A server that now offers only PLAIN gets no password.
+    s.handle_command(Command::ConnectionLost);
+    s.handle_command(Command::Connect {
+        nonce: "n".repeat(20),
+    });
+    out(&mut s);
+    feed(
+        &mut s,
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+         <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
+         </stream:features>",
+    );
+    assert!(out(&mut s).is_empty());
+    assert!(
+        matches!(&events(&mut s)[..], [_, Event::AuthFailed { condition, .. }] if condition == "password-needed")
+    );
+}
