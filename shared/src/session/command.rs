@@ -99,6 +99,11 @@ pub enum Command {
         /// The contact.
         from: BareJid,
     },
+    /// Ask an entity what it supports (XEP-0030).
+    Discover {
+        /// The server, a contact's full JID, …
+        jid: xmpp_parsers::jid::Jid,
+    },
     /// Set our availability.
     SetPresence {
         /// Available, away, …

@@ -129,6 +129,13 @@ pub enum Event {
         /// The state.
         state: xmpp_parsers::chatstates::ChatState,
     },
+    /// What an entity supports (XEP-0030, or cached XEP-0115 caps).
+    FeaturesDiscovered {
+        /// The entity.
+        jid: Jid,
+        /// Its features.
+        features: std::collections::BTreeSet<String>,
+    },
     /// A page of history arrived; its messages came before as
     /// [`Event::MessageReceived`].
     HistoryFetched(crate::session::mam::Page),

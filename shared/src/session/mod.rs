@@ -5,6 +5,7 @@
 
 mod chat;
 mod command;
+pub mod disco;
 mod event;
 pub mod mam;
 pub mod presence;
@@ -114,6 +115,7 @@ enum Request {
     Ping,
     Mam { with: Option<BareJid> },
     RosterSet,
+    Disco { jid: Jid, ver: Option<String> },
 }
 
 /// The client session.
@@ -134,6 +136,7 @@ pub struct Session {
     sm: StreamManagement,
     roster_ver: Option<String>,
     seen: mam::Seen,
+    caps: disco::Capabilities,
     subscription_requests: std::collections::BTreeSet<BareJid>,
     scram_nonce: Option<String>,
     outbox: Vec<chat::Outgoing>,
@@ -160,6 +163,7 @@ impl Session {
             sm: StreamManagement::default(),
             roster_ver: None,
             seen: mam::Seen::default(),
+            caps: disco::Capabilities::default(),
             subscription_requests: std::collections::BTreeSet::new(),
             scram_nonce: None,
             outbox: Vec::new(),
@@ -249,6 +253,7 @@ impl Session {
             Command::SendChatState { to, state } => self.send_chat_state(to, state),
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(after),
+            Command::Discover { jid } => self.discover(jid, None, None),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
             Command::Subscribe { to } => self.subscription(to, PresenceType::Subscribe),
@@ -526,6 +531,7 @@ impl Session {
                 .insert(xmpp_parsers::message::Lang::default(), s.clone());
         }
         p.priority = xmpp_parsers::presence::Priority(*priority);
+        p.payloads.push(disco::own_caps());
         presence_element(p)
     }
 
@@ -578,7 +584,12 @@ impl Session {
             Iq::Result {
                 id, payload, from, ..
             } => {
-                if !self.is_server_or_self(from.as_ref()) {
+                // RFC 6120 §8.1.2.1: a result comes from whom we asked.
+                let expected = match self.pending.get(&id) {
+                    Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
+                    _ => self.is_server_or_self(from.as_ref()),
+                };
+                if !expected {
                     return self.ignore("iq result from an unexpected sender");
                 }
                 self.iq_result(id, payload);
@@ -625,6 +636,7 @@ impl Session {
                 Some(Err(e)) => self.ignore(format!("invalid roster: {e}")),
             },
             Some(Request::Mam { with }) => self.mam_fin(with, payload),
+            Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
         }
     }
@@ -642,8 +654,13 @@ impl Session {
             return self.send_stanza(iq.into(), None);
         }
         if payload.is("query", NS_DISCO_INFO) {
-            let result = disco_info();
-            let mut iq = Iq::from_result(id, Some(result));
+            // Asked about our caps node, we answer for it (XEP-0115 §6.2).
+            let node = payload.attr("node").map(str::to_owned);
+            let ours = format!("{}#{}", disco::CAPS_NODE, disco::own_ver());
+            if node.as_ref().is_some_and(|n| *n != ours) {
+                return self.reply_error(id, from, DefinedCondition::ItemNotFound);
+            }
+            let mut iq = Iq::from_result(id, Some(disco::own_info(node)));
             if let Some(to) = reply_to {
                 iq = iq.with_to(to);
             }
@@ -698,6 +715,15 @@ impl Session {
         };
         let bare = from.to_bare();
         let resource = from.resource().map(|r| r.to_string());
+        if p.type_ == PresenceType::None {
+            let caps = p
+                .payloads
+                .iter()
+                .find(|e| e.is("c", "http://jabber.org/protocol/caps"));
+            if let Some(caps) = caps.and_then(|c| xmpp_parsers::caps::Caps::try_from(c.clone()).ok()) {
+                self.caps_seen(from.clone(), caps);
+            }
+        }
         match p.type_ {
             PresenceType::None => {
                 let rp = ResourcePresence {
@@ -767,28 +793,6 @@ fn strip_to(iq: Iq) -> Iq {
 fn condition_name(c: &DefinedCondition) -> String {
     let el: Element = c.clone().into();
     el.name().to_owned()
-}
-
-/// XEP-0030: what we are and support.
-fn disco_info() -> xmpp_parsers::disco::DiscoInfoResult {
-    use xmpp_parsers::disco::{DiscoInfoResult, Identity};
-    let features = [
-        NS_DISCO_INFO,
-        NS_PING,
-        NS_CARBONS,
-        "urn:xmpp:receipts",
-        "urn:xmpp:chat-markers:0",
-        "http://jabber.org/protocol/chatstates",
-        "urn:xmpp:message-correct:0",
-        "urn:xmpp:sid:0",
-    ];
-    let features = features.iter().map(|f| (*f).to_owned()).collect();
-    DiscoInfoResult {
-        node: None,
-        identities: vec![Identity::new("client", "web", "en", "Parlons")],
-        features,
-        extensions: Vec::new(),
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,119 @@
+//! XEP-0030: Service Discovery, and XEP-0115: Entity Capabilities — what we
+//! support, and what the server and our contacts' clients support.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use minidom::Element;
+use xmpp_parsers::caps::{self, Caps};
+use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
+use xmpp_parsers::hashes::Algo;
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::jid::Jid;
+
+use super::{Event, Request, Session};
+
+/// Our XEP-0115 node.
+pub const CAPS_NODE: &str = "https://parlons.chat";
+
+/// What we support, for disco#info and caps.
+pub fn own_info(node: Option<String>) -> DiscoInfoResult {
+    let features = [
+        "http://jabber.org/protocol/disco#info",
+        "http://jabber.org/protocol/caps",
+        "urn:xmpp:ping",
+        "urn:xmpp:carbons:2",
+        "urn:xmpp:receipts",
+        "urn:xmpp:chat-markers:0",
+        "http://jabber.org/protocol/chatstates",
+        "urn:xmpp:message-correct:0",
+        "urn:xmpp:sid:0",
+        "urn:xmpp:mam:2",
+    ];
+    DiscoInfoResult {
+        node,
+        identities: vec![Identity::new("client", "web", "en", "Parlons")],
+        features: features.iter().map(|f| (*f).to_owned()).collect(),
+        extensions: Vec::new(),
+    }
+}
+
+/// Our caps hash (SHA-1, base64): `ver` in our presence.
+pub fn own_ver() -> String {
+    caps::hash_caps(&caps::compute_disco(&own_info(None)), Algo::Sha_1)
+        .map(|h| h.to_base64())
+        .unwrap_or_default()
+}
+
+/// The `<c/>` we put in our presence.
+pub fn own_caps() -> Element {
+    let ver = caps::hash_caps(&caps::compute_disco(&own_info(None)), Algo::Sha_1)
+        .map(|h| h.hash)
+        .unwrap_or_default();
+    Caps {
+        ext: None,
+        node: CAPS_NODE.to_owned(),
+        hash: Algo::Sha_1,
+        ver,
+    }
+    .into()
+}
+
+/// What we learnt of other entities, by caps hash.
+#[derive(Debug, Default)]
+pub struct Capabilities {
+    /// Verified disco#info results by `ver`.
+    by_ver: BTreeMap<String, BTreeSet<String>>,
+    /// `ver`s being asked about.
+    asking: BTreeSet<String>,
+}
+
+impl Session {
+    /// Asks `jid` what it supports (`node` for a caps query).
+    pub(super) fn discover(&mut self, jid: Jid, node: Option<String>, ver: Option<String>) {
+        let id = self.id();
+        self.pending.insert(
+            id.clone(),
+            Request::Disco {
+                jid: jid.clone(),
+                ver,
+            },
+        );
+        let iq = Iq::from_get(id, DiscoInfoQuery { node }).with_to(jid);
+        self.send_stanza(iq.into(), None);
+    }
+
+    /// A contact's presence carried caps: ask once per `ver`, or report what
+    /// we already know.
+    pub(super) fn caps_seen(&mut self, from: Jid, caps: Caps) {
+        if caps.hash != Algo::Sha_1 {
+            return;
+        }
+        let ver = xmpp_parsers::hashes::Hash::new(Algo::Sha_1, caps.ver).to_base64();
+        if let Some(features) = self.caps.by_ver.get(&ver) {
+            let features = features.clone();
+            return self.event(Event::FeaturesDiscovered { jid: from, features });
+        }
+        if self.caps.asking.insert(ver.clone()) {
+            self.discover(from, Some(format!("{}#{ver}", caps.node)), Some(ver));
+        }
+    }
+
+    /// A disco#info result for a request of ours.
+    pub(super) fn disco_result(&mut self, jid: Jid, ver: Option<String>, payload: Option<Element>) {
+        let Some(info) = payload.and_then(|p| DiscoInfoResult::try_from(p).ok()) else {
+            return self.ignore("invalid disco#info result");
+        };
+        if let Some(ver) = ver {
+            self.caps.asking.remove(&ver);
+            // XEP-0115 §5.4: cache by ver only what hashes to it.
+            let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1).map(|h| h.to_base64());
+            if computed.as_deref() == Ok(ver.as_str()) {
+                self.caps.by_ver.insert(ver, info.features.clone());
+            }
+        }
+        self.event(Event::FeaturesDiscovered {
+            jid,
+            features: info.features,
+        });
+    }
+}
