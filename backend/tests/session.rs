@@ -22,6 +22,7 @@ impl Client {
             password: account.password.clone(),
             secure_transport: true,
             id_prefix: format!("{tag}-"),
+            device_id: uuid::Uuid::from_u128(u128::from(tag.len() as u64) << 64 | 0x5a11),
         });
         session.handle_command(Command::Connect {
             nonce: format!("nonce{tag}0123456789abcdef"),

@@ -11,6 +11,7 @@ pub mod mam;
 pub mod presence;
 mod roster;
 pub mod sasl;
+mod sasl2;
 mod sm;
 
 use std::collections::{HashMap, VecDeque};
@@ -60,6 +61,9 @@ pub struct Config {
     pub secure_transport: bool,
     /// A random prefix for stanza ids, fresh per session.
     pub id_prefix: String,
+    /// This device's stable random id (XEP-0388 user agent), so that the
+    /// server can tell our devices apart across reconnections.
+    pub device_id: uuid::Uuid,
 }
 
 /// Where in its life the stream is.
@@ -136,6 +140,8 @@ pub struct Session {
     sm: StreamManagement,
     roster_ver: Option<String>,
     seen: mam::Seen,
+    device_id: uuid::Uuid,
+    inline: Option<sasl2::Inline>,
     caps: disco::Capabilities,
     subscription_requests: std::collections::BTreeSet<BareJid>,
     scram_nonce: Option<String>,
@@ -163,6 +169,8 @@ impl Session {
             sm: StreamManagement::default(),
             roster_ver: None,
             seen: mam::Seen::default(),
+            device_id: config.device_id,
+            inline: None,
             caps: disco::Capabilities::default(),
             subscription_requests: std::collections::BTreeSet::new(),
             scram_nonce: None,
@@ -321,7 +329,7 @@ impl Session {
         if el.is("features", ns::STREAM) {
             return self.features(el);
         }
-        if el.ns() == sasl::NS_SASL {
+        if el.ns() == sasl::NS_SASL || el.ns() == sasl2::NS_SASL2 {
             return self.sasl(el);
         }
         if el.ns() == sm::NS_SM {
@@ -379,7 +387,11 @@ impl Session {
     }
 
     fn start_sasl(&mut self, features: &StreamFeatures) {
-        let offered: Vec<&str> = features.sasl_mechanisms.iter().map(String::as_str).collect();
+        // XEP-0388 when the server offers it, else RFC 6120 SASL.
+        let offered: Vec<&str> = match &features.sasl2 {
+            Some(a) => a.mechanisms.iter().map(String::as_str).collect(),
+            None => features.sasl_mechanisms.iter().map(String::as_str).collect(),
+        };
         let user = self.jid.node().map(|n| n.to_string()).unwrap_or_default();
         let nonce = self.scram_nonce.take().unwrap_or_default();
         let started = match &self.credential {
@@ -425,25 +437,41 @@ impl Session {
             }
         };
         self.state = State::Sasl(state);
-        let auth = sasl::Auth {
-            mechanism: mechanism.name().to_owned(),
-            data: initial,
+        let auth = match &features.sasl2 {
+            Some(offer) => self.authenticate(offer, mechanism.name(), initial),
+            None => {
+                self.inline = None;
+                sasl::Auth {
+                    mechanism: mechanism.name().to_owned(),
+                    data: initial,
+                }
+                .into()
+            }
         };
-        self.send(auth.into());
+        self.send(auth);
     }
 
     fn sasl(&mut self, el: Element) {
         let State::Sasl(state) = &mut self.state else {
             return self.ignore(format!("SASL <{}/> outside authentication", el.name()));
         };
-        let data = B64.decode(el.text().trim()).unwrap_or_default();
+        let sasl2 = el.ns() == sasl2::NS_SASL2;
+        // SASL2 carries the server's final message in <additional-data/>.
+        let encoded = match el.get_child("additional-data", sasl2::NS_SASL2) {
+            Some(d) if sasl2 => d.text(),
+            _ => el.text(),
+        };
+        let data = B64.decode(encoded.trim()).unwrap_or_default();
         match (el.name(), state) {
             ("challenge", SaslState::Scram(scram)) => match scram.client_final(&data) {
                 Ok(response) => {
-                    let response = xmpp_parsers::sasl::Response {
-                        data: response.into_bytes(),
+                    let response = response.into_bytes();
+                    let el: Element = if sasl2 {
+                        xmpp_parsers::sasl2::Response { sasl_data: response }.into()
+                    } else {
+                        xmpp_parsers::sasl::Response { data: response }.into()
                     };
-                    self.send(response.into());
+                    self.send(el);
                 }
                 Err(e) => self.abort_sasl(e.to_string()),
             },
@@ -453,17 +481,20 @@ impl Session {
                     if let Some(keys) = scram.keys() {
                         self.credential = Credential::Keys(keys);
                     }
-                    self.authenticated();
+                    self.authenticated(el, sasl2);
                 }
                 Err(e) => self.abort_sasl(e.to_string()),
             },
-            ("success", SaslState::Plain) => self.authenticated(),
+            ("success", SaslState::Plain) => self.authenticated(el, sasl2),
             ("failure", _) => {
                 let condition = el
                     .children()
                     .find(|c| c.name() != "text")
                     .map_or_else(|| "not-authorized".to_owned(), |c| c.name().to_owned());
-                let text = el.get_child("text", sasl::NS_SASL).map(Element::text);
+                let text = el
+                    .get_child("text", sasl::NS_SASL)
+                    .or_else(|| el.get_child("text", sasl2::NS_SASL2))
+                    .map(Element::text);
                 self.state = State::Idle;
                 self.event(Event::AuthFailed { condition, text });
                 self.send(Close::default().into());
@@ -483,10 +514,16 @@ impl Session {
         });
     }
 
-    /// RFC 6120 §6.4.6: restart the stream.
-    fn authenticated(&mut self) {
-        self.state = State::Features { authenticated: true };
-        self.send(self.open());
+    /// RFC 6120 §6.4.6: restart the stream; with SASL2 the stream goes on.
+    fn authenticated(&mut self, success: Element, sasl2: bool) {
+        if !sasl2 {
+            self.state = State::Features { authenticated: true };
+            return self.send(self.open());
+        }
+        match xmpp_parsers::sasl2::Success::try_from(success) {
+            Ok(s) => self.sasl2_success(s),
+            Err(e) => self.abort_sasl(format!("invalid SASL2 success: {e}")),
+        }
     }
 
     /// RFC 6120 §7: let the server choose the resource.
@@ -500,11 +537,16 @@ impl Session {
     }
 
     fn bound(&mut self, jid: FullJid) {
-        self.full_jid = Some(jid.clone());
-        self.state = State::Ready;
         if let Some(enable) = self.sm.enable_request() {
             self.send(enable);
         }
+        self.bound_with(jid, false);
+    }
+
+    /// Bound; carbons already on when enabled inline (Bind 2).
+    fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
+        self.full_jid = Some(jid.clone());
+        self.state = State::Ready;
         // The roster first, then presence (RFC 6121 §2.2), then carbons.
         let id = self.id();
         self.pending.insert(id.clone(), Request::Roster);
@@ -515,9 +557,11 @@ impl Session {
         self.send_stanza(Iq::from_get(id, roster).into(), None);
         let presence = self.own_presence_stanza();
         self.send_stanza(presence, None);
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::EnableCarbons);
-        self.send_stanza(Iq::from_set(id, xmpp_parsers::carbons::Enable).into(), None);
+        if !carbons_enabled {
+            let id = self.id();
+            self.pending.insert(id.clone(), Request::EnableCarbons);
+            self.send_stanza(Iq::from_set(id, xmpp_parsers::carbons::Enable).into(), None);
+        }
         self.event(Event::Connected { jid });
         self.flush_outbox();
     }

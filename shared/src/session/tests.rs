@@ -15,8 +15,11 @@ fn session() -> Session {
         password: "pencil".into(),
         secure_transport: true,
         id_prefix: "t".into(),
+        device_id: DEVICE,
     })
 }
+
+const DEVICE: uuid::Uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
 
 fn feed(s: &mut Session, xml: &str) {
     s.handle_incoming(el(xml));
@@ -214,6 +217,7 @@ fn plain_only_over_a_secure_transport() {
             password: "pencil".into(),
             secure_transport: false,
             id_prefix: "t".into(),
+            device_id: DEVICE,
         }
     });
     insecure.handle_command(Command::Connect {
@@ -979,6 +983,85 @@ fn advertises_and_discovers_capabilities() {
         events(&mut s)
             .iter()
             .any(|e| matches!(e, Event::FeaturesDiscovered { .. }))
+    );
+}
+
+const FEATURES_SASL2: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <authentication xmlns='urn:xmpp:sasl:2'><mechanism>SCRAM-SHA-1</mechanism><inline>\
+    <bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/><feature var='urn:xmpp:sm:3'/>\
+    </inline></bind><sm xmlns='urn:xmpp:sm:3'/></inline></authentication>\
+    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism></mechanisms>\
+    </stream:features>";
+
+#[test]
+fn sasl2_authenticates_binds_and_enables_in_one_round_trip() {
+    let mut s = session();
+    s.handle_command(Command::Connect {
+        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
+    });
+    out(&mut s);
+    feed(&mut s, FEATURES_SASL2);
+    expect_out(
+        &mut s,
+        &["<authenticate xmlns='urn:xmpp:sasl:2' mechanism='SCRAM-SHA-1'>\
+           <initial-response>biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM</initial-response>\
+           <user-agent id='01234567-89ab-cdef-0123-456789abcdef'><software>Parlons</software></user-agent>\
+           <bind xmlns='urn:xmpp:bind:0'><tag>Parlons</tag><enable xmlns='urn:xmpp:carbons:2'/>\
+           <enable xmlns='urn:xmpp:sm:3' resume='true'/></bind></authenticate>"],
+    );
+    feed(
+        &mut s,
+        "<challenge xmlns='urn:xmpp:sasl:2'>\
+         cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitRNnNlazhiZjkyLGk9NDA5Ng==</challenge>",
+    );
+    expect_out(
+        &mut s,
+        &["<response xmlns='urn:xmpp:sasl:2'>\
+           Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdqLHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==\
+           </response>"],
+    );
+    feed(
+        &mut s,
+        "<success xmlns='urn:xmpp:sasl:2'><additional-data>dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</additional-data>\
+         <authorization-identifier>user@example.com/xyz</authorization-identifier>\
+         <bound xmlns='urn:xmpp:bind:0'><enabled xmlns='urn:xmpp:sm:3' id='sm-2' resume='true'/></bound></success>",
+    );
+    // No restart, no bind, no carbons request: roster and presence only.
+    let sent = out(&mut s);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].has_child("query", "jabber:iq:roster"));
+    assert_eq!(sent[1].name(), "presence");
+    assert_eq!(
+        events(&mut s),
+        [Event::Connected {
+            jid: "user@example.com/xyz".parse().unwrap()
+        }]
+    );
+    assert!(s.is_ready());
+    // Stream management is on: acks are answered.
+    feed(&mut s, "<r xmlns='urn:xmpp:sm:3'/>");
+    expect_out(&mut s, &["<a xmlns='urn:xmpp:sm:3' h='0'/>"]);
+}
+
+#[test]
+fn sasl2_failure_is_an_auth_failure() {
+    let mut s = session();
+    s.handle_command(Command::Connect {
+        nonce: "n".repeat(20),
+    });
+    feed(&mut s, FEATURES_SASL2);
+    out(&mut s);
+    feed(
+        &mut s,
+        "<failure xmlns='urn:xmpp:sasl:2'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>\
+         <text>Wrong password</text></failure>",
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::AuthFailed {
+            condition: "not-authorized".into(),
+            text: Some("Wrong password".into())
+        }]
     );
 }
 

@@ -1,0 +1,101 @@
+//! XEP-0388: Extensible SASL Profile, with XEP-0386 (Bind 2) and XEP-0198
+//! inline: authentication, resource binding and stream management in one
+//! round trip, without a stream restart.
+
+use minidom::Element;
+use xmpp_parsers::bind2::BindQuery;
+use xmpp_parsers::sasl2::{Authenticate, Authentication, Success, UserAgent};
+
+use super::sm::NS_SM;
+use super::{NS_CARBONS, Session, State};
+
+/// The XEP-0388 namespace.
+pub const NS_SASL2: &str = "urn:xmpp:sasl:2";
+/// The XEP-0386 namespace.
+const NS_BIND2: &str = "urn:xmpp:bind:0";
+
+/// What went inline in our `<authenticate/>`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Inline {
+    /// Bind 2 was asked for.
+    pub bind: bool,
+    /// Carbons were enabled inside the bind.
+    pub carbons: bool,
+}
+
+impl Session {
+    /// The `<authenticate/>` for `mechanism`, with Bind 2 (carbons and stream
+    /// management inline) and resumption when offered.
+    pub(super) fn authenticate(
+        &mut self,
+        offer: &Authentication,
+        mechanism: &str,
+        initial: Vec<u8>,
+    ) -> Element {
+        let mut payloads = Vec::new();
+        let mut inline = Inline::default();
+        let offered = offer.inline.as_ref();
+        self.sm.offered(offered.is_some_and(|i| i.sm.is_some()));
+        if let Some(resume) = self.sm.resume_request() {
+            payloads.push(resume);
+        }
+        if let Some(bind) = offered.and_then(|i| i.bind2.as_ref()) {
+            let mut bind_payloads = Vec::new();
+            if bind.inline_features.iter().any(|f| f == NS_CARBONS) {
+                bind_payloads.push(xmpp_parsers::carbons::Enable.into());
+                inline.carbons = true;
+            }
+            let sm_inline = bind.inline_features.iter().any(|f| f == NS_SM);
+            // Only when asked for: enabling starts the counters.
+            let enable = if sm_inline { self.sm.enable_request() } else { None };
+            bind_payloads.extend(enable);
+            payloads.push(
+                BindQuery {
+                    tag: Some("Parlons".into()),
+                    payloads: bind_payloads,
+                }
+                .into(),
+            );
+            inline.bind = true;
+        }
+        self.inline = Some(inline);
+        Authenticate {
+            mechanism: mechanism.to_owned(),
+            initial_response: Some(initial),
+            user_agent: UserAgent {
+                id: self.device_id,
+                software: Some("Parlons".into()),
+                device: None,
+            },
+            payloads,
+        }
+        .into()
+    }
+
+    /// `<success/>` of SASL2: the stream is authenticated, and maybe bound or
+    /// resumed, with no restart.
+    pub(super) fn sasl2_success(&mut self, success: Success) {
+        let inline = self.inline.take().unwrap_or_default();
+        let find = |name: &str, ns: &str| success.payloads.iter().find(|p| p.is(name, ns)).cloned();
+        if let Some(resumed) = find("resumed", NS_SM) {
+            self.state = State::Resuming;
+            return self.stream_management(resumed);
+        }
+        if find("failed", NS_SM).is_some() {
+            let unacknowledged = self.sm.resume_failed();
+            self.event(super::Event::ResumeFailed { unacknowledged });
+        }
+        let bound = find("bound", NS_BIND2);
+        let jid = success.authorization_identifier.clone().try_into_full().ok();
+        match (bound, jid) {
+            (Some(bound), Some(jid)) if inline.bind => {
+                if let Some(enabled) = bound.get_child("enabled", NS_SM) {
+                    self.sm.enabled(enabled);
+                }
+                self.bound_with(jid, inline.carbons);
+            }
+            // No Bind 2: bind the classic way, on this same stream.
+            _ => self.bind(),
+        }
+    }
+}
