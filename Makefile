@@ -35,6 +35,8 @@ lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p parlons-shared -p parlons-frontend $(WASM) --all-targets -- -D warnings
+	@# The session core stays sans-IO: no runtime, no browser bindings.
+	@! $(CARGO) tree -p parlons-shared $(WASM) -e normal | grep -E '\b(tokio|mio|web-sys) v' 
 
 unit: deps
 	$(CARGO) test --workspace

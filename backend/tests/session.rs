@@ -78,6 +78,20 @@ async fn conversation(url: &str, a: Account, b: Account) {
     let mut cb = Client::connect(url, &b, "b").await;
     ca.until(|e| matches!(e, Event::RosterReceived { .. })).await;
 
+    // a asks for b's presence, b approves, and a sees b online.
+    ca.session.handle_command(Command::Subscribe {
+        to: b.jid().parse().unwrap(),
+    });
+    ca.flush().await;
+    cb.until(|e| matches!(e, Event::SubscriptionRequested { from } if from.as_str() == a.jid()))
+        .await;
+    cb.session.handle_command(Command::ApproveSubscription {
+        from: a.jid().parse().unwrap(),
+    });
+    cb.flush().await;
+    ca.until(|e| matches!(e, Event::PresenceChanged { jid, show: Some(_), .. } if jid.as_str() == b.jid()))
+        .await;
+
     ca.session.handle_command(Command::SendMessage {
         id: "hello-1".into(),
         to: b.jid().parse().unwrap(),

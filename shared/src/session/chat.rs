@@ -94,6 +94,20 @@ impl Session {
         self.send_stanza(m.into(), None);
     }
 
+    /// XEP-0333: we read up to `id`; stored, so our other devices learn it
+    /// too.
+    pub(super) fn mark_displayed(&mut self, to: BareJid, id: String) {
+        if !self.is_ready() {
+            return;
+        }
+        let mut m = Message::chat(Jid::from(to));
+        m.id = Some(Id(self.id()));
+        m.payloads
+            .push(xmpp_parsers::displayed_markers::Displayed { id: Id(id) }.into());
+        m.payloads.push(Element::builder("store", NS_HINTS).build());
+        self.send_stanza(m.into(), None);
+    }
+
     pub(super) fn message(&mut self, el: Element) {
         let m = match Message::try_from(el) {
             Ok(m) => m,

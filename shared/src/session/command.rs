@@ -43,6 +43,13 @@ pub enum Command {
         /// The new text.
         body: String,
     },
+    /// Tell a contact we have read up to its message `id` (XEP-0333).
+    MarkDisplayed {
+        /// The contact.
+        to: BareJid,
+        /// The id of the last message read.
+        id: String,
+    },
     /// Tell a contact we are typing, paused, … (XEP-0085).
     SendChatState {
         /// The contact.

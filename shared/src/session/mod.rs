@@ -259,6 +259,7 @@ impl Session {
                 body,
             } => self.send_message(id, to, body, Some(replaces)),
             Command::SendChatState { to, state } => self.send_chat_state(to, state),
+            Command::MarkDisplayed { to, id } => self.mark_displayed(to, id),
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(after),
             Command::Discover { jid } => self.discover(jid, None, None),

@@ -883,6 +883,22 @@ fn chat_states_corrections_and_me() {
 }
 
 #[test]
+fn marks_messages_displayed() {
+    let mut s = logged_in();
+    s.handle_command(Command::MarkDisplayed {
+        to: "juliet@example.net".parse().unwrap(),
+        id: "j1".into(),
+    });
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<message {C} to='juliet@example.net' id='t4' type='chat'>\
+             <displayed xmlns='urn:xmpp:chat-markers:0' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
+        )],
+    );
+}
+
+#[test]
 fn a_message_seen_twice_is_reported_once() {
     let mut s = logged_in();
     let live = format!(
