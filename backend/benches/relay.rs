@@ -136,7 +136,6 @@ async fn throughput(url: &str) -> f64 {
 
 /// A gateway of its own, so its memory is ours alone to count.
 async fn idle_memory() -> f64 {
-    let s = servers();
     let dir = parlons_harness::TempDir::new("bench").unwrap();
     let config = dir.path().join("parlons.toml");
     std::fs::write(
@@ -146,16 +145,7 @@ async fn idle_memory() -> f64 {
          attempt-burst = 100000\nattempts-per-minute = 100000\n",
     )
     .unwrap();
-    let gateway = parlons_harness::Gateway::spawn(
-        env!("CARGO_BIN_EXE_parlons").as_ref(),
-        parlons_harness::free_port().unwrap(),
-        &s.dir().join("site"),
-        &[format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s)],
-        &s.ca,
-        dir.path(),
-        Some(&config),
-    )
-    .unwrap();
+    let gateway = support::spawn_gateway_process(dir.path(), Some(&config));
     let url = gateway.websocket_url();
     // Warm up allocator and TLS state with a few sessions first.
     let mut sessions = open_idle(&url, 20).await;

@@ -91,19 +91,24 @@ async fn a_dot_target_means_no_service() {
     );
 }
 
-#[tokio::test]
-async fn without_srv_the_domain_itself_is_tried_on_5222() {
-    // Something of ours listens on 127.0.0.77:5222 and sees the attempt.
-    let listener = tokio::net::TcpListener::bind("127.0.0.77:5222").await.unwrap();
-    let zone = Zone::default().a("fallback.test.", Ipv4Addr::new(127, 0, 0, 77));
-    let url = gateway_with_dns(zone, &["fallback.test"]).await;
+/// Opens a stream to `domain`, which `zone` resolves to `ip`, and checks
+/// that the gateway tried `ip` on port 5222: something of ours listens there.
+async fn expect_attempt_on_5222(zone: Zone, domain: &str, ip: Ipv4Addr) {
+    let listener = tokio::net::TcpListener::bind((ip, 5222)).await.unwrap();
+    let url = gateway_with_dns(zone, &[domain]).await;
     let attempt = tokio::spawn(async move {
         let (conn, _) = listener.accept().await.unwrap();
         drop(conn);
     });
-    let got = open_and_drain(&url, "fallback.test").await;
+    let got = open_and_drain(&url, domain).await;
     attempt.await.unwrap();
     assert_stream_error(&got, "remote-connection-failed");
+}
+
+#[tokio::test]
+async fn without_srv_the_domain_itself_is_tried_on_5222() {
+    let ip = Ipv4Addr::new(127, 0, 0, 77);
+    expect_attempt_on_5222(Zone::default().a("fallback.test.", ip), "fallback.test", ip).await;
 }
 
 #[tokio::test]
@@ -141,16 +146,9 @@ async fn open_mode_vets_what_dns_returns() {
 /// `_xmpp-client` records the domain itself is tried.
 #[tokio::test]
 async fn a_dot_for_direct_tls_alone_still_falls_back() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.78:5222").await.unwrap();
+    let ip = Ipv4Addr::new(127, 0, 0, 78);
     let zone = Zone::default()
         .srv("_xmpps-client._tcp.notls.test.", 0, 0, 5223, ".")
-        .a("notls.test.", Ipv4Addr::new(127, 0, 0, 78));
-    let url = gateway_with_dns(zone, &["notls.test"]).await;
-    let attempt = tokio::spawn(async move {
-        let (conn, _) = listener.accept().await.unwrap();
-        drop(conn);
-    });
-    let got = open_and_drain(&url, "notls.test").await;
-    attempt.await.unwrap();
-    assert_stream_error(&got, "remote-connection-failed");
+        .a("notls.test.", ip);
+    expect_attempt_on_5222(zone, "notls.test", ip).await;
 }

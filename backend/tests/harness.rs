@@ -77,16 +77,7 @@ async fn parlons_answers_healthz_and_serves_the_client() {
 async fn sigterm_shuts_down_gracefully() {
     let s = servers();
     let dir = parlons_harness::TempDir::new("sigterm").unwrap();
-    let gateway = parlons_harness::Gateway::spawn(
-        env!("CARGO_BIN_EXE_parlons").as_ref(),
-        parlons_harness::free_port().unwrap(),
-        &s.dir().join("site"),
-        &[format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s)],
-        &s.ca,
-        dir.path(),
-        None,
-    )
-    .unwrap();
+    let gateway = support::spawn_gateway_process(dir.path(), None);
     let account = s.prosody.create_account().unwrap();
     let (mut ws, _, _) = support::login(&gateway.websocket_url(), &account).await;
     let status = std::process::Command::new("kill")

@@ -8,37 +8,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::process::render;
-use crate::{Account, EJABBERD_DOMAIN, HarnessError, Supervised, TestCa, free_port};
+use crate::{Account, EJABBERD_DOMAIN, HarnessError, Ports, Supervised, TestCa};
 
 const CONFIG: &str = include_str!("../templates/ejabberd.yml");
 
 /// Where Debian installs the ejabberd OTP application.
 const ERL_LIBS: &str = "/usr/lib/x86_64-linux-gnu";
-
-/// The ports an ejabberd listens on, all on 127.0.0.1.
-#[derive(Debug, Clone, Copy)]
-pub struct Ports {
-    /// Client-to-server, STARTTLS.
-    pub c2s: u16,
-    /// Client-to-server, direct TLS (XEP-0368).
-    pub c2s_direct_tls: u16,
-    /// Server-to-server.
-    pub s2s: u16,
-    /// HTTP: `/ws`, `/api` and `/upload`.
-    pub http: u16,
-}
-
-impl Ports {
-    /// Free ports for every listener.
-    pub fn pick() -> Result<Self, HarnessError> {
-        Ok(Self {
-            c2s: free_port()?,
-            c2s_direct_tls: free_port()?,
-            s2s: free_port()?,
-            http: free_port()?,
-        })
-    }
-}
 
 /// A running ejabberd.
 #[derive(Debug)]

@@ -21,7 +21,7 @@ pub use ca::TestCa;
 pub use ejabberd::Ejabberd;
 pub use error::HarnessError;
 pub use gateway::Gateway;
-pub use process::{Supervised, free_port, wait_for_port};
+pub use process::{Ports, Supervised, free_port, wait_for_port};
 pub use prosody::Prosody;
 
 /// The Prosody test domain.
@@ -134,8 +134,8 @@ impl Servers {
     pub fn start() -> Result<Self, HarnessError> {
         let dir = TempDir::new("harness")?;
         let ca = TestCa::generate(&dir.path().join("ca"))?;
-        let prosody_ports = prosody::Ports::pick()?;
-        let ejabberd_ports = ejabberd::Ports::pick()?;
+        let prosody_ports = Ports::pick()?;
+        let ejabberd_ports = Ports::pick()?;
         // Start both, then wait for both: they boot in parallel.
         let prosody = Prosody::spawn(
             &dir.path().join("prosody"),

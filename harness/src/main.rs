@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use parlons_harness::{Account, Gateway, HarnessError, Prosody, Servers, TestCa, free_port, prosody};
+use parlons_harness::{Account, Gateway, HarnessError, Ports, Prosody, Servers, TestCa, free_port};
 
 const USAGE: &str = "usage:
   parlons-harness serve --parlons BIN --site-dir DIR
@@ -100,7 +100,7 @@ fn demo(opts: &Opts) -> Result<(), HarnessError> {
     let data = opts.data.clone().unwrap_or_else(|| PathBuf::from("target/demo"));
     let data = std::path::absolute(&data).map_err(|e| HarnessError::io("demo dir", e))?;
     let ca = TestCa::generate(&data.join("ca"))?;
-    let ports = prosody::Ports::pick()?;
+    let ports = Ports::pick()?;
     let server = Prosody::spawn(&data.join("prosody"), &ca, ports, None)?;
     server.wait_ready()?;
     for (user, password) in DEMO_ACCOUNTS {

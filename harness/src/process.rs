@@ -170,6 +170,31 @@ pub fn free_port() -> Result<u16, HarnessError> {
     ))
 }
 
+/// The ports a test XMPP server listens on, all on 127.0.0.1.
+#[derive(Debug, Clone, Copy)]
+pub struct Ports {
+    /// Client-to-server, STARTTLS.
+    pub c2s: u16,
+    /// Client-to-server, direct TLS (XEP-0368).
+    pub c2s_direct_tls: u16,
+    /// Server-to-server.
+    pub s2s: u16,
+    /// HTTP: the WebSocket endpoint, and the server's other HTTP services.
+    pub http: u16,
+}
+
+impl Ports {
+    /// Free ports for every listener.
+    pub fn pick() -> Result<Self, HarnessError> {
+        Ok(Self {
+            c2s: free_port()?,
+            c2s_direct_tls: free_port()?,
+            s2s: free_port()?,
+            http: free_port()?,
+        })
+    }
+}
+
 /// Whether something accepts connections on a loopback port.
 pub fn wait_for_port(port: u16) -> bool {
     TcpStream::connect_timeout(&(Ipv4Addr::LOCALHOST, port).into(), Duration::from_millis(200)).is_ok()

@@ -6,35 +6,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::process::{render, run};
-use crate::{Account, HarnessError, PROSODY_DOMAIN, Supervised, TestCa, free_port, wait_for_port};
+use crate::{Account, HarnessError, PROSODY_DOMAIN, Ports, Supervised, TestCa, wait_for_port};
 
 const CONFIG: &str = include_str!("../templates/prosody.cfg.lua");
 const S2S_ROUTE_PLUGIN: &str = include_str!("../templates/mod_s2s_static_route.lua");
-
-/// The ports a Prosody listens on, all on 127.0.0.1.
-#[derive(Debug, Clone, Copy)]
-pub struct Ports {
-    /// Client-to-server, STARTTLS.
-    pub c2s: u16,
-    /// Client-to-server, direct TLS (XEP-0368).
-    pub c2s_direct_tls: u16,
-    /// Server-to-server.
-    pub s2s: u16,
-    /// HTTP: the WebSocket endpoint and file sharing.
-    pub http: u16,
-}
-
-impl Ports {
-    /// Free ports for every listener.
-    pub fn pick() -> Result<Self, HarnessError> {
-        Ok(Self {
-            c2s: free_port()?,
-            c2s_direct_tls: free_port()?,
-            s2s: free_port()?,
-            http: free_port()?,
-        })
-    }
-}
 
 /// A running Prosody.
 #[derive(Debug)]

@@ -84,11 +84,7 @@ impl Gateway {
             connector: Connector::new(
                 &config.ca_files,
                 &config.dns_servers,
-                upstream::Timeouts {
-                    dns: config.timeouts.dns,
-                    connect: config.timeouts.connect,
-                    handshake: config.timeouts.handshake,
-                },
+                config.timeouts,
                 settings.limits,
             )?,
             limiter: Limiter::new(config.limits),

@@ -21,7 +21,7 @@ use tokio_rustls::TlsConnector;
 
 use super::splitter::{Item, Limits, NS_TLS, Splitter};
 use super::stream_error::{Condition, NS_STREAM};
-use crate::config::{Security, UpstreamTarget};
+use crate::config::{Security, Timeouts, UpstreamTarget};
 
 /// A secured (or, for tests, plain) byte stream to the server.
 pub trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -150,27 +150,6 @@ pub fn order_srv(mut records: Vec<SrvRecord>, mut random: impl FnMut(u32) -> u32
 const MAX_CANDIDATES: usize = 8;
 /// Addresses tried at most, over all targets.
 const MAX_ADDRESSES: usize = 16;
-
-/// Time limits for reaching a server.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    /// One DNS query.
-    pub dns: Duration,
-    /// One TCP connection attempt.
-    pub connect: Duration,
-    /// TLS handshake and STARTTLS negotiation.
-    pub handshake: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            dns: Duration::from_secs(5),
-            connect: Duration::from_secs(5),
-            handshake: Duration::from_secs(10),
-        }
-    }
-}
 
 /// DNS, TLS settings and timeouts, shared by every session.
 #[derive(Clone)]

@@ -310,3 +310,22 @@ pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, String
 pub fn closed_port() -> u16 {
     parlons_harness::free_port().unwrap()
 }
+
+/// A `parlons` process of its own in front of the harness's Prosody, with
+/// its logs in `dir` and `config` read if given.
+pub fn spawn_gateway_process(
+    dir: &std::path::Path,
+    config: Option<&std::path::Path>,
+) -> parlons_harness::Gateway {
+    let s = servers();
+    parlons_harness::Gateway::spawn(
+        env!("CARGO_BIN_EXE_parlons").as_ref(),
+        parlons_harness::free_port().unwrap(),
+        &s.dir().join("site"),
+        &[format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s)],
+        &s.ca,
+        dir,
+        config,
+    )
+    .unwrap()
+}

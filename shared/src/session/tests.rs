@@ -59,25 +59,31 @@ const CHALLENGE: &str = "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
 const SUCCESS: &str =
     "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</success>";
 
-/// Through SASL and bind, with stream management; outgoing drained.
-fn logged_in() -> Session {
-    let mut s = session();
+/// Connects and goes through SCRAM (RFC 5802's exchange).
+fn authenticate(s: &mut Session) {
     s.handle_command(Command::Connect {
         nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
     });
-    feed(&mut s, OPEN_FROM_SERVER);
-    feed(&mut s, FEATURES_SASL);
-    feed(&mut s, CHALLENGE);
-    feed(&mut s, SUCCESS);
+    feed(s, FEATURES_SASL);
+    feed(s, CHALLENGE);
+    feed(s, SUCCESS);
+}
+
+/// The server's answer to our first bind request.
+fn bind_result() -> String {
+    format!(
+        "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+         <jid>user@example.com/abc</jid></bind></iq>"
+    )
+}
+
+/// Through SASL and bind, with stream management; outgoing drained.
+fn logged_in() -> Session {
+    let mut s = session();
+    authenticate(&mut s);
     feed(&mut s, OPEN_FROM_SERVER);
     feed(&mut s, FEATURES_BIND);
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
-             <jid>user@example.com/abc</jid></bind></iq>"
-        ),
-    );
+    feed(&mut s, &bind_result());
     feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
     out(&mut s);
     events(&mut s);
@@ -126,13 +132,7 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
             "<iq {C} type='set' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>"
         )],
     );
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
-             <jid>user@example.com/abc</jid></bind></iq>"
-        ),
-    );
+    feed(&mut s, &bind_result());
     expect_out(
         &mut s,
         &[
@@ -367,20 +367,9 @@ fn messages_sent_before_login_wait_in_the_outbox() {
         body: "queued".into(),
     });
     assert!(out(&mut s).is_empty());
-    s.handle_command(Command::Connect {
-        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
-    });
-    feed(&mut s, FEATURES_SASL);
-    feed(&mut s, CHALLENGE);
-    feed(&mut s, SUCCESS);
+    authenticate(&mut s);
     feed(&mut s, FEATURES_BIND);
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
-             <jid>user@example.com/abc</jid></bind></iq>"
-        ),
-    );
+    feed(&mut s, &bind_result());
     let sent = out(&mut s);
     assert!(
         sent.iter()
@@ -530,12 +519,7 @@ fn resumes_and_resends_what_was_not_acknowledged() {
     events(&mut s);
     s.handle_command(Command::ConnectionLost);
     assert_eq!(events(&mut s), [Event::Disconnected]);
-    s.handle_command(Command::Connect {
-        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
-    });
-    feed(&mut s, FEATURES_SASL);
-    feed(&mut s, CHALLENGE);
-    feed(&mut s, SUCCESS);
+    authenticate(&mut s);
     out(&mut s);
     feed(&mut s, FEATURES_BIND);
     expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='0'/>"]);
@@ -558,12 +542,7 @@ fn failed_resumption_reports_unacknowledged_messages_and_binds_anew() {
     out(&mut s);
     events(&mut s);
     s.handle_command(Command::ConnectionLost);
-    s.handle_command(Command::Connect {
-        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
-    });
-    feed(&mut s, FEATURES_SASL);
-    feed(&mut s, CHALLENGE);
-    feed(&mut s, SUCCESS);
+    authenticate(&mut s);
     feed(&mut s, FEATURES_BIND);
     out(&mut s);
     events(&mut s);
@@ -1302,12 +1281,7 @@ fn only_the_derived_key_is_kept_after_login() {
     assert!(!format!("{s:?}").contains("pencil"));
     // Resumption re-authenticates from the key alone.
     s.handle_command(Command::ConnectionLost);
-    s.handle_command(Command::Connect {
-        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
-    });
-    feed(&mut s, FEATURES_SASL);
-    feed(&mut s, CHALLENGE);
-    feed(&mut s, SUCCESS);
+    authenticate(&mut s);
     let ev = events(&mut s);
     assert!(
         !ev.iter().any(|e| matches!(e, Event::AuthFailed { .. })),
