@@ -1304,3 +1304,51 @@ fn only_the_derived_key_is_kept_after_login() {
         matches!(&events(&mut s)[..], [_, Event::AuthFailed { condition, .. }] if condition == "password-needed")
     );
 }
+
+#[test]
+fn the_roster_is_fetched_by_version_on_a_new_session() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!("<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v7'/></iq>"),
+    );
+    s.handle_command(Command::Disconnect);
+    out(&mut s);
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    let bind = out(&mut s);
+    let id = bind.last().and_then(|b| b.attr("id")).unwrap();
+    feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+    let sent = out(&mut s);
+    let query = sent
+        .iter()
+        .find_map(|e| e.get_child("query", "jabber:iq:roster"))
+        .expect("roster get");
+    assert_eq!(query.attr("ver"), Some("v7"));
+}
+
+#[test]
+fn keepalive_pings_the_server_without_stream_management() {
+    let mut s = session();
+    authenticate(&mut s);
+    feed(
+        &mut s,
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+         <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>",
+    );
+    feed(&mut s, &bind_result());
+    out(&mut s);
+    s.handle_command(Command::Tick { now_ms: KEEPALIVE_MS });
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<iq {C} type='get' id='t4'><ping xmlns='urn:xmpp:ping'/></iq>"
+        )],
+    );
+    // The answer needs no event.
+    feed(
+        &mut s,
+        &format!("<iq {C} type='result' id='t4' from='example.com'/>"),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::Connected { .. }]));
+}
