@@ -1,6 +1,6 @@
 //! Gateway benchmark, printed side by side in one run:
 //! - message round trip p50/p99 through `parlons` and through Prosody's own
-//!   WebSocket endpoint, same server, same run;
+//!   WebSocket endpoint, both `ws://` and `wss://`, same server, same run;
 //! - messages relayed per second, both ways, through each;
 //! - resident memory per idle bridged session (TLS upstream) at 2,000
 //!   sessions.
@@ -33,54 +33,46 @@ fn main() {
 
 async fn run() {
     let s = servers();
-    let gateway = s.gateway.as_ref().unwrap().websocket_url();
-    let native = s.prosody.websocket_url();
-
-    // Alternate the two paths so neither gets a warmer server.
-    let mut gw_rtt = Vec::new();
-    let mut native_rtt = Vec::new();
+    let paths = [
+        ("via parlons", s.gateway.as_ref().unwrap().websocket_url()),
+        ("Prosody ws://", s.prosody.websocket_url()),
+        ("Prosody wss://", s.prosody.secure_websocket_url()),
+    ];
+    // Alternate the paths so none gets a warmer server.
+    let mut rtt: Vec<Vec<f64>> = vec![Vec::new(); paths.len()];
     for _ in 0..2 {
-        native_rtt.extend(round_trips(&native, RTT_ROUNDS / 2).await);
-        gw_rtt.extend(round_trips(&gateway, RTT_ROUNDS / 2).await);
+        for (i, (_, url)) in paths.iter().enumerate() {
+            rtt[i].extend(round_trips(url, RTT_ROUNDS / 2).await);
+        }
     }
-    let native_tput = throughput(&native).await;
-    let gw_tput = throughput(&gateway).await;
+    let mut tput = Vec::new();
+    for (_, url) in &paths {
+        tput.push(throughput(url).await);
+    }
     let per_session = idle_memory().await;
 
-    let (gp50, gp99) = (percentile(&mut gw_rtt, 50.0), percentile(&mut gw_rtt, 99.0));
-    let (np50, np99) = (
-        percentile(&mut native_rtt, 50.0),
-        percentile(&mut native_rtt, 99.0),
-    );
     println!();
     println!("parlons gateway benchmark (Prosody 0.12, loopback, {RTT_ROUNDS} round trips each)");
+    print!("{:<32}", "");
+    for (name, _) in &paths {
+        print!(" {name:>15}");
+    }
+    println!("   ratios (parlons / ws, / wss)");
+    for p in [50.0, 99.0] {
+        let v: Vec<f64> = rtt.iter_mut().map(|r| percentile(r, p)).collect();
+        print!("{:<32}", format!("message round trip p{p:.0} (µs)"));
+        for x in &v {
+            print!(" {x:>15.0}");
+        }
+        println!("   {:.2}x, {:.2}x", v[0] / v[1], v[0] / v[2]);
+    }
+    print!("{:<32}", "messages relayed per second");
+    for x in &tput {
+        print!(" {x:>15.0}");
+    }
+    println!("   {:.2}x, {:.2}x", tput[0] / tput[1], tput[0] / tput[2]);
     println!(
-        "{:<34} {:>14} {:>14} {:>8}",
-        "", "via parlons", "Prosody's own", "ratio"
-    );
-    println!(
-        "{:<34} {:>11.0} µs {:>11.0} µs {:>7.2}x",
-        "message round trip p50",
-        gp50,
-        np50,
-        gp50 / np50
-    );
-    println!(
-        "{:<34} {:>11.0} µs {:>11.0} µs {:>7.2}x",
-        "message round trip p99",
-        gp99,
-        np99,
-        gp99 / np99
-    );
-    println!(
-        "{:<34} {:>12.0}/s {:>12.0}/s {:>7.2}x",
-        "messages relayed (to and from)",
-        gw_tput,
-        native_tput,
-        gw_tput / native_tput
-    );
-    println!(
-        "{:<34} {:>10.1} KiB  (target: 64 KiB)",
+        "{:<32} {:>13.1} KiB   (target: 64 KiB)",
         format!("memory per idle session ({IDLE_SESSIONS})"),
         per_session / 1024.0
     );

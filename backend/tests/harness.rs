@@ -36,6 +36,12 @@ async fn prosody_answers_on_its_own_websocket() {
 }
 
 #[tokio::test]
+async fn prosody_answers_on_its_own_secure_websocket() {
+    let s = servers();
+    assert_opens_stream(&s.prosody.secure_websocket_url(), "localhost").await;
+}
+
+#[tokio::test]
 async fn ejabberd_answers_on_its_own_websocket() {
     let s = servers();
     assert_opens_stream(&s.ejabberd.websocket_url(), "b.test").await;

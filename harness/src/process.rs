@@ -181,6 +181,8 @@ pub struct Ports {
     pub s2s: u16,
     /// HTTP: the WebSocket endpoint, and the server's other HTTP services.
     pub http: u16,
+    /// HTTPS, where the server offers it (Prosody's `wss://`).
+    pub https: u16,
 }
 
 impl Ports {
@@ -191,6 +193,7 @@ impl Ports {
             c2s_direct_tls: free_port()?,
             s2s: free_port()?,
             http: free_port()?,
+            https: free_port()?,
         })
     }
 }

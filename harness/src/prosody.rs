@@ -47,6 +47,7 @@ impl Prosody {
                 ("C2S_DIRECT_TLS_PORT", ports.c2s_direct_tls.to_string()),
                 ("S2S_PORT", ports.s2s.to_string()),
                 ("HTTP_PORT", ports.http.to_string()),
+                ("HTTPS_PORT", ports.https.to_string()),
                 ("CERT", path(&ca.cert)),
                 ("KEY", path(&ca.key)),
                 ("CA", path(&ca.ca)),
@@ -97,6 +98,12 @@ impl Prosody {
     /// Prosody's own RFC 7395 endpoint.
     pub fn websocket_url(&self) -> String {
         format!("ws://127.0.0.1:{}/xmpp-websocket", self.ports.http)
+    }
+
+    /// The same over TLS, with a certificate for `localhost` from the test
+    /// CA.
+    pub fn secure_websocket_url(&self) -> String {
+        format!("wss://localhost:{}/xmpp-websocket", self.ports.https)
     }
 
     /// Creates a fresh account.

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use parlons_harness::Servers;
+use rustls::pki_types::pem::PemObject;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -54,7 +55,22 @@ impl XmppWs {
         let mut req = url.into_client_request().unwrap();
         req.headers_mut()
             .insert("Sec-WebSocket-Protocol", "xmpp".parse().unwrap());
-        let (ws, resp) = tokio_tungstenite::connect_async(req)
+        // wss:// trusts the harness's CA only.
+        let tls = url.starts_with("wss://").then(|| {
+            let mut roots = rustls::RootCertStore::empty();
+            let pem = std::fs::read(&servers().ca.ca).unwrap();
+            for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+                roots.add(cert.unwrap()).unwrap();
+            }
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            tokio_tungstenite::Connector::Rustls(std::sync::Arc::new(config))
+        });
+        let (ws, resp) = tokio_tungstenite::connect_async_tls_with_config(req, None, false, tls)
             .await
             .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
         let protocol = resp
