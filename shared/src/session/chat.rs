@@ -34,6 +34,16 @@ pub(super) struct Outgoing {
     replaces: Option<String>,
 }
 
+/// How a message reached us.
+enum Via {
+    /// Sent to us.
+    Live,
+    /// Copied from another of our devices (XEP-0280).
+    Carbon,
+    /// From the archive (XEP-0313).
+    Archive(Archived),
+}
+
 /// Where a message came from, when not live.
 struct Archived {
     id: String,
@@ -124,7 +134,11 @@ impl Session {
             return self.mam_result(from_own_account, result.clone());
         }
         // XEP-0280 §11: a carbon must come from our own bare JID.
-        if let Some(carbon) = m.payloads.iter().find(|p| p.ns() == NS_CARBONS) {
+        let carbon = m
+            .payloads
+            .iter()
+            .find(|p| p.ns() == NS_CARBONS && matches!(p.name(), "received" | "sent"));
+        if let Some(carbon) = carbon {
             if m.from.is_none() || !from_own_account {
                 return self.ignore("carbon from a foreign JID");
             }
@@ -140,9 +154,9 @@ impl Session {
                 },
                 _ => return,
             };
-            return self.chat_message(inner, direction, None);
+            return self.chat_message(inner, direction, Via::Carbon);
         }
-        self.chat_message(m, Direction::Incoming, None);
+        self.chat_message(m, Direction::Incoming, Via::Live);
     }
 
     /// A message archived under `archive` (MAM), or live when `None`.
@@ -153,10 +167,10 @@ impl Session {
         id: String,
         stamp: Option<DateTime>,
     ) {
-        self.chat_message(m, direction, Some(Archived { id, stamp }));
+        self.chat_message(m, direction, Via::Archive(Archived { id, stamp }));
     }
 
-    fn chat_message(&mut self, m: Message, direction: Direction, archive: Option<Archived>) {
+    fn chat_message(&mut self, m: Message, direction: Direction, via: Via) {
         let peer_jid = match direction {
             Direction::Incoming => m.from.clone(),
             Direction::Outgoing => m.to.clone(),
@@ -164,7 +178,8 @@ impl Session {
         let Some(peer_jid) = peer_jid else {
             return self.ignore("message without a peer");
         };
-        let live = archive.is_none();
+        let live = matches!(via, Via::Live);
+        let archived = matches!(via, Via::Archive(_));
         if direction == Direction::Incoming && live {
             self.markers_and_states(&m, &peer_jid);
         }
@@ -173,6 +188,25 @@ impl Session {
         };
         let payload = |name: &str, ns: &str| m.payloads.iter().find(|p| p.is(name, ns)).cloned();
         let id = m.id.as_ref().map(|i| i.0.clone());
+        let receipt_requested = payload("request", "urn:xmpp:receipts").is_some();
+        // XEP-0184 §5.4: receipts go to others, for live chat only; a resent
+        // message gets one again, since the first may have been lost.
+        let wants_receipt = receipt_requested
+            && live
+            && direction == Direction::Incoming
+            && m.type_ != MessageType::Groupchat
+            && peer_jid.to_bare() != self.jid;
+        if let Some(id) = id.as_ref().filter(|_| wants_receipt) {
+            let mut receipt = Message::new(Some(peer_jid.clone()));
+            receipt.type_ = m.type_.clone();
+            receipt.id = Some(Id(self.id()));
+            receipt
+                .payloads
+                .push(receipts::Received { id: id.clone() }.into());
+            // Stored, so that our other devices see it was delivered.
+            receipt.payloads.push(Element::builder("store", NS_HINTS).build());
+            self.send_stanza(receipt.into(), None);
+        }
         // Our server's archive id is the stable one; others' can be forged.
         let own = self.jid.clone();
         let stanza_id = m
@@ -185,13 +219,22 @@ impl Session {
         let origin_id = payload("origin-id", NS_SID)
             .and_then(|p| OriginId::try_from(p).ok())
             .map(|o| o.id);
-        let (archive_id, archive_stamp) = archive.map_or((None, None), |a| (Some(a.id), a.stamp));
-        let stable_id = archive_id.or(stanza_id).or(origin_id).or_else(|| id.clone());
-        // Live, carbon, archived and resent copies are reported once.
-        if stable_id.as_deref().is_some_and(|s| !self.seen.insert(s)) {
+        let (archive_id, archive_stamp) = match via {
+            Via::Archive(a) => (Some(a.id), a.stamp),
+            Via::Live | Via::Carbon => (None, None),
+        };
+        let server_id = archive_id.or(stanza_id);
+        let sender_id = origin_id.or_else(|| id.clone());
+        // Live, carbon, archived and resent copies are reported once. Ids the
+        // sender chose are unique only per sender.
+        let dedup_key = match (&server_id, &sender_id) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(s)) => Some(format!("{}\0{s}", peer_jid.to_bare())),
+            (None, None) => None,
+        };
+        if dedup_key.is_some_and(|k| !self.seen.insert(&k)) {
             return;
         }
-        let receipt_requested = payload("request", "urn:xmpp:receipts").is_some();
         let stamp = archive_stamp.or_else(|| {
             payload("delay", "urn:xmpp:delay")
                 .and_then(|p| Delay::try_from(p).ok())
@@ -203,32 +246,21 @@ impl Session {
         let replaces = payload("replace", "urn:xmpp:message-correct:0")
             .and_then(|p| Replace::try_from(p).ok())
             .map(|r| r.id.0);
-        let wants_receipt = receipt_requested
-            && live
-            && direction == Direction::Incoming
-            && m.type_ != MessageType::Groupchat;
-        if let Some(id) = id.as_ref().filter(|_| wants_receipt) {
-            let mut receipt = Message::new(Some(peer_jid.clone()));
-            receipt.type_ = m.type_.clone();
-            receipt.id = Some(Id(self.id()));
-            receipt
-                .payloads
-                .push(receipts::Received { id: id.clone() }.into());
-            // Stored, so that our other devices see it was delivered.
-            receipt.payloads.push(Element::builder("store", NS_HINTS).build());
-            self.send_stanza(receipt.into(), None);
-        }
         self.event(Event::MessageReceived(ChatMessage {
             peer: peer_jid.to_bare(),
-            from: Some(peer_jid),
+            // For our own messages, the sender is us, never the peer.
+            from: match direction {
+                Direction::Incoming => Some(peer_jid),
+                Direction::Outgoing => m.from.clone(),
+            },
             direction,
-            stable_id,
+            stable_id: server_id.or(sender_id),
             id,
             body,
             timestamp_ms,
             receipt_requested,
             replaces,
-            archived: !live,
+            archived,
         }));
     }
 

@@ -58,6 +58,11 @@ pub fn own_caps() -> Element {
     .into()
 }
 
+/// Caps queries under way at most.
+const MAX_ASKING: usize = 32;
+/// Caps hashes remembered at most.
+const MAX_KNOWN: usize = 1024;
+
 /// What we learnt of other entities, by caps hash.
 #[derive(Debug, Default)]
 pub struct Capabilities {
@@ -93,9 +98,15 @@ impl Session {
             let features = features.clone();
             return self.event(Event::FeaturesDiscovered { jid: from, features });
         }
-        if self.caps.asking.insert(ver.clone()) {
+        // At most a few questions at a time: presences cannot make us flood.
+        if self.caps.asking.len() < MAX_ASKING && self.caps.asking.insert(ver.clone()) {
             self.discover(from, Some(format!("{}#{ver}", caps.node)), Some(ver));
         }
+    }
+
+    /// A caps query failed: another contact with this `ver` may answer.
+    pub(super) fn caps_failed(&mut self, ver: &str) {
+        self.caps.asking.remove(ver);
     }
 
     /// A disco#info result for a request of ours.
@@ -107,7 +118,7 @@ impl Session {
             self.caps.asking.remove(&ver);
             // XEP-0115 §5.4: cache by ver only what hashes to it.
             let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1).map(|h| h.to_base64());
-            if computed.as_deref() == Ok(ver.as_str()) {
+            if computed.as_deref() == Ok(ver.as_str()) && self.caps.by_ver.len() < MAX_KNOWN {
                 self.caps.by_ver.insert(ver, info.features.clone());
             }
         }

@@ -85,6 +85,7 @@ impl Session {
 
     fn mam_query(&mut self, with: Option<BareJid>, set: SetQuery) {
         let id = self.id();
+        let after = set.after.clone();
         let mut fields = Vec::new();
         if let Some(w) = &with {
             fields.push(Field::text_single("with", w.as_str()));
@@ -96,7 +97,7 @@ impl Session {
             set: Some(set),
             flip_page: false,
         };
-        self.pending.insert(id.clone(), Request::Mam { with });
+        self.pending.insert(id.clone(), Request::Mam { with, after });
         self.send_stanza(Iq::from_set(id, query).into(), None);
     }
 
@@ -128,7 +129,7 @@ impl Session {
     }
 
     /// The `<fin/>` that ends a page.
-    pub(super) fn mam_fin(&mut self, with: Option<BareJid>, payload: Option<Element>) {
+    pub(super) fn mam_fin(&mut self, with: Option<BareJid>, after: Option<String>, payload: Option<Element>) {
         let Some(fin) = payload.and_then(|p| mam::Fin::try_from(p).ok()) else {
             return self.ignore("archive query ended without <fin/>");
         };
@@ -138,8 +139,9 @@ impl Session {
             first: fin.set.first.map(|f| f.item),
             last: fin.set.last,
         };
-        // Catch-up goes on by itself until the archive is exhausted.
-        let more = page.with.is_none() && !page.complete;
+        // Catch-up goes on by itself until the archive is exhausted, or the
+        // server stops making progress.
+        let more = page.with.is_none() && !page.complete && page.last != after;
         if let Some(last) = page.last.clone().filter(|_| more) {
             self.catch_up(last);
         }

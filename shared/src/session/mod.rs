@@ -45,6 +45,10 @@ const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
 /// RFC 6121: roster.
 const NS_ROSTER: &str = "jabber:iq:roster";
 
+/// Subscription requests kept pending at most; more are dropped until some
+/// are answered.
+const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
+
 /// Ping the server after this long without sending anything.
 const KEEPALIVE_MS: u64 = 60_000;
 
@@ -117,9 +121,15 @@ enum Request {
     Roster,
     EnableCarbons,
     Ping,
-    Mam { with: Option<BareJid> },
+    Mam {
+        with: Option<BareJid>,
+        after: Option<String>,
+    },
     RosterSet,
-    Disco { jid: Jid, ver: Option<String> },
+    Disco {
+        jid: Jid,
+        ver: Option<String>,
+    },
 }
 
 /// The client session.
@@ -380,6 +390,7 @@ impl Session {
                     self.state = State::Resuming;
                     self.send(resume);
                 } else {
+                    self.new_session();
                     self.bind();
                 }
             }
@@ -527,10 +538,18 @@ impl Session {
         }
     }
 
+    /// A new XMPP session instead of a resumed one: stream management starts
+    /// over, and messages the old one never acknowledged are reported.
+    fn new_session(&mut self) {
+        let unacknowledged = self.sm.resume_failed();
+        if !unacknowledged.is_empty() {
+            self.event(Event::ResumeFailed { unacknowledged });
+        }
+    }
+
     /// RFC 6120 §7: let the server choose the resource.
     fn bind(&mut self) {
         self.state = State::Binding;
-        self.presences.clear();
         let id = self.id();
         self.pending.insert(id.clone(), Request::Bind);
         let iq = Iq::from_set(id, BindQuery::new(None));
@@ -548,6 +567,14 @@ impl Session {
     fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
         self.full_jid = Some(jid.clone());
         self.state = State::Ready;
+        // A new session: what we knew of presence is stale.
+        for contact in self.presences.clear() {
+            self.event(Event::PresenceChanged {
+                jid: contact,
+                show: None,
+                status: None,
+            });
+        }
         // The roster first, then presence (RFC 6121 §2.2), then carbons.
         let id = self.id();
         self.pending.insert(id.clone(), Request::Roster);
@@ -611,11 +638,22 @@ impl Session {
                 self.flush_outbox();
             }
             "failed" if matches!(self.state, State::Resuming) => {
+                // XEP-0198 §4: <failed h=…/> still tells what arrived.
+                for id in self.sm.acked(&el) {
+                    self.event(Event::MessageStateChanged {
+                        id,
+                        state: Delivery::Sent,
+                    });
+                }
                 let unacknowledged = self.sm.resume_failed();
                 self.event(Event::ResumeFailed { unacknowledged });
                 self.bind();
             }
-            "failed" => self.ignore("stream management could not be enabled"),
+            "failed" => {
+                // Not enabled after all: stop keeping stanzas for it.
+                self.sm.forget();
+                self.ignore("stream management could not be enabled");
+            }
             other => self.ignore(format!("unexpected stream management <{other}/>")),
         }
     }
@@ -639,10 +677,23 @@ impl Session {
                 }
                 self.iq_result(id, payload);
             }
-            Iq::Error { id, error, .. } => {
-                let request = self.pending.remove(&id);
-                if request == Some(Request::Bind) {
-                    self.state = State::Idle;
+            Iq::Error { id, error, from, .. } => {
+                let expected = match self.pending.get(&id) {
+                    Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
+                    Some(_) => self.is_server_or_self(from.as_ref()),
+                    None => false,
+                };
+                if !expected {
+                    return self.ignore("iq error from an unexpected sender");
+                }
+                match self.pending.remove(&id) {
+                    Some(Request::Bind) => {
+                        self.state = State::Idle;
+                        self.send(Close::default().into());
+                        self.event(Event::Disconnected);
+                    }
+                    Some(Request::Disco { ver: Some(ver), .. }) => self.caps_failed(&ver),
+                    _ => {}
                 }
                 self.event(Event::RequestFailed {
                     id,
@@ -680,7 +731,7 @@ impl Session {
                 }
                 Some(Err(e)) => self.ignore(format!("invalid roster: {e}")),
             },
-            Some(Request::Mam { with }) => self.mam_fin(with, payload),
+            Some(Request::Mam { with, after }) => self.mam_fin(with, after, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
         }
@@ -787,7 +838,10 @@ impl Session {
                 self.presence_changed(bare);
             }
             // Reported once per contact until answered.
-            PresenceType::Subscribe if self.subscription_requests.insert(bare.clone()) => {
+            PresenceType::Subscribe
+                if self.subscription_requests.len() < MAX_SUBSCRIPTION_REQUESTS
+                    && self.subscription_requests.insert(bare.clone()) =>
+            {
                 self.event(Event::SubscriptionRequested { from: bare });
             }
             _ => {}
@@ -807,7 +861,10 @@ impl Session {
     fn is_server_or_self(&self, from: Option<&Jid>) -> bool {
         match from {
             None => true,
-            Some(j) => j.to_bare() == self.jid || j.as_str() == self.jid.domain().as_str(),
+            Some(j) => {
+                (j.resource().is_none() && j.to_bare() == self.jid)
+                    || j.as_str() == self.jid.domain().as_str()
+            }
         }
     }
 

@@ -55,6 +55,11 @@ pub struct ResourcePresence {
     pub priority: i8,
 }
 
+/// Resources tracked per contact: a flood of made-up ones stops here.
+const MAX_RESOURCES: usize = 16;
+/// Contacts tracked at most.
+const MAX_CONTACTS: usize = 20_000;
+
 /// Every online resource of every contact.
 #[derive(Debug, Default)]
 pub struct Presences {
@@ -66,10 +71,14 @@ impl Presences {
     /// changed.
     pub fn available(&mut self, jid: &BareJid, resource: &str, p: ResourcePresence) -> bool {
         let before = self.best(jid).cloned();
-        self.contacts
-            .entry(jid.clone())
-            .or_default()
-            .insert(resource.to_owned(), p);
+        if !self.contacts.contains_key(jid) && self.contacts.len() >= MAX_CONTACTS {
+            return false;
+        }
+        let resources = self.contacts.entry(jid.clone()).or_default();
+        if !resources.contains_key(resource) && resources.len() >= MAX_RESOURCES {
+            return false;
+        }
+        resources.insert(resource.to_owned(), p);
         before.as_ref() != self.best(jid)
     }
 
@@ -111,9 +120,9 @@ impl Presences {
             })
     }
 
-    /// Forgets everyone (on a new session).
-    pub fn clear(&mut self) {
-        self.contacts.clear();
+    /// Forgets everyone (on a new session); returns who was online.
+    pub fn clear(&mut self) -> Vec<BareJid> {
+        std::mem::take(&mut self.contacts).into_keys().collect()
     }
 }
 

@@ -36,8 +36,9 @@ impl Session {
         let mut inline = Inline::default();
         let offered = offer.inline.as_ref();
         self.sm.offered(offered.is_some_and(|i| i.sm.is_some()));
-        if let Some(resume) = self.sm.resume_request() {
-            payloads.push(resume);
+        match self.sm.resume_request() {
+            Some(resume) => payloads.push(resume),
+            None => self.new_session(),
         }
         if let Some(bind) = offered.and_then(|i| i.bind2.as_ref()) {
             let mut bind_payloads = Vec::new();
@@ -89,13 +90,23 @@ impl Session {
         let jid = success.authorization_identifier.clone().try_into_full().ok();
         match (bound, jid) {
             (Some(bound), Some(jid)) if inline.bind => {
-                if let Some(enabled) = bound.get_child("enabled", NS_SM) {
-                    self.sm.enabled(enabled);
+                match bound.get_child("enabled", NS_SM) {
+                    Some(enabled) => self.sm.enabled(enabled),
+                    // Not enabled inline (or resumption failed): ask now.
+                    None => {
+                        self.sm.forget();
+                        if let Some(enable) = self.sm.enable_request() {
+                            self.send(enable);
+                        }
+                    }
                 }
                 self.bound_with(jid, inline.carbons);
             }
             // No Bind 2: bind the classic way, on this same stream.
-            _ => self.bind(),
+            _ => {
+                self.sm.forget();
+                self.bind();
+            }
         }
     }
 }

@@ -1352,3 +1352,181 @@ fn keepalive_pings_the_server_without_stream_management() {
     );
     assert!(matches!(&events(&mut s)[..], [Event::Connected { .. }]));
 }
+
+#[test]
+fn a_private_element_does_not_hide_a_message() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a' type='chat' id='p1'><body>hi</body>\
+             <private xmlns='urn:xmpp:carbons:2'/></message>"
+        ),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::MessageReceived(m)] if m.body == "hi"));
+}
+
+#[test]
+fn request_errors_from_others_are_ignored() {
+    let mut s = logged_in();
+    // t3 (carbons) is pending; a contact cannot fail it for the server.
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='t3' from='mallory@evil.example/x'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::Ignored { .. }]));
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='t3'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::RequestFailed { id, .. }] if id == "t3"));
+}
+
+#[test]
+fn receipts_go_only_to_others_for_live_messages() {
+    let mut s = logged_in();
+    let carbon = format!(
+        "<message {C} from='user@example.com' type='chat'><received xmlns='urn:xmpp:carbons:2'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><message {C} from='juliet@example.net/a' \
+         to='user@example.com/phone' type='chat' id='c1'><body>to my phone</body>\
+         <request xmlns='urn:xmpp:receipts'/></message></forwarded></received></message>"
+    );
+    feed(&mut s, &carbon);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='user@example.com/laptop' type='chat' id='self1'><body>note to self</body>\
+             <request xmlns='urn:xmpp:receipts'/></message>"
+        ),
+    );
+    assert!(out(&mut s).is_empty());
+    assert_eq!(
+        events(&mut s)
+            .iter()
+            .filter(|e| matches!(e, Event::MessageReceived(_)))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn ids_chosen_by_senders_are_unique_per_sender_only() {
+    let mut s = logged_in();
+    for from in ["alice@example.net/a", "bob@example.net/b"] {
+        feed(
+            &mut s,
+            &format!("<message {C} from='{from}' type='chat' id='1'><body>hello</body></message>"),
+        );
+    }
+    let received = events(&mut s)
+        .into_iter()
+        .filter(|e| matches!(e, Event::MessageReceived(_)))
+        .count();
+    assert_eq!(received, 2);
+}
+
+#[test]
+fn our_own_messages_from_elsewhere_are_from_us() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='user@example.com' type='chat'><sent xmlns='urn:xmpp:carbons:2'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><message {C} from='user@example.com/phone' \
+             to='juliet@example.net/a' type='chat' id='o1'><body>mine</body></message></forwarded></sent></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    let Event::MessageReceived(m) = &ev[0] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        m.from.as_ref().map(|j| j.as_str()),
+        Some("user@example.com/phone")
+    );
+    assert_eq!(m.peer.as_str(), "juliet@example.net");
+    assert!(!m.archived);
+}
+
+#[test]
+fn a_new_session_enables_stream_management_afresh() {
+    let mut s = session();
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    feed(&mut s, &bind_result());
+    // Enabled, but not resumable: a drop means a new session.
+    feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3'/>");
+    out(&mut s);
+    s.handle_command(Command::ConnectionLost);
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    let bind = out(&mut s);
+    let id = bind.last().and_then(|b| b.attr("id")).unwrap();
+    feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+    let sent = out(&mut s);
+    assert!(sent.iter().any(|e| e.is("enable", "urn:xmpp:sm:3")), "{sent:?}");
+    // Until the server says enabled, no acks are asked for.
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "x".into(),
+    });
+    assert!(!out(&mut s).iter().any(|e| e.is("r", "urn:xmpp:sm:3")));
+}
+
+#[test]
+fn refused_stream_management_keeps_nothing_back() {
+    let mut s = session();
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    feed(&mut s, &bind_result());
+    feed(&mut s, "<failed xmlns='urn:xmpp:sm:3'/>");
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "x".into(),
+    });
+    let sent = out(&mut s);
+    assert!(sent.iter().any(|e| e.attr("id") == Some("m1")));
+    events(&mut s);
+    // Nothing is kept for acks that will never come.
+    assert!(!format!("{s:?}").contains("m1"));
+}
+
+#[test]
+fn catch_up_stops_when_the_server_makes_no_progress() {
+    let mut s = logged_in();
+    s.handle_command(Command::CatchUp { after: "a9".into() });
+    out(&mut s);
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+             <set xmlns='http://jabber.org/protocol/rsm'><last>a9</last></set></fin></iq>"
+        ),
+    );
+    assert!(out(&mut s).is_empty());
+}
+
+#[test]
+fn a_flood_of_resources_is_bounded() {
+    let mut s = logged_in();
+    for i in 0..40 {
+        feed(
+            &mut s,
+            &format!("<presence {C} from='mallory@evil.example/r{i}'><priority>{i}</priority></presence>"),
+        );
+    }
+    // Only the first 16 resources are tracked, so at most 16 changes.
+    let changes = events(&mut s)
+        .iter()
+        .filter(|e| matches!(e, Event::PresenceChanged { .. }))
+        .count();
+    assert!(changes <= 16, "{changes}");
+}
