@@ -28,6 +28,14 @@ async fn gateway_with_dns(zone: Zone, domains: &[&str]) -> String {
     format!("ws://{addr}/xmpp-websocket")
 }
 
+/// Logs in on ejabberd through a gateway that resolves `b.test` by `zone`.
+async fn logs_in_with(zone: Zone) {
+    let url = gateway_with_dns(zone, &["b.test"]).await;
+    let account = servers().ejabberd.create_account().unwrap();
+    let (ws, _, _) = login(&url, &account).await;
+    ws.close().await;
+}
+
 #[tokio::test]
 async fn srv_records_are_tried_by_priority_across_both_services() {
     let s = servers();
@@ -53,10 +61,7 @@ async fn srv_records_are_tried_by_priority_across_both_services() {
         .a("dead.srv.test.", LOOPBACK)
         .a("c2s.srv.test.", LOOPBACK)
         .a("tls.srv.test.", LOOPBACK);
-    let url = gateway_with_dns(zone, &["b.test"]).await;
-    let account = s.ejabberd.create_account().unwrap();
-    let (ws, _, _) = login(&url, &account).await;
-    ws.close().await;
+    logs_in_with(zone).await;
 }
 
 #[tokio::test]
@@ -71,10 +76,7 @@ async fn direct_tls_srv_alone_is_enough() {
             "tls.srv.test.",
         )
         .a("tls.srv.test.", LOOPBACK);
-    let url = gateway_with_dns(zone, &["b.test"]).await;
-    let account = s.ejabberd.create_account().unwrap();
-    let (ws, _, _) = login(&url, &account).await;
-    ws.close().await;
+    logs_in_with(zone).await;
 }
 
 #[tokio::test]

@@ -385,7 +385,7 @@ impl Relay<'_> {
             tokio::select! {
                 msg = ws.next() => {
                     last_heard = tokio::time::Instant::now();
-                    match self.client_message(ws, msg).await {
+                    match self.client_message(msg).await {
                         Ok(None) => {}
                         Ok(Some(end)) => return end,
                         Err(fail) => return End::Fail(fail),
@@ -433,9 +433,8 @@ impl Relay<'_> {
     }
 
     /// Handles one thing from the WebSocket; `Some` ends the session.
-    async fn client_message<S: ClientSocket>(
+    async fn client_message(
         &mut self,
-        ws: &mut S,
         msg: Option<Result<Message, axum::Error>>,
     ) -> Result<Option<End>, Fail> {
         let text = match socket_text(msg) {
@@ -489,7 +488,6 @@ impl Relay<'_> {
                 self.closing = Some(tokio::time::Instant::now() + Duration::from_secs(5));
             }
             ClientFrame::Element { xml, name } => {
-                let _ = ws; // elements go upstream only
                 send_upstream(&mut self.writer, xml.as_bytes())
                     .await
                     .map_err(upstream)?;

@@ -39,21 +39,21 @@ pub fn own_info(node: Option<String>) -> DiscoInfoResult {
 
 /// Our caps hash (SHA-1, base64): `ver` in our presence.
 pub fn own_ver() -> String {
+    own_hash().to_base64()
+}
+
+fn own_hash() -> xmpp_parsers::hashes::Hash {
     caps::hash_caps(&caps::compute_disco(&own_info(None)), Algo::Sha_1)
-        .map(|h| h.to_base64())
-        .unwrap_or_default()
+        .unwrap_or_else(|_| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, Vec::new()))
 }
 
 /// The `<c/>` we put in our presence.
 pub fn own_caps() -> Element {
-    let ver = caps::hash_caps(&caps::compute_disco(&own_info(None)), Algo::Sha_1)
-        .map(|h| h.hash)
-        .unwrap_or_default();
     Caps {
         ext: None,
         node: CAPS_NODE.to_owned(),
         hash: Algo::Sha_1,
-        ver,
+        ver: own_hash().hash,
     }
     .into()
 }
