@@ -55,6 +55,7 @@ fuzz: deps
 	done
 
 bench: deps
+	$(CARGO) bench -p parlons-backend --bench xml
 	$(CARGO) bench -p parlons-backend --bench relay
 
 test: lint unit fuzz e2e

@@ -1,6 +1,7 @@
 //! Gateway benchmark, printed side by side in one run:
 //! - message round trip p50/p99 through `parlons` and through Prosody's own
-//!   WebSocket endpoint, both `ws://` and `wss://`, same server, same run;
+//!   WebSocket endpoint, both `ws://` and `wss://`, same server, same run,
+//!   the three taking turns message by message;
 //! - messages relayed per second, both ways, through each;
 //! - resident memory per idle bridged session (TLS upstream) at 2,000
 //!   sessions.
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use support::{XmppWs, login, servers};
 
-const RTT_ROUNDS: usize = 2_000;
+const RTT_ROUNDS: usize = 5_000;
 const THROUGHPUT_MESSAGES: usize = 20_000;
 const WINDOW: usize = 64;
 const IDLE_SESSIONS: usize = 2_000;
@@ -38,13 +39,8 @@ async fn run() {
         ("Prosody ws://", s.prosody.websocket_url()),
         ("Prosody wss://", s.prosody.secure_websocket_url()),
     ];
-    // Alternate the paths so none gets a warmer server.
-    let mut rtt: Vec<Vec<f64>> = vec![Vec::new(); paths.len()];
-    for _ in 0..2 {
-        for (i, (_, url)) in paths.iter().enumerate() {
-            rtt[i].extend(round_trips(url, RTT_ROUNDS / 2).await);
-        }
-    }
+    let urls: Vec<&str> = paths.iter().map(|(_, url)| url.as_str()).collect();
+    let mut rtt = round_trips(&urls, RTT_ROUNDS).await;
     let mut tput = Vec::new();
     for (_, url) in &paths {
         tput.push(throughput(url).await);
@@ -88,21 +84,36 @@ fn is_message(e: &minidom::Element) -> bool {
     e.name() == "message" && e.attr("id").is_some_and(|id| id.starts_with('b'))
 }
 
-/// Sends messages to our own full JID, one at a time; returns each round
-/// trip in microseconds.
-async fn round_trips(url: &str, rounds: usize) -> Vec<f64> {
-    let account = servers().prosody.create_account().unwrap();
-    let (mut ws, jid, _) = login(url, &account).await;
-    let mut out = Vec::with_capacity(rounds);
-    for i in 0..rounds + 50 {
-        let start = Instant::now();
-        ws.send(&message(&jid, i)).await;
-        ws.recv_until(is_message).await;
-        if i >= 50 {
-            out.push(start.elapsed().as_secs_f64() * 1e6);
+/// Sends messages to our own full JID, one at a time, on one session per
+/// path; returns each path's round trips in microseconds.
+///
+/// The paths take turns message by message, in an order that rotates, so
+/// that all of them meet the same machine: on a shared 2-core machine the
+/// latency drifts by some 20% from one second to the next.
+async fn round_trips(urls: &[&str], rounds: usize) -> Vec<Vec<f64>> {
+    const WARM_UP: usize = 100;
+    let mut sessions = Vec::new();
+    for url in urls {
+        let account = servers().prosody.create_account().unwrap();
+        let (ws, jid, _) = login(url, &account).await;
+        sessions.push((ws, jid));
+    }
+    let mut out = vec![Vec::with_capacity(rounds); urls.len()];
+    for i in 0..rounds + WARM_UP {
+        for turn in 0..sessions.len() {
+            let path = (i + turn) % sessions.len();
+            let (ws, jid) = &mut sessions[path];
+            let start = Instant::now();
+            ws.send(&message(jid, i)).await;
+            ws.recv_until(is_message).await;
+            if i >= WARM_UP {
+                out[path].push(start.elapsed().as_secs_f64() * 1e6);
+            }
         }
     }
-    ws.close().await;
+    for (ws, _) in sessions {
+        ws.close().await;
+    }
     out
 }
 

@@ -9,6 +9,7 @@
 use rxml::error::EndOrError;
 use rxml::{Event, Namespace, Parse};
 
+use super::fastpath::{self, Scan};
 use super::splitter::{Limits, NS_COMPRESS, NS_TLS, SplitError};
 use super::stream_error::{Condition, NS_FRAMING, NS_STREAM};
 
@@ -68,6 +69,25 @@ impl ClientError {
 
 /// Checks one WebSocket text message.
 pub fn parse<'a>(text: &'a str, limits: &Limits) -> Result<ClientFrame<'a>, ClientError> {
+    // The common case, a plain stanza, in one pass.
+    // (A trailing CR is rxml's to judge: it may be half a line break.)
+    let xml = text.trim_end_matches([' ', '\t', '\n']);
+    if text.len() <= limits.max_stanza_bytes
+        && let Scan::Element { len, ns, name } = fastpath::scan(xml.as_bytes(), "", limits, None)
+        && len == xml.len()
+        && ![NS_FRAMING, NS_TLS, NS_COMPRESS].contains(&ns)
+    {
+        return Ok(ClientFrame::Element {
+            name: name.to_owned(),
+            xml,
+        });
+    }
+    parse_with_rxml(text, limits)
+}
+
+/// [`parse`] without its fast path: every message through `rxml`. For
+/// tests and fuzzing, which compare the two.
+pub fn parse_with_rxml<'a>(text: &'a str, limits: &Limits) -> Result<ClientFrame<'a>, ClientError> {
     if text.len() > limits.max_stanza_bytes {
         return Err(SplitError::TooBig(limits.max_stanza_bytes).into());
     }
@@ -230,6 +250,38 @@ mod tests {
         ] {
             let err = check(bad).unwrap_err();
             assert_eq!(err.condition(), Condition::RestrictedXml, "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_rxml() {
+        for text in [
+            "<message to='a@b' type='chat' id='1'><body>plain &amp; &lt;simple&gt;</body></message>",
+            " \n<iq type=\"get\" id='2'><query xmlns='jabber:iq:roster'/></iq>\n ",
+            "<presence xml:lang='en'><status>Grüße 👋</status></presence>",
+            "<r xmlns='urn:xmpp:sm:3'/>",
+            "<message><body>a ]] > b</body></message>",
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1h</auth>",
+            // Refused, by either path.
+            "<message/><message/>",
+            "<message/>text",
+            "<message>",
+            "<message></iq>",
+            "<message a='1' a='2'/>",
+            "<message a='1'b='2'/>",
+            "<message><body>]]></body></message>",
+            "<message><body>\u{1}</body></message>",
+            "<message><body>\u{FFFF}</body></message>",
+            "<message><body>&nbsp;</body></message>",
+            "<message xmlns='http://www.w3.org/2000/xmlns/'/>",
+            "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+            "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.org' version='1.0'/>",
+            "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>",
+            "\u{c}<message/>",
+            "<message/>\r",
+            "<message/> \r\n",
+        ] {
+            assert_eq!(check(text), parse_with_rxml(text, &Limits::new(4096)), "{text}");
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod bridge;
 pub mod client;
+pub mod fastpath;
 pub mod limits;
 pub mod policy;
 pub mod splitter;

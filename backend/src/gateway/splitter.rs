@@ -9,6 +9,7 @@
 use rxml::error::EndOrError;
 use rxml::{Event, Namespace, Parse, Parser, WithOptions};
 
+use super::fastpath::{self, Scan};
 use super::stream_error::{Condition, NS_STREAM};
 use super::xml::{escape_text, push_attr};
 
@@ -176,6 +177,14 @@ pub struct Splitter {
     closed: bool,
     /// Input consumed since the last complete event.
     unevented: usize,
+    /// The stream's default namespace, when its header declared it plainly.
+    stream_ns: Option<String>,
+    /// Between stanzas, with nothing held in the parser: the next element
+    /// may take the fast path.
+    at_boundary: bool,
+    /// Stanzas that took the fast path, for tests.
+    #[cfg(test)]
+    fast_stanzas: usize,
 }
 
 impl Splitter {
@@ -190,6 +199,10 @@ impl Splitter {
             strip_features,
             closed: false,
             unevented: 0,
+            stream_ns: None,
+            at_boundary: false,
+            #[cfg(test)]
+            fast_stanzas: 0,
         }
     }
 
@@ -211,15 +224,34 @@ impl Splitter {
             if self.closed {
                 return Ok(());
             }
-            let before = data.len();
+            if self.at_boundary {
+                data = self.fast(data, items);
+                if data.is_empty() {
+                    // Between stanzas: give the token buffer back.
+                    self.parser.release_temporaries();
+                    return Ok(());
+                }
+            }
+            let input = data;
             let result = self.parser.parse(&mut data, false);
             // Bytes the parser holds for an event not yet complete (a long
             // start tag, say) count against the limit too.
-            self.unevented += before - data.len();
+            let consumed = input.len() - data.len();
+            self.unevented += consumed;
+            self.at_boundary = false;
             match result {
                 Ok(Some(event)) => {
+                    // The parser holds nothing more when the event is all
+                    // it has read.
+                    let len = event.metrics().len();
+                    let exact = self.unevented == len;
                     self.unevented = 0;
+                    if self.depth == 0 && consumed == len && matches!(event, Event::StartElement(..)) {
+                        // The stream header, whole in this input.
+                        self.stream_ns = fastpath::declared_default(&input[..len]).map(str::to_owned);
+                    }
                     self.event(event, items)?;
+                    self.at_boundary = exact && self.depth == 1 && self.current.is_none() && !self.closed;
                 }
                 Ok(None) | Err(EndOrError::NeedMoreData) => {
                     let current = self.current.as_ref().map_or(0, |b| b.stanza.bytes);
@@ -232,6 +264,48 @@ impl Splitter {
                 }
                 Err(EndOrError::Error(e)) => return Err(SplitError::from_rxml(e)),
             }
+        }
+    }
+
+    /// Takes whole stanzas, and whitespace between them, off the front of
+    /// `data` by the fast path; returns the rest, for the parser.
+    fn fast<'d>(&mut self, mut data: &'d [u8], items: &mut Vec<Item>) -> &'d [u8] {
+        let Some(stream_ns) = self.stream_ns.as_deref() else {
+            return data;
+        };
+        loop {
+            let space = data
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(data.len());
+            let rest = &data[space..];
+            if rest.is_empty() {
+                return rest;
+            }
+            let mut out = Vec::with_capacity(rest.len().min(1024) + 64);
+            let Scan::Element { len, ns, name } =
+                fastpath::scan(rest, stream_ns, &self.limits, Some(&mut out))
+            else {
+                return data;
+            };
+            // Escaping can make the output larger than the input.
+            if out.len() > 2 * self.limits.max_stanza_bytes {
+                return data;
+            }
+            let Ok(xml) = String::from_utf8(out) else {
+                return data;
+            };
+            items.push(Item::Stanza(Stanza {
+                ns: ns.to_owned(),
+                name: name.to_owned(),
+                xml,
+                bytes: len,
+            }));
+            #[cfg(test)]
+            {
+                self.fast_stanzas += 1;
+            }
+            data = &rest[len..];
         }
     }
 

@@ -292,3 +292,103 @@ fn output_cannot_balloon_through_namespace_declarations() {
     let err = split_all(&[input.as_bytes()], true).unwrap_err();
     assert_eq!(err, SplitError::TooBig(4096));
 }
+
+/// Stanzas for the fast path, then stanzas it leaves to the parser.
+const MIXED: &[&str] = &[
+    "<message to='a@b' type='chat' id='1'><body>plain</body></message>",
+    "<message type=\"chat\" to='a@b'><body>a &amp; b &lt; c &gt; d &quot;e&apos; > ]] f</body></message>",
+    "<presence xml:lang='en' from='x@y/z' a='1'><show>away</show><status>  spaced\n\tout </status></presence>",
+    "<iq type='result' id='2'><query xmlns='jabber:iq:roster' ver='3'><item jid='c@d' \
+     name='C &amp; D \"q\" &gt;' subscription='both'><group>Friends</group></item></query></iq>",
+    "<message><x xmlns='jabber:client'><y xmlns='urn:other'><z></z></y></x></message>",
+    "<message\n  id = 'x' ><body/><thread parent='&lt;&apos;'/></message >",
+    "<message><body>Grüße 👋 \u{7e}\u{a0}</body></message>",
+    // For the parser: a prefix, a character reference, CDATA, a C1
+    // control, CR, a stream-prefixed element.
+    "<message xmlns:a='urn:a'><a:b/></message>",
+    "<message><body>&#x263A;</body></message>",
+    "<message><body><![CDATA[<b>]]></body></message>",
+    "<message><body>\u{85}</body></message>",
+    "<message><body>a\r\nb</body></message>",
+    "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>",
+];
+
+#[test]
+fn the_fast_path_writes_what_the_parser_writes() {
+    let other_header = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' \
+                        xmlns='jabber:server' version='1.0'>";
+    for header in [HEADER, other_header] {
+        let input = format!("{header}{}", MIXED.join("\n"));
+        let mut fast = Splitter::new(Limits::new(4096), true);
+        let mut items = Vec::new();
+        fast.feed(input.as_bytes(), &mut items).unwrap();
+        // One byte at a time, the parser does it all.
+        let bytes: Vec<&[u8]> = input.as_bytes().chunks(1).collect();
+        assert_eq!(items, split_all(&bytes, true).unwrap());
+        assert_eq!(items.len(), 1 + MIXED.len());
+        // Each stanza the parser took, it handed back between stanzas.
+        assert_eq!(fast.fast_stanzas, 7, "{header}");
+    }
+}
+
+#[test]
+fn a_stanza_split_across_reads_takes_the_parser_then_the_fast_path_resumes() {
+    let input = format!("{HEADER}{}", MIXED[..7].join(""));
+    let cut = HEADER.len() + MIXED[0].len() + 10;
+    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut items = Vec::new();
+    s.feed(&input.as_bytes()[..cut], &mut items).unwrap();
+    s.feed(&input.as_bytes()[cut..], &mut items).unwrap();
+    assert_eq!(items, split(&input));
+    assert_eq!(s.fast_stanzas, 6);
+}
+
+#[test]
+fn the_fast_path_keeps_the_limits() {
+    // Quotes grow sixfold when escaped: over twice the limit goes to the
+    // parser, which refuses it.
+    let quotes = format!("<message a='{}'/>", "\"".repeat(1500));
+    let err = split_all(&[format!("{HEADER}{quotes}").as_bytes()], true).unwrap_err();
+    assert_eq!(err, SplitError::TooBig(4096));
+    let attrs: String = (0..65).map(|i| format!(" a{i}='x'")).collect();
+    let err = split_all(&[format!("{HEADER}<message{attrs}/>").as_bytes()], true).unwrap_err();
+    assert_eq!(err, SplitError::TooManyAttributes(64));
+    // What XML forbids, the parser refuses.
+    for bad in ["\u{FFFE}", "\u{1}", "]]>"] {
+        let stanza = format!("<message><body>{bad}</body></message>");
+        let err = split_all(&[format!("{HEADER}{stanza}").as_bytes()], true).unwrap_err();
+        assert_eq!(err.condition(), Condition::NotWellFormed, "{bad:?}");
+    }
+}
+#[test]
+fn headers_rxml_reads_in_its_own_way_keep_the_fast_path_off() {
+    // rxml lets a second declaration win, and turns a line break into a
+    // space: the fast path stays out of both.
+    let stream = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'";
+    for (header, ns) in [
+        (
+            format!("{stream} xmlns='jabber:client' xmlns='urn:other'>"),
+            "urn:other",
+        ),
+        (format!("{stream} xmlns='urn:a\nb'>"), "urn:a b"),
+    ] {
+        let mut s = Splitter::new(Limits::new(4096), true);
+        let mut items = Vec::new();
+        s.feed(format!("{header}<required/>").as_bytes(), &mut items)
+            .unwrap();
+        assert_eq!(s.fast_stanzas, 0);
+        assert_eq!(stanzas(&items), [format!("<required xmlns=\"{ns}\"/>")]);
+    }
+}
+
+#[test]
+fn an_empty_stream_header_ends_the_stream_before_any_fast_path() {
+    let input = format!("{}/><message/>", HEADER.trim_end_matches('>'));
+    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut items = Vec::new();
+    s.feed(input.as_bytes(), &mut items).unwrap();
+    assert!(
+        matches!(items.as_slice(), [Item::Open(_), Item::Close]),
+        "{items:?}"
+    );
+}
