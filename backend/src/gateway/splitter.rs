@@ -241,10 +241,10 @@ impl Splitter {
             self.at_boundary = false;
             match result {
                 Ok(Some(event)) => {
-                    // The parser holds nothing more when the event is all
-                    // it has read.
+                    // The parser holds nothing more when a tag is all it
+                    // has read (text may count the next tag's '<').
                     let len = event.metrics().len();
-                    let exact = self.unevented == len;
+                    let exact = self.unevented == len && !matches!(event, Event::Text(..));
                     self.unevented = 0;
                     if self.depth == 0 && consumed == len && matches!(event, Event::StartElement(..)) {
                         // The stream header, whole in this input.

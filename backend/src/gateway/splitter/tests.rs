@@ -392,3 +392,11 @@ fn an_empty_stream_header_ends_the_stream_before_any_fast_path() {
         "{items:?}"
     );
 }
+
+#[test]
+fn text_between_stanzas_leaves_the_next_tag_to_the_parser() {
+    // rxml reads the '<' that ends text as part of the text.
+    let input = format!("{HEADER}<a/>text<<message/>");
+    let err = split_all(&[input.as_bytes()], true).unwrap_err();
+    assert_eq!(err.condition(), Condition::NotWellFormed);
+}
