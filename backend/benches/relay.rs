@@ -2,6 +2,8 @@
 //! - message round trip p50/p99 through `parlons` and through Prosody's own
 //!   WebSocket endpoint, both `ws://` and `wss://`, same server, same run,
 //!   the three taking turns message by message;
+//! - the same round trip through a relay that does no work at all, before
+//!   Prosody's `ws://`, taking turns with it: what one more hop costs here;
 //! - messages relayed per second, both ways, through each;
 //! - resident memory per idle bridged session (TLS upstream) at 2,000
 //!   sessions.
@@ -22,7 +24,14 @@ const THROUGHPUT_MESSAGES: usize = 20_000;
 const WINDOW: usize = 64;
 const IDLE_SESSIONS: usize = 2_000;
 
+/// Set for the copy of this program that runs as the zero-work relay:
+/// `LISTEN_ADDR TARGET_ADDR`.
+const RELAY_ENV: &str = "PARLONS_BENCH_RELAY";
+
 fn main() {
+    if let Ok(spec) = std::env::var(RELAY_ENV) {
+        return tcp_relay(&spec);
+    }
     // 2,000 WebSockets and their TCP peers need file descriptors.
     let _ = rlimit::increase_nofile_limit(65_536);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -41,6 +50,11 @@ async fn run() {
     ];
     let urls: Vec<&str> = paths.iter().map(|(_, url)| url.as_str()).collect();
     let mut rtt = round_trips(&urls, RTT_ROUNDS).await;
+    let mut hop = {
+        let relay = Relay::start(s.prosody.ports.http);
+        let url = format!("ws://127.0.0.1:{}/xmpp-websocket", relay.port);
+        round_trips(&[&url, &paths[1].1], RTT_ROUNDS).await
+    };
     let mut tput = Vec::new();
     for (_, url) in &paths {
         tput.push(throughput(url).await);
@@ -62,6 +76,12 @@ async fn run() {
         }
         println!("   {:.2}x, {:.2}x", v[0] / v[1], v[0] / v[2]);
     }
+    let (via, direct) = (percentile(&mut hop[0], 50.0), percentile(&mut hop[1], 50.0));
+    println!(
+        "{:<32} {via:>15.0} {direct:>15.0}   {:.2}x: one more hop, no work",
+        "p50 via a bare relay, ws:// (µs)",
+        via / direct
+    );
     print!("{:<32}", "messages relayed per second");
     for x in &tput {
         print!(" {x:>15.0}");
@@ -135,6 +155,60 @@ async fn throughput(url: &str) -> f64 {
     let rate = 2.0 * THROUGHPUT_MESSAGES as f64 / start.elapsed().as_secs_f64();
     ws.close().await;
     rate
+}
+
+/// The zero-work relay, a copy of this program in a process of its own like
+/// the gateway; killed on drop.
+struct Relay {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Relay {
+    fn start(target_port: u16) -> Self {
+        let port = parlons_harness::free_port().unwrap();
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .env(RELAY_ENV, format!("127.0.0.1:{port} 127.0.0.1:{target_port}"))
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the relay did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Copies each connection both ways to the target and does nothing else:
+/// the floor for any gateway on a Tokio runtime. `TCP_NODELAY` both sides,
+/// as the gateway sets it.
+fn tcp_relay(spec: &str) {
+    let (listen, target) = spec.split_once(' ').unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
+        loop {
+            let (mut client, _) = listener.accept().await.unwrap();
+            let target = target.to_owned();
+            tokio::spawn(async move {
+                let mut server = tokio::net::TcpStream::connect(target).await.unwrap();
+                client.set_nodelay(true).unwrap();
+                server.set_nodelay(true).unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
 }
 
 /// A gateway of its own, so its memory is ours alone to count.

@@ -287,3 +287,44 @@ async fn see_other_host_is_followed() {
     let (ws, _, _) = login(&format!("ws://{addr}/xmpp-websocket"), &account).await;
     ws.close().await;
 }
+
+/// RFC 6120 §4.4: after the client's `<close/>` the gateway waits a bounded
+/// time for the server's `</stream:stream>`, then closes the WebSocket itself.
+#[tokio::test]
+async fn a_silent_server_does_not_hold_the_close() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = server.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let Ok((mut conn, _)) = server.accept().await else {
+            return;
+        };
+        let mut buf = [0u8; 1024];
+        let _ = conn.read(&mut buf).await;
+        let _ = conn
+            .write_all(
+                b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
+                  from='localhost' id='s1' version='1.0'><stream:features/>",
+            )
+            .await;
+        // Reads the close and everything else, and never answers.
+        while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+    });
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("plain://127.0.0.1:{port}").parse().unwrap(),
+        );
+    })
+    .await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send(r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#)
+        .await;
+    let got = ws.drain().await;
+    assert_eq!(
+        got.iter().map(|m| parse(m).name().to_owned()).collect::<Vec<_>>(),
+        ["close"],
+        "{got:?}"
+    );
+}

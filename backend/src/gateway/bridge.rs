@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 
@@ -376,12 +376,18 @@ impl Relay<'_> {
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ping.reset();
         let mut last_heard = tokio::time::Instant::now();
-        let preauth_deadline = tokio::time::Instant::now() + settings.preauth_timeout;
-        let mut shutdown = self.gw.shutdown.clone();
+        // Built once, not on every wake: this loop is on every stanza's path.
+        let preauth = tokio::time::sleep(settings.preauth_timeout);
+        let close = tokio::time::sleep(Duration::ZERO);
+        let mut shutdown_rx = self.gw.shutdown.clone();
+        let shutdown = shutdown_rx.changed();
+        tokio::pin!(preauth, close, shutdown);
+        let mut close_armed = false;
         loop {
-            let close_deadline = self
-                .closing
-                .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86400));
+            if !close_armed && let Some(deadline) = self.closing {
+                close.as_mut().reset(deadline);
+                close_armed = true;
+            }
             tokio::select! {
                 msg = ws.next() => {
                     last_heard = tokio::time::Instant::now();
@@ -419,13 +425,13 @@ impl Relay<'_> {
                         return End::Outcome(Outcome::ClientGone);
                     }
                 }
-                () = tokio::time::sleep_until(preauth_deadline), if !self.authenticated => {
+                () = &mut preauth, if !self.authenticated => {
                     return End::Fail(Fail::new(Condition::ConnectionTimeout, "authentication took too long"));
                 }
-                () = tokio::time::sleep_until(close_deadline), if self.closing.is_some() => {
+                () = &mut close, if close_armed => {
                     return self.finish_close(ws).await;
                 }
-                _ = shutdown.changed() => {
+                _ = &mut shutdown => {
                     return End::Fail(Fail::new(Condition::SystemShutdown, "the gateway is restarting; reconnect"));
                 }
             }
@@ -604,7 +610,7 @@ fn open_frame(header: &StreamHeader, domain: &str) -> String {
 }
 
 enum SocketEvent {
-    Text(String),
+    Text(Utf8Bytes),
     Control,
     Gone,
     Fail(Fail),
@@ -613,7 +619,7 @@ enum SocketEvent {
 fn socket_text(msg: Option<Result<Message, axum::Error>>) -> SocketEvent {
     match msg {
         None | Some(Ok(Message::Close(_))) => SocketEvent::Gone,
-        Some(Ok(Message::Text(t))) => SocketEvent::Text(t.as_str().to_owned()),
+        Some(Ok(Message::Text(t))) => SocketEvent::Text(t),
         Some(Ok(Message::Ping(_) | Message::Pong(_))) => SocketEvent::Control,
         Some(Ok(Message::Binary(_))) => SocketEvent::Fail(Fail::client_fault(
             Condition::UnsupportedStanzaType,
@@ -643,7 +649,7 @@ fn socket_error(e: &axum::Error) -> Option<Fail> {
     }
 }
 
-async fn next_text<S: ClientSocket>(ws: &mut S) -> Option<Result<String, Fail>> {
+async fn next_text<S: ClientSocket>(ws: &mut S) -> Option<Result<Utf8Bytes, Fail>> {
     loop {
         match socket_text(ws.next().await) {
             SocketEvent::Text(t) => return Some(Ok(t)),
