@@ -25,6 +25,13 @@ const NS_HINTS: &str = "urn:xmpp:hints";
 /// XEP-0359: Unique and Stable Stanza IDs.
 const NS_SID: &str = "urn:xmpp:sid:0";
 
+/// Our messages whose recipient is remembered, to check who acknowledges
+/// them.
+const SENT_CAPACITY: usize = 1_000;
+
+/// Whom each of our recent messages went to, by id.
+pub(super) type Recipients = super::recent::Recent<BareJid, SENT_CAPACITY>;
+
 /// A message waiting for the session to be ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Outgoing {
@@ -78,6 +85,7 @@ impl Session {
     }
 
     fn transmit_message(&mut self, out: Outgoing) {
+        self.recipients.insert(&out.id, out.to.clone());
         let mut m = Message::chat(Jid::from(out.to)).with_body(Lang::default(), out.body);
         m.id = Some(Id(out.id.clone()));
         m.payloads.push(OriginId { id: out.id.clone() }.into());
@@ -219,6 +227,13 @@ impl Session {
         let origin_id = payload("origin-id", NS_SID)
             .and_then(|p| OriginId::try_from(p).ok())
             .map(|o| o.id);
+        // Sent from another of our devices, or before a reload: its
+        // recipient may still acknowledge it.
+        if direction == Direction::Outgoing {
+            for sent in [&id, &origin_id].into_iter().flatten() {
+                self.recipients.insert(sent, peer_jid.to_bare());
+            }
+        }
         let (archive_id, archive_stamp) = match via {
             Via::Archive(a) => (Some(a.id), a.stamp),
             Via::Live | Via::Carbon => (None, None),
@@ -232,17 +247,17 @@ impl Session {
             (None, Some(s)) => Some(format!("{}\0{s}", peer_jid.to_bare())),
             (None, None) => None,
         };
-        if dedup_key.is_some_and(|k| !self.seen.insert(&k)) {
+        if dedup_key.is_some_and(|k| !self.seen.insert(&k, ())) {
             return;
         }
-        let stamp = archive_stamp.or_else(|| {
-            payload("delay", "urn:xmpp:delay")
-                .and_then(|p| Delay::try_from(p).ok())
-                .map(|d| d.stamp)
-        });
-        let timestamp_ms = stamp
-            .and_then(|s| u64::try_from(s.0.timestamp_millis()).ok())
-            .unwrap_or(self.now_ms);
+        let millis = |s: DateTime| u64::try_from(s.0.timestamp_millis()).ok();
+        // Our archive's stamps are trusted. A sender's stamp from the future,
+        // by a wrong clock or to stay at the bottom of the chat, is now.
+        let delayed = payload("delay", "urn:xmpp:delay")
+            .and_then(|p| Delay::try_from(p).ok())
+            .and_then(|d| millis(d.stamp))
+            .map(|t| if self.now_ms > 0 { t.min(self.now_ms) } else { t });
+        let timestamp_ms = archive_stamp.and_then(millis).or(delayed).unwrap_or(self.now_ms);
         let replaces = payload("replace", "urn:xmpp:message-correct:0")
             .and_then(|p| Replace::try_from(p).ok())
             .map(|r| r.id.0);
@@ -275,7 +290,12 @@ impl Session {
                 None
             };
             if let Some((id, state)) = acked {
-                self.event(Event::MessageStateChanged { id, state });
+                // Only whom we sent it to can say it arrived or was read.
+                if self.recipients.get(&id) == Some(&from.to_bare()) {
+                    self.event(Event::MessageStateChanged { id, state });
+                } else {
+                    self.ignore("a receipt or marker from someone the message was not sent to");
+                }
             }
             let state = (p.ns() == NS_CHATSTATES)
                 .then(|| ChatState::try_from(p.clone()).ok())
@@ -289,10 +309,25 @@ impl Session {
         }
     }
 
+    /// RFC 6120 §8.3: an error about one of our messages comes from its
+    /// recipient, or from its server or ours on their behalf.
     fn message_error(&mut self, m: &Message) {
         let Some(id) = m.id.as_ref().map(|i| i.0.clone()) else {
             return;
         };
+        let Some(to) = self.recipients.get(&id) else {
+            return self.ignore("an error about a message we did not send");
+        };
+        let expected = m.from.as_ref().is_none_or(|f| {
+            f.to_bare() == *to
+                || f.to_bare() == self.jid
+                || (f.node().is_none()
+                    && f.resource().is_none()
+                    && (f.domain() == to.domain() || f.domain() == self.jid.domain()))
+        });
+        if !expected {
+            return self.ignore("an error about our message from someone else");
+        }
         let reason = m
             .payloads
             .iter()

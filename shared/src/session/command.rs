@@ -18,7 +18,8 @@ pub enum Command {
     ConnectionLost,
     /// End the session cleanly.
     Disconnect,
-    /// The clock, in Unix milliseconds: drives pings and ack requests.
+    /// The clock, in Unix milliseconds: drives pings and ack requests, and
+    /// dates messages that carry no stamp. Send one before connecting.
     Tick {
         /// Now.
         now_ms: u64,

@@ -146,11 +146,12 @@ pub enum Event {
         /// Where it is now.
         state: Delivery,
     },
-    /// A request of ours failed (RFC 6120 §8.3).
+    /// A request of ours failed (RFC 6120 §8.3), or went unanswered when
+    /// its session ended without resumption.
     RequestFailed {
         /// The request's id.
         id: String,
-        /// The condition.
+        /// The RFC 6120 condition, or [`crate::session::SESSION_ENDED`].
         condition: String,
         /// The text, if any.
         text: Option<String>,

@@ -2,8 +2,6 @@
 //! history by conversation, backwards, and catch-up since the last known
 //! archive id.
 
-use std::collections::{HashSet, VecDeque};
-
 use minidom::Element;
 use xmpp_parsers::data_forms::{DataForm, DataFormType, Field};
 use xmpp_parsers::iq::Iq;
@@ -34,29 +32,7 @@ pub struct Page {
 
 /// Stable ids already reported, so that live, carbon, archive and resent
 /// copies of a message are reported once.
-#[derive(Debug, Default)]
-pub struct Seen {
-    set: HashSet<String>,
-    order: VecDeque<String>,
-}
-
-impl Seen {
-    /// Records `id`; false when it was already seen.
-    pub fn insert(&mut self, id: &str) -> bool {
-        if self.set.contains(id) {
-            return false;
-        }
-        if let Some(old) = (self.order.len() == SEEN_CAPACITY)
-            .then(|| self.order.pop_front())
-            .flatten()
-        {
-            self.set.remove(&old);
-        }
-        self.set.insert(id.to_owned());
-        self.order.push_back(id.to_owned());
-        true
-    }
-}
+pub(super) type Seen = super::recent::Recent<(), SEEN_CAPACITY>;
 
 impl Session {
     /// Asks for the `max` messages with `with` before the archive id

@@ -9,6 +9,7 @@ pub mod disco;
 mod event;
 pub mod mam;
 pub mod presence;
+mod recent;
 mod roster;
 pub mod sasl;
 mod sasl2;
@@ -48,6 +49,9 @@ const NS_ROSTER: &str = "jabber:iq:roster";
 /// Subscription requests kept pending at most; more are dropped until some
 /// are answered.
 const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
+
+/// The condition of a request that the session ended before answering.
+pub const SESSION_ENDED: &str = "session-ended";
 
 /// Ping the server after this long without sending anything.
 const KEEPALIVE_MS: u64 = 60_000;
@@ -156,6 +160,7 @@ pub struct Session {
     subscription_requests: std::collections::BTreeSet<BareJid>,
     scram_nonce: Option<String>,
     outbox: Vec<chat::Outgoing>,
+    recipients: chat::Recipients,
     now_ms: u64,
     last_sent_ms: u64,
 }
@@ -185,6 +190,7 @@ impl Session {
             subscription_requests: std::collections::BTreeSet::new(),
             scram_nonce: None,
             outbox: Vec::new(),
+            recipients: chat::Recipients::default(),
             now_ms: 0,
             last_sent_ms: 0,
         }
@@ -270,6 +276,12 @@ impl Session {
             } => self.send_message(id, to, body, Some(replaces)),
             Command::SendChatState { to, state } => self.send_chat_state(to, state),
             Command::MarkDisplayed { to, id } => self.mark_displayed(to, id),
+            // Sent now, they would go out before authentication.
+            Command::FetchHistory { .. } | Command::CatchUp { .. } | Command::Discover { .. }
+                if !self.is_ready() =>
+            {
+                self.ignore("a request while offline; ask again once connected");
+            }
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(after),
             Command::Discover { jid } => self.discover(jid, None, None),
@@ -541,10 +553,29 @@ impl Session {
     /// A new XMPP session instead of a resumed one: stream management starts
     /// over, and messages the old one never acknowledged are reported.
     fn new_session(&mut self) {
-        let unacknowledged = self.sm.resume_failed();
+        let unacknowledged = self.previous_session_ended();
         if !unacknowledged.is_empty() {
             self.event(Event::ResumeFailed { unacknowledged });
         }
+    }
+
+    /// The previous session is gone for good: the requests it never answered
+    /// fail, and the messages it never acknowledged are returned.
+    fn previous_session_ended(&mut self) -> Vec<String> {
+        let mut unanswered: Vec<_> = self.pending.drain().collect();
+        // In the order they were asked.
+        unanswered.sort_by_key(|(id, _)| (id.len(), id.clone()));
+        for (id, request) in unanswered {
+            if let Request::Disco { ver: Some(ver), .. } = &request {
+                self.caps_failed(ver);
+            }
+            self.event(Event::RequestFailed {
+                id,
+                condition: SESSION_ENDED.into(),
+                text: None,
+            });
+        }
+        self.sm.resume_failed()
     }
 
     /// RFC 6120 §7: let the server choose the resource.
@@ -645,7 +676,7 @@ impl Session {
                         state: Delivery::Sent,
                     });
                 }
-                let unacknowledged = self.sm.resume_failed();
+                let unacknowledged = self.previous_session_ended();
                 self.event(Event::ResumeFailed { unacknowledged });
                 self.bind();
             }

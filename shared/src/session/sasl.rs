@@ -220,7 +220,10 @@ impl Scram {
     }
 
     fn with_secret(hash: Hash, secret: Secret, username: &str, nonce: &str) -> Self {
-        let user = username.replace('=', "=3D").replace(',', "=2C");
+        // RFC 5802 §5.1: SASLprep, then escape. A localpart that JID rules
+        // already allowed passes unchanged, or as it is if SASLprep refuses.
+        let user = stringprep::saslprep(username).unwrap_or(std::borrow::Cow::Borrowed(username));
+        let user = user.replace('=', "=3D").replace(',', "=2C");
         Self {
             hash,
             secret,
@@ -422,10 +425,13 @@ mod tests {
     }
 
     #[test]
-    fn escapes_the_username_and_preps_the_password() {
-        let s = Scram::new(Mechanism::ScramSha1, "a=b,c", "pass\u{00AD}word", "n").unwrap();
+    fn preps_and_escapes_the_username_and_preps_the_password() {
+        let s = Scram::new(Mechanism::ScramSha1, "a=b,c\u{00AD}", "pass\u{00AD}word", "n").unwrap();
         assert_eq!(s.client_first(), "n,,n=a=3Db=2Cc,r=n");
         assert!(matches!(&s.secret, Secret::Password(p) if p == "password"));
+        // A non-ASCII space becomes a space.
+        let s = Scram::new(Mechanism::ScramSha1, "a\u{2002}b", "p", "n").unwrap();
+        assert_eq!(s.client_first(), "n,,n=a b,r=n");
         assert_eq!(
             Scram::new(Mechanism::ScramSha1, "u", "bad\u{0007}", "n").unwrap_err(),
             SaslError::InvalidPassword

@@ -83,7 +83,7 @@ impl Session {
             return self.stream_management(resumed);
         }
         if find("failed", NS_SM).is_some() {
-            let unacknowledged = self.sm.resume_failed();
+            let unacknowledged = self.previous_session_ended();
             self.event(super::Event::ResumeFailed { unacknowledged });
         }
         let bound = find("bound", NS_BIND2);

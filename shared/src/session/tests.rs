@@ -550,11 +550,21 @@ fn failed_resumption_reports_unacknowledged_messages_and_binds_anew() {
         &mut s,
         "<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
     );
+    let ended = |id: &str| Event::RequestFailed {
+        id: id.into(),
+        condition: SESSION_ENDED.into(),
+        text: None,
+    };
+    // The old session's roster and carbons requests were never answered.
     assert_eq!(
         events(&mut s),
-        [Event::ResumeFailed {
-            unacknowledged: vec!["m1".into()]
-        }]
+        [
+            ended("t2"),
+            ended("t3"),
+            Event::ResumeFailed {
+                unacknowledged: vec!["m1".into()]
+            }
+        ]
     );
     let sent = out(&mut s);
     assert!(
@@ -630,6 +640,13 @@ fn request_errors_are_tied_to_their_request() {
             text: None
         }]
     );
+    s.handle_command(Command::SendMessage {
+        id: "m9".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "x".into(),
+    });
+    out(&mut s);
+    events(&mut s);
     feed(
         &mut s,
         &format!(
@@ -1452,6 +1469,20 @@ fn our_own_messages_from_elsewhere_are_from_us() {
     );
     assert_eq!(m.peer.as_str(), "juliet@example.net");
     assert!(!m.archived);
+    // Her receipt for it is ours to see, as it would be on the phone.
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a'><received xmlns='urn:xmpp:receipts' id='o1'/></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::MessageStateChanged {
+            id: "o1".into(),
+            state: Delivery::Delivered
+        }]
+    );
 }
 
 #[test]
@@ -1496,7 +1527,7 @@ fn refused_stream_management_keeps_nothing_back() {
     assert!(sent.iter().any(|e| e.attr("id") == Some("m1")));
     events(&mut s);
     // Nothing is kept for acks that will never come.
-    assert!(!format!("{s:?}").contains("m1"));
+    assert!(!format!("{:?}", s.sm).contains("m1"));
 }
 
 #[test]
@@ -1529,4 +1560,140 @@ fn a_flood_of_resources_is_bounded() {
         .filter(|e| matches!(e, Event::PresenceChanged { .. }))
         .count();
     assert!(changes <= 16, "{changes}");
+}
+
+#[test]
+fn only_the_recipient_acknowledges_a_message() {
+    let mut s = logged_in();
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "x".into(),
+    });
+    out(&mut s);
+    events(&mut s);
+    let ignored = |s: &mut Session| {
+        let ev = events(s);
+        assert!(matches!(&ev[..], [Event::Ignored { .. }]), "{ev:?}");
+    };
+    for (from, payload) in [
+        (
+            "mallory@example.org/x",
+            "<received xmlns='urn:xmpp:receipts' id='m1'/>",
+        ),
+        (
+            "mallory@example.org/x",
+            "<displayed xmlns='urn:xmpp:chat-markers:0' id='m1'/>",
+        ),
+        (
+            "juliet@example.net/phone",
+            "<received xmlns='urn:xmpp:receipts' id='other'/>",
+        ),
+    ] {
+        feed(&mut s, &format!("<message {C} from='{from}'>{payload}</message>"));
+        ignored(&mut s);
+    }
+    let error = |from: &str, id: &str| {
+        format!(
+            "<message {C} type='error' id='{id}' from='{from}'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+        )
+    };
+    feed(&mut s, &error("mallory@example.org", "m1"));
+    ignored(&mut s);
+    feed(&mut s, &error("example.net", "unknown"));
+    ignored(&mut s);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/phone'><received xmlns='urn:xmpp:receipts' id='m1'/></message>"
+        ),
+    );
+    // Her server answers for her.
+    feed(&mut s, &error("example.net", "m1"));
+    assert_eq!(
+        events(&mut s),
+        [
+            Event::MessageStateChanged {
+                id: "m1".into(),
+                state: Delivery::Delivered
+            },
+            Event::MessageStateChanged {
+                id: "m1".into(),
+                state: Delivery::Failed {
+                    reason: "item-not-found".into()
+                }
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_stamp_from_the_future_is_taken_as_now() {
+    let mut s = logged_in();
+    s.handle_command(Command::Tick {
+        now_ms: 1_700_000_000_000,
+    });
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/balcony' type='chat'><body>soon</body>\
+             <delay xmlns='urn:xmpp:delay' stamp='2100-01-01T00:00:00Z'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::MessageReceived(m)] if m.timestamp_ms == 1_700_000_000_000),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn requests_wait_for_the_session() {
+    let mut s = session();
+    s.handle_command(Command::FetchHistory {
+        with: "juliet@example.net".parse().unwrap(),
+        before: None,
+        max: 20,
+    });
+    s.handle_command(Command::Discover {
+        jid: "example.com".parse().unwrap(),
+    });
+    assert!(out(&mut s).is_empty());
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::Ignored { .. }, Event::Ignored { .. }]),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn requests_fail_when_their_session_ends_without_resumption() {
+    let mut s = logged_in();
+    s.handle_command(Command::FetchHistory {
+        with: "juliet@example.net".parse().unwrap(),
+        before: None,
+        max: 20,
+    });
+    let query = out(&mut s);
+    let mam = query[0].attr("id").unwrap().to_owned();
+    // Resumed: the answers are still to come, nothing fails.
+    s.handle_command(Command::ConnectionLost);
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+    assert_eq!(events(&mut s), [Event::Disconnected, Event::Resumed]);
+    // Not resumable any more: a new session, and they never will come.
+    s.handle_command(Command::ConnectionLost);
+    s.handle_command(Command::Disconnect);
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    let failed: Vec<String> = events(&mut s)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::RequestFailed { id, condition, .. } if condition == SESSION_ENDED => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, ["t2", "t3", &mam]);
 }
