@@ -63,12 +63,7 @@ struct Attr<'a> {
 pub fn scan<'a>(input: &'a [u8], inherited: &'a str, limits: &Limits, out: Option<&mut Vec<u8>>) -> Scan<'a> {
     // Within the token limit, no name or value can be over it.
     let input = &input[..input.len().min(limits.max_token_bytes)];
-    let mut scanner = Scanner {
-        input,
-        pos: 0,
-        out,
-        tag_open: false,
-    };
+    let mut scanner = Scanner::new(input, out);
     let max_depth = MAX_DEPTH.min(limits.max_depth.saturating_sub(2));
     let max_attrs = MAX_ATTRS.min(limits.max_attributes);
     match scanner.element(inherited, max_depth, max_attrs) {
@@ -86,12 +81,7 @@ pub fn declared_default(tag: &[u8]) -> Option<&str> {
     if tag.ends_with(b"/>") {
         return None;
     }
-    let mut s = Scanner {
-        input: tag,
-        pos: 0,
-        out: None,
-        tag_open: false,
-    };
+    let mut s = Scanner::new(tag, None);
     s.expect(b'<').ok()?;
     let mut declared = None;
     while s
@@ -141,7 +131,16 @@ struct Scanner<'a, 'o> {
     tag_open: bool,
 }
 
-impl<'a> Scanner<'a, '_> {
+impl<'a, 'o> Scanner<'a, 'o> {
+    fn new(input: &'a [u8], out: Option<&'o mut Vec<u8>>) -> Self {
+        Self {
+            input,
+            pos: 0,
+            out,
+            tag_open: false,
+        }
+    }
+
     fn element(&mut self, inherited: &'a str, max_depth: usize, max_attrs: usize) -> Step<Scan<'a>> {
         let mut stack = [Open { name: "", ns: "" }; MAX_DEPTH];
         let mut depth = 0;
