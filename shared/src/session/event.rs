@@ -139,6 +139,14 @@ pub enum Event {
     /// A page of history arrived; its messages came before as
     /// [`Event::MessageReceived`].
     HistoryFetched(crate::session::mam::Page),
+    /// A history query failed, or went unanswered when its session ended:
+    /// no page will come for it.
+    HistoryFailed {
+        /// The conversation, or `None` for catch-up.
+        with: Option<BareJid>,
+        /// The RFC 6120 condition, or [`crate::session::SESSION_ENDED`].
+        condition: String,
+    },
     /// One of our messages moved on.
     MessageStateChanged {
         /// Its id.

@@ -566,16 +566,20 @@ impl Session {
         // In the order they were asked.
         unanswered.sort_by_key(|(id, _)| (id.len(), id.clone()));
         for (id, request) in unanswered {
-            if let Request::Disco { ver: Some(ver), .. } = &request {
-                self.caps_failed(ver);
-            }
-            self.event(Event::RequestFailed {
-                id,
-                condition: SESSION_ENDED.into(),
-                text: None,
-            });
+            self.request_failed(id, request, SESSION_ENDED.into(), None);
         }
         self.sm.resume_failed()
+    }
+
+    /// Reports a request that will get no answer, in the terms of what it
+    /// was for.
+    fn request_failed(&mut self, id: String, request: Request, condition: String, text: Option<String>) {
+        match request {
+            Request::Mam { with, .. } => return self.event(Event::HistoryFailed { with, condition }),
+            Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
+            _ => {}
+        }
+        self.event(Event::RequestFailed { id, condition, text });
     }
 
     /// RFC 6120 §7: let the server choose the resource.
@@ -717,20 +721,18 @@ impl Session {
                 if !expected {
                     return self.ignore("iq error from an unexpected sender");
                 }
+                let condition = condition_name(&error.defined_condition);
+                let text = error.texts.values().next().cloned();
                 match self.pending.remove(&id) {
                     Some(Request::Bind) => {
                         self.state = State::Idle;
                         self.send(Close::default().into());
                         self.event(Event::Disconnected);
                     }
-                    Some(Request::Disco { ver: Some(ver), .. }) => self.caps_failed(&ver),
-                    _ => {}
+                    Some(request) => return self.request_failed(id, request, condition, text),
+                    None => {}
                 }
-                self.event(Event::RequestFailed {
-                    id,
-                    condition: condition_name(&error.defined_condition),
-                    text: error.texts.values().next().cloned(),
-                });
+                self.event(Event::RequestFailed { id, condition, text });
             }
             Iq::Get {
                 id, from, payload, ..

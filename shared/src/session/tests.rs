@@ -77,6 +77,18 @@ fn bind_result() -> String {
     )
 }
 
+/// Asks for the latest history with juliet@example.net; returns the query's
+/// id, outgoing drained.
+fn ask_juliet_history(s: &mut Session) -> String {
+    s.handle_command(Command::FetchHistory {
+        with: "juliet@example.net".parse().unwrap(),
+        before: None,
+        max: 20,
+    });
+    let query = out(s);
+    query[0].attr("id").unwrap().to_owned()
+}
+
 /// A message of ours moved on to `state`.
 fn moved(id: &str, state: Delivery) -> Event {
     Event::MessageStateChanged { id: id.into(), state }
@@ -617,19 +629,29 @@ fn aggregates_presence_and_reports_subscription_requests() {
 #[test]
 fn request_errors_are_tied_to_their_request() {
     let mut s = logged_in();
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='error' id='t3'><error type='cancel'><feature-not-implemented \
+    let iq_error = |id: &str, condition: &str| {
+        format!(
+            "<iq {C} type='error' id='{id}'><error type='cancel'><{condition} \
              xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
-        ),
-    );
+        )
+    };
+    feed(&mut s, &iq_error("t3", "feature-not-implemented"));
     assert_eq!(
         events(&mut s),
         [Event::RequestFailed {
             id: "t3".into(),
             condition: "feature-not-implemented".into(),
             text: None
+        }]
+    );
+    // A history query's failure names its conversation, for the UI.
+    let id = ask_juliet_history(&mut s);
+    feed(&mut s, &iq_error(&id, "item-not-found"));
+    assert_eq!(
+        events(&mut s),
+        [Event::HistoryFailed {
+            with: Some("juliet@example.net".parse().unwrap()),
+            condition: "item-not-found".into()
         }]
     );
     send_to_juliet(&mut s, "m9");
@@ -1621,13 +1643,7 @@ fn requests_wait_for_the_session() {
 #[test]
 fn requests_fail_when_their_session_ends_without_resumption() {
     let mut s = logged_in();
-    s.handle_command(Command::FetchHistory {
-        with: "juliet@example.net".parse().unwrap(),
-        before: None,
-        max: 20,
-    });
-    let query = out(&mut s);
-    let mam = query[0].attr("id").unwrap().to_owned();
+    ask_juliet_history(&mut s);
     // Resumed: the answers are still to come, nothing fails.
     s.handle_command(Command::ConnectionLost);
     authenticate(&mut s);
@@ -1639,12 +1655,21 @@ fn requests_fail_when_their_session_ends_without_resumption() {
     s.handle_command(Command::Disconnect);
     authenticate(&mut s);
     feed(&mut s, FEATURES_BIND);
-    let failed: Vec<String> = events(&mut s)
-        .into_iter()
+    let ev = events(&mut s);
+    let failed: Vec<&str> = ev
+        .iter()
         .filter_map(|e| match e {
-            Event::RequestFailed { id, condition, .. } if condition == SESSION_ENDED => Some(id),
+            Event::RequestFailed { id, condition, .. } if condition == SESSION_ENDED => Some(id.as_str()),
             _ => None,
         })
         .collect();
-    assert_eq!(failed, ["t2", "t3", &mam]);
+    assert_eq!(failed, ["t2", "t3"]);
+    // The history query is reported by its conversation, for the UI.
+    assert!(
+        ev.contains(&Event::HistoryFailed {
+            with: Some("juliet@example.net".parse().unwrap()),
+            condition: SESSION_ENDED.into()
+        }),
+        "{ev:?}"
+    );
 }
