@@ -448,8 +448,11 @@ impl Builder {
         let mut stream_prefix = parent_stream_prefix;
         let mut default_ns = inherited_default.clone();
         xml.push('<');
+        // The XML namespace is bound to its prefix and can be no default.
         let tag = if ns.as_str() == NS_STREAM {
             format!("stream:{name}")
+        } else if *ns == Namespace::XML {
+            format!("xml:{name}")
         } else {
             name.to_string()
         };
@@ -459,7 +462,7 @@ impl Builder {
                 push_attr(xml, "xmlns:stream", NS_STREAM);
                 stream_prefix = true;
             }
-        } else if *ns != inherited_default {
+        } else if *ns != inherited_default && *ns != Namespace::XML {
             push_attr(xml, "xmlns", ns.as_str());
             default_ns = ns.clone();
         }

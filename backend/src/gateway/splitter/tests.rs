@@ -400,3 +400,18 @@ fn text_between_stanzas_leaves_the_next_tag_to_the_parser() {
     let err = split_all(&[input.as_bytes()], true).unwrap_err();
     assert_eq!(err.condition(), Condition::NotWellFormed);
 }
+
+#[test]
+fn elements_in_the_xml_namespace_keep_its_prefix() {
+    // Namespaces in XML §3: that namespace can't be the default one.
+    let items = split(&format!(
+        "{HEADER}<xml:note xmlns='urn:x'><body/></xml:note><message><xml:b/></message>"
+    ));
+    assert_eq!(
+        stanzas(&items),
+        [
+            "<xml:note><body xmlns=\"urn:x\"/></xml:note>",
+            "<message xmlns=\"jabber:client\"><xml:b/></message>"
+        ]
+    );
+}
