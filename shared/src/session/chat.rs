@@ -32,6 +32,16 @@ const SENT_CAPACITY: usize = 1_000;
 /// Whom each of our recent messages went to, by id.
 pub(super) type Recipients = super::recent::Recent<BareJid, SENT_CAPACITY>;
 
+/// XEP-0085: typing stops counting as composing after this long.
+const PAUSED_AFTER_MS: u64 = 30_000;
+
+/// Contacts whose chat state we keep track of, at most.
+const MAX_CHAT_STATES: usize = 256;
+
+/// Our last chat state to each contact that is not simply active, and when
+/// the owner last set it.
+pub(super) type OwnChatStates = std::collections::HashMap<BareJid, (ChatState, u64)>;
+
 /// A message waiting for the session to be ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Outgoing {
@@ -86,6 +96,8 @@ impl Session {
 
     fn transmit_message(&mut self, out: Outgoing) {
         self.recipients.insert(&out.id, out.to.clone());
+        // The message says active.
+        self.chat_states.remove(&out.to);
         let mut m = Message::chat(Jid::from(out.to)).with_body(Lang::default(), out.body);
         m.id = Some(Id(out.id.clone()));
         m.payloads.push(OriginId { id: out.id.clone() }.into());
@@ -101,15 +113,43 @@ impl Session {
         }
     }
 
-    /// A chat state on its own: transient, so not archived.
+    /// A chat state on its own: transient, so not archived. Sent when it
+    /// changes; the owner may repeat `composing` at every keystroke.
     pub(super) fn send_chat_state(&mut self, to: BareJid, state: ChatState) {
         if !self.is_ready() {
+            return;
+        }
+        let now = self.now_ms;
+        let last = self.chat_states.get(&to).map(|(s, _)| s.clone());
+        let tracked = matches!(state, ChatState::Composing | ChatState::Paused);
+        if tracked && (self.chat_states.contains_key(&to) || self.chat_states.len() < MAX_CHAT_STATES) {
+            self.chat_states.insert(to.clone(), (state.clone(), now));
+        } else {
+            self.chat_states.remove(&to);
+        }
+        if last.as_ref() == Some(&state) {
             return;
         }
         let mut m = Message::chat(Jid::from(to));
         m.payloads.push(state.into());
         m.payloads.push(Element::builder("no-store", NS_HINTS).build());
         self.send_stanza(m.into(), None);
+    }
+
+    /// Composing that the owner stopped refreshing turns to paused.
+    pub(super) fn pause_idle_typing(&mut self) {
+        let now = self.now_ms;
+        let idle: Vec<BareJid> = self
+            .chat_states
+            .iter()
+            .filter(|(_, (state, since))| {
+                *state == ChatState::Composing && now.saturating_sub(*since) >= PAUSED_AFTER_MS
+            })
+            .map(|(jid, _)| jid.clone())
+            .collect();
+        for jid in idle {
+            self.send_chat_state(jid, ChatState::Paused);
+        }
     }
 
     /// XEP-0333: we read up to `id`; stored, so our other devices learn it

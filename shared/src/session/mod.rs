@@ -161,6 +161,7 @@ pub struct Session {
     scram_nonce: Option<String>,
     outbox: Vec<chat::Outgoing>,
     recipients: chat::Recipients,
+    chat_states: chat::OwnChatStates,
     now_ms: u64,
     last_sent_ms: u64,
 }
@@ -191,6 +192,7 @@ impl Session {
             scram_nonce: None,
             outbox: Vec::new(),
             recipients: chat::Recipients::default(),
+            chat_states: chat::OwnChatStates::new(),
             now_ms: 0,
             last_sent_ms: 0,
         }
@@ -318,6 +320,7 @@ impl Session {
 
     fn tick(&mut self, now_ms: u64) {
         self.now_ms = now_ms;
+        self.pause_idle_typing();
         if self.is_ready() && now_ms.saturating_sub(self.last_sent_ms) >= KEEPALIVE_MS {
             if self.sm.is_enabled() {
                 self.send(sm::request());
@@ -602,6 +605,8 @@ impl Session {
     fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
         self.full_jid = Some(jid.clone());
         self.state = State::Ready;
+        // A new session: contacts saw us go, not whether we were typing.
+        self.chat_states.clear();
         // A new session: what we knew of presence is stale.
         for contact in self.presences.clear() {
             self.event(Event::PresenceChanged {

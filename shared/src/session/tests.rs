@@ -887,6 +887,45 @@ fn chat_states_corrections_and_me() {
 }
 
 #[test]
+fn typing_is_sent_once_and_pauses_by_itself() {
+    use xmpp_parsers::chatstates::ChatState;
+    let mut s = logged_in();
+    let juliet: BareJid = "juliet@example.net".parse().unwrap();
+    let sent_states = |s: &mut Session| -> Vec<String> {
+        out(s)
+            .iter()
+            .flat_map(|m| m.children().map(|c| c.name().to_owned()).collect::<Vec<_>>())
+            .filter(|n| ["active", "composing", "paused"].contains(&n.as_str()))
+            .collect()
+    };
+    let at = |s: &mut Session, now_ms: u64| s.handle_command(Command::Tick { now_ms });
+    let typing = |s: &mut Session| {
+        s.handle_command(Command::SendChatState {
+            to: juliet.clone(),
+            state: ChatState::Composing,
+        });
+    };
+    at(&mut s, 1_000);
+    typing(&mut s);
+    at(&mut s, 20_000);
+    typing(&mut s);
+    assert_eq!(sent_states(&mut s), ["composing"]);
+    // 30 s after the last keystroke, not the first.
+    at(&mut s, 49_999);
+    assert!(sent_states(&mut s).is_empty());
+    at(&mut s, 50_000);
+    assert_eq!(sent_states(&mut s), ["paused"]);
+    at(&mut s, 90_000);
+    assert!(sent_states(&mut s).is_empty());
+    // Typing again, then the message itself says active.
+    typing(&mut s);
+    send_to_juliet(&mut s, "m1");
+    at(&mut s, 200_000);
+    typing(&mut s);
+    assert_eq!(sent_states(&mut s), ["composing"]);
+}
+
+#[test]
 fn marks_messages_displayed() {
     let mut s = logged_in();
     s.handle_command(Command::MarkDisplayed {
