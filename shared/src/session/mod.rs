@@ -198,6 +198,14 @@ impl Session {
         }
     }
 
+    /// Starts from the roster version of a roster the owner kept from an
+    /// earlier session (RFC 6121 §2.6): the server then sends only what
+    /// changed, or nothing when it is current.
+    pub fn with_roster_version(mut self, ver: Option<String>) -> Self {
+        self.roster_ver = ver;
+        self
+    }
+
     /// The next element to send, if any.
     pub fn poll_outgoing(&mut self) -> Option<Element> {
         self.out.pop_front()

@@ -1383,12 +1383,26 @@ fn the_roster_is_fetched_by_version_on_a_new_session() {
     let bind = out(&mut s);
     let id = bind.last().and_then(|b| b.attr("id")).unwrap();
     feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
-    let sent = out(&mut s);
+    assert_eq!(roster_get_version(&mut s).as_deref(), Some("v7"));
+}
+
+/// The `ver` of the roster get just sent.
+fn roster_get_version(s: &mut Session) -> Option<String> {
+    let sent = out(s);
     let query = sent
         .iter()
         .find_map(|e| e.get_child("query", "jabber:iq:roster"))
         .expect("roster get");
-    assert_eq!(query.attr("ver"), Some("v7"));
+    query.attr("ver").map(str::to_owned)
+}
+
+#[test]
+fn a_kept_roster_version_is_asked_about_at_the_first_login() {
+    let mut s = session().with_roster_version(Some("v9".into()));
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    feed(&mut s, &bind_result());
+    assert_eq!(roster_get_version(&mut s).as_deref(), Some("v9"));
 }
 
 #[test]
