@@ -382,11 +382,11 @@ impl Relay<'_> {
         let mut shutdown_rx = self.gw.shutdown.clone();
         let shutdown = shutdown_rx.changed();
         tokio::pin!(preauth, close, shutdown);
-        let mut close_armed = false;
         loop {
-            if !close_armed && let Some(deadline) = self.closing {
+            if let Some(deadline) = self.closing
+                && close.deadline() != deadline
+            {
                 close.as_mut().reset(deadline);
-                close_armed = true;
             }
             tokio::select! {
                 msg = ws.next() => {
@@ -428,7 +428,7 @@ impl Relay<'_> {
                 () = &mut preauth, if !self.authenticated => {
                     return End::Fail(Fail::new(Condition::ConnectionTimeout, "authentication took too long"));
                 }
-                () = &mut close, if close_armed => {
+                () = &mut close, if self.closing.is_some() => {
                     return self.finish_close(ws).await;
                 }
                 _ = &mut shutdown => {

@@ -119,15 +119,14 @@ impl Session {
         if !self.is_ready() {
             return;
         }
-        let now = self.now_ms;
-        let last = self.chat_states.get(&to).map(|(s, _)| s.clone());
         let tracked = matches!(state, ChatState::Composing | ChatState::Paused);
-        if tracked && (self.chat_states.contains_key(&to) || self.chat_states.len() < MAX_CHAT_STATES) {
-            self.chat_states.insert(to.clone(), (state.clone(), now));
-        } else {
-            self.chat_states.remove(&to);
-        }
-        if last.as_ref() == Some(&state) {
+        let last =
+            if tracked && (self.chat_states.contains_key(&to) || self.chat_states.len() < MAX_CHAT_STATES) {
+                self.chat_states.insert(to.clone(), (state.clone(), self.now_ms))
+            } else {
+                self.chat_states.remove(&to)
+            };
+        if last.is_some_and(|(last, _)| last == state) {
             return;
         }
         let mut m = Message::chat(Jid::from(to));
@@ -358,13 +357,11 @@ impl Session {
         let Some(to) = self.recipients.get(&id) else {
             return self.ignore("an error about a message we did not send");
         };
-        let expected = m.from.as_ref().is_none_or(|f| {
-            f.to_bare() == *to
-                || f.to_bare() == self.jid
-                || (f.node().is_none()
-                    && f.resource().is_none()
-                    && (f.domain() == to.domain() || f.domain() == self.jid.domain()))
-        });
+        let expected = self.is_server_or_self(m.from.as_ref())
+            || m.from.as_ref().is_some_and(|f| {
+                f.to_bare() == *to
+                    || (f.node().is_none() && f.resource().is_none() && f.domain() == to.domain())
+            });
         if !expected {
             return self.ignore("an error about our message from someone else");
         }

@@ -575,7 +575,7 @@ impl Session {
     fn previous_session_ended(&mut self) -> Vec<String> {
         let mut unanswered: Vec<_> = self.pending.drain().collect();
         // In the order they were asked.
-        unanswered.sort_by_key(|(id, _)| (id.len(), id.clone()));
+        unanswered.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         for (id, request) in unanswered {
             self.request_failed(id, request, SESSION_ENDED.into(), None);
         }
