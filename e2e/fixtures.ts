@@ -77,4 +77,29 @@ export const test = base.extend<Fixtures>({
   },
 });
 
+/** Signs in from the login page and waits for the contacts. */
+export async function signIn(page: Page, account: Account, opts: { keep?: boolean } = {}) {
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).fill(account.jid);
+  await page.getByLabel('Password').fill(account.password);
+  if (opts.keep) await page.getByLabel('Keep me signed in').check();
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+}
+
+/** Adds `other` as a contact from `page`, and `otherPage` accepts. */
+export async function befriend(page: Page, otherPage: Page, other: Account, me: Account) {
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add contact' });
+  await dialog.getByRole('textbox', { name: 'Address' }).fill(other.jid);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(otherPage.getByText(`${me.jid} wants to see when you are online.`)).toBeVisible();
+  await otherPage.getByRole('button', { name: 'Accept' }).click();
+}
+
+/** The contact's link in the Contacts list. */
+export function contact(page: Page, jid: string) {
+  return page.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: new RegExp(`^${jid.replace(/[.]/g, '\\.')}`) });
+}
+
 export { expect };

@@ -6,7 +6,7 @@
 mod support;
 
 use parlons_harness::Account;
-use parlons_shared::session::{Command, Config, Delivery, Direction, Event, Session};
+use parlons_shared::session::{Command, Config, Credential, Delivery, Direction, Event, Session};
 use support::{XmppWs, parse, servers};
 
 /// A session and its socket, pumped by hand.
@@ -19,7 +19,7 @@ impl Client {
     async fn connect(url: &str, account: &Account, tag: &str) -> Self {
         let mut session = Session::new(Config {
             jid: account.jid().parse().unwrap(),
-            password: account.password.clone(),
+            credential: Credential::Password(account.password.clone()),
             secure_transport: true,
             id_prefix: format!("{tag}-"),
             device_id: uuid::Uuid::from_u128(u128::from(tag.len() as u64) << 64 | 0x5a11),

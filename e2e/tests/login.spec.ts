@@ -26,7 +26,7 @@ test('a malformed address is explained without leaving the form', async ({ page,
 
   await address.fill('alice@example.org');
   await page.getByLabel('Password').press('Enter');
-  await expect(page.getByRole('alert')).toHaveText('');
+  await expect(page.getByRole('alert')).not.toHaveText(/name@server/);
   await expect(address).toHaveAttribute('aria-invalid', 'false');
   expect(consoleErrors).toEqual([]);
 });

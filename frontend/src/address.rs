@@ -16,18 +16,6 @@ pub enum AddressError {
     TooLong,
 }
 
-impl AddressError {
-    /// What to show the person.
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::Empty => "Enter your address, for example alice@example.org.",
-            Self::NotAnAddress => "Your address looks like name@server, for example alice@example.org.",
-            Self::BadCharacter => "Your address contains a character that is not allowed.",
-            Self::TooLong => "That address is too long.",
-        }
-    }
-}
-
 /// A bare address, split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address {

@@ -1,31 +1,18 @@
-//! The Parlons web client: Leptos components rendering the chat store.
+//! The Parlons web client.
+//!
+//! Data flows one way: [`client`] owns the page's only WebSocket and drives
+//! the sans-IO session; its events update the [`store`]; the [`ui`]
+//! components render the store and send commands. No component touches
+//! XML.
 
 pub mod address;
-pub mod pages;
+pub mod client;
+pub mod i18n;
+pub mod store;
+pub mod ui;
 
-use leptos::prelude::*;
-
-use pages::login::{LoginPage, LoginRequest};
-
-/// The whole client.
-#[component]
-pub fn App() -> impl IntoView {
-    let (status, set_status) = signal(None::<String>);
-    let on_login = move |req: LoginRequest| {
-        // The session core and transport are not wired in yet.
-        set_status.set(Some(format!(
-            "Signing in to {} is not available in this build yet.",
-            req.domain
-        )));
-    };
-    view! {
-        <main class="app">
-            <LoginPage on_login=on_login status=status />
-        </main>
-    }
-}
-
-/// Mounts the client on `<body>`.
+/// Takes over the static sign-in form and mounts the client on `<body>`.
 pub fn mount() {
-    leptos::mount::mount_to_body(App);
+    let typed = ui::login::take_static_form();
+    leptos::mount::mount_to_body(move || leptos::view! { <ui::app::App typed=typed.clone() /> });
 }

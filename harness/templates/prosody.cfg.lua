@@ -82,7 +82,9 @@ modules_disabled = { }
 ---------- Auth / encryption ----------
 authentication = "internal_hashed"
 storage = "internal"
-allow_registration = false
+-- XEP-0077: the client's "Create account" is tested against this server.
+allow_registration = true
+min_seconds_between_registrations = 0
 
 c2s_require_encryption = true
 allow_unencrypted_plain_auth = false

@@ -14,7 +14,7 @@ use xmpp_parsers::receipts;
 use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 
 use super::mam::NS_MAM;
-use super::{ChatMessage, Delivery, Direction, Event, NS_CARBONS, Session};
+use super::{ChatMessage, Delivery, Direction, Event, NS_CARBONS, RequestError, Session, StanzaCondition};
 
 /// XEP-0333: Chat Markers.
 const NS_MARKERS: &str = "urn:xmpp:chat-markers:0";
@@ -365,21 +365,17 @@ impl Session {
         if !expected {
             return self.ignore("an error about our message from someone else");
         }
-        let reason = m
+        // No parseable condition: undefined-condition.
+        let condition = m
             .payloads
             .iter()
-            .find(|p| p.name() == "error")
-            .and_then(|e| {
-                e.children()
-                    .find(|c| c.ns() == "urn:ietf:params:xml:ns:xmpp-stanzas" && c.name() != "text")
-            })
-            .map_or_else(
-                || "the message could not be delivered".to_owned(),
-                |c| c.name().to_owned(),
-            );
+            .find(|p| p.is("error", crate::ns::JABBER_CLIENT))
+            .map_or(StanzaCondition::UndefinedCondition, super::stanza_condition);
         self.event(Event::MessageStateChanged {
             id,
-            state: Delivery::Failed { reason },
+            state: Delivery::Failed {
+                error: RequestError::Stanza(condition),
+            },
         });
     }
 }

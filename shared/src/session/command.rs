@@ -112,6 +112,15 @@ pub enum Command {
         /// The server, a contact's full JID, …
         jid: xmpp_parsers::jid::Jid,
     },
+    /// Change the account's password (XEP-0077 §3.3); answered by
+    /// [`crate::session::Event::PasswordChanged`] or
+    /// [`crate::session::Event::RequestFailed`].
+    ChangePassword {
+        /// The request's id, chosen by the owner.
+        id: String,
+        /// The new password.
+        new_password: String,
+    },
     /// Set our availability.
     SetPresence {
         /// Available, away, …

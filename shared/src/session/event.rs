@@ -1,9 +1,39 @@
 //! What the session tells its owner, in the past tense.
+//!
+//! Events carry conditions, never English: the owner words them.
 
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
+use xmpp_parsers::{sasl, stanza_error, stream_error};
+
+/// Why authentication failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthError {
+    /// The server refused (RFC 6120 §6.5); an unknown or missing condition
+    /// is `not-authorized`.
+    Sasl(sasl::DefinedCondition),
+    /// The server offers no mechanism we can use safely.
+    NoSupportedMechanism,
+    /// The stored SCRAM keys do not fit what the server offers now: the
+    /// password must be asked again.
+    PasswordNeeded,
+    /// SASLprep refused the password.
+    InvalidPassword,
+    /// The server failed to prove it knows the password (SCRAM server
+    /// signature), or sent an invalid SASL2 success: it may be an impostor.
+    ServerNotTrusted,
+}
+
+/// Why a request of ours got no useful answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestError {
+    /// The stanza error's condition (RFC 6120 §8.3.3).
+    Stanza(stanza_error::DefinedCondition),
+    /// The session ended without resumption before the answer came.
+    SessionEnded,
+}
 
 /// Where a message is in its life, as far as we know.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
     /// Queued, not yet acknowledged by our server.
     Pending,
@@ -15,8 +45,8 @@ pub enum Delivery {
     Displayed,
     /// It will not arrive.
     Failed {
-        /// Why, for the person.
-        reason: String,
+        /// The error the recipient or a server returned.
+        error: RequestError,
     },
 }
 
@@ -72,15 +102,15 @@ pub enum Event {
     },
     /// The password or account was refused.
     AuthFailed {
-        /// The SASL condition (`not-authorized`, …).
-        condition: String,
-        /// The server's text, if any.
+        /// Why.
+        error: AuthError,
+        /// The server's own `<text/>`, if any; never ours.
         text: Option<String>,
     },
     /// The server ended the stream with an error.
     StreamError {
-        /// The RFC 6120 condition.
-        condition: String,
+        /// The RFC 6120 condition; `undefined-condition` when unknown.
+        condition: stream_error::DefinedCondition,
         /// The server's text, if any.
         text: Option<String>,
     },
@@ -144,8 +174,8 @@ pub enum Event {
     HistoryFailed {
         /// The conversation, or `None` for catch-up.
         with: Option<BareJid>,
-        /// The RFC 6120 condition, or [`crate::session::SESSION_ENDED`].
-        condition: String,
+        /// Why.
+        error: RequestError,
     },
     /// One of our messages moved on.
     MessageStateChanged {
@@ -159,10 +189,15 @@ pub enum Event {
     RequestFailed {
         /// The request's id.
         id: String,
-        /// The RFC 6120 condition, or [`crate::session::SESSION_ENDED`].
-        condition: String,
-        /// The text, if any.
+        /// Why.
+        error: RequestError,
+        /// The server's text, if any.
         text: Option<String>,
+    },
+    /// The password was changed (XEP-0077 §3.3); the next login uses it.
+    PasswordChanged {
+        /// The request's id.
+        id: String,
     },
     /// Something invalid arrived and was ignored; the session goes on.
     Ignored {

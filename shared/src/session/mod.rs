@@ -10,6 +10,7 @@ mod event;
 pub mod mam;
 pub mod presence;
 mod recent;
+pub mod register;
 mod roster;
 pub mod sasl;
 mod sasl2;
@@ -26,13 +27,18 @@ use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
 use xmpp_parsers::roster::Roster;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::stream_features::StreamFeatures;
 
 pub use command::Command;
-pub use event::{ChatMessage, Delivery, Direction, Event};
+pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, RequestError};
 use presence::{Availability, Presences, ResourcePresence};
+pub use sasl::{KeysError, ScramKeys};
 use sasl::{Mechanism, Scram};
 use sm::StreamManagement;
+pub use xmpp_parsers::sasl::DefinedCondition as SaslCondition;
+pub use xmpp_parsers::stanza_error::DefinedCondition as StanzaCondition;
+pub use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
 
 use crate::framing::{Close, Frame, Open};
 use crate::ns;
@@ -50,9 +56,6 @@ const NS_ROSTER: &str = "jabber:iq:roster";
 /// are answered.
 const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
 
-/// The condition of a request that the session ended before answering.
-pub const SESSION_ENDED: &str = "session-ended";
-
 /// Ping the server after this long without sending anything.
 const KEEPALIVE_MS: u64 = 60_000;
 
@@ -61,9 +64,9 @@ const KEEPALIVE_MS: u64 = 60_000;
 pub struct Config {
     /// The account.
     pub jid: BareJid,
-    /// Its password; dropped once authenticated (SCRAM keeps only the
-    /// derived keys, which resumption needs).
-    pub password: String,
+    /// Its password, or SCRAM keys kept from an earlier session. After a
+    /// SCRAM login only the derived keys are kept, which resumption needs.
+    pub credential: Credential,
     /// Whether the transport is encrypted end to end with the server or its
     /// gateway (`wss://`): PLAIN is used only then.
     pub secure_transport: bool,
@@ -99,11 +102,12 @@ enum SaslState {
 
 /// What authentication needs.
 #[derive(Clone)]
-enum Credential {
+pub enum Credential {
     /// Until the first SCRAM login, or always with PLAIN.
     Password(String),
-    /// After a SCRAM login: the salted password only.
-    Keys(sasl::ScramKeys),
+    /// After a SCRAM login, or kept from one ("keep me signed in"): the
+    /// salted password only.
+    Keys(ScramKeys),
 }
 
 impl std::fmt::Debug for Credential {
@@ -130,10 +134,21 @@ enum Request {
         after: Option<String>,
     },
     RosterSet,
+    ChangePassword(NewPassword),
     Disco {
         jid: Jid,
         ver: Option<String>,
     },
+}
+
+/// A password on its way to the server, kept out of `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(…)")
+    }
 }
 
 /// The client session.
@@ -141,6 +156,8 @@ enum Request {
 pub struct Session {
     jid: BareJid,
     credential: Credential,
+    /// The credential is SCRAM keys that a login of this session verified.
+    keys_verified: bool,
     secure: bool,
     id_prefix: String,
     next_id: u64,
@@ -171,7 +188,8 @@ impl Session {
     pub fn new(config: Config) -> Self {
         Self {
             jid: config.jid,
-            credential: Credential::Password(config.password),
+            credential: config.credential,
+            keys_verified: false,
             secure: config.secure_transport,
             id_prefix: config.id_prefix,
             next_id: 0,
@@ -219,6 +237,18 @@ impl Session {
     /// Our full JID, once bound.
     pub fn jid(&self) -> Option<&FullJid> {
         self.full_jid.as_ref()
+    }
+
+    /// The salted-password keys, once a SCRAM login has succeeded: the owner
+    /// may store them to sign in again without the password (see
+    /// [`ScramKeys::encode`]). `None` before, with PLAIN, after a failed
+    /// login (stored keys should then be dropped), or after a password
+    /// change until the next login.
+    pub fn scram_keys(&self) -> Option<&ScramKeys> {
+        match &self.credential {
+            Credential::Keys(keys) if self.keys_verified => Some(keys),
+            _ => None,
+        }
     }
 
     /// Subscription requests not yet approved or denied.
@@ -287,7 +317,10 @@ impl Session {
             Command::SendChatState { to, state } => self.send_chat_state(to, state),
             Command::MarkDisplayed { to, id } => self.mark_displayed(to, id),
             // Sent now, they would go out before authentication.
-            Command::FetchHistory { .. } | Command::CatchUp { .. } | Command::Discover { .. }
+            Command::FetchHistory { .. }
+            | Command::CatchUp { .. }
+            | Command::Discover { .. }
+            | Command::ChangePassword { .. }
                 if !self.is_ready() =>
             {
                 self.ignore("a request while offline; ask again once connected");
@@ -295,6 +328,7 @@ impl Session {
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(after),
             Command::Discover { jid } => self.discover(jid, None, None),
+            Command::ChangePassword { id, new_password } => self.change_password(id, new_password),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
             Command::Subscribe { to } => self.subscription(to, PresenceType::Subscribe),
@@ -389,13 +423,18 @@ impl Session {
     }
 
     fn stream_error(&mut self, el: &Element) {
-        let condition = el
-            .children()
-            .find(|c| c.ns() == "urn:ietf:params:xml:ns:xmpp-streams" && c.name() != "text")
-            .map_or_else(|| "undefined-condition".to_owned(), |c| c.name().to_owned());
-        let text = el
-            .get_child("text", "urn:ietf:params:xml:ns:xmpp-streams")
-            .map(Element::text);
+        let (condition, text) = match StreamError::try_from(el.clone()) {
+            Ok(e) => {
+                let text = e.get_best_text_cloned(vec![]).map(|(_, t)| t);
+                (e.condition, text)
+            }
+            // An unknown condition, or no condition at all.
+            Err(_) => (
+                StreamCondition::UndefinedCondition,
+                el.get_child("text", xmpp_parsers::ns::XMPP_STREAMS)
+                    .map(Element::text),
+            ),
+        };
         self.state = State::Idle;
         self.event(Event::StreamError { condition, text });
     }
@@ -437,38 +476,25 @@ impl Session {
                 if offered.contains(&scram.mechanism().name()) {
                     Ok(scram_start(scram))
                 } else {
-                    Err((
-                        "password-needed",
-                        "Sign in again: the server changed how it checks passwords.",
-                    ))
+                    Err(AuthError::PasswordNeeded)
                 }
             }
             Credential::Password(password) => match Mechanism::choose(offered.iter().copied(), self.secure) {
-                None => Err((
-                    "no-supported-mechanism",
-                    "The server offers no sign-in method this client can use safely.",
-                )),
+                None => Err(AuthError::NoSupportedMechanism),
                 Some(Mechanism::Plain) => {
                     Ok((SaslState::Plain, Mechanism::Plain, sasl::plain(&user, password)))
                 }
                 Some(m) => Scram::new(m, &user, password, &nonce)
                     .map(scram_start)
-                    .map_err(|_| {
-                        (
-                            "invalid-password",
-                            "The password contains characters that are not allowed.",
-                        )
-                    }),
+                    .map_err(|_| AuthError::InvalidPassword),
             },
         };
         let (state, mechanism, initial) = match started {
             Ok(s) => s,
-            Err((condition, text)) => {
+            Err(error) => {
                 self.state = State::Idle;
-                return self.event(Event::AuthFailed {
-                    condition: condition.into(),
-                    text: Some(text.into()),
-                });
+                self.keys_verified = false;
+                return self.event(Event::AuthFailed { error, text: None });
             }
         };
         self.state = State::Sasl(state);
@@ -508,30 +534,33 @@ impl Session {
                     };
                     self.send(el);
                 }
-                Err(e) => self.abort_sasl(e.to_string()),
+                Err(e) => self.abort_sasl(sasl_error(&e)),
             },
             ("success", SaslState::Scram(scram)) => match scram.verify_server_final(&data) {
                 Ok(()) => {
                     // The password is dropped; the keys suffice to resume.
                     if let Some(keys) = scram.keys() {
                         self.credential = Credential::Keys(keys);
+                        self.keys_verified = true;
                     }
                     self.authenticated(el, sasl2);
                 }
-                Err(e) => self.abort_sasl(e.to_string()),
+                Err(e) => self.abort_sasl(sasl_error(&e)),
             },
             ("success", SaslState::Plain) => self.authenticated(el, sasl2),
             ("failure", _) => {
-                let condition = el
+                // SASL2 wraps the same conditions, in the SASL namespace.
+                let error = el
                     .children()
-                    .find(|c| c.name() != "text")
-                    .map_or_else(|| "not-authorized".to_owned(), |c| c.name().to_owned());
-                let text = el
-                    .get_child("text", sasl::NS_SASL)
-                    .or_else(|| el.get_child("text", sasl2::NS_SASL2))
-                    .map(Element::text);
+                    .find_map(|c| xmpp_parsers::sasl::DefinedCondition::try_from(c.clone()).ok())
+                    .unwrap_or(SaslCondition::NotAuthorized);
+                let text = el.get_child("text", el.ns().as_str()).map(Element::text);
                 self.state = State::Idle;
-                self.event(Event::AuthFailed { condition, text });
+                self.keys_verified = false;
+                self.event(Event::AuthFailed {
+                    error: AuthError::Sasl(error),
+                    text,
+                });
                 self.send(Close::default().into());
             }
             (other, _) => self.ignore(format!("unexpected SASL <{other}/>")),
@@ -539,14 +568,12 @@ impl Session {
     }
 
     /// The server failed to prove itself: stop, do not trust it.
-    fn abort_sasl(&mut self, reason: String) {
+    fn abort_sasl(&mut self, error: AuthError) {
         self.state = State::Idle;
+        self.keys_verified = false;
         self.send(xmpp_parsers::sasl::Abort.into());
         self.send(Close::default().into());
-        self.event(Event::AuthFailed {
-            condition: "server-not-trusted".into(),
-            text: Some(reason),
-        });
+        self.event(Event::AuthFailed { error, text: None });
     }
 
     /// RFC 6120 §6.4.6: restart the stream; with SASL2 the stream goes on.
@@ -557,7 +584,7 @@ impl Session {
         }
         match xmpp_parsers::sasl2::Success::try_from(success) {
             Ok(s) => self.sasl2_success(s),
-            Err(e) => self.abort_sasl(format!("invalid SASL2 success: {e}")),
+            Err(_) => self.abort_sasl(AuthError::ServerNotTrusted),
         }
     }
 
@@ -577,20 +604,20 @@ impl Session {
         // In the order they were asked.
         unanswered.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         for (id, request) in unanswered {
-            self.request_failed(id, request, SESSION_ENDED.into(), None);
+            self.request_failed(id, request, RequestError::SessionEnded, None);
         }
         self.sm.resume_failed()
     }
 
     /// Reports a request that will get no answer, in the terms of what it
     /// was for.
-    fn request_failed(&mut self, id: String, request: Request, condition: String, text: Option<String>) {
+    fn request_failed(&mut self, id: String, request: Request, error: RequestError, text: Option<String>) {
         match request {
-            Request::Mam { with, .. } => return self.event(Event::HistoryFailed { with, condition }),
+            Request::Mam { with, .. } => return self.event(Event::HistoryFailed { with, error }),
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
             _ => {}
         }
-        self.event(Event::RequestFailed { id, condition, text });
+        self.event(Event::RequestFailed { id, error, text });
     }
 
     /// RFC 6120 §7: let the server choose the resource.
@@ -734,18 +761,18 @@ impl Session {
                 if !expected {
                     return self.ignore("iq error from an unexpected sender");
                 }
-                let condition = condition_name(&error.defined_condition);
                 let text = error.texts.values().next().cloned();
+                let error = RequestError::Stanza(error.defined_condition);
                 match self.pending.remove(&id) {
                     Some(Request::Bind) => {
                         self.state = State::Idle;
                         self.send(Close::default().into());
                         self.event(Event::Disconnected);
                     }
-                    Some(request) => return self.request_failed(id, request, condition, text),
+                    Some(request) => return self.request_failed(id, request, error, text),
                     None => {}
                 }
-                self.event(Event::RequestFailed { id, condition, text });
+                self.event(Event::RequestFailed { id, error, text });
             }
             Iq::Get {
                 id, from, payload, ..
@@ -779,6 +806,7 @@ impl Session {
             },
             Some(Request::Mam { with, after }) => self.mam_fin(with, after, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
+            Some(Request::ChangePassword(new)) => self.password_changed(id, new),
             Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
         }
     }
@@ -938,9 +966,26 @@ fn strip_to(iq: Iq) -> Iq {
     iq
 }
 
-fn condition_name(c: &DefinedCondition) -> String {
-    let el: Element = c.clone().into();
-    el.name().to_owned()
+/// What a failed SCRAM step means for the owner.
+fn sasl_error(e: &sasl::SaslError) -> AuthError {
+    match e {
+        sasl::SaslError::PasswordNeeded => AuthError::PasswordNeeded,
+        sasl::SaslError::InvalidPassword => AuthError::InvalidPassword,
+        _ => AuthError::ServerNotTrusted,
+    }
+}
+
+/// The condition of an `<error/>`; `undefined-condition` when it has none we
+/// know.
+pub(crate) fn stanza_condition(error: &Element) -> DefinedCondition {
+    match StanzaError::try_from(error.clone()) {
+        Ok(e) => e.defined_condition,
+        // Parsed alone, the condition survives a bad type or a stray child.
+        Err(_) => error
+            .children()
+            .find_map(|c| DefinedCondition::try_from(c.clone()).ok())
+            .unwrap_or(DefinedCondition::UndefinedCondition),
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use xso::{AsXml, FromXml};
 
+mod keys;
+pub use keys::KeysError;
+
 /// RFC 6120 §6: the SASL namespace.
 pub const NS_SASL: &str = xmpp_parsers::ns::SASL;
 

@@ -10,7 +10,7 @@ pub const NS_SM: &str = "urn:xmpp:sm:3";
 
 /// Counters and unacknowledged stanzas of one XMPP session (which may span
 /// several connections through resumption).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct StreamManagement {
     offered: bool,
     /// `<enable/>` sent: outgoing stanzas count from then on.
@@ -24,6 +24,23 @@ pub struct StreamManagement {
     acked: u32,
     /// Sent and not yet acknowledged, with the id of any chat message.
     unacked: VecDeque<(Element, Option<String>)>,
+}
+
+/// The stanzas kept for resending carry bodies and passwords: `Debug`
+/// shows only the message ids.
+impl std::fmt::Debug for StreamManagement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unacked: Vec<_> = self.unacked.iter().map(|(_, id)| id).collect();
+        f.debug_struct("StreamManagement")
+            .field("offered", &self.offered)
+            .field("counting", &self.counting)
+            .field("enabled", &self.enabled)
+            .field("resume_id", &self.resume_id)
+            .field("inbound", &self.inbound)
+            .field("acked", &self.acked)
+            .field("unacked", &unacked)
+            .finish()
+    }
 }
 
 /// `<r/>`: please acknowledge.

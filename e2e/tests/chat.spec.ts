@@ -1,0 +1,116 @@
+import { test, expect, signIn, befriend, contact, type Account } from '../fixtures';
+import type { Browser, Page } from '@playwright/test';
+
+async function twoUsers(browser: Browser, baseURL: string | undefined, a: Account, b: Account): Promise<[Page, Page]> {
+  const pa = await (await browser.newContext({ baseURL })).newPage();
+  const pb = await (await browser.newContext({ baseURL })).newPage();
+  await signIn(pa, a);
+  await signIn(pb, b);
+  return [pa, pb];
+}
+
+test('add a contact, accept, see presence, and chat both ways', async ({ browser, baseURL, account }) => {
+  const alice = await account();
+  const bob = await account();
+  const [pa, pb] = await twoUsers(browser, baseURL, alice, bob);
+  await befriend(pa, pb, bob, alice);
+  // Alice sees Bob online once he accepts.
+  await expect(contact(pa, bob.jid)).toContainText('Available');
+
+  await contact(pa, bob.jid).click();
+  const box = pa.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill('Hello Bob');
+  await pa.getByRole('button', { name: 'Send' }).click();
+
+  await contact(pb, alice.jid).click();
+  const bobLog = pb.getByRole('log', { name: 'Messages' });
+  await expect(bobLog).toContainText('Hello Bob');
+  // Bob read it on screen in a focused tab: Alice sees "Read".
+  await pb.bringToFront();
+  await expect(pa.getByRole('log', { name: 'Messages' }).getByText('Read')).toBeVisible();
+
+  await pb.getByRole('textbox', { name: 'Message', exact: true }).fill('Hi Alice');
+  await pb.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+  await expect(pa.getByRole('log', { name: 'Messages' })).toContainText('Hi Alice');
+});
+
+test('markup in a message is shown as text and runs nothing', async ({ browser, baseURL, account }) => {
+  const alice = await account();
+  const bob = await account();
+  const [pa, pb] = await twoUsers(browser, baseURL, alice, bob);
+  let dialogs = 0;
+  pb.on('dialog', (d) => { dialogs += 1; void d.dismiss(); });
+  await pa.goto(`/#/chat/${bob.jid}`);
+  const evil = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
+  await pa.getByRole('textbox', { name: 'Message', exact: true }).fill(evil);
+  await pa.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+  await pb.goto(`/#/chat/${alice.jid}`);
+  const log = pb.getByRole('log', { name: 'Messages' });
+  await expect(log.getByText(evil)).toBeVisible();
+  await expect(log.locator('img, script')).toHaveCount(0);
+  expect(dialogs).toBe(0);
+});
+
+test('typing is shown, and Up corrects the last message', async ({ browser, baseURL, account }) => {
+  const alice = await account();
+  const bob = await account();
+  const [pa, pb] = await twoUsers(browser, baseURL, alice, bob);
+  await befriend(pa, pb, bob, alice);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await pb.goto(`/#/chat/${alice.jid}`);
+  const box = pa.getByRole('textbox', { name: 'Message', exact: true });
+  await box.pressSequentially('Helo');
+  await expect(pb.getByText('typing…')).toBeVisible();
+  await box.press('Enter');
+  await expect(pb.getByRole('log', { name: 'Messages' })).toContainText('Helo');
+  await box.press('ArrowUp');
+  await expect(box).toHaveValue('Helo');
+  await box.fill('Hello');
+  await box.press('Enter');
+  const log = pb.getByRole('log', { name: 'Messages' });
+  await expect(log).toContainText('Hello');
+  await expect(log).toContainText('edited');
+  await expect(log).not.toContainText('Helo ');
+});
+
+test('a keyboard-only path from login to a sent message', async ({ page, account }) => {
+  const alice = await account();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).focus();
+  await page.keyboard.type(alice.jid);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(alice.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add contact' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('carol@localhost');
+  await page.keyboard.press('Enter');
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.focus();
+  await page.keyboard.type('hello by keyboard');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('log', { name: 'Messages' })).toContainText('hello by keyboard');
+});
+
+test('an xmpp: URI opens its conversation', async ({ page, account }) => {
+  const alice = await account();
+  await signIn(page, alice);
+  await page.goto('/#/open?uri=xmpp%3Abob%40example.org%3Fmessage');
+  await expect(page.getByRole('heading', { name: 'bob@example.org' })).toBeVisible();
+  await expect(page).toHaveURL(/#\/chat\/bob@example\.org$/);
+});
+
+test('the conversation screen is accessible at desktop width and at 375 px', async ({ page, account, expectAccessible }) => {
+  const alice = await account();
+  await signIn(page, alice);
+  await page.goto('/#/chat/bob@example.org');
+  await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 375, height: 700 });
+  await expect(page.getByRole('button', { name: 'Back' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,0 +1,88 @@
+import { test, expect, signIn } from '../fixtures';
+
+test('log in and log out', async ({ page, account, consoleErrors, expectAccessible }) => {
+  const alice = await account();
+  await signIn(page, alice);
+  await expect(page.getByRole('combobox', { name: 'Status' })).toBeVisible();
+  await expect(page.getByRole('searchbox', { name: 'Filter contacts' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a wrong password is explained and focused', async ({ page, account }) => {
+  const alice = await account();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).fill(alice.jid);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText('The address or password is wrong.');
+  await expect(alert).toBeFocused();
+});
+
+test('a server that cannot be reached is explained', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).fill('alice@nowhere.invalid');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That server does not exist or cannot be reached right now.');
+});
+
+test('a gateway that cannot be reached is explained', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).fill('alice@localhost');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByText('Advanced').click();
+  await page.getByLabel('WebSocket URL').fill('wss://127.0.0.1:1/xmpp-websocket');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Parlons cannot be reached. Check your connection and try again.');
+});
+
+test('keep me signed in survives a reload, and log out forgets it', async ({ page, account }) => {
+  const alice = await account();
+  await signIn(page, alice, { keep: true });
+  const stored = await page.evaluate(() => JSON.stringify(localStorage));
+  expect(stored).not.toContain(alice.password);
+  await page.reload();
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toHaveCount(0);
+});
+
+test('create an account, then use it', async ({ page, harness }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const name = `n${Date.now().toString(36)}`;
+  await page.getByLabel('Server').fill(harness.prosody.domain);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password').fill('a-long-new-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await expect(page.getByText(`${name}@${harness.prosody.domain}`)).toBeVisible();
+});
+
+test('a taken name is explained', async ({ page, account, harness }) => {
+  const alice = await account();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Server').fill(harness.prosody.domain);
+  await page.getByLabel('User name').fill(alice.jid.split('@')[0]);
+  await page.getByLabel('Password').fill('whatever-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That name is taken on this server. Choose another.');
+});
+
+test('the French interface and the dark theme', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ locale: 'fr-FR', colorScheme: 'dark', baseURL });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Se connecter' })).toBeEnabled();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(bg).toBe('rgb(21, 23, 27)');
+  await context.close();
+});

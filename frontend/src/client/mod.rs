@@ -1,0 +1,400 @@
+//! RFC 7395 transport: the page's only WebSocket, driving the sans-IO
+//! [`Session`]. Each text message is one element in; whatever the session
+//! queues goes out. Its events reach one sink, which updates the store.
+
+pub mod random;
+pub mod register;
+pub mod storage;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use leptos::prelude::{IntervalHandle, set_interval_with_handle};
+use parlons_shared::Element;
+use parlons_shared::session::{Command, Config, Credential, Event, Session};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+use xmpp_parsers::jid::BareJid;
+
+/// The WebSocket subprotocol of RFC 7395.
+const SUBPROTOCOL: &str = "xmpp";
+
+/// The clock ticks this often while a session exists.
+const TICK: Duration = Duration::from_secs(1);
+
+/// What the transport tells the page.
+#[derive(Debug, Clone)]
+pub enum Notice<E = Event> {
+    /// The machine said something.
+    Event(E),
+    /// The WebSocket closed without the session ending it.
+    Closed {
+        /// Whether it had opened: if not, the gateway was not reached.
+        reached: bool,
+    },
+}
+
+/// What to sign in with.
+#[derive(Debug, Clone)]
+pub struct Login {
+    /// The account.
+    pub jid: BareJid,
+    /// The password, or the keys of a kept sign-in.
+    pub credential: Credential,
+    /// The RFC 7395 endpoint.
+    pub url: String,
+}
+
+/// Why a sign-in could not start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartError {
+    /// The browser gives no cryptographic randomness.
+    NoRandomness,
+    /// The URL is not a WebSocket URL the browser accepts.
+    BadUrl,
+}
+
+/// A sans-IO machine the transport drives: the session, or an account
+/// registration.
+pub trait Machine: 'static {
+    /// What it tells its owner.
+    type Event: 'static;
+    /// The WebSocket opened; `false` when the machine cannot start.
+    fn opened(&mut self) -> bool;
+    /// One element from the server.
+    fn incoming(&mut self, el: Element);
+    /// The WebSocket closed without the machine ending it.
+    fn lost(&mut self);
+    /// The next element to send.
+    fn outgoing(&mut self) -> Option<Element>;
+    /// The next event.
+    fn event(&mut self) -> Option<Self::Event>;
+}
+
+impl Machine for Session {
+    type Event = Event;
+    fn opened(&mut self) -> bool {
+        let Some(nonce) = random::token(24) else {
+            return false;
+        };
+        self.handle_command(Command::Connect { nonce });
+        true
+    }
+    fn incoming(&mut self, el: Element) {
+        self.handle_incoming(el);
+    }
+    fn lost(&mut self) {
+        self.handle_command(Command::ConnectionLost);
+    }
+    fn outgoing(&mut self) -> Option<Element> {
+        self.poll_outgoing()
+    }
+    fn event(&mut self) -> Option<Event> {
+        self.poll_event()
+    }
+}
+
+/// A WebSocket driving one machine: cheap to clone.
+pub struct Transport<M: Machine> {
+    inner: Rc<RefCell<Inner<M>>>,
+}
+
+impl<M: Machine> Clone for Transport<M> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+/// The page's XMPP session.
+pub type Client = Transport<Session>;
+
+struct Inner<M: Machine> {
+    machine: Option<M>,
+    socket: Option<Socket>,
+    /// The current socket opened: the gateway was reached.
+    opened: bool,
+    url: String,
+    tick: Option<IntervalHandle>,
+    sink: Rc<dyn Fn(Notice<M::Event>)>,
+}
+
+/// A WebSocket with the handlers that must live as long as it does.
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    /// Closes it without telling anyone: the handlers go first.
+    fn close(self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+/// The same origin's `/xmpp-websocket`, over `wss:` on an `https:` page.
+pub fn default_url() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = location.host().unwrap_or_default();
+    format!("{scheme}://{host}/xmpp-websocket")
+}
+
+/// Whether PLAIN may be used: only over TLS, or to a gateway on this
+/// machine.
+fn is_secure(url: &str) -> bool {
+    let host = url
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+    url.starts_with("wss://")
+        || host.starts_with("127.")
+        || host.starts_with("localhost:")
+        || host == "localhost"
+        || host.starts_with("[::1]")
+}
+
+fn now_ms() -> u64 {
+    // Milliseconds since 1970 fit a u64 exactly.
+    js_sys::Date::now() as u64
+}
+
+impl<M: Machine> Transport<M> {
+    /// A transport whose news goes to `sink`.
+    pub fn new(sink: impl Fn(Notice<M::Event>) + 'static) -> Self {
+        Self {
+            inner: Rc::new(RefCell::new(Inner {
+                machine: None,
+                socket: None,
+                opened: false,
+                url: String::new(),
+                tick: None,
+                sink: Rc::new(sink),
+            })),
+        }
+    }
+
+    /// Drives `machine` over a new WebSocket to `url`, ending any other.
+    pub fn start(&self, machine: M, url: String) -> Result<(), StartError> {
+        self.stop();
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.machine = Some(machine);
+            inner.url = url;
+        }
+        self.open_socket()
+    }
+
+    /// Forgets the machine and closes the WebSocket.
+    pub fn stop(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.machine = None;
+        if let Some(t) = inner.tick.take() {
+            t.clear();
+        }
+        if let Some(socket) = inner.socket.take() {
+            socket.close();
+        }
+    }
+
+    /// Acts on the machine, then sends what it queued.
+    pub fn with_machine(&self, f: impl FnOnce(&mut M)) {
+        if let Some(m) = self.inner.borrow_mut().machine.as_mut() {
+            f(m);
+        }
+        self.pump();
+    }
+
+    /// Opens the WebSocket again after a drop.
+    pub fn reconnect(&self) -> Result<(), StartError> {
+        let idle = {
+            let inner = self.inner.borrow();
+            inner.machine.is_some() && inner.socket.is_none()
+        };
+        if idle { self.open_socket() } else { Ok(()) }
+    }
+
+    fn open_socket(&self) -> Result<(), StartError> {
+        let url = self.inner.borrow().url.clone();
+        let ws = WebSocket::new_with_str(&url, SUBPROTOCOL).map_err(|_| StartError::BadUrl)?;
+        let weak = Rc::downgrade(&self.inner);
+        let on_open = Closure::<dyn FnMut()>::new({
+            let weak = weak.clone();
+            move || with_transport(&weak, Transport::opened)
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new({
+            let weak = weak.clone();
+            move |e: MessageEvent| {
+                if let Some(text) = e.data().as_string() {
+                    with_transport(&weak, |c| c.received(&text));
+                }
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+            with_transport(&weak, Transport::closed);
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let old = {
+            let mut inner = self.inner.borrow_mut();
+            inner.opened = false;
+            inner.socket.replace(Socket {
+                ws,
+                _on_open: on_open,
+                _on_message: on_message,
+                _on_close: on_close,
+            })
+        };
+        if let Some(old) = old {
+            old.close();
+        }
+        Ok(())
+    }
+
+    fn opened(&self) {
+        self.inner.borrow_mut().opened = true;
+        let mut started = true;
+        self.with_machine(|m| started = m.opened());
+        if !started {
+            self.closed();
+        }
+    }
+
+    fn received(&self, text: &str) {
+        // The gateway sends one element per message; anything else is
+        // dropped rather than trusted.
+        if let Ok(el) = text.parse::<Element>() {
+            self.with_machine(|m| m.incoming(el));
+        }
+    }
+
+    fn closed(&self) {
+        let (socket, reached) = {
+            let mut inner = self.inner.borrow_mut();
+            (inner.socket.take(), inner.opened)
+        };
+        let Some(socket) = socket else { return };
+        socket.close();
+        // Said first: whether the gateway was reached is the news.
+        let sink = self.inner.borrow().sink.clone();
+        sink(Notice::Closed { reached });
+        self.with_machine(M::lost);
+    }
+
+    /// Sends what the machine queued, then tells the sink what happened.
+    fn pump(&self) {
+        let (events, sink) = {
+            let mut inner = self.inner.borrow_mut();
+            let Inner {
+                machine,
+                socket,
+                sink,
+                ..
+            } = &mut *inner;
+            let Some(machine) = machine.as_mut() else {
+                return;
+            };
+            while let Some(el) = machine.outgoing() {
+                if let Some(s) = socket.as_ref().filter(|s| s.ws.ready_state() == WebSocket::OPEN) {
+                    let _ = s.ws.send_with_str(&String::from(&el));
+                }
+            }
+            let events: Vec<M::Event> = std::iter::from_fn(|| machine.event()).collect();
+            (events, sink.clone())
+        };
+        for e in events {
+            sink(Notice::Event(e));
+        }
+    }
+}
+
+impl Client {
+    /// Starts a new session, ending any other.
+    pub fn sign_in(&self, login: Login) -> Result<(), StartError> {
+        self.sign_out();
+        let id_prefix = random::token(8).ok_or(StartError::NoRandomness)?;
+        let device_id = device_id().ok_or(StartError::NoRandomness)?;
+        let session = Session::new(Config {
+            jid: login.jid,
+            credential: login.credential,
+            secure_transport: is_secure(&login.url),
+            id_prefix,
+            device_id,
+        });
+        self.start(session, login.url)?;
+        self.start_clock();
+        Ok(())
+    }
+
+    /// Hands a command to the session.
+    pub fn command(&self, command: Command) {
+        self.with_machine(|s| s.handle_command(command));
+    }
+
+    /// Ends the session cleanly and forgets it.
+    pub fn sign_out(&self) {
+        self.command(Command::Disconnect);
+        self.stop();
+    }
+
+    /// The SCRAM keys of the signed-in account, encoded, to keep a sign-in.
+    pub fn scram_keys(&self) -> Option<String> {
+        let inner = self.inner.borrow();
+        inner.machine.as_ref()?.scram_keys().map(|k| k.encode())
+    }
+
+    fn start_clock(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let handle = set_interval_with_handle(
+            move || with_transport(&weak, |c: &Client| c.command(Command::Tick { now_ms: now_ms() })),
+            TICK,
+        )
+        .ok();
+        self.inner.borrow_mut().tick = handle;
+        self.command(Command::Tick { now_ms: now_ms() });
+    }
+}
+
+fn with_transport<M: Machine>(weak: &Weak<RefCell<Inner<M>>>, f: impl FnOnce(&Transport<M>)) {
+    if let Some(inner) = weak.upgrade() {
+        f(&Transport { inner });
+    }
+}
+
+/// This device's stable id, made once.
+fn device_id() -> Option<uuid::Uuid> {
+    if let Some(id) = storage::get(storage::key::DEVICE).and_then(|s| uuid::Uuid::parse_str(&s).ok()) {
+        return Some(id);
+    }
+    let id = random::uuid()?;
+    storage::set(storage::key::DEVICE, &id.to_string());
+    Some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secure;
+
+    #[test]
+    fn plain_is_allowed_only_over_tls_or_loopback() {
+        assert!(is_secure("wss://chat.example.org/xmpp-websocket"));
+        assert!(is_secure("ws://127.0.0.1:8080/xmpp-websocket"));
+        assert!(is_secure("ws://localhost:8080/xmpp-websocket"));
+        assert!(is_secure("ws://[::1]:8080/xmpp-websocket"));
+        assert!(!is_secure("ws://chat.example.org/xmpp-websocket"));
+        assert!(!is_secure("ws://localhost.evil.test/xmpp-websocket"));
+    }
+}

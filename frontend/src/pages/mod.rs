@@ -1,3 +1,0 @@
-//! Whole screens.
-
-pub mod login;

@@ -1,0 +1,183 @@
+//! RFC 6121: the roster as the views show it, with each contact's presence.
+
+use std::collections::BTreeMap;
+
+use parlons_shared::session::presence::Availability;
+use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::roster::{Ask, Item as RosterItem, Subscription};
+
+/// One contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    /// Its address.
+    pub jid: BareJid,
+    /// The name we gave it, if any.
+    pub name: Option<String>,
+    /// Its groups.
+    pub groups: Vec<String>,
+    /// Whether we see its presence.
+    pub subscription: Subscription,
+    /// We asked to see its presence and it has not answered.
+    pub pending_out: bool,
+    /// Its best resource's availability; `None` when offline.
+    pub show: Option<Availability>,
+    /// That resource's status text.
+    pub status: Option<String>,
+}
+
+impl Contact {
+    fn new(jid: BareJid) -> Self {
+        Self {
+            jid,
+            name: None,
+            groups: Vec::new(),
+            subscription: Subscription::None,
+            pending_out: false,
+            show: None,
+            status: None,
+        }
+    }
+
+    /// What to call it: its name, else its address.
+    pub fn display_name(&self) -> String {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n.clone(),
+            _ => self.jid.to_string(),
+        }
+    }
+}
+
+/// Every contact, by address.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contacts {
+    by_jid: BTreeMap<BareJid, Contact>,
+}
+
+impl Contacts {
+    /// A whole roster replaces what we had; presence we already know stays.
+    pub fn replace(&mut self, items: Vec<RosterItem>) {
+        let mut old = std::mem::take(&mut self.by_jid);
+        for item in items {
+            let mut contact = old
+                .remove(&item.jid)
+                .unwrap_or_else(|| Contact::new(item.jid.clone()));
+            set_item(&mut contact, item);
+            self.by_jid.insert(contact.jid.clone(), contact);
+        }
+    }
+
+    /// A roster push: one contact added, changed or removed.
+    pub fn update(&mut self, item: RosterItem) {
+        if item.subscription == Subscription::Remove {
+            self.by_jid.remove(&item.jid);
+            return;
+        }
+        let contact = self
+            .by_jid
+            .entry(item.jid.clone())
+            .or_insert_with(|| Contact::new(item.jid.clone()));
+        set_item(contact, item);
+    }
+
+    /// A contact's aggregated presence changed. Presence of someone not in
+    /// the roster is not shown.
+    pub fn set_presence(&mut self, jid: &BareJid, show: Option<Availability>, status: Option<String>) {
+        if let Some(c) = self.by_jid.get_mut(jid) {
+            c.show = show;
+            c.status = status;
+        }
+    }
+
+    /// Everyone goes offline (the connection is gone).
+    pub fn all_offline(&mut self) {
+        for c in self.by_jid.values_mut() {
+            c.show = None;
+            c.status = None;
+        }
+    }
+
+    /// One contact.
+    pub fn get(&self, jid: &BareJid) -> Option<&Contact> {
+        self.by_jid.get(jid)
+    }
+
+    /// Every contact, by address.
+    pub fn iter(&self) -> impl Iterator<Item = &Contact> {
+        self.by_jid.values()
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.by_jid.len()
+    }
+
+    /// None at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_jid.is_empty()
+    }
+}
+
+fn set_item(contact: &mut Contact, item: RosterItem) {
+    contact.name = item.name.filter(|n| !n.is_empty());
+    contact.groups = item.groups.into_iter().map(|g| g.0).collect();
+    contact.subscription = item.subscription;
+    contact.pending_out = item.ask == Ask::Subscribe;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(xml: &str) -> RosterItem {
+        let el: parlons_shared::Element = xml.parse().unwrap();
+        RosterItem::try_from(el).unwrap()
+    }
+
+    fn jid(s: &str) -> BareJid {
+        BareJid::new(s).unwrap()
+    }
+
+    #[test]
+    fn a_roster_keeps_known_presence_and_drops_missing_contacts() {
+        let mut c = Contacts::default();
+        c.replace(vec![
+            item(r#"<item xmlns="jabber:iq:roster" jid="bob@b.test" name="Bob" subscription="both"><group>Friends</group></item>"#),
+            item(r#"<item xmlns="jabber:iq:roster" jid="carol@b.test" subscription="none" ask="subscribe"/>"#),
+        ]);
+        c.set_presence(&jid("bob@b.test"), Some(Availability::Away), Some("lunch".into()));
+        c.replace(vec![item(
+            r#"<item xmlns="jabber:iq:roster" jid="bob@b.test" name="Robert" subscription="both"/>"#,
+        )]);
+        let bob = c.get(&jid("bob@b.test")).unwrap();
+        assert_eq!(bob.display_name(), "Robert");
+        assert_eq!(bob.show, Some(Availability::Away));
+        assert!(bob.groups.is_empty());
+        assert!(c.get(&jid("carol@b.test")).is_none());
+    }
+
+    #[test]
+    fn pushes_add_change_and_remove() {
+        let mut c = Contacts::default();
+        c.update(item(
+            r#"<item xmlns="jabber:iq:roster" jid="dave@b.test" subscription="none" ask="subscribe"/>"#,
+        ));
+        let dave = c.get(&jid("dave@b.test")).unwrap();
+        assert!(dave.pending_out);
+        assert_eq!(dave.display_name(), "dave@b.test");
+        c.update(item(
+            r#"<item xmlns="jabber:iq:roster" jid="dave@b.test" subscription="to"/>"#,
+        ));
+        assert!(!c.get(&jid("dave@b.test")).unwrap().pending_out);
+        c.update(item(
+            r#"<item xmlns="jabber:iq:roster" jid="dave@b.test" subscription="remove"/>"#,
+        ));
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn presence_of_strangers_is_not_kept() {
+        let mut c = Contacts::default();
+        c.set_presence(&jid("eve@evil.test"), Some(Availability::Available), None);
+        assert!(c.is_empty());
+    }
+}

@@ -1,0 +1,325 @@
+//! One-to-one conversations: messages in order, deduplicated by stable ids
+//! (XEP-0359), with corrections (XEP-0308), delivery states (XEP-0184,
+//! XEP-0333), unread counts and drafts.
+
+use parlons_shared::session::{ChatMessage, Delivery, Direction};
+
+/// One message as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// Unique within the conversation, for keyed rendering.
+    pub key: String,
+    /// The sender's id, which receipts and corrections refer to.
+    pub id: Option<String>,
+    /// Our server's archive id, when known.
+    pub stable_id: Option<String>,
+    /// Sent by us, from this device or another.
+    pub mine: bool,
+    /// The text, never HTML.
+    pub body: String,
+    /// Unix milliseconds.
+    pub timestamp_ms: u64,
+    /// For our own messages: where they are.
+    pub delivery: Option<Delivery>,
+    /// It was corrected after it was sent.
+    pub edited: bool,
+}
+
+impl Message {
+    /// Our own message, as typed on this device (local echo).
+    pub fn outgoing(id: String, body: String, now_ms: u64) -> Self {
+        Self {
+            key: id.clone(),
+            id: Some(id),
+            stable_id: None,
+            mine: true,
+            body,
+            timestamp_ms: now_ms,
+            delivery: Some(Delivery::Pending),
+            edited: false,
+        }
+    }
+
+    fn from_chat(m: ChatMessage) -> Self {
+        let mine = m.direction == Direction::Outgoing;
+        let key = m
+            .stable_id
+            .clone()
+            .or_else(|| m.id.clone())
+            .unwrap_or_else(|| format!("t{}", m.timestamp_ms));
+        Self {
+            key,
+            id: m.id,
+            stable_id: m.stable_id,
+            mine,
+            body: m.body,
+            timestamp_ms: m.timestamp_ms,
+            // Sent from another device: our server has it.
+            delivery: mine.then_some(Delivery::Sent),
+            edited: false,
+        }
+    }
+
+    /// XEP-0245: the action of a `/me …` message.
+    pub fn action(&self) -> Option<&str> {
+        self.body.strip_prefix("/me ")
+    }
+}
+
+/// How far along a delivery is, so that states only move forward.
+fn rank(d: &Delivery) -> u8 {
+    match d {
+        Delivery::Pending => 0,
+        Delivery::Sent => 1,
+        Delivery::Delivered => 2,
+        Delivery::Displayed => 3,
+        Delivery::Failed { .. } => 4,
+    }
+}
+
+/// A conversation with one contact.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Conversation {
+    /// Oldest first.
+    pub messages: Vec<Message>,
+    /// Incoming messages not yet seen.
+    pub unread: usize,
+    /// The key of the first unread message, for the "new messages" divider.
+    pub first_unread: Option<String>,
+    /// What was typed and not sent.
+    pub draft: String,
+    /// The contact is typing (XEP-0085).
+    pub typing: bool,
+    /// The archive has nothing older (XEP-0313).
+    pub history_complete: bool,
+    /// A history page was asked for and has not arrived.
+    pub loading_history: bool,
+    /// The archive id of the oldest message we have, to page back from.
+    pub oldest_archive_id: Option<String>,
+}
+
+impl Conversation {
+    /// Adds a received, copied or archived message; returns whether it was
+    /// new. Corrections change the message they replace.
+    pub fn receive(&mut self, m: ChatMessage, counts_as_unread: bool) -> bool {
+        if let Some(replaces) = m.replaces.clone() {
+            let mine = m.direction == Direction::Outgoing;
+            if let Some(old) = self
+                .messages
+                .iter_mut()
+                .rev()
+                .find(|o| o.mine == mine && o.id.as_deref() == Some(replaces.as_str()))
+            {
+                old.body = m.body;
+                old.edited = true;
+                return false;
+            }
+        }
+        let archived = m.archived;
+        let incoming = m.direction == Direction::Incoming;
+        let msg = Message::from_chat(m);
+        if let Some(existing) = self.find_duplicate(&msg) {
+            if existing.stable_id.is_none() {
+                existing.stable_id = msg.stable_id;
+            }
+            return false;
+        }
+        if incoming {
+            self.typing = false;
+        }
+        let key = msg.key.clone();
+        self.insert_in_order(msg);
+        if incoming && !archived && counts_as_unread {
+            self.unread += 1;
+            self.first_unread.get_or_insert(key);
+        }
+        true
+    }
+
+    /// The same message seen before: same archive id, or the same sender's
+    /// id from the same side (live, carbon, archive and resend all agree).
+    fn find_duplicate(&mut self, msg: &Message) -> Option<&mut Message> {
+        self.messages.iter_mut().find(|o| {
+            (msg.stable_id.is_some() && o.stable_id == msg.stable_id)
+                || (msg.id.is_some() && o.mine == msg.mine && o.id == msg.id)
+        })
+    }
+
+    fn insert_in_order(&mut self, msg: Message) {
+        let at = self
+            .messages
+            .iter()
+            .rposition(|o| o.timestamp_ms <= msg.timestamp_ms)
+            .map_or(0, |i| i + 1);
+        self.messages.insert(at, msg);
+    }
+
+    /// Our own message, just typed.
+    pub fn send(&mut self, msg: Message) {
+        self.messages.push(msg);
+    }
+
+    /// Our own correction, just typed.
+    pub fn correct(&mut self, replaces: &str, body: String) {
+        if let Some(m) = self
+            .messages
+            .iter_mut()
+            .rev()
+            .find(|m| m.mine && m.id.as_deref() == Some(replaces))
+        {
+            m.body = body;
+            m.edited = true;
+        }
+    }
+
+    /// One of our messages moved on; returns whether it is ours to show.
+    /// A read marker covers every earlier message too (XEP-0333 §4).
+    pub fn delivery_changed(&mut self, id: &str, state: &Delivery) -> bool {
+        let Some(at) = self
+            .messages
+            .iter()
+            .position(|m| m.mine && m.id.as_deref() == Some(id))
+        else {
+            return false;
+        };
+        let covered = if *state == Delivery::Displayed {
+            0..=at
+        } else {
+            at..=at
+        };
+        for m in &mut self.messages[covered] {
+            let better = m
+                .delivery
+                .as_ref()
+                .is_none_or(|d| rank(state) > rank(d) && !matches!(d, Delivery::Failed { .. }));
+            if m.mine && better {
+                m.delivery = Some(state.clone());
+            }
+        }
+        true
+    }
+
+    /// Marks everything read.
+    pub fn mark_read(&mut self) {
+        self.unread = 0;
+        self.first_unread = None;
+    }
+
+    /// Our last message, for Up to edit (XEP-0308 allows only the last).
+    pub fn last_own(&self) -> Option<&Message> {
+        self.messages.iter().rev().find(|m| m.mine)
+    }
+
+    /// The newest message from the contact that asked for a marker or a
+    /// receipt, for read markers.
+    pub fn last_incoming(&self) -> Option<&Message> {
+        self.messages.iter().rev().find(|m| !m.mine && m.id.is_some())
+    }
+
+    /// The newest message, for the contact list's preview.
+    pub fn last(&self) -> Option<&Message> {
+        self.messages.last()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xmpp_parsers::jid::BareJid;
+
+    fn chat(id: &str, stable: Option<&str>, dir: Direction, body: &str, t: u64) -> ChatMessage {
+        ChatMessage {
+            peer: BareJid::new("bob@b.test").unwrap(),
+            from: None,
+            direction: dir,
+            stable_id: stable.map(str::to_owned),
+            id: Some(id.to_owned()),
+            body: body.to_owned(),
+            timestamp_ms: t,
+            receipt_requested: true,
+            replaces: None,
+            archived: false,
+        }
+    }
+
+    #[test]
+    fn the_same_message_live_and_archived_shows_once() {
+        let mut c = Conversation::default();
+        assert!(c.receive(chat("m1", None, Direction::Incoming, "hi", 10), true));
+        let mut archived = chat("m1", Some("arch-1"), Direction::Incoming, "hi", 10);
+        archived.archived = true;
+        assert!(!c.receive(archived.clone(), true));
+        assert!(!c.receive(archived, true));
+        assert_eq!(c.messages.len(), 1);
+        assert_eq!(c.messages[0].stable_id.as_deref(), Some("arch-1"));
+        assert_eq!(c.unread, 1);
+    }
+
+    #[test]
+    fn a_carbon_of_our_local_echo_is_not_shown_twice() {
+        let mut c = Conversation::default();
+        c.send(Message::outgoing("out1".into(), "yo".into(), 5));
+        assert!(!c.receive(chat("out1", Some("s9"), Direction::Outgoing, "yo", 5), true));
+        assert_eq!(c.messages.len(), 1);
+        // The same id from the contact is another message.
+        assert!(c.receive(chat("out1", None, Direction::Incoming, "yo too", 6), true));
+        assert_eq!(c.messages.len(), 2);
+    }
+
+    #[test]
+    fn older_history_goes_before_and_is_not_unread() {
+        let mut c = Conversation::default();
+        c.receive(chat("b", None, Direction::Incoming, "second", 20), false);
+        let mut old = chat("a", Some("s1"), Direction::Incoming, "first", 10);
+        old.archived = true;
+        c.receive(old, true);
+        let bodies: Vec<_> = c.messages.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(bodies, ["first", "second"]);
+        assert_eq!(c.unread, 0);
+    }
+
+    #[test]
+    fn corrections_replace_the_text_of_the_same_sender_only() {
+        let mut c = Conversation::default();
+        c.send(Message::outgoing("x".into(), "helo".into(), 1));
+        c.receive(chat("x", None, Direction::Incoming, "theirs", 2), true);
+        let mut fix = chat("y", None, Direction::Incoming, "their fix", 3);
+        fix.replaces = Some("x".into());
+        assert!(!c.receive(fix, true));
+        assert_eq!(c.messages[0].body, "helo");
+        assert!(!c.messages[0].edited);
+        assert_eq!(c.messages[1].body, "their fix");
+        assert!(c.messages[1].edited);
+        c.correct("x", "hello".into());
+        assert_eq!(c.messages[0].body, "hello");
+        assert!(c.messages[0].edited);
+    }
+
+    #[test]
+    fn delivery_moves_forward_and_read_covers_earlier_messages() {
+        let mut c = Conversation::default();
+        c.send(Message::outgoing("1".into(), "a".into(), 1));
+        c.send(Message::outgoing("2".into(), "b".into(), 2));
+        assert!(c.delivery_changed("2", &Delivery::Displayed));
+        // A late ack does not move it back.
+        assert!(c.delivery_changed("2", &Delivery::Sent));
+        assert_eq!(c.messages[0].delivery, Some(Delivery::Displayed));
+        assert_eq!(c.messages[1].delivery, Some(Delivery::Displayed));
+        assert!(!c.delivery_changed("unknown", &Delivery::Sent));
+    }
+
+    #[test]
+    fn a_reply_clears_typing_and_marks_the_first_unread() {
+        let mut c = Conversation {
+            typing: true,
+            ..Default::default()
+        };
+        c.receive(chat("1", None, Direction::Incoming, "a", 1), true);
+        c.receive(chat("2", None, Direction::Incoming, "b", 2), true);
+        assert!(!c.typing);
+        assert_eq!(c.unread, 2);
+        assert_eq!(c.first_unread.as_deref(), Some("1"));
+        c.mark_read();
+        assert_eq!((c.unread, c.first_unread.as_deref()), (0, None));
+    }
+}

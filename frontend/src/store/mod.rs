@@ -1,0 +1,257 @@
+//! The client's state, shaped for the views: the account and its
+//! connection, the contacts with their presence, and the conversations.
+//! Only [`Store::apply`] changes it from session events; it knows no XML.
+
+pub mod contacts;
+pub mod conversation;
+
+use std::collections::{BTreeSet, HashMap};
+
+use parlons_shared::session::presence::Availability;
+use parlons_shared::session::{AuthError, Event, RequestError, StreamCondition};
+use xmpp_parsers::jid::BareJid;
+
+use contacts::Contacts;
+use conversation::{Conversation, Message};
+
+/// Why signing in or staying connected failed, as the person sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// The server refused the address or password.
+    WrongPassword,
+    /// The server refused in another way (account disabled, …).
+    AuthRefused(AuthError),
+    /// No such server, or it cannot be reached.
+    ServerUnreachable,
+    /// The gateway does not serve that domain.
+    DomainRefused,
+    /// The server ended the stream.
+    StreamClosed(Option<StreamCondition>),
+    /// The gateway itself could not be reached.
+    GatewayUnreachable,
+}
+
+/// Where the connection is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    /// No account.
+    SignedOut,
+    /// Signing in for the first time on this page.
+    SigningIn,
+    /// Ready.
+    Online,
+    /// It was up and dropped; the person can reconnect.
+    Lost(Option<Problem>),
+    /// Reconnecting after a drop.
+    Reconnecting,
+    /// Signing in failed; back to the form.
+    Failed(Problem),
+}
+
+/// Everything the views show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Store {
+    /// The account, once a sign-in was asked for.
+    pub account: Option<BareJid>,
+    /// The connection.
+    pub connection: Connection,
+    /// The contacts.
+    pub contacts: Contacts,
+    /// People who asked to see our presence.
+    pub requests: BTreeSet<BareJid>,
+    /// Conversations by contact.
+    pub conversations: HashMap<BareJid, Conversation>,
+    /// The conversation on screen.
+    pub open: Option<BareJid>,
+    /// The page is visible and focused: messages in the open conversation
+    /// are read as they come.
+    pub attentive: bool,
+    /// Our own availability and status message.
+    pub own_status: (Availability, Option<String>),
+    /// The last request failure, for a passing notice.
+    pub notice: Option<RequestError>,
+    /// Our password was changed.
+    pub password_changed: bool,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self {
+            account: None,
+            connection: Connection::SignedOut,
+            contacts: Contacts::default(),
+            requests: BTreeSet::new(),
+            conversations: HashMap::new(),
+            open: None,
+            attentive: true,
+            own_status: (Availability::Available, None),
+            notice: None,
+            password_changed: false,
+        }
+    }
+}
+
+/// What an applied event means beyond the store, for the page to act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Nothing more.
+    Nothing,
+    /// A new message from a contact arrived live.
+    NewMessage {
+        /// From whom.
+        from: BareJid,
+        /// Its text.
+        body: String,
+    },
+    /// A history page arrived or failed for this conversation.
+    HistoryDone(BareJid),
+}
+
+impl Store {
+    /// A sign-in was asked for.
+    pub fn signing_in(&mut self, account: BareJid) {
+        *self = Self {
+            account: Some(account),
+            connection: Connection::SigningIn,
+            attentive: self.attentive,
+            ..Self::default()
+        };
+    }
+
+    /// The transport could not reach the gateway, or it closed.
+    pub fn transport_closed(&mut self, reached: bool) {
+        let problem = (!reached).then_some(Problem::GatewayUnreachable);
+        self.connection_dropped(problem);
+    }
+
+    fn connection_dropped(&mut self, problem: Option<Problem>) {
+        self.connection = match &self.connection {
+            Connection::SigningIn => Connection::Failed(problem.unwrap_or(Problem::StreamClosed(None))),
+            Connection::Online | Connection::Reconnecting => Connection::Lost(problem),
+            other => other.clone(),
+        };
+        if !matches!(self.connection, Connection::Online) {
+            self.contacts.all_offline();
+        }
+    }
+
+    /// The conversation with `jid`, created when first needed.
+    pub fn conversation(&mut self, jid: &BareJid) -> &mut Conversation {
+        self.conversations.entry(jid.clone()).or_default()
+    }
+
+    /// Opens a conversation: its messages count as read while attentive.
+    pub fn open(&mut self, jid: Option<BareJid>) {
+        self.open = jid;
+        self.read_open();
+    }
+
+    /// The page gained or lost the person's attention.
+    pub fn set_attentive(&mut self, attentive: bool) {
+        self.attentive = attentive;
+        self.read_open();
+    }
+
+    fn read_open(&mut self) {
+        if let (true, Some(jid)) = (self.attentive, self.open.clone()) {
+            self.conversation(&jid).mark_read();
+        }
+    }
+
+    /// Unread messages in all conversations.
+    pub fn total_unread(&self) -> usize {
+        self.conversations.values().map(|c| c.unread).sum()
+    }
+
+    /// Our own message, typed on this device.
+    pub fn sent(&mut self, to: &BareJid, id: String, body: String, now_ms: u64) {
+        self.conversation(to).send(Message::outgoing(id, body, now_ms));
+    }
+
+    /// Applies one session event.
+    pub fn apply(&mut self, event: Event) -> Outcome {
+        match event {
+            Event::Connected { .. } | Event::Resumed => self.connection = Connection::Online,
+            Event::AuthFailed { error, .. } => {
+                let problem = match error {
+                    AuthError::Sasl(parlons_shared::session::SaslCondition::NotAuthorized) => {
+                        Problem::WrongPassword
+                    }
+                    other => Problem::AuthRefused(other),
+                };
+                self.connection = Connection::Failed(problem);
+            }
+            Event::StreamError { condition, .. } => self.connection_dropped(Some(stream_problem(condition))),
+            Event::Disconnected => self.connection_dropped(None),
+            Event::RosterReceived { items, .. } => self.contacts.replace(items),
+            Event::RosterItemChanged { item } => self.contacts.update(item),
+            Event::PresenceChanged { jid, show, status } => self.contacts.set_presence(&jid, show, status),
+            Event::SubscriptionRequested { from } => {
+                self.requests.insert(from);
+            }
+            Event::MessageReceived(m) => return self.message(m),
+            Event::ChatStateChanged { from, state } => {
+                let typing = state == xmpp_parsers::chatstates::ChatState::Composing;
+                self.conversation(&from).typing = typing;
+            }
+            Event::HistoryFetched(page) => {
+                if let Some(with) = page.with {
+                    let c = self.conversation(&with);
+                    c.loading_history = false;
+                    c.history_complete |= page.complete;
+                    if page.first.is_some() {
+                        c.oldest_archive_id = page.first;
+                    }
+                    return Outcome::HistoryDone(with);
+                }
+            }
+            Event::HistoryFailed {
+                with: Some(with),
+                error,
+            } => {
+                self.conversation(&with).loading_history = false;
+                self.notice = Some(error);
+                return Outcome::HistoryDone(with);
+            }
+            Event::MessageStateChanged { id, state } => {
+                for c in self.conversations.values_mut() {
+                    if c.delivery_changed(&id, &state) {
+                        break;
+                    }
+                }
+            }
+            Event::PasswordChanged { .. } => self.password_changed = true,
+            Event::RequestFailed { error, .. } => self.notice = Some(error),
+            _ => {}
+        }
+        Outcome::Nothing
+    }
+
+    fn message(&mut self, m: parlons_shared::session::ChatMessage) -> Outcome {
+        let peer = m.peer.clone();
+        let body = m.body.clone();
+        let live_incoming = !m.archived && m.direction == parlons_shared::session::Direction::Incoming;
+        let seen = self.attentive && self.open.as_ref() == Some(&peer);
+        let new = self.conversation(&peer).receive(m, !seen);
+        if new && live_incoming {
+            Outcome::NewMessage { from: peer, body }
+        } else {
+            Outcome::Nothing
+        }
+    }
+}
+
+/// What a stream error means to the person.
+fn stream_problem(condition: StreamCondition) -> Problem {
+    match condition {
+        StreamCondition::HostUnknown
+        | StreamCondition::RemoteConnectionFailed
+        | StreamCondition::ConnectionTimeout
+        | StreamCondition::HostGone => Problem::ServerUnreachable,
+        StreamCondition::PolicyViolation => Problem::DomainRefused,
+        other => Problem::StreamClosed(Some(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

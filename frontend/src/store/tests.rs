@@ -1,0 +1,181 @@
+use parlons_shared::session::{ChatMessage, Delivery, Direction, SaslCondition, StanzaCondition};
+
+use super::*;
+
+fn jid(s: &str) -> BareJid {
+    BareJid::new(s).unwrap()
+}
+
+fn incoming(id: &str, body: &str) -> Event {
+    Event::MessageReceived(ChatMessage {
+        peer: jid("bob@b.test"),
+        from: None,
+        direction: Direction::Incoming,
+        stable_id: None,
+        id: Some(id.to_owned()),
+        body: body.to_owned(),
+        timestamp_ms: 1,
+        receipt_requested: false,
+        replaces: None,
+        archived: false,
+    })
+}
+
+fn online() -> Store {
+    let mut s = Store::default();
+    s.signing_in(jid("alice@localhost"));
+    s.apply(Event::Connected {
+        jid: "alice@localhost/r1".parse().unwrap(),
+    });
+    s
+}
+
+#[test]
+fn each_sign_in_failure_has_its_own_problem() {
+    let cases = [
+        (
+            Event::AuthFailed {
+                error: AuthError::Sasl(SaslCondition::NotAuthorized),
+                text: None,
+            },
+            Problem::WrongPassword,
+        ),
+        (
+            Event::StreamError {
+                condition: StreamCondition::HostUnknown,
+                text: None,
+            },
+            Problem::ServerUnreachable,
+        ),
+        (
+            Event::StreamError {
+                condition: StreamCondition::RemoteConnectionFailed,
+                text: None,
+            },
+            Problem::ServerUnreachable,
+        ),
+        (
+            Event::StreamError {
+                condition: StreamCondition::PolicyViolation,
+                text: None,
+            },
+            Problem::DomainRefused,
+        ),
+        (
+            Event::StreamError {
+                condition: StreamCondition::SystemShutdown,
+                text: None,
+            },
+            Problem::StreamClosed(Some(StreamCondition::SystemShutdown)),
+        ),
+        (Event::Disconnected, Problem::StreamClosed(None)),
+    ];
+    for (event, problem) in cases {
+        let mut s = Store::default();
+        s.signing_in(jid("alice@localhost"));
+        s.apply(event);
+        assert_eq!(s.connection, Connection::Failed(problem));
+    }
+    let mut s = Store::default();
+    s.signing_in(jid("alice@localhost"));
+    s.transport_closed(false);
+    assert_eq!(s.connection, Connection::Failed(Problem::GatewayUnreachable));
+}
+
+#[test]
+fn a_drop_after_sign_in_is_a_lost_connection_and_contacts_go_offline() {
+    let mut s = online();
+    s.apply(Event::RosterItemChanged {
+        item: xmpp_parsers::roster::Item {
+            jid: jid("bob@b.test"),
+            name: None,
+            subscription: xmpp_parsers::roster::Subscription::Both,
+            ask: Default::default(),
+            groups: vec![],
+            approved: None,
+        },
+    });
+    s.apply(Event::PresenceChanged {
+        jid: jid("bob@b.test"),
+        show: Some(Availability::Available),
+        status: None,
+    });
+    assert_eq!(
+        s.contacts.get(&jid("bob@b.test")).unwrap().show,
+        Some(Availability::Available)
+    );
+    s.transport_closed(true);
+    assert_eq!(s.connection, Connection::Lost(None));
+    assert_eq!(s.contacts.get(&jid("bob@b.test")).unwrap().show, None);
+    s.connection = Connection::Reconnecting;
+    s.apply(Event::Resumed);
+    assert_eq!(s.connection, Connection::Online);
+}
+
+#[test]
+fn messages_in_the_open_conversation_are_read_only_while_attentive() {
+    let mut s = online();
+    s.open(Some(jid("bob@b.test")));
+    let out = s.apply(incoming("1", "hi"));
+    assert_eq!(
+        out,
+        Outcome::NewMessage {
+            from: jid("bob@b.test"),
+            body: "hi".into()
+        }
+    );
+    assert_eq!(s.total_unread(), 0);
+    s.set_attentive(false);
+    s.apply(incoming("2", "still there?"));
+    assert_eq!(s.total_unread(), 1);
+    // The same message again is not new.
+    assert_eq!(s.apply(incoming("2", "still there?")), Outcome::Nothing);
+    s.set_attentive(true);
+    assert_eq!(s.total_unread(), 0);
+}
+
+#[test]
+fn delivery_states_reach_our_message() {
+    let mut s = online();
+    s.sent(&jid("bob@b.test"), "m1".into(), "hello".into(), 5);
+    s.apply(Event::MessageStateChanged {
+        id: "m1".into(),
+        state: Delivery::Delivered,
+    });
+    let failed = Delivery::Failed {
+        error: RequestError::Stanza(StanzaCondition::ServiceUnavailable),
+    };
+    s.sent(&jid("bob@b.test"), "m2".into(), "again".into(), 6);
+    s.apply(Event::MessageStateChanged {
+        id: "m2".into(),
+        state: failed.clone(),
+    });
+    let c = &s.conversations[&jid("bob@b.test")];
+    assert_eq!(c.messages[0].delivery, Some(Delivery::Delivered));
+    assert_eq!(c.messages[1].delivery, Some(failed));
+}
+
+#[test]
+fn subscription_requests_and_typing_are_kept() {
+    let mut s = online();
+    s.apply(Event::SubscriptionRequested {
+        from: jid("carol@b.test"),
+    });
+    assert!(s.requests.contains(&jid("carol@b.test")));
+    s.apply(Event::ChatStateChanged {
+        from: jid("bob@b.test"),
+        state: xmpp_parsers::chatstates::ChatState::Composing,
+    });
+    assert!(s.conversations[&jid("bob@b.test")].typing);
+    s.apply(incoming("3", "done typing"));
+    assert!(!s.conversations[&jid("bob@b.test")].typing);
+}
+
+#[test]
+fn a_new_sign_in_forgets_the_previous_account() {
+    let mut s = online();
+    s.apply(incoming("1", "hi"));
+    s.signing_in(jid("bob@b.test"));
+    assert!(s.conversations.is_empty());
+    assert_eq!(s.connection, Connection::SigningIn);
+}

@@ -1,0 +1,163 @@
+//! What the views ask for: each action updates the store where it echoes
+//! locally, then hands a command to the transport.
+
+use parlons_shared::session::Command;
+use parlons_shared::session::presence::Availability;
+use xmpp_parsers::chatstates::ChatState;
+use xmpp_parsers::jid::BareJid;
+
+use super::{use_client, use_store};
+use crate::client::{random, storage};
+use leptos::prelude::*;
+
+fn command(c: Command) {
+    if let Some(client) = use_client() {
+        client.command(c);
+    }
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A fresh message id that nobody can guess.
+fn message_id() -> Option<String> {
+    random::token(16)
+}
+
+/// Sends a message; it shows at once as pending.
+pub fn send_message(to: BareJid, body: String) {
+    let Some(id) = message_id() else { return };
+    use_store().update(|s| s.sent(&to, id.clone(), body.clone(), now_ms()));
+    command(Command::SendMessage { id, to, body });
+}
+
+/// Sends a failed message again, as a new one.
+pub fn retry(to: BareJid, key: String) {
+    let store = use_store();
+    let body = store.with_untracked(|s| {
+        let c = s.conversations.get(&to)?;
+        c.messages.iter().find(|m| m.key == key).map(|m| m.body.clone())
+    });
+    let Some(body) = body else { return };
+    store.update(|s| s.conversation(&to).messages.retain(|m| m.key != key));
+    send_message(to, body);
+}
+
+/// Corrects our last message (XEP-0308).
+pub fn correct(to: BareJid, replaces: String, body: String) {
+    let Some(id) = message_id() else { return };
+    use_store().update(|s| s.conversation(&to).correct(&replaces, body.clone()));
+    command(Command::CorrectMessage {
+        id,
+        to,
+        replaces,
+        body,
+    });
+}
+
+/// Tells the contact we are typing, or not (XEP-0085).
+pub fn chat_state(to: BareJid, state: ChatState) {
+    command(Command::SendChatState { to, state });
+}
+
+/// Tells the contact we read up to `id` (XEP-0333).
+pub fn mark_displayed(to: BareJid, id: String) {
+    command(Command::MarkDisplayed { to, id });
+}
+
+/// Asks for the page of history before what we have (XEP-0313).
+pub fn fetch_history(with: BareJid) {
+    let store = use_store();
+    let before = store.with_untracked(|s| {
+        let c = s.conversations.get(&with);
+        let busy = c.is_some_and(|c| c.loading_history || c.history_complete);
+        (!busy).then(|| c.and_then(|c| c.oldest_archive_id.clone()))
+    });
+    let Some(before) = before else { return };
+    store.update(|s| s.conversation(&with).loading_history = true);
+    command(Command::FetchHistory {
+        with,
+        before,
+        max: 50,
+    });
+}
+
+/// Adds a contact and asks to see its presence.
+pub fn add_contact(jid: BareJid, name: Option<String>) {
+    command(Command::SetContact {
+        jid: jid.clone(),
+        name,
+        groups: Vec::new(),
+    });
+    command(Command::Subscribe { to: jid });
+}
+
+/// Renames a contact, keeping its groups.
+pub fn rename_contact(jid: BareJid, name: Option<String>) {
+    let groups = use_store().with_untracked(|s| s.contacts.get(&jid).map(|c| c.groups.clone()));
+    command(Command::SetContact {
+        jid,
+        name,
+        groups: groups.unwrap_or_default(),
+    });
+}
+
+/// Removes a contact.
+pub fn remove_contact(jid: BareJid) {
+    command(Command::RemoveContact { jid });
+}
+
+/// Answers a subscription request; accepting also asks for theirs.
+pub fn answer_request(from: BareJid, accept: bool) {
+    use_store().update(|s| {
+        s.requests.remove(&from);
+    });
+    if accept {
+        command(Command::ApproveSubscription { from: from.clone() });
+        let known = use_store().with_untracked(|s| s.contacts.get(&from).is_some());
+        if !known {
+            add_contact(from, None);
+        }
+    } else {
+        command(Command::DenySubscription { from });
+    }
+}
+
+/// Sets our availability and status message.
+pub fn set_presence(show: Availability, status: Option<String>) {
+    use_store().update(|s| s.own_status = (show, status.clone()));
+    command(Command::SetPresence {
+        show,
+        status,
+        priority: 0,
+    });
+}
+
+/// Changes our password (XEP-0077).
+pub fn change_password(new_password: String) {
+    let Some(id) = message_id() else { return };
+    use_store().update(|s| s.password_changed = false);
+    command(Command::ChangePassword { id, new_password });
+}
+
+/// Reconnects after a drop.
+pub fn reconnect() {
+    let store = use_store();
+    store.update(|s| s.connection = crate::store::Connection::Reconnecting);
+    if let Some(client) = use_client()
+        && client.reconnect().is_err()
+    {
+        store.update(|s| s.transport_closed(false));
+    }
+}
+
+/// Signs out and forgets the kept sign-in.
+pub fn log_out() {
+    if let Some(client) = use_client() {
+        client.sign_out();
+    }
+    storage::forget_login();
+    use_store().set(crate::store::Store::default());
+    super::route::go(&super::route::Route::Home);
+}

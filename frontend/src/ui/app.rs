@@ -1,0 +1,215 @@
+//! The whole client: contexts, the transport's sink, and the choice
+//! between the sign-in page and the signed-in shell.
+
+use leptos::prelude::*;
+use parlons_shared::session::Credential;
+use parlons_shared::session::sasl::ScramKeys;
+use xmpp_parsers::jid::BareJid;
+
+use super::login::{LoginPage, LoginRequest};
+
+use super::route::{self, Route};
+use super::settings::Settings;
+use super::shell::Shell;
+use super::{ClientHandle, StoreHandle};
+use crate::client::storage::{self, KeptLogin};
+use crate::client::{Client, Login, Notice, default_url};
+use crate::i18n::{Locale, t, t_with};
+use crate::store::{Connection, Outcome, Store};
+
+/// What the sign-in under way should do once it succeeds.
+#[derive(Clone, Default)]
+struct Pending {
+    keep: bool,
+    url: Option<String>,
+}
+
+/// The client.
+#[component]
+pub fn App(
+    /// What the static form held before the client loaded.
+    #[prop(optional)]
+    typed: super::login::Typed,
+) -> impl IntoView {
+    let settings = Settings::load();
+    provide_context(Locale(settings.lang));
+    provide_context(settings);
+    settings.apply_effects();
+
+    let store = RwSignal::new(Store::default());
+    provide_context(StoreHandle(store));
+    let pending = StoredValue::new(Pending::default());
+
+    let slot = StoredValue::new_local(None::<Client>);
+    let sink = Sink {
+        store,
+        pending,
+        settings,
+        client: slot,
+    };
+    let client = Client::new(move |notice| sink.notice(notice));
+    slot.set_value(Some(client.clone()));
+    let client_value = StoredValue::new_local(client.clone());
+    provide_context(ClientHandle(client_value));
+
+    if let Some(kept) = storage::kept_login() {
+        resume_kept(&client, store, pending, kept);
+    }
+    follow_route(store);
+    follow_attention(store);
+    Effect::new(move |_| {
+        let unread = store.with(Store::total_unread);
+        let title = if unread == 0 {
+            t("app-title")
+        } else {
+            t_with("unread-title", &[("count", &unread.to_string())])
+        };
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&title);
+        }
+    });
+
+    let on_login = move |req: LoginRequest| {
+        let jid = match BareJid::new(&format!("{}@{}", req.local, req.domain)) {
+            Ok(j) => j,
+            Err(_) => return Err(t("address-bad-character")),
+        };
+        let url = req.url.clone().unwrap_or_else(default_url);
+        pending.set_value(Pending {
+            keep: req.keep,
+            url: req.url,
+        });
+        store.update(|s| s.signing_in(jid.clone()));
+        let started = client_value.with_value(|c| {
+            c.sign_in(Login {
+                jid,
+                credential: Credential::Password(req.password),
+                url,
+            })
+        });
+        if started.is_err() {
+            store.update(|s| s.transport_closed(false));
+        }
+        Ok(())
+    };
+
+    let signed_in = move || {
+        store.with(|s| {
+            matches!(
+                s.connection,
+                Connection::Online | Connection::Lost(_) | Connection::Reconnecting
+            )
+        })
+    };
+    view! {
+        <Show when=signed_in fallback=move || view! { <LoginPage on_login=on_login typed=typed.clone() /> }>
+            <Shell />
+        </Show>
+    }
+}
+
+/// Signs in with the keys of a kept sign-in.
+fn resume_kept(client: &Client, store: RwSignal<Store>, pending: StoredValue<Pending>, kept: KeptLogin) {
+    let (Ok(jid), Ok(keys)) = (BareJid::new(&kept.account), ScramKeys::decode(&kept.keys)) else {
+        storage::forget_login();
+        return;
+    };
+    pending.set_value(Pending {
+        keep: true,
+        url: kept.url.clone(),
+    });
+    store.update(|s| s.signing_in(jid.clone()));
+    let login = Login {
+        jid,
+        credential: Credential::Keys(keys),
+        url: kept.url.unwrap_or_else(default_url),
+    };
+    if client.sign_in(login).is_err() {
+        store.update(|s| s.transport_closed(false));
+    }
+}
+
+/// Where the transport's news goes. It runs outside any component, so it
+/// holds what it needs rather than reading contexts.
+#[derive(Clone, Copy)]
+struct Sink {
+    store: RwSignal<Store>,
+    pending: StoredValue<Pending>,
+    settings: Settings,
+    client: StoredValue<Option<Client>, LocalStorage>,
+}
+
+impl Sink {
+    /// Into the store, then what follows from it.
+    fn notice(self, notice: Notice) {
+        let store = self.store;
+        match notice {
+            Notice::Closed { reached } => store.update(|s| s.transport_closed(reached)),
+            Notice::Event(event) => {
+                let connected = matches!(event, parlons_shared::session::Event::Connected { .. });
+                let outcome = store.try_update(|s| s.apply(event)).unwrap_or(Outcome::Nothing);
+                if connected {
+                    self.keep_login();
+                }
+                if let Outcome::NewMessage { from, body } = outcome {
+                    self.settings.notify(store, &from, &body);
+                }
+                if store.with_untracked(|s| matches!(s.connection, Connection::Failed(_))) {
+                    // Kept keys that no longer work are forgotten.
+                    storage::forget_login();
+                }
+            }
+        }
+    }
+
+    fn keep_login(self) {
+        let Pending { keep, url } = self.pending.get_value();
+        let account = self.store.with_untracked(|s| s.account.clone());
+        let keys = self
+            .client
+            .with_value(|c| c.as_ref().and_then(Client::scram_keys));
+        match (keep, account, keys) {
+            (true, Some(account), Some(keys)) => storage::keep_login(&KeptLogin {
+                account: account.to_string(),
+                keys,
+                url,
+            }),
+            _ => storage::forget_login(),
+        }
+    }
+}
+
+/// The hash names the open conversation, both ways.
+fn follow_route(store: RwSignal<Store>) {
+    let apply = move || {
+        let current = route::current();
+        // An `xmpp:` link becomes the conversation's own address.
+        route::go(&current);
+        let open = match current {
+            Route::Chat(jid) => Some(jid),
+            Route::Home => None,
+        };
+        store.update(|s| s.open(open));
+    };
+    apply();
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| apply());
+    on_cleanup(move || handle.remove());
+}
+
+/// Messages count as read only while the page is visible and focused.
+fn follow_attention(store: RwSignal<Store>) {
+    let check = move || {
+        let doc = web_sys::window().and_then(|w| w.document());
+        let attentive = doc.is_some_and(|d| !d.hidden() && d.has_focus().unwrap_or(false));
+        if store.with_untracked(|s| s.attentive) != attentive {
+            store.update(|s| s.set_attentive(attentive));
+        }
+    };
+    check();
+    let handles = [
+        window_event_listener(leptos::ev::focus, move |_| check()),
+        window_event_listener(leptos::ev::blur, move |_| check()),
+        window_event_listener(leptos::ev::visibilitychange, move |_| check()),
+    ];
+    on_cleanup(move || handles.into_iter().for_each(|h| h.remove()));
+}

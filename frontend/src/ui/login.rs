@@ -1,0 +1,234 @@
+//! The sign-in screen. It takes over the static form of `index.html`,
+//! keeping what was typed while the client loaded.
+
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+
+use super::register::RegisterPage;
+use super::use_store;
+use crate::address::{self, AddressError};
+use crate::i18n::t;
+use crate::store::{Connection, Problem};
+
+/// What the person asked to sign in with.
+#[derive(Clone)]
+pub struct LoginRequest {
+    /// The local part of the address.
+    pub local: String,
+    /// The server's domain.
+    pub domain: String,
+    /// The password, handed straight to the session and never stored.
+    pub password: String,
+    /// Keep the SCRAM keys for the next visit.
+    pub keep: bool,
+    /// Another RFC 7395 endpoint than the default.
+    pub url: Option<String>,
+}
+
+/// What was typed into the static form before the client took over.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    /// The address field.
+    pub address: String,
+    /// The password field.
+    pub password: String,
+    /// Whether the password field had the focus.
+    pub password_focused: bool,
+}
+
+/// Reads and removes the static form of `index.html`.
+pub fn take_static_form() -> Typed {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return Typed::default();
+    };
+    let value = |id: &str| {
+        doc.get_element_by_id(id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+            .map(|i| i.value())
+            .unwrap_or_default()
+    };
+    let typed = Typed {
+        address: value("login-address"),
+        password: value("login-password"),
+        password_focused: doc.active_element().is_some_and(|e| e.id() == "login-password"),
+    };
+    if let Some(boot) = doc.get_element_by_id("boot") {
+        boot.remove();
+    }
+    typed
+}
+
+fn address_error_key(e: AddressError) -> &'static str {
+    match e {
+        AddressError::Empty => "address-empty",
+        AddressError::NotAnAddress => "address-not-an-address",
+        AddressError::BadCharacter => "address-bad-character",
+        AddressError::TooLong => "address-too-long",
+    }
+}
+
+/// The sentence for a failed sign-in.
+pub fn problem_key(p: &Problem) -> &'static str {
+    match p {
+        Problem::WrongPassword => "error-wrong-password",
+        Problem::AuthRefused(_) => "error-auth-refused",
+        Problem::ServerUnreachable => "error-server-unreachable",
+        Problem::DomainRefused => "error-domain-refused",
+        Problem::StreamClosed(_) => "error-stream-closed",
+        Problem::GatewayUnreachable => "error-gateway-unreachable",
+    }
+}
+
+/// The sign-in form, or the account creation form.
+#[component]
+pub fn LoginPage(
+    /// Called with a request; an error sentence comes back when the
+    /// address cannot be used.
+    on_login: impl Fn(LoginRequest) -> Result<(), String> + Clone + Send + Sync + 'static,
+    /// What the static form held.
+    typed: Typed,
+) -> impl IntoView {
+    let creating = RwSignal::new(false);
+    let login = on_login.clone();
+    view! {
+        <Show
+            when=move || creating.get()
+            fallback=move || {
+                view! { <LoginForm on_login=login.clone() typed=typed.clone() creating=creating /> }
+            }
+        >
+            <RegisterPage on_login=on_login.clone() creating=creating />
+        </Show>
+    }
+}
+
+#[component]
+fn LoginForm(
+    on_login: impl Fn(LoginRequest) -> Result<(), String> + Send + Sync + 'static,
+    typed: Typed,
+    creating: RwSignal<bool>,
+) -> impl IntoView {
+    let store = use_store();
+    let address_input = NodeRef::<html::Input>::new();
+    let password_input = NodeRef::<html::Input>::new();
+    let url_input = NodeRef::<html::Input>::new();
+    let keep_input = NodeRef::<html::Input>::new();
+    let error_el = NodeRef::<html::P>::new();
+    let (error, set_error) = signal(None::<String>);
+    let busy = move || store.with(|s| s.connection == Connection::SigningIn);
+
+    // A failed sign-in is said beside the form, and focus moves to it.
+    Effect::new(move |_| {
+        let failed = store.with(|s| match &s.connection {
+            Connection::Failed(p) => Some(problem_key(p)),
+            _ => None,
+        });
+        if let Some(key) = failed {
+            set_error.set(Some(t(key)));
+            if let Some(el) = error_el.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    if typed.password_focused {
+        Effect::new(move |_| {
+            if let Some(p) = password_input.get() {
+                let _ = p.focus();
+            }
+        });
+    }
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(addr), Some(pw)) = (address_input.get(), password_input.get()) else {
+            return;
+        };
+        let fail = |msg: String, field: &web_sys::HtmlInputElement| {
+            set_error.set(Some(msg));
+            let _ = field.focus();
+        };
+        match address::parse(&addr.value()) {
+            Err(e) => fail(t(address_error_key(e)), &addr),
+            Ok(_) if pw.value().is_empty() => fail(t("password-empty"), &pw),
+            Ok(a) => {
+                set_error.set(None);
+                let url = url_input
+                    .get()
+                    .map(|u| u.value().trim().to_owned())
+                    .filter(|u| !u.is_empty());
+                let keep = keep_input.get().is_some_and(|k| k.checked());
+                let request = LoginRequest {
+                    local: a.local,
+                    domain: a.domain,
+                    password: pw.value(),
+                    keep,
+                    url,
+                };
+                if let Err(msg) = on_login(request) {
+                    fail(msg, &addr);
+                }
+            }
+        }
+    };
+
+    view! {
+        <main class="login" aria-labelledby="login-title">
+            <h1 id="login-title">"Parlons"</h1>
+            <p class="tagline">{move || t("tagline")}</p>
+            <form class="login-form" on:submit=on_submit novalidate>
+                <label for="login-address">{move || t("address")}</label>
+                <input
+                    id="login-address"
+                    name="username"
+                    type="text"
+                    inputmode="email"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    placeholder="name@example.org"
+                    value=typed.address
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby="login-error"
+                    node_ref=address_input
+                />
+                <label for="login-password">{move || t("password")}</label>
+                <input
+                    id="login-password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    value=typed.password
+                    node_ref=password_input
+                />
+                <label class="check">
+                    <input type="checkbox" node_ref=keep_input />
+                    {move || t("keep-signed-in")}
+                </label>
+                <details class="advanced">
+                    <summary>{move || t("advanced")}</summary>
+                    <label for="login-url">{move || t("websocket-url")}</label>
+                    <input
+                        id="login-url"
+                        type="url"
+                        placeholder="wss://example.org/xmpp-websocket"
+                        node_ref=url_input
+                    />
+                </details>
+                <p id="login-error" class="error" role="alert" tabindex="-1" node_ref=error_el>
+                    {move || error.get()}
+                </p>
+                <button type="submit" class="primary" disabled=busy>
+                    {move || t("log-in")}
+                </button>
+                <p class="status" role="status">{move || busy().then(|| t("signing-in"))}</p>
+            </form>
+            <p class="alt">
+                {move || t("no-account")} " "
+                <button type="button" class="link" on:click=move |_| creating.set(true)>
+                    {move || t("create-account")}
+                </button>
+            </p>
+        </main>
+    }
+}

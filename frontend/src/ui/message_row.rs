@@ -1,0 +1,83 @@
+//! One message in the log: sender, time, styled text, and for our own its
+//! delivery state, with Retry when it failed.
+
+use leptos::prelude::*;
+use parlons_shared::session::Delivery;
+use xmpp_parsers::jid::BareJid;
+
+use super::actions;
+use super::rich_text::RichText;
+use crate::i18n::t;
+use crate::store::conversation::Message;
+
+/// `HH:MM` in the browser's time zone; empty for 0.
+pub fn short_time(ms: u64) -> String {
+    if ms == 0 {
+        return String::new();
+    }
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// The day of a time, as the log's headings show it.
+pub fn day(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"full".into());
+    String::from(d.to_locale_date_string(crate::i18n::current_tag(), &opts))
+}
+
+fn delivery_key(d: &Delivery) -> &'static str {
+    match d {
+        Delivery::Pending => "state-pending",
+        Delivery::Sent => "state-sent",
+        Delivery::Delivered => "state-delivered",
+        Delivery::Displayed => "state-read",
+        Delivery::Failed { .. } => "state-failed",
+    }
+}
+
+/// A message.
+#[component]
+pub fn MessageRow(
+    /// The conversation.
+    peer: BareJid,
+    /// The message.
+    message: Message,
+    /// The sender's name.
+    sender: String,
+    /// The first of a run from the same sender: the name shows.
+    first: bool,
+) -> impl IntoView {
+    let failed = matches!(message.delivery, Some(Delivery::Failed { .. }));
+    let state = message.delivery.as_ref().map(delivery_key);
+    let action = message.action().map(str::to_owned);
+    let body = match action {
+        Some(a) => view! { <p class="action">{format!("* {sender} {a}")}</p> }.into_any(),
+        None => view! { <RichText body=message.body.clone() /> }.into_any(),
+    };
+    let key = message.key.clone();
+    view! {
+        <li class="message" class:mine=message.mine class:failed=failed>
+            {first.then(|| view! { <span class="sender">{sender.clone()}</span> })}
+            <div class="body" dir="auto">{body}</div>
+            <span class="meta">
+                <time>{short_time(message.timestamp_ms)}</time>
+                {message.edited.then(|| view! { <span class="edited">{move || t("edited")}</span> })}
+                {state.map(|k| view! { <span class="state" data-state=k>{move || t(k)}</span> })}
+                {failed
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="link"
+                                on:click=move |_| actions::retry(peer.clone(), key.clone())
+                            >
+                                {move || t("retry")}
+                            </button>
+                        }
+                    })}
+            </span>
+        </li>
+    }
+}

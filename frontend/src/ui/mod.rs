@@ -1,0 +1,42 @@
+//! The views: pages and components that render the store and send
+//! commands through [`actions`]. None of them touches XML.
+
+pub mod actions;
+pub mod add_contact;
+pub mod app;
+pub mod composer;
+pub mod contact_list;
+pub mod conversation;
+pub mod login;
+pub mod message_row;
+pub mod own_status;
+pub mod register;
+pub mod requests;
+pub mod rich_text;
+pub mod route;
+pub mod settings;
+pub mod shell;
+pub mod status_line;
+
+use leptos::prelude::*;
+
+use crate::client::Client;
+use crate::store::Store;
+
+/// The store, as a context.
+#[derive(Clone, Copy)]
+pub struct StoreHandle(pub RwSignal<Store>);
+
+/// The transport, as a context (it lives on the page's thread).
+#[derive(Clone, Copy)]
+pub struct ClientHandle(pub StoredValue<Client, LocalStorage>);
+
+/// The store of the page.
+pub fn use_store() -> RwSignal<Store> {
+    use_context::<StoreHandle>().map_or_else(|| RwSignal::new(Store::default()), |h| h.0)
+}
+
+/// The transport of the page.
+pub fn use_client() -> Option<Client> {
+    use_context::<ClientHandle>().map(|h| h.0.get_value())
+}

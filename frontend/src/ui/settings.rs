@@ -1,0 +1,238 @@
+//! Settings, kept in `localStorage`: theme, language and desktop
+//! notifications; also the `xmpp:` handler and the password change.
+
+use leptos::html;
+use leptos::prelude::*;
+use xmpp_parsers::jid::BareJid;
+
+use super::actions;
+use crate::client::storage::{self, key};
+use crate::i18n::{Lang, browser_lang, t};
+use crate::store::Store;
+
+/// The colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow `prefers-color-scheme`.
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    fn value(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Light => "light",
+            Self::Dark => "dark",
+        }
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            Self::System => "theme-system",
+            Self::Light => "theme-light",
+            Self::Dark => "theme-dark",
+        }
+    }
+
+    fn from_value(v: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.value() == v)
+            .unwrap_or(Self::System)
+    }
+}
+
+/// The settings, as a context.
+#[derive(Clone, Copy)]
+pub struct Settings {
+    /// The theme.
+    pub theme: RwSignal<Theme>,
+    /// The interface language.
+    pub lang: RwSignal<Lang>,
+    /// Desktop notifications while the tab is hidden.
+    pub notify: RwSignal<bool>,
+}
+
+impl Settings {
+    /// From storage, with the browser's language by default.
+    pub fn load() -> Self {
+        let lang = storage::get(key::LANG)
+            .and_then(|l| Lang::from_tag(&l))
+            .unwrap_or_else(browser_lang);
+        Self {
+            theme: RwSignal::new(Theme::from_value(&storage::get(key::THEME).unwrap_or_default())),
+            lang: RwSignal::new(lang),
+            notify: RwSignal::new(storage::get(key::NOTIFY).as_deref() == Some("on")),
+        }
+    }
+
+    /// Applies the theme and language to the page, and stores changes.
+    pub fn apply_effects(self) {
+        Effect::new(move |_| {
+            let theme = self.theme.get();
+            if let Some(root) = document_element() {
+                let _ = root.set_attribute("data-theme", theme.value());
+            }
+            storage::set(key::THEME, theme.value());
+        });
+        Effect::new(move |prev: Option<()>| {
+            let lang = self.lang.get();
+            if let Some(root) = document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+            // The browser's language stays the default until one is chosen.
+            if prev.is_some() {
+                storage::set(key::LANG, lang.tag());
+            }
+        });
+        Effect::new(move |_| {
+            storage::set(key::NOTIFY, if self.notify.get() { "on" } else { "off" });
+        });
+    }
+
+    /// A desktop notification for a new message, while the tab is hidden.
+    pub fn notify(self, store: RwSignal<Store>, from: &BareJid, body: &str) {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        let granted = web_sys::Notification::permission() == web_sys::NotificationPermission::Granted;
+        if !(hidden && granted && self.notify.get_untracked()) {
+            return;
+        }
+        let title = store.with_untracked(|s| {
+            s.contacts
+                .get(from)
+                .map_or_else(|| from.to_string(), |c| c.display_name())
+        });
+        let options = web_sys::NotificationOptions::new();
+        options.set_body(body);
+        options.set_tag(from.as_str());
+        let _ = web_sys::Notification::new_with_options(&title, &options);
+    }
+}
+
+fn document_element() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// The settings, from context.
+pub fn use_settings() -> Settings {
+    use_context::<Settings>().unwrap_or_else(Settings::load)
+}
+
+/// The Settings dialog.
+#[component]
+pub fn SettingsDialog(
+    /// The dialog element, opened by the Settings button.
+    dialog: NodeRef<html::Dialog>,
+) -> impl IntoView {
+    let settings = use_settings();
+    let close = move |_| {
+        if let Some(d) = dialog.get() {
+            d.close();
+        }
+    };
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="settings-title">
+            <h2 id="settings-title">{move || t("settings")}</h2>
+            <label for="settings-theme">{move || t("theme")}</label>
+            <select
+                id="settings-theme"
+                on:change=move |ev| settings.theme.set(Theme::from_value(&event_target_value(&ev)))
+            >
+                {Theme::ALL
+                    .into_iter()
+                    .map(|th| {
+                        view! {
+                            <option value=th.value() selected=move || settings.theme.get() == th>
+                                {move || t(th.label_key())}
+                            </option>
+                        }
+                    })
+                    .collect::<Vec<_>>()}
+            </select>
+            <label for="settings-lang">{move || t("language")}</label>
+            <select
+                id="settings-lang"
+                on:change=move |ev| {
+                    if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
+                        settings.lang.set(l);
+                    }
+                }
+            >
+                {Lang::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.tag() lang=l.tag() selected=move || settings.lang.get() == l>
+                                {l.name()}
+                            </option>
+                        }
+                    })
+                    .collect::<Vec<_>>()}
+            </select>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || settings.notify.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        settings.notify.set(on);
+                        if on {
+                            // Asked on this click: a user gesture.
+                            let _ = web_sys::Notification::request_permission();
+                        }
+                    }
+                />
+                {move || t("notifications")}
+            </label>
+            <button type="button" on:click=move |_| register_handler()>
+                {move || t("register-handler")}
+            </button>
+            <ChangePassword />
+            <button type="button" class="primary" on:click=close>
+                {move || t("close")}
+            </button>
+        </dialog>
+    }
+}
+
+/// Lets `xmpp:` links open Parlons.
+fn register_handler() {
+    let Some(w) = web_sys::window() else { return };
+    let origin = w.location().origin().unwrap_or_default();
+    let url = format!("{origin}/#/open?uri=%s");
+    let _ = w.navigator().register_protocol_handler("xmpp", &url, "Parlons");
+}
+
+/// XEP-0077: a new password for the signed-in account.
+#[component]
+fn ChangePassword() -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let store = super::use_store();
+    let changed = move || store.with(|s| s.password_changed);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(i) = input.get() {
+            let pw = i.value();
+            if !pw.is_empty() {
+                actions::change_password(pw);
+                i.set_value("");
+            }
+        }
+    };
+    view! {
+        <form class="change-password" on:submit=submit>
+            <label for="new-password">{move || t("new-password")}</label>
+            <input id="new-password" type="password" autocomplete="new-password" node_ref=input />
+            <button type="submit">{move || t("change-password")}</button>
+            <p role="status">{move || changed().then(|| t("password-changed"))}</p>
+        </form>
+    }
+}
