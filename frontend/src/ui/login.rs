@@ -116,6 +116,8 @@ fn LoginForm(
     let keep_input = NodeRef::<html::Input>::new();
     let error_el = NodeRef::<html::P>::new();
     let (error, set_error) = signal(None::<String>);
+    // Only an address that cannot be used marks the field invalid.
+    let invalid = RwSignal::new(false);
     let busy = move || store.with(|s| s.connection == Connection::SigningIn);
 
     // A failed sign-in is said beside the form, and focus moves to it.
@@ -148,7 +150,9 @@ fn LoginForm(
             set_error.set(Some(msg));
             let _ = field.focus();
         };
-        match address::parse(&addr.value()) {
+        let parsed = address::parse(&addr.value());
+        invalid.set(parsed.is_err());
+        match parsed {
             Err(e) => fail(t(address_error_key(e)), &addr),
             Ok(_) if pw.value().is_empty() => fail(t("password-empty"), &pw),
             Ok(a) => {
@@ -188,7 +192,7 @@ fn LoginForm(
                     spellcheck="false"
                     placeholder="name@example.org"
                     value=typed.address
-                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-invalid=move || invalid.get().to_string()
                     aria-describedby="login-error"
                     node_ref=address_input
                 />

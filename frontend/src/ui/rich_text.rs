@@ -88,18 +88,16 @@ pub fn spans(line: &str) -> Vec<Span> {
             && at_start
             && let Some(end) = closing(&chars, i)
         {
-            {
-                flush(&mut text, &mut out);
-                let inner: String = chars[i + 1..end].iter().collect();
-                out.push(match c {
-                    '*' => Span::Strong(spans(&inner)),
-                    '_' => Span::Emphasis(spans(&inner)),
-                    '~' => Span::Strike(spans(&inner)),
-                    _ => Span::Code(inner),
-                });
-                i = end + 1;
-                continue;
-            }
+            flush(&mut text, &mut out);
+            let inner: String = chars[i + 1..end].iter().collect();
+            out.push(match c {
+                '*' => Span::Strong(spans(&inner)),
+                '_' => Span::Emphasis(spans(&inner)),
+                '~' => Span::Strike(spans(&inner)),
+                _ => Span::Code(inner),
+            });
+            i = end + 1;
+            continue;
         }
         text.push(c);
         i += 1;
