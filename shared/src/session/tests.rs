@@ -133,28 +133,7 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
         &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>"],
     );
     feed(&mut s, OPEN_FROM_SERVER);
-    feed(&mut s, FEATURES_SASL);
-    // "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL"
-    expect_out(
-        &mut s,
-        &[
-            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>\
-           biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM</auth>",
-        ],
-    );
-    feed(&mut s, CHALLENGE);
-    // "c=biws,r=…,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
-    expect_out(
-        &mut s,
-        &["<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
-           Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdqLHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==\
-           </response>"],
-    );
-    feed(&mut s, SUCCESS);
-    expect_out(
-        &mut s,
-        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>"],
-    );
+    scram_sha1_exchange(&mut s);
     feed(&mut s, OPEN_FROM_SERVER);
     feed(&mut s, FEATURES_BIND);
     // No resource: the server chooses.
@@ -1751,3 +1730,30 @@ fn requests_fail_when_their_session_ends_without_resumption() {
 
 mod conditions;
 mod credentials;
+
+/// The RFC 5802 SCRAM-SHA-1 exchange, from the server's features to the
+/// stream restart.
+pub(super) fn scram_sha1_exchange(s: &mut Session) {
+    feed(s, FEATURES_SASL);
+    // "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL"
+    expect_out(
+        s,
+        &[
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>\
+           biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM</auth>",
+        ],
+    );
+    feed(s, CHALLENGE);
+    // "c=biws,r=…,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
+    expect_out(
+        s,
+        &["<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
+           Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdqLHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==\
+           </response>"],
+    );
+    feed(s, SUCCESS);
+    expect_out(
+        s,
+        &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>"],
+    );
+}
