@@ -166,7 +166,8 @@ fn is_secure(url: &str) -> bool {
         || host.starts_with("[::1]")
 }
 
-fn now_ms() -> u64 {
+/// The clock, in Unix milliseconds.
+pub fn now_ms() -> u64 {
     // Milliseconds since 1970 fit a u64 exactly.
     js_sys::Date::now() as u64
 }

@@ -242,7 +242,7 @@ impl Store {
 }
 
 /// What a stream error means to the person.
-fn stream_problem(condition: StreamCondition) -> Problem {
+pub fn stream_problem(condition: StreamCondition) -> Problem {
     match condition {
         StreamCondition::HostUnknown
         | StreamCondition::RemoteConnectionFailed

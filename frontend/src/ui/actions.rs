@@ -7,17 +7,13 @@ use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::jid::BareJid;
 
 use super::{use_client, use_store};
-use crate::client::{random, storage};
+use crate::client::{now_ms, random, storage};
 use leptos::prelude::*;
 
 fn command(c: Command) {
     if let Some(client) = use_client() {
         client.command(c);
     }
-}
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
 }
 
 /// A fresh message id that nobody can guess.

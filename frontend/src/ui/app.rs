@@ -47,13 +47,11 @@ pub fn App(
         settings,
         client: slot,
     };
-    let client = Client::new(move |notice| sink.notice(notice));
-    slot.set_value(Some(client.clone()));
-    let client_value = StoredValue::new_local(client.clone());
-    provide_context(ClientHandle(client_value));
+    slot.set_value(Some(Client::new(move |notice| sink.notice(notice))));
+    provide_context(ClientHandle(slot));
 
     if let Some(kept) = storage::kept_login() {
-        resume_kept(&client, store, pending, kept);
+        resume_kept(sink, kept);
     }
     follow_route(store);
     follow_attention(store);
@@ -74,22 +72,11 @@ pub fn App(
             Ok(j) => j,
             Err(_) => return Err(t("address-bad-character")),
         };
-        let url = req.url.clone().unwrap_or_else(default_url);
-        pending.set_value(Pending {
+        let pending = Pending {
             keep: req.keep,
             url: req.url,
-        });
-        store.update(|s| s.signing_in(jid.clone()));
-        let started = client_value.with_value(|c| {
-            c.sign_in(Login {
-                jid,
-                credential: Credential::Password(req.password),
-                url,
-            })
-        });
-        if started.is_err() {
-            store.update(|s| s.transport_closed(false));
-        }
+        };
+        sink.begin(jid, Credential::Password(req.password), pending);
         Ok(())
     };
 
@@ -109,24 +96,16 @@ pub fn App(
 }
 
 /// Signs in with the keys of a kept sign-in.
-fn resume_kept(client: &Client, store: RwSignal<Store>, pending: StoredValue<Pending>, kept: KeptLogin) {
+fn resume_kept(sink: Sink, kept: KeptLogin) {
     let (Ok(jid), Ok(keys)) = (BareJid::new(&kept.account), ScramKeys::decode(&kept.keys)) else {
         storage::forget_login();
         return;
     };
-    pending.set_value(Pending {
+    let pending = Pending {
         keep: true,
-        url: kept.url.clone(),
-    });
-    store.update(|s| s.signing_in(jid.clone()));
-    let login = Login {
-        jid,
-        credential: Credential::Keys(keys),
-        url: kept.url.unwrap_or_else(default_url),
+        url: kept.url,
     };
-    if client.sign_in(login).is_err() {
-        store.update(|s| s.transport_closed(false));
-    }
+    sink.begin(jid, Credential::Keys(keys), pending);
 }
 
 /// Where the transport's news goes. It runs outside any component, so it
@@ -140,6 +119,18 @@ struct Sink {
 }
 
 impl Sink {
+    /// Starts a sign-in; what to keep once it succeeds is in `pending`.
+    fn begin(self, jid: BareJid, credential: Credential, pending: Pending) {
+        let url = pending.url.clone().unwrap_or_else(default_url);
+        self.pending.set_value(pending);
+        self.store.update(|s| s.signing_in(jid.clone()));
+        let login = Login { jid, credential, url };
+        let started = self.client.with_value(|c| c.as_ref().map(|c| c.sign_in(login)));
+        if !matches!(started, Some(Ok(()))) {
+            self.store.update(|s| s.transport_closed(false));
+        }
+    }
+
     /// Into the store, then what follows from it.
     fn notice(self, notice: Notice) {
         let store = self.store;

@@ -29,7 +29,7 @@ pub struct StoreHandle(pub RwSignal<Store>);
 
 /// The transport, as a context (it lives on the page's thread).
 #[derive(Clone, Copy)]
-pub struct ClientHandle(pub StoredValue<Client, LocalStorage>);
+pub struct ClientHandle(pub StoredValue<Option<Client>, LocalStorage>);
 
 /// The store of the page.
 pub fn use_store() -> RwSignal<Store> {
@@ -38,5 +38,5 @@ pub fn use_store() -> RwSignal<Store> {
 
 /// The transport of the page.
 pub fn use_client() -> Option<Client> {
-    use_context::<ClientHandle>().map(|h| h.0.get_value())
+    use_context::<ClientHandle>().and_then(|h| h.0.get_value())
 }

@@ -6,16 +6,16 @@ use std::collections::HashMap;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use parlons_shared::session::StreamCondition;
 use parlons_shared::session::register::{
     Field, FieldKind, Form, Registration, RegistrationError, RegistrationEvent,
 };
 use xmpp_parsers::jid::BareJid;
 
-use super::login::LoginRequest;
+use super::login::{LoginRequest, problem_key};
 use crate::client::register::Registrar;
 use crate::client::{Notice, default_url, random};
 use crate::i18n::t;
+use crate::store::{Problem, stream_problem};
 
 /// Where the registration is.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,12 +46,11 @@ fn error_key(e: &RegistrationError) -> &'static str {
         RegistrationError::NotAllowed => "register-not-allowed",
         RegistrationError::Conflict => "register-conflict",
         RegistrationError::NotAcceptable => "register-not-acceptable",
-        RegistrationError::Stream(
-            StreamCondition::HostUnknown
-            | StreamCondition::RemoteConnectionFailed
-            | StreamCondition::ConnectionTimeout,
-        ) => "error-server-unreachable",
-        RegistrationError::Stream(StreamCondition::PolicyViolation) => "error-domain-refused",
+        // The same sentence as signing in, where one applies.
+        RegistrationError::Stream(c) => match stream_problem(c.clone()) {
+            p @ (Problem::ServerUnreachable | Problem::DomainRefused) => problem_key(&p),
+            _ => "register-failed",
+        },
         _ => "register-failed",
     }
 }

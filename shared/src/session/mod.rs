@@ -3,6 +3,8 @@
 //! and randomness come from the owner, so it runs the same in the browser,
 //! natively and in tests.
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod arbitrary_xml;
 mod chat;
 mod command;
 pub mod disco;

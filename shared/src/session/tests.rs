@@ -55,6 +55,9 @@ const OPEN_FROM_SERVER: &str =
 const FEATURES_SASL: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism>\
     <mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+const FEATURES_PLAIN: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
+    </stream:features>";
 const FEATURES_BIND: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
 // RFC 5802 §5, base64.
@@ -221,9 +224,6 @@ fn a_server_that_cannot_prove_the_password_is_not_trusted() {
 
 #[test]
 fn plain_only_over_a_secure_transport() {
-    let plain_only = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-        <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
-        </stream:features>";
     let mut insecure = Session::new(Config {
         secure_transport: false,
         ..Config {
@@ -234,11 +234,8 @@ fn plain_only_over_a_secure_transport() {
             device_id: DEVICE,
         }
     });
-    insecure.handle_command(Command::Connect {
-        nonce: "n".repeat(20),
-    });
-    out(&mut insecure);
-    feed(&mut insecure, plain_only);
+    connect(&mut insecure);
+    feed(&mut insecure, FEATURES_PLAIN);
     assert!(out(&mut insecure).is_empty());
     assert_eq!(
         events(&mut insecure),
@@ -249,11 +246,8 @@ fn plain_only_over_a_secure_transport() {
     );
 
     let mut secure = session();
-    secure.handle_command(Command::Connect {
-        nonce: "n".repeat(20),
-    });
-    out(&mut secure);
-    feed(&mut secure, plain_only);
+    connect(&mut secure);
+    feed(&mut secure, FEATURES_PLAIN);
     // "\0user\0pencil"
     expect_out(
         &mut secure,
@@ -1213,29 +1207,14 @@ mod arbitrary_input {
         "remove",
     ];
 
-    /// An element as XML text: a name, a namespace, attributes, text, and
-    /// children of the same kind.
     fn xml() -> impl Strategy<Value = String> {
-        let leaf = (
-            prop::sample::select(NAMES),
-            prop::sample::select(NAMESPACES),
-            prop::collection::btree_map(prop::sample::select(ATTRS), prop::sample::select(VALUES), 0..4),
-            "[a-zA-Z0-9=+/ ]{0,12}",
-        )
-            .prop_map(|(name, ns, attrs, text)| {
-                let attrs: String = attrs.iter().map(|(k, v)| format!(" {k}='{v}'")).collect();
-                (
-                    format!("<{name} xmlns='{ns}'{attrs}>{text}"),
-                    format!("</{name}>"),
-                )
-            });
-        leaf.prop_recursive(4, 32, 4, |inner| {
-            (inner.clone(), prop::collection::vec(inner, 0..4)).prop_map(|((open, close), children)| {
-                let children: String = children.iter().map(|(o, c)| format!("{o}{c}")).collect();
-                (format!("{open}{children}"), close)
-            })
+        crate::session::arbitrary_xml::xml(crate::session::arbitrary_xml::Vocabulary {
+            names: NAMES,
+            namespaces: NAMESPACES,
+            attrs: ATTRS,
+            values: VALUES,
+            text: "[a-zA-Z0-9=+/ ]{0,12}",
         })
-        .prop_map(|(open, close)| format!("{open}{close}"))
     }
 
     fn element() -> impl Strategy<Value = Element> {
@@ -1343,16 +1322,8 @@ fn only_the_derived_key_is_kept_after_login() {
     );
     // A server that now offers only PLAIN gets no password.
     s.handle_command(Command::ConnectionLost);
-    s.handle_command(Command::Connect {
-        nonce: "n".repeat(20),
-    });
-    out(&mut s);
-    feed(
-        &mut s,
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-         <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
-         </stream:features>",
-    );
+    connect(&mut s);
+    feed(&mut s, FEATURES_PLAIN);
     assert!(out(&mut s).is_empty());
     assert!(matches!(
         &events(&mut s)[..],
@@ -1756,4 +1727,12 @@ pub(super) fn scram_sha1_exchange(s: &mut Session) {
         s,
         &["<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>"],
     );
+}
+
+/// Opens a stream with a throwaway nonce, dropping the `<open/>`.
+pub(super) fn connect(s: &mut Session) {
+    s.handle_command(Command::Connect {
+        nonce: "n".repeat(20),
+    });
+    out(s);
 }

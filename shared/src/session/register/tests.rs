@@ -483,26 +483,13 @@ mod arbitrary_input {
     ];
 
     fn xml() -> impl Strategy<Value = String> {
-        let leaf = (
-            prop::sample::select(NAMES),
-            prop::sample::select(NAMESPACES),
-            prop::collection::btree_map(prop::sample::select(ATTRS), prop::sample::select(VALUES), 0..4),
-            "[a-zA-Z0-9=+/: ]{0,12}",
-        )
-            .prop_map(|(name, ns, attrs, text)| {
-                let attrs: String = attrs.iter().map(|(k, v)| format!(" {k}='{v}'")).collect();
-                (
-                    format!("<{name} xmlns='{ns}'{attrs}>{text}"),
-                    format!("</{name}>"),
-                )
-            });
-        leaf.prop_recursive(4, 32, 4, |inner| {
-            (inner.clone(), prop::collection::vec(inner, 0..4)).prop_map(|((open, close), children)| {
-                let children: String = children.iter().map(|(o, c)| format!("{o}{c}")).collect();
-                (format!("{open}{children}"), close)
-            })
+        crate::session::arbitrary_xml::xml(crate::session::arbitrary_xml::Vocabulary {
+            names: NAMES,
+            namespaces: NAMESPACES,
+            attrs: ATTRS,
+            values: VALUES,
+            text: "[a-zA-Z0-9=+/: ]{0,12}",
         })
-        .prop_map(|(open, close)| format!("{open}{close}"))
     }
 
     proptest! {

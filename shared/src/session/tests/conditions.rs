@@ -58,10 +58,7 @@ fn a_password_saslprep_refuses_is_invalid() {
         credential: Credential::Password("pen\u{7}cil".into()),
         ..config()
     });
-    s.handle_command(Command::Connect {
-        nonce: "n".repeat(20),
-    });
-    out(&mut s);
+    connect(&mut s);
     feed(&mut s, FEATURES_SASL);
     assert!(out(&mut s).is_empty());
     assert_eq!(

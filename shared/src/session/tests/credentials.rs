@@ -35,12 +35,7 @@ fn plain_exports_no_keys() {
     s.handle_command(Command::Connect {
         nonce: "n".repeat(20),
     });
-    feed(
-        &mut s,
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-         <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
-         </stream:features>",
-    );
+    feed(&mut s, FEATURES_PLAIN);
     feed(&mut s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
     assert!(s.scram_keys().is_none());
 }
@@ -64,10 +59,7 @@ fn decoded_keys_sign_in_without_the_password() {
 #[test]
 fn keys_for_a_mechanism_no_longer_offered_need_the_password() {
     let mut s = from_keys(RFC5802_KEYS);
-    s.handle_command(Command::Connect {
-        nonce: "n".repeat(20),
-    });
-    out(&mut s);
+    connect(&mut s);
     feed(
         &mut s,
         "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
@@ -140,16 +132,8 @@ fn changes_the_password_and_signs_in_with_it_next_time() {
     assert!(s.scram_keys().is_none());
     // Offered PLAIN only, it signs in with the new password.
     s.handle_command(Command::ConnectionLost);
-    s.handle_command(Command::Connect {
-        nonce: "n".repeat(20),
-    });
-    out(&mut s);
-    feed(
-        &mut s,
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-         <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
-         </stream:features>",
-    );
+    connect(&mut s);
+    feed(&mut s, FEATURES_PLAIN);
     // "\0user\0new secret"
     expect_out(
         &mut s,
