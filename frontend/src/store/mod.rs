@@ -158,6 +158,14 @@ impl Store {
         }
     }
 
+    /// Signing in failed because the server refused the credentials.
+    pub fn credentials_refused(&self) -> bool {
+        matches!(
+            self.connection,
+            Connection::Failed(Problem::WrongPassword | Problem::AuthRefused(_))
+        )
+    }
+
     /// Unread messages in all conversations.
     pub fn total_unread(&self) -> usize {
         self.conversations.values().map(|c| c.unread).sum()

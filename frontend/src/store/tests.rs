@@ -74,12 +74,15 @@ fn each_sign_in_failure_has_its_own_problem() {
         let mut s = Store::default();
         s.signing_in(jid("alice@localhost"));
         s.apply(event);
+        let refused = problem == Problem::WrongPassword;
         assert_eq!(s.connection, Connection::Failed(problem));
+        assert_eq!(s.credentials_refused(), refused);
     }
     let mut s = Store::default();
     s.signing_in(jid("alice@localhost"));
     s.transport_closed(false);
     assert_eq!(s.connection, Connection::Failed(Problem::GatewayUnreachable));
+    assert!(!s.credentials_refused());
 }
 
 #[test]

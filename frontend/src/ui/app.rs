@@ -145,8 +145,9 @@ impl Sink {
                 if let Outcome::NewMessage { from, body } = outcome {
                     self.settings.notify(store, &from, &body);
                 }
-                if store.with_untracked(|s| matches!(s.connection, Connection::Failed(_))) {
-                    // Kept keys that no longer work are forgotten.
+                if store.with_untracked(Store::credentials_refused) {
+                    // Kept keys that no longer work are forgotten; a server
+                    // or gateway that is down does not make them stale.
                     storage::forget_login();
                 }
             }
