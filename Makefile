@@ -34,7 +34,7 @@ run: build
 lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy -p parlons-shared -p parlons-frontend $(WASM) --all-targets -- -D warnings
+	$(CARGO) clippy -p parlons-shared -p parlons-frontend -p unicode-normalization $(WASM) --all-targets -- -D warnings
 	@# The session core stays sans-IO: no runtime, no browser bindings.
 	@! $(CARGO) tree -p parlons-shared $(WASM) -e normal | grep -E '\b(tokio|mio|web-sys) v' 
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 
 /** What `parlons-harness serve` prints once everything is up. */
 export interface HarnessInfo {
@@ -12,6 +12,8 @@ export interface HarnessInfo {
   ca: string;
   prosody: { domain: string; ws: string; config: string; prosodyctl: string };
   ejabberd: { domain: string; ws: string; api: string };
+  /** A server that ends every stream with a stream error. */
+  closing: { domain: string };
 }
 
 export interface Account {
@@ -47,7 +49,6 @@ async function createAccount(server: 'prosody' | 'ejabberd'): Promise<Account> {
 interface Fixtures {
   harness: HarnessInfo;
   consoleErrors: string[];
-  makeAxeBuilder: () => AxeBuilder;
   expectAccessible: (page: Page) => Promise<void>;
   account: (server?: 'prosody' | 'ejabberd') => Promise<Account>;
 }
@@ -63,12 +64,11 @@ export const test = base.extend<Fixtures>({
     page.on('pageerror', (e) => errors.push(e.message));
     await use(errors);
   },
-  makeAxeBuilder: async ({ page }, use) => {
-    await use(() => new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']));
-  },
-  expectAccessible: async ({ makeAxeBuilder }, use) => {
-    await use(async () => {
-      const results = await makeAxeBuilder().analyze();
+  expectAccessible: async ({}, use) => {
+    await use(async (page: Page) => {
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+        .analyze();
       expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
     });
   },
@@ -76,6 +76,26 @@ export const test = base.extend<Fixtures>({
     await use((server = 'prosody') => createAccount(server));
   },
 });
+
+/** A page in a browser context of its own: another person, or another device. */
+export async function newPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
+  return (await browser.newContext({ baseURL })).newPage();
+}
+
+/** The open conversation's log, and its message box. */
+export function log(page: Page) {
+  return page.getByRole('log', { name: 'Messages' });
+}
+
+export function messageBox(page: Page) {
+  return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+/** Types a message into the open conversation and sends it with Enter. */
+export async function say(page: Page, text: string) {
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+}
 
 /** Signs in from the login page and waits for the contacts. */
 export async function signIn(page: Page, account: Account, opts: { keep?: boolean } = {}) {

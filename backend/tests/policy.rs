@@ -70,7 +70,8 @@ async fn a_domain_resolving_to_loopback_is_refused_without_an_override() {
 #[tokio::test]
 async fn bad_open_requests_get_their_conditions() {
     let url = gateway_url();
-    assert_stream_error(&open_and_drain(&url, "127.0.0.1").await, "host-unknown");
+    // An address is refused, not unknown.
+    assert_stream_error(&open_and_drain(&url, "127.0.0.1").await, "policy-violation");
     assert_stream_error(&open_and_drain(&url, "bad domain").await, "host-unknown");
 
     let mut ws = XmppWs::connect(&url).await;
@@ -208,7 +209,7 @@ async fn metrics_count_sessions_and_errors() {
     })
     .await;
     let url = format!("ws://{addr}/xmpp-websocket");
-    assert_stream_error(&open_and_drain(&url, "127.0.0.1").await, "host-unknown");
+    assert_stream_error(&open_and_drain(&url, "bad domain").await, "host-unknown");
     let account = servers().prosody.create_account().unwrap();
     let (ws, _, _) = login(&url, &account).await;
     ws.close().await;

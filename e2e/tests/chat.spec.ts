@@ -1,9 +1,9 @@
-import { test, expect, signIn, befriend, contact, type Account } from '../fixtures';
+import { test, expect, signIn, befriend, contact, newPage, type Account } from '../fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 async function twoUsers(browser: Browser, baseURL: string | undefined, a: Account, b: Account): Promise<[Page, Page]> {
-  const pa = await (await browser.newContext({ baseURL })).newPage();
-  const pb = await (await browser.newContext({ baseURL })).newPage();
+  const pa = await newPage(browser, baseURL);
+  const pb = await newPage(browser, baseURL);
   await signIn(pa, a);
   await signIn(pb, b);
   return [pa, pb];
@@ -21,6 +21,8 @@ test('add a contact, accept, see presence, and chat both ways', async ({ browser
   const box = pa.getByRole('textbox', { name: 'Message', exact: true });
   await box.fill('Hello Bob');
   await pa.getByRole('button', { name: 'Send' }).click();
+  // Bob's client has it, but he has not opened the conversation yet.
+  await expect(pa.getByRole('log', { name: 'Messages' }).getByText('Delivered')).toBeVisible();
 
   await contact(pb, alice.jid).click();
   const bobLog = pb.getByRole('log', { name: 'Messages' });

@@ -11,6 +11,17 @@ test('log in and log out', async ({ page, account, consoleErrors, expectAccessib
   expect(consoleErrors).toEqual([]);
 });
 
+test('an address typed in another Unicode form signs in to the same account', async ({ page, account }) => {
+  const alice = await account();
+  const [local, domain] = alice.jid.split('@');
+  // A full-width first letter and an upper-case domain: NFKC (from the
+  // browser) and case folding give back the account's address.
+  const typed = `\u{FF55}${local.slice(1)}@${domain.toUpperCase()}`;
+  expect(local.startsWith('u')).toBe(true);
+  await signIn(page, { jid: typed, password: alice.password });
+  await expect(page.getByRole('combobox', { name: 'Status' })).toBeVisible();
+});
+
 test('a wrong password is explained and focused', async ({ page, account }) => {
   const alice = await account();
   await page.goto('/');
@@ -38,6 +49,27 @@ test('a gateway that cannot be reached is explained', async ({ page }) => {
   await page.getByLabel('WebSocket URL').fill('wss://127.0.0.1:1/xmpp-websocket');
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('alert')).toHaveText('Parlons cannot be reached. Check your connection and try again.');
+});
+
+test('a domain the gateway refuses is explained', async ({ page }) => {
+  await page.goto('/');
+  // The gateway never bridges to a bare IP address.
+  await page.getByRole('textbox', { name: 'Address' }).fill('alice@127.0.0.1');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText('This Parlons does not connect to that server.');
+  await expect(alert).toBeFocused();
+});
+
+test('a server that ends the stream is explained', async ({ page, harness }) => {
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).fill(`alice@${harness.closing.domain}`);
+  await page.getByLabel('Password').fill('secret');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText('The server closed the connection.');
+  await expect(alert).toBeFocused();
 });
 
 test('keep me signed in survives a reload, and log out forgets it', async ({ page, account }) => {

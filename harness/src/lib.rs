@@ -8,6 +8,7 @@
 //! reason, the supervisor stops its server by pid. Nothing outlives the tests.
 
 mod ca;
+mod closing;
 pub mod ejabberd;
 mod error;
 mod gateway;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use ca::TestCa;
+pub use closing::{CLOSING_DOMAIN, ClosingServer};
 pub use ejabberd::Ejabberd;
 pub use error::HarnessError;
 pub use gateway::Gateway;
@@ -160,11 +162,14 @@ impl Servers {
         })
     }
 
-    /// Starts `parlons` from `bin` in front of both servers.
+    /// Starts `parlons` from `bin` in front of both servers, and of a
+    /// server that ends every stream (`closing.test`).
     pub fn start_gateway(&mut self, bin: &Path, site_dir: &Path) -> Result<&Gateway, HarnessError> {
+        let closing = ClosingServer::start()?;
         let upstreams = [
             format!("{PROSODY_DOMAIN}=127.0.0.1:{}", self.prosody.ports.c2s),
             format!("{EJABBERD_DOMAIN}=127.0.0.1:{}", self.ejabberd.ports.c2s),
+            format!("{CLOSING_DOMAIN}=plain://127.0.0.1:{}", closing.port),
         ];
         let gateway = Gateway::spawn(
             bin,

@@ -89,6 +89,7 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
             "ws": servers.ejabberd.websocket_url(),
             "api": servers.ejabberd.api_url(),
         },
+        "closing": { "domain": parlons_harness::CLOSING_DOMAIN },
     });
     println!("{info}");
     wait_for_stdin_to_close();

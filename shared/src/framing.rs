@@ -4,6 +4,7 @@
 //! opened with `<open/>` and closed with `<close/>`, both in the framing
 //! namespace, instead of the RFC 6120 stream header and footer.
 
+use crate::element::ToElement;
 use minidom::Element;
 use xmpp_parsers::jid::BareJid;
 pub use xmpp_parsers::websocket::Open;
@@ -71,7 +72,7 @@ impl TryFrom<Element> for Frame {
 
 /// The client's `<open/>` for a stream to `domain`.
 pub fn open_to(domain: BareJid) -> Element {
-    Open::new(domain).into()
+    Open::new(domain).to_element()
 }
 
 #[cfg(test)]
@@ -140,7 +141,7 @@ mod tests {
 
     #[test]
     fn close_round_trips() {
-        let el: Element = Close::default().into();
+        let el: Element = Close::default().to_element();
         assert_eq!(Frame::try_from(el).unwrap(), Frame::Close(Close::default()));
     }
 }

@@ -4,6 +4,7 @@
 //! sans-IO state machine. Nothing here performs I/O: the gateway and the
 //! browser client drive it, so it builds for the host and for wasm32.
 
+pub mod element;
 pub mod framing;
 pub mod ns;
 pub mod session;

@@ -195,7 +195,15 @@ fn open_domain(open: &OpenRequest) -> Result<String, Fail> {
         .to
         .as_deref()
         .ok_or_else(|| Fail::new(Condition::ImproperAddressing, "<open/> needs a 'to' domain"))?;
-    policy::normalise_domain(to).map_err(|e| Fail::new(Condition::HostUnknown, e.to_string()))
+    policy::normalise_domain(to).map_err(|e| {
+        // An address is not a domain this gateway will serve; any other
+        // failure means there is no such domain.
+        let condition = match e {
+            policy::PolicyError::IpLiteral => Condition::PolicyViolation,
+            _ => Condition::HostUnknown,
+        };
+        Fail::new(condition, e.to_string())
+    })
 }
 
 /// How many see-other-host redirects one session follows.

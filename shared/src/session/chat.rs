@@ -2,6 +2,7 @@
 //! XEP-0333 displayed markers, XEP-0085 chat states, XEP-0308 corrections,
 //! XEP-0203 delays, XEP-0334 hints and XEP-0280 carbons.
 
+use crate::element::ToElement;
 use minidom::Element;
 use xmpp_parsers::carbons;
 use xmpp_parsers::chatstates::ChatState;
@@ -100,14 +101,14 @@ impl Session {
         self.chat_states.remove(&out.to);
         let mut m = Message::chat(Jid::from(out.to)).with_body(Lang::default(), out.body);
         m.id = Some(Id(out.id.clone()));
-        m.payloads.push(OriginId { id: out.id.clone() }.into());
+        m.payloads.push(OriginId { id: out.id.clone() }.to_element());
         if let Some(replaces) = out.replaces {
-            m.payloads.push(Replace { id: Id(replaces) }.into());
+            m.payloads.push(Replace { id: Id(replaces) }.to_element());
         }
-        m.payloads.push(receipts::Request.into());
+        m.payloads.push(receipts::Request.to_element());
         m.payloads.push(xmpp_parsers::displayed_markers::Markable.into());
         m.payloads.push(ChatState::Active.into());
-        self.send_stanza(m.into(), Some(out.id));
+        self.send_stanza(m.to_element(), Some(out.id));
         if self.sm.is_enabled() {
             self.send(super::sm::request());
         }
@@ -132,7 +133,7 @@ impl Session {
         let mut m = Message::chat(Jid::from(to));
         m.payloads.push(state.into());
         m.payloads.push(Element::builder("no-store", NS_HINTS).build());
-        self.send_stanza(m.into(), None);
+        self.send_stanza(m.to_element(), None);
     }
 
     /// Composing that the owner stopped refreshing turns to paused.
@@ -160,9 +161,9 @@ impl Session {
         let mut m = Message::chat(Jid::from(to));
         m.id = Some(Id(self.id()));
         m.payloads
-            .push(xmpp_parsers::displayed_markers::Displayed { id: Id(id) }.into());
+            .push(xmpp_parsers::displayed_markers::Displayed { id: Id(id) }.to_element());
         m.payloads.push(Element::builder("store", NS_HINTS).build());
-        self.send_stanza(m.into(), None);
+        self.send_stanza(m.to_element(), None);
     }
 
     pub(super) fn message(&mut self, el: Element) {
@@ -249,10 +250,10 @@ impl Session {
             receipt.id = Some(Id(self.id()));
             receipt
                 .payloads
-                .push(receipts::Received { id: id.clone() }.into());
+                .push(receipts::Received { id: id.clone() }.to_element());
             // Stored, so that our other devices see it was delivered.
             receipt.payloads.push(Element::builder("store", NS_HINTS).build());
-            self.send_stanza(receipt.into(), None);
+            self.send_stanza(receipt.to_element(), None);
         }
         // Our server's archive id is the stable one; others' can be forged.
         let own = self.jid.clone();

@@ -1,13 +1,13 @@
 //! XEP-0030: Service Discovery, and XEP-0115: Entity Capabilities — what we
 //! support, and what the server and our contacts' clients support.
 
+use crate::element::{self, ToElement};
 use std::collections::{BTreeMap, BTreeSet};
 
 use minidom::Element;
 use xmpp_parsers::caps::{self, Caps};
 use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
 use xmpp_parsers::hashes::Algo;
-use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::Jid;
 
 use super::{Event, Request, Session};
@@ -55,7 +55,7 @@ pub fn own_caps() -> Element {
         hash: Algo::Sha_1,
         ver: own_hash().hash,
     }
-    .into()
+    .to_element()
 }
 
 /// Caps queries under way at most.
@@ -83,8 +83,8 @@ impl Session {
                 ver,
             },
         );
-        let iq = Iq::from_get(id, DiscoInfoQuery { node }).with_to(jid);
-        self.send_stanza(iq.into(), None);
+        let iq = element::get(id, &DiscoInfoQuery { node }).with_to(jid);
+        self.send_stanza(iq.to_element(), None);
     }
 
     /// A contact's presence carried caps: ask once per `ver`, or report what

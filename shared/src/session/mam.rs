@@ -2,9 +2,9 @@
 //! history by conversation, backwards, and catch-up since the last known
 //! archive id.
 
+use crate::element::{self, ToElement};
 use minidom::Element;
 use xmpp_parsers::data_forms::{DataForm, DataFormType, Field};
-use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::mam::{self, QueryId};
 use xmpp_parsers::rsm::SetQuery;
@@ -74,7 +74,7 @@ impl Session {
             flip_page: false,
         };
         self.pending.insert(id.clone(), Request::Mam { with, after });
-        self.send_stanza(Iq::from_set(id, query).into(), None);
+        self.send_stanza(element::set(id, &query).to_element(), None);
     }
 
     /// A `<result/>` of one of our queries, from our own archive only.

@@ -18,6 +18,7 @@ pub mod sasl;
 mod sasl2;
 mod sm;
 
+use crate::element::{self, ToElement};
 use std::collections::{HashMap, VecDeque};
 
 use base64::Engine;
@@ -303,7 +304,7 @@ impl Session {
                         let bye = presence_element(Presence::unavailable());
                         self.send_stanza(bye, None);
                     }
-                    self.send(Close::default().into());
+                    self.send(Close::default().to_element());
                 }
                 self.sm.forget();
                 self.state = State::Idle;
@@ -359,7 +360,7 @@ impl Session {
 
     /// `<open to="domain"/>`: the stream goes to our server, not to us.
     fn open(&self) -> Element {
-        Open::new(BareJid::from_parts(None, self.jid.domain())).into()
+        Open::new(BareJid::from_parts(None, self.jid.domain())).to_element()
     }
 
     fn tick(&mut self, now_ms: u64) {
@@ -371,8 +372,8 @@ impl Session {
             } else {
                 let id = self.id();
                 self.pending.insert(id.clone(), Request::Ping);
-                let iq = Iq::from_get(id, xmpp_parsers::ping::Ping);
-                self.send_stanza(iq.into(), None);
+                let iq = element::get(id, &xmpp_parsers::ping::Ping);
+                self.send_stanza(iq.to_element(), None);
             }
         }
     }
@@ -508,7 +509,7 @@ impl Session {
                     mechanism: mechanism.name().to_owned(),
                     data: initial,
                 }
-                .into()
+                .to_element()
             }
         };
         self.send(auth);
@@ -530,9 +531,9 @@ impl Session {
                 Ok(response) => {
                     let response = response.into_bytes();
                     let el: Element = if sasl2 {
-                        xmpp_parsers::sasl2::Response { sasl_data: response }.into()
+                        xmpp_parsers::sasl2::Response { sasl_data: response }.to_element()
                     } else {
-                        xmpp_parsers::sasl::Response { data: response }.into()
+                        xmpp_parsers::sasl::Response { data: response }.to_element()
                     };
                     self.send(el);
                 }
@@ -563,7 +564,7 @@ impl Session {
                     error: AuthError::Sasl(error),
                     text,
                 });
-                self.send(Close::default().into());
+                self.send(Close::default().to_element());
             }
             (other, _) => self.ignore(format!("unexpected SASL <{other}/>")),
         }
@@ -573,8 +574,8 @@ impl Session {
     fn abort_sasl(&mut self, error: AuthError) {
         self.state = State::Idle;
         self.keys_verified = false;
-        self.send(xmpp_parsers::sasl::Abort.into());
-        self.send(Close::default().into());
+        self.send(xmpp_parsers::sasl::Abort.to_element());
+        self.send(Close::default().to_element());
         self.event(Event::AuthFailed { error, text: None });
     }
 
@@ -627,8 +628,8 @@ impl Session {
         self.state = State::Binding;
         let id = self.id();
         self.pending.insert(id.clone(), Request::Bind);
-        let iq = Iq::from_set(id, BindQuery::new(None));
-        self.send(iq.into());
+        let iq = element::set(id, &BindQuery::new(None));
+        self.send(iq.to_element());
     }
 
     fn bound(&mut self, jid: FullJid) {
@@ -659,13 +660,16 @@ impl Session {
             ver: self.roster_ver.clone(),
             items: Vec::new(),
         };
-        self.send_stanza(Iq::from_get(id, roster).into(), None);
+        self.send_stanza(element::get(id, &roster).to_element(), None);
         let presence = self.own_presence_stanza();
         self.send_stanza(presence, None);
         if !carbons_enabled {
             let id = self.id();
             self.pending.insert(id.clone(), Request::EnableCarbons);
-            self.send_stanza(Iq::from_set(id, xmpp_parsers::carbons::Enable).into(), None);
+            self.send_stanza(
+                element::set(id, &xmpp_parsers::carbons::Enable).to_element(),
+                None,
+            );
         }
         self.event(Event::Connected { jid });
         self.flush_outbox();
@@ -768,7 +772,7 @@ impl Session {
                 match self.pending.remove(&id) {
                     Some(Request::Bind) => {
                         self.state = State::Idle;
-                        self.send(Close::default().into());
+                        self.send(Close::default().to_element());
                         self.event(Event::Disconnected);
                     }
                     Some(request) => return self.request_failed(id, request, error, text),
@@ -823,7 +827,7 @@ impl Session {
             if from.is_none() {
                 iq = strip_to(iq);
             }
-            return self.send_stanza(iq.into(), None);
+            return self.send_stanza(iq.to_element(), None);
         }
         if payload.is("query", NS_DISCO_INFO) {
             // Asked about our caps node, we answer for it (XEP-0115 §6.2).
@@ -832,11 +836,11 @@ impl Session {
             if node.as_ref().is_some_and(|n| *n != ours) {
                 return self.reply_error(id, from, DefinedCondition::ItemNotFound);
             }
-            let mut iq = Iq::from_result(id, Some(disco::own_info(node)));
+            let mut iq = element::result(id, Some(disco::own_info(node).to_element()));
             if let Some(to) = reply_to {
                 iq = iq.with_to(to);
             }
-            return self.send_stanza(iq.into(), None);
+            return self.send_stanza(iq.to_element(), None);
         }
         self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
     }
@@ -855,11 +859,11 @@ impl Session {
                     for item in roster.items {
                         self.event(Event::RosterItemChanged { item });
                     }
-                    let mut iq = Iq::from_result(id, None::<Roster>);
+                    let mut iq = element::result(id, None);
                     if let Some(to) = from {
                         iq = iq.with_to(to);
                     }
-                    self.send_stanza(iq.into(), None);
+                    self.send_stanza(iq.to_element(), None);
                 }
                 _ => self.reply_error(id, from, DefinedCondition::BadRequest),
             }
@@ -874,7 +878,7 @@ impl Session {
         if let Some(to) = to {
             iq = iq.with_to(to);
         }
-        self.send_stanza(iq.into(), None);
+        self.send_stanza(iq.to_element(), None);
     }
 
     fn presence(&mut self, el: Element) {
@@ -952,7 +956,7 @@ impl Session {
 
 /// A presence as sent: `<priority>0</priority>` is the default, so left out.
 fn presence_element(p: Presence) -> Element {
-    let mut el: Element = p.into();
+    let mut el: Element = p.to_element();
     if el
         .get_child("priority", ns::JABBER_CLIENT)
         .is_some_and(|c| c.text() == "0")

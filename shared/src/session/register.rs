@@ -7,6 +7,7 @@
 //! the password of a signed-in account is
 //! [`Command::ChangePassword`](super::Command::ChangePassword).
 
+use crate::element::{self, ToElement};
 use std::collections::VecDeque;
 
 use minidom::Element;
@@ -138,13 +139,13 @@ impl Registration {
         self.stage = Stage::Opening;
         self.pending = None;
         self.form = None;
-        self.out.push_back(Open::new(self.domain.clone()).into());
+        self.out.push_back(Open::new(self.domain.clone()).to_element());
     }
 
     /// Closes the stream.
     pub fn close(&mut self) {
         if self.stage != Stage::Idle {
-            self.out.push_back(Close::default().into());
+            self.out.push_back(Close::default().to_element());
         }
         self.stage = Stage::Idle;
         self.pending = None;
@@ -182,7 +183,7 @@ impl Registration {
         }
         let id = self.id();
         self.pending = Some((id.clone(), Asked::Form));
-        self.out.push_back(Iq::from_get(id, FieldsQuery).into());
+        self.out.push_back(element::get(id, &FieldsQuery).to_element());
     }
 
     /// Answers the form: `(var, values)` pairs. Hidden fields are sent back
@@ -204,7 +205,7 @@ impl Registration {
             id,
             payload: query,
         };
-        self.out.push_back(iq.into());
+        self.out.push_back(iq.to_element());
     }
 
     /// Handles one element from the server; nothing here panics on bad
@@ -267,7 +268,7 @@ impl Registration {
                 if let Some(to) = el.attr("from").and_then(|f| f.parse().ok()) {
                     reply = reply.with_to(to);
                 }
-                self.out.push_back(reply.into());
+                self.out.push_back(reply.to_element());
             }
             Some(kind @ ("result" | "error")) => {
                 let asked = match &self.pending {
@@ -360,7 +361,7 @@ impl Session {
         self.pending
             .insert(id.clone(), Request::ChangePassword(NewPassword(new_password)));
         // No `to`: the server answers for our account (RFC 6120 §10.3.3).
-        self.send_stanza(Iq::from_set(id, query).into(), None);
+        self.send_stanza(element::set(id, &query).to_element(), None);
     }
 
     /// The server took the new password: the next login derives fresh keys.

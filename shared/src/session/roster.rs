@@ -1,6 +1,6 @@
 //! RFC 6121 §2–3: roster management and presence subscriptions.
 
-use xmpp_parsers::iq::Iq;
+use crate::element::{self, ToElement};
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
 use xmpp_parsers::roster::{Ask, Group, Item, Roster, Subscription};
@@ -44,7 +44,7 @@ impl Session {
             ver: None,
             items: vec![item],
         };
-        self.send_stanza(Iq::from_set(id, roster).into(), None);
+        self.send_stanza(element::set(id, &roster).to_element(), None);
     }
 
     /// Sends a subscription presence (§3): `subscribe` to ask, `subscribed`

@@ -2,6 +2,7 @@
 //! inline: authentication, resource binding and stream management in one
 //! round trip, without a stream restart.
 
+use crate::element::ToElement;
 use minidom::Element;
 use xmpp_parsers::bind2::BindQuery;
 use xmpp_parsers::sasl2::{Authenticate, Authentication, Success, UserAgent};
@@ -55,7 +56,7 @@ impl Session {
                     tag: Some("Parlons".into()),
                     payloads: bind_payloads,
                 }
-                .into(),
+                .to_element(),
             );
             inline.bind = true;
         }
@@ -70,7 +71,7 @@ impl Session {
             },
             payloads,
         }
-        .into()
+        .to_element()
     }
 
     /// `<success/>` of SASL2: the stream is authenticated, and maybe bound or

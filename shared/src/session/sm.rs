@@ -1,5 +1,6 @@
 //! XEP-0198: Stream Management — acks, and resumption after a drop.
 
+use crate::element::ToElement;
 use std::collections::VecDeque;
 
 use minidom::Element;
@@ -45,7 +46,7 @@ impl std::fmt::Debug for StreamManagement {
 
 /// `<r/>`: please acknowledge.
 pub fn request() -> Element {
-    sm::R.into()
+    sm::R.to_element()
 }
 
 impl StreamManagement {
@@ -63,7 +64,7 @@ impl StreamManagement {
         self.inbound = 0;
         self.acked = 0;
         self.unacked.clear();
-        Some(sm::Enable::new().with_resume().into())
+        Some(sm::Enable::new().with_resume().to_element())
     }
 
     /// Whether acks flow.
@@ -94,7 +95,7 @@ impl StreamManagement {
 
     /// `<a h="…"/>` for the server's `<r/>`.
     pub fn answer(&self) -> Element {
-        sm::A::new(self.inbound).into()
+        sm::A::new(self.inbound).to_element()
     }
 
     /// The server acknowledged up to `h`; returns the chat messages this
@@ -119,7 +120,7 @@ impl StreamManagement {
                 h: self.inbound,
                 previd: sm::StreamId(id.to_owned()),
             }
-            .into(),
+            .to_element(),
         )
     }
 

@@ -2,6 +2,7 @@
 //! XEP-0231 data) and legacy fields, read into one [`Form`], and the answers
 //! written back in kind.
 
+use crate::element::ToElement;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use minidom::Element;
@@ -251,5 +252,5 @@ pub(super) fn legacy_submission(asked: &LegacyQuery, answers: Vec<(String, Vec<S
             *slot = Some(values.into_iter().next().unwrap_or_default());
         }
     }
-    submitted.into()
+    submitted.to_element()
 }
