@@ -65,6 +65,9 @@ test('a chat across the federation, and the contacts screen is accessible', asyn
   await expect(log(pc)).toContainText('hello from localhost');
   await say(pc, 'hello from b.test');
   await expect(log(pa)).toContainText('hello from b.test');
+  // A quick reply sorts after the message it answers.
+  const text = await log(pa).innerText();
+  expect(text.indexOf('hello from localhost')).toBeLessThan(text.indexOf('hello from b.test'));
 
   // The contact list beside the conversation shows the last message.
   await expect(contact(pa, carol.jid)).toContainText('hello from b.test');

@@ -83,6 +83,9 @@ impl Machine for Session {
         true
     }
     fn incoming(&mut self, el: Element) {
+        // Stamp what arrives with the time now, not at the last tick: a
+        // reply must not sort before the message it answers.
+        self.handle_command(Command::Tick { now_ms: now_ms() });
         self.handle_incoming(el);
     }
     fn lost(&mut self) {

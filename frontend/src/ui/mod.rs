@@ -17,6 +17,7 @@ pub mod route;
 pub mod settings;
 pub mod shell;
 pub mod status_line;
+pub mod window;
 
 use leptos::prelude::*;
 

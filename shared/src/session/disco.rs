@@ -43,8 +43,14 @@ pub fn own_ver() -> String {
 }
 
 fn own_hash() -> xmpp_parsers::hashes::Hash {
-    caps::hash_caps(&caps::compute_disco(&own_info(None)), Algo::Sha_1)
-        .unwrap_or_else(|_| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, Vec::new()))
+    xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&own_info(None)))
+}
+
+/// The XEP-0115 verification string's SHA-1. Hashed here rather than with
+/// `caps::hash_caps`, which links every algorithm it knows (docs/size.md).
+fn sha1_ver(info: &DiscoInfoResult) -> Vec<u8> {
+    use sha1::{Digest, Sha1};
+    Sha1::digest(caps::compute_disco(info)).to_vec()
 }
 
 /// The `<c/>` we put in our presence.
@@ -117,8 +123,8 @@ impl Session {
         if let Some(ver) = ver {
             self.caps.asking.remove(&ver);
             // XEP-0115 §5.4: cache by ver only what hashes to it.
-            let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1).map(|h| h.to_base64());
-            if computed.as_deref() == Ok(ver.as_str()) && self.caps.by_ver.len() < MAX_KNOWN {
+            let computed = xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&info)).to_base64();
+            if computed == ver && self.caps.by_ver.len() < MAX_KNOWN {
                 self.caps.by_ver.insert(ver, info.features.clone());
             }
         }

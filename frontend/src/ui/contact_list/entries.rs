@@ -1,0 +1,247 @@
+//! The contact list's lines: contacts and people we talk with, sorted by
+//! latest activity then name, filtered, and laid out in collapsible groups.
+
+use std::collections::BTreeSet;
+
+use parlons_shared::session::presence::Availability;
+use xmpp_parsers::jid::BareJid;
+
+use crate::store::Store;
+
+/// One contact's line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Row {
+    /// The contact.
+    pub jid: BareJid,
+    /// Its name or address.
+    pub name: String,
+    /// The name in lower case, for sorting and filtering.
+    pub folded: String,
+    /// Its presence; `None` offline.
+    pub show: Option<Availability>,
+    /// Its status message.
+    pub status: Option<String>,
+    /// Unread messages.
+    pub unread: usize,
+    /// The last message's text.
+    pub preview: Option<String>,
+    /// The last message's time, 0 with none.
+    pub last_ms: u64,
+    /// Its groups.
+    pub groups: Vec<String>,
+    /// Open now.
+    pub open: bool,
+}
+
+/// Contacts and people we have conversations with, sorted.
+pub fn rows(s: &Store) -> Vec<Row> {
+    let mut jids: BTreeSet<&BareJid> = s.contacts.iter().map(|c| &c.jid).collect();
+    jids.extend(
+        s.conversations
+            .iter()
+            .filter(|(_, c)| !c.messages.is_empty())
+            .map(|(j, _)| j),
+    );
+    let mut rows: Vec<Row> = jids
+        .into_iter()
+        .map(|jid| {
+            let contact = s.contacts.get(jid);
+            let conv = s.conversations.get(jid);
+            let last = conv.and_then(|c| c.last());
+            let name = contact.map_or_else(|| jid.to_string(), |c| c.display_name());
+            Row {
+                jid: jid.clone(),
+                folded: name.to_lowercase(),
+                name,
+                show: contact.and_then(|c| c.show),
+                status: contact.and_then(|c| c.status.clone()),
+                unread: conv.map_or(0, |c| c.unread),
+                preview: last.map(|m| m.body.lines().next().unwrap_or_default().to_owned()),
+                last_ms: last.map_or(0, |m| m.timestamp_ms),
+                groups: contact.map(|c| c.groups.clone()).unwrap_or_default(),
+                open: s.open.as_ref() == Some(jid),
+            }
+        })
+        .collect();
+    rows.sort_unstable_by(|a, b| {
+        b.last_ms
+            .cmp(&a.last_ms)
+            .then_with(|| a.folded.cmp(&b.folded))
+            .then_with(|| a.jid.cmp(&b.jid))
+    });
+    rows
+}
+
+/// The rows whose name or address contains `filter`, ignoring case.
+pub fn filtered<'a>(rows: &'a [Row], filter: &str) -> Vec<&'a Row> {
+    let filter = filter.trim().to_lowercase();
+    rows.iter()
+        .filter(|r| filter.is_empty() || r.folded.contains(&filter) || r.jid.as_str().contains(&filter))
+        .collect()
+}
+
+/// A line of the list: a group's heading or a contact in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Entry {
+    /// A group's heading.
+    Heading {
+        /// The group.
+        name: String,
+        /// Collapsed.
+        shut: bool,
+    },
+    /// A contact, at `pos` (from 1) of `size` in its group.
+    Contact {
+        /// The contact.
+        row: Row,
+        /// The group it is listed under, empty for none.
+        group: String,
+        /// Its place in the group, from 1.
+        pos: usize,
+        /// The group's size.
+        size: usize,
+    },
+}
+
+/// Rows by group, in name order, with the ungrouped last under no heading;
+/// no headings at all when nobody has a group.
+pub fn entries(rows: &[&Row], collapsed: &BTreeSet<String>) -> Vec<Entry> {
+    let names: BTreeSet<&String> = rows.iter().flat_map(|r| r.groups.iter()).collect();
+    let mut out = Vec::new();
+    let push_group = |out: &mut Vec<Entry>, group: &str, members: Vec<&Row>| {
+        let size = members.len();
+        out.extend(members.into_iter().enumerate().map(|(i, r)| Entry::Contact {
+            row: r.clone(),
+            group: group.to_owned(),
+            pos: i + 1,
+            size,
+        }));
+    };
+    for name in names {
+        let shut = collapsed.contains(name);
+        out.push(Entry::Heading {
+            name: name.clone(),
+            shut,
+        });
+        if !shut {
+            let members = rows.iter().copied().filter(|r| r.groups.contains(name)).collect();
+            push_group(&mut out, name, members);
+        }
+    }
+    let ungrouped = rows.iter().copied().filter(|r| r.groups.is_empty()).collect();
+    push_group(&mut out, "", ungrouped);
+    out
+}
+
+/// Initials for an avatar: the first letters of the first two words.
+pub fn initials(name: &str) -> String {
+    name.split(['@', ' ', '.'])
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_come_from_names_or_addresses() {
+        assert_eq!(initials("Bob Marley"), "BM");
+        assert_eq!(initials("alice@example.org"), "AE");
+        assert_eq!(initials("élodie"), "É");
+        assert_eq!(initials(""), "");
+    }
+
+    fn row(jid: &str, last_ms: u64, groups: &[&str]) -> Row {
+        Row {
+            jid: BareJid::new(jid).unwrap(),
+            name: jid.into(),
+            folded: jid.into(),
+            show: None,
+            status: None,
+            unread: 0,
+            preview: None,
+            last_ms,
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            open: false,
+        }
+    }
+
+    fn shape(entries: &[Entry]) -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| match e {
+                Entry::Heading { name, shut } => format!("{name}{}", if *shut { "+" } else { "" }),
+                Entry::Contact { row, pos, size, .. } => format!("  {} {pos}/{size}", row.jid),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_list_members_and_the_ungrouped_last() {
+        let (a, b, c) = (
+            row("a@x", 0, &["Work", "Friends"]),
+            row("b@x", 0, &[]),
+            row("c@x", 0, &["Work"]),
+        );
+        let all = [&a, &b, &c];
+        assert_eq!(
+            shape(&entries(&all, &BTreeSet::new())),
+            [
+                "Friends",
+                "  a@x 1/1",
+                "Work",
+                "  a@x 1/2",
+                "  c@x 2/2",
+                "  b@x 1/1"
+            ]
+        );
+        let shut = BTreeSet::from(["Work".to_owned()]);
+        assert_eq!(
+            shape(&entries(&all, &shut)),
+            ["Friends", "  a@x 1/1", "Work+", "  b@x 1/1"]
+        );
+        assert_eq!(shape(&entries(&[&b], &BTreeSet::new())), ["  b@x 1/1"]);
+    }
+
+    #[test]
+    fn rows_sort_by_activity_then_name_and_filter() {
+        let mut s = Store::default();
+        for (j, t) in [("zed@x", 5), ("amy@x", 0), ("bob@x", 0)] {
+            let c = s.conversation(&BareJid::new(j).unwrap());
+            if t > 0 {
+                c.send(crate::store::conversation::Message::outgoing(
+                    "1".into(),
+                    "hi".into(),
+                    t,
+                ));
+            }
+        }
+        s.contacts.update(xmpp_parsers::roster::Item {
+            jid: BareJid::new("bob@x").unwrap(),
+            name: Some("Bob".into()),
+            subscription: xmpp_parsers::roster::Subscription::Both,
+            ask: Default::default(),
+            groups: vec![],
+            approved: None,
+        });
+        s.contacts.update(xmpp_parsers::roster::Item {
+            jid: BareJid::new("amy@x").unwrap(),
+            name: None,
+            subscription: xmpp_parsers::roster::Subscription::Both,
+            ask: Default::default(),
+            groups: vec![],
+            approved: None,
+        });
+        let all = rows(&s);
+        let names: Vec<_> = all.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["zed@x", "amy@x", "Bob"]);
+        let names: Vec<_> = filtered(&all, " BO")
+            .into_iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, ["Bob"]);
+    }
+}
