@@ -14,7 +14,7 @@ help:
 	@echo "make run    build everything and start a demo: Prosody + parlons on http://127.0.0.1:8080"
 	@echo "make test   every check CI runs"
 	@echo "make build  target/release/parlons and the client in target/site"
-	@echo "make bench  the gateway benchmark (see docs/benchmarks.md)"
+	@echo "make bench  the gateway and client benchmarks (see docs/benchmarks.md)"
 
 deps:
 	@scripts/install-deps.sh
@@ -54,9 +54,11 @@ fuzz: deps
 			-- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | tail -n 25 || exit 1; \
 	done
 
-bench: deps
+bench: deps site
 	$(CARGO) bench -p parlons-backend --bench xml
 	$(CARGO) bench -p parlons-backend --bench relay
+	$(CARGO) build --release -p parlons-backend -p parlons-harness
+	cd e2e && PARLONS_BIN_DIR=$(CURDIR)/target/release npx playwright test --config playwright.bench.config.ts
 
 test: lint unit fuzz e2e
 	@echo "make test: all checks passed"

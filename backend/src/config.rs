@@ -15,6 +15,9 @@ use crate::gateway::limits::ConnectionLimits;
 
 /// The default stanza size limit, in both directions.
 pub const DEFAULT_MAX_STANZA_BYTES: usize = 256 * 1024;
+/// The largest stanza taken from a server: a roster of 5,000 contacts is
+/// about 500 KB.
+pub const DEFAULT_MAX_SERVER_STANZA_BYTES: usize = 4 * 1024 * 1024;
 
 /// The built client, when running from a checkout.
 const DEFAULT_SITE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
@@ -70,9 +73,12 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub allow_origins: Vec<String>,
-    /// The largest stanza relayed in either direction, in bytes [default: 262144].
+    /// The largest stanza relayed from a client, in bytes [default: 262144].
     #[arg(long, env = "PARLONS_MAX_STANZA_BYTES", value_name = "N")]
     pub max_stanza_bytes: Option<usize>,
+    /// The largest stanza relayed from a server, in bytes [default: 4194304].
+    #[arg(long, env = "PARLONS_MAX_SERVER_STANZA_BYTES", value_name = "N")]
+    pub max_server_stanza_bytes: Option<usize>,
     /// DNS servers to ask instead of the system's (IP:PORT).
     #[arg(
         long = "dns-server",
@@ -98,6 +104,7 @@ struct FileConfig {
     #[serde(default)]
     allow_origins: Vec<String>,
     max_stanza_bytes: Option<usize>,
+    max_server_stanza_bytes: Option<usize>,
     #[serde(default)]
     dns_servers: Vec<SocketAddr>,
     #[serde(default)]
@@ -330,8 +337,10 @@ pub struct Config {
     pub allow_domains: Vec<String>,
     /// Browser origins allowed besides our own.
     pub allow_origins: Vec<String>,
-    /// The stanza size limit, both ways.
+    /// The stanza size limit from clients.
     pub max_stanza_bytes: usize,
+    /// The stanza size limit from servers.
+    pub max_server_stanza_bytes: usize,
     /// DNS servers to ask instead of the system's.
     pub dns_servers: Vec<SocketAddr>,
     /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
@@ -355,6 +364,7 @@ impl Default for Config {
             allow_domains: Vec::new(),
             allow_origins: Vec::new(),
             max_stanza_bytes: DEFAULT_MAX_STANZA_BYTES,
+            max_server_stanza_bytes: DEFAULT_MAX_SERVER_STANZA_BYTES,
             dns_servers: Vec::new(),
             trusted_proxies: Vec::new(),
             public_url: None,
@@ -392,6 +402,13 @@ impl Config {
         if max_stanza_bytes < 4096 {
             return Err(ConfigError::Invalid("max-stanza-bytes must be at least 4096"));
         }
+        let max_server_stanza_bytes = args
+            .max_server_stanza_bytes
+            .or(file.max_server_stanza_bytes)
+            .unwrap_or(defaults.max_server_stanza_bytes);
+        if max_server_stanza_bytes < 4096 {
+            return Err(ConfigError::Invalid("max-server-stanza-bytes must be at least 4096"));
+        }
         let domains = |v: Vec<String>| -> Result<Vec<String>, ConfigError> {
             v.iter()
                 .map(|d| normalise_domain(d).ok_or_else(|| ConfigError::Domain(d.clone())))
@@ -414,6 +431,7 @@ impl Config {
             allow_domains: domains(override_list(file.allow_domains, args.allow_domains))?,
             allow_origins: override_list(file.allow_origins, args.allow_origins),
             max_stanza_bytes,
+            max_server_stanza_bytes,
             dns_servers: override_list(file.dns_servers, args.dns_servers),
             trusted_proxies: file.trusted_proxies,
             public_url: file.public_url.map(|u| u.trim_end_matches('/').to_owned()),
@@ -452,6 +470,7 @@ mod tests {
         let c = Config::merge(FileConfig::default(), Args::default()).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.max_stanza_bytes, 262_144);
+        assert_eq!(c.max_server_stanza_bytes, 4 * 1024 * 1024);
         assert!(c.upstreams.is_empty());
         assert!(c.site_dir.ends_with("target/site"));
     }

@@ -328,3 +328,19 @@ async fn a_silent_server_does_not_hold_the_close() {
         "{got:?}"
     );
 }
+
+/// A roster of 5,000 contacts, about 500 KB in one stanza, comes through:
+/// what servers send may be larger than what clients may.
+#[tokio::test]
+async fn a_large_roster_comes_through() {
+    let s = servers();
+    let a = account(Server::Prosody);
+    parlons_harness::prosody::write_roster(&s.prosody.config, &a.user, &a.domain, 5000).unwrap();
+    let (mut ws, _, _) = login(&endpoint(Via::Gateway, Server::Prosody), &a).await;
+    ws.send(r#"<iq xmlns="jabber:client" type="get" id="big"><query xmlns="jabber:iq:roster"/></iq>"#)
+        .await;
+    let got = ws.recv_until(|e| e.attr("id") == Some("big")).await;
+    let query = got.get_child("query", "jabber:iq:roster").expect("a roster");
+    assert_eq!(query.children().count(), 5000);
+    ws.close().await;
+}

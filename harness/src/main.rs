@@ -14,7 +14,8 @@ use parlons_harness::{Account, Gateway, HarnessError, Ports, Prosody, Servers, T
 
 const USAGE: &str = "usage:
   parlons-harness serve --parlons BIN --site-dir DIR
-  parlons-harness demo  --parlons BIN --site-dir DIR --data DIR [--listen PORT]";
+  parlons-harness demo  --parlons BIN --site-dir DIR --data DIR [--listen PORT]
+  parlons-harness roster PROSODY_CONFIG USER@DOMAIN COUNT";
 
 /// The demo accounts `make run` creates.
 const DEMO_ACCOUNTS: &[(&str, &str)] = &[("alice", "alice-demo"), ("bob", "bob-demo")];
@@ -51,6 +52,9 @@ fn parse(args: &[String]) -> Option<Opts> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, rest) = args.split_first().map_or(("", &[][..]), |(c, r)| (c.as_str(), r));
+    if command == "roster" {
+        return roster(rest);
+    }
     let Some(opts) = parse(rest) else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
@@ -64,6 +68,25 @@ fn main() -> ExitCode {
         }
     };
     match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parlons-harness: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes a big roster for an account of the harness's Prosody (benchmarks).
+fn roster(args: &[String]) -> ExitCode {
+    let [config, jid, count] = args else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let (Some((user, domain)), Ok(count)) = (jid.split_once('@'), count.parse()) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match parlons_harness::prosody::write_roster(config.as_ref(), user, domain, count) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("parlons-harness: {e}");

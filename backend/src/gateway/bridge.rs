@@ -233,7 +233,7 @@ async fn open_upstream(
         send_upstream(&mut writer, header.as_bytes())
             .await
             .map_err(|_| broken())?;
-        let mut splitter = Splitter::new(gw.settings.limits, true);
+        let mut splitter = Splitter::new(gw.settings.server_limits, true);
         let first = tokio::time::timeout(gw.settings.open_timeout, first_items(&mut reader, &mut splitter))
             .await
             .map_err(|_| {

@@ -29,8 +29,10 @@ pub const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
 /// Timeouts and limits of every session.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
-    /// Element limits, both ways.
+    /// Element limits on what clients send.
     pub limits: Limits,
+    /// Element limits on what servers send: larger, for rosters and archives.
+    pub server_limits: Limits,
     /// From the upgrade to the first `<open/>`.
     pub open_timeout: Duration,
     /// From the upgrade to the authenticated stream.
@@ -46,6 +48,7 @@ impl Settings {
     pub fn new(config: &Config) -> Self {
         Self {
             limits: Limits::new(config.max_stanza_bytes),
+            server_limits: Limits::new(config.max_server_stanza_bytes),
             open_timeout: config.timeouts.open,
             preauth_timeout: config.timeouts.preauth,
             idle_timeout: config.timeouts.idle,

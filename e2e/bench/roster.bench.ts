@@ -1,0 +1,95 @@
+// A roster of 5,000 contacts: how soon the list is usable after the roster
+// result arrives, the longest main-thread tasks on the way, the filter's
+// answer time per key, scrolling, and the JS heap after GC.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test, expect } from '../fixtures';
+import { heapAfterGc, longTasks, now, record, report } from './measure';
+
+const CONTACTS = 5000;
+const binDir = process.env.PARLONS_BIN_DIR ?? path.join(import.meta.dirname, '..', '..', 'target', 'debug');
+
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+
+test('a roster of 5,000 contacts', async ({ page, account, harness }) => {
+  const alice = await account();
+  // Written as Prosody's roster file before the first sign-in: 5,000
+  // roster sets would take minutes.
+  await promisify(execFile)(path.join(binDir, 'parlons-harness'), ['roster', harness.prosody.config, alice.jid, `${CONTACTS}`]);
+
+  await record(page);
+  const cdp = await page.context().newCDPSession(page);
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Address' }).fill(alice.jid);
+  await page.getByLabel('Password').fill(alice.password);
+  const clicked = await now(page);
+  await page.getByRole('button', { name: 'Log in' }).click();
+
+  // Ready: the list's height holds every contact (it is windowed).
+  await page.waitForFunction(
+    (n) => {
+      const list = document.querySelector<HTMLElement>('nav.contacts .window');
+      const row = document.querySelector<HTMLElement>('nav.contacts li.contact');
+      const done = !!list && !!row && list.offsetHeight >= n * row.offsetHeight * 0.95;
+      if (done) (window.__bench as unknown as { readyAt?: number }).readyAt ??= performance.now();
+      return done;
+    },
+    CONTACTS,
+    { polling: 'raf', timeout: 300_000 },
+  );
+  const { readyAt, rosterAt, rosterBytes } = await page.evaluate(() => ({
+    readyAt: (window.__bench as unknown as { readyAt: number }).readyAt,
+    rosterAt: window.__bench.bigMessageAt,
+    rosterBytes: window.__bench.bigMessageBytes,
+  }));
+  const toReady = await longTasks(page, clicked, readyAt);
+  const heap = await heapAfterGc(cdp);
+  const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+
+  // The filter: one key at a time, each answered by the Event Timing API
+  // (events under 16 ms are not reported, so they count as 16).
+  const filter = page.getByRole('searchbox', { name: 'Filter contacts' });
+  await filter.focus();
+  const typingFrom = await now(page);
+  await page.keyboard.type('contact 4321', { delay: 150 });
+  await expect(page.getByRole('link', { name: /^Contact 4321/ })).toBeVisible();
+  const typingTo = await now(page);
+  const keys = await page.evaluate(
+    ([a, b]) => window.__bench.events.filter((e) => e.start >= a && e.start < b && ['keydown', 'keypress', 'input', 'keyup'].includes(e.name)),
+    [typingFrom, typingTo],
+  );
+  const slowestKey = Math.max(16, ...keys.map((e) => e.duration));
+  await filter.fill('');
+
+  // Scrolling from the top to the bottom of the list, a screen at a time.
+  const scrollFrom = await now(page);
+  const steps = await page.locator('nav.contacts').evaluate(async (nav) => {
+    let n = 0;
+    while (nav.scrollTop + nav.clientHeight < nav.scrollHeight - 1 && n < 2000) {
+      nav.scrollTop += nav.clientHeight;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      n += 1;
+    }
+    return n;
+  });
+  // The last line: the last of "Group 9", the last group by name.
+  await expect(page.getByRole('link', { name: /^Contact 4989/ })).toBeVisible();
+  const scrollTasks = await longTasks(page, scrollFrom, await now(page));
+
+  const longest = (tasks: { duration: number }[]) => Math.max(0, ...tasks.map((t) => t.duration));
+  report([
+    ['roster result', `${(rosterBytes / 1024).toFixed(0)} KB`, '–'],
+    ['roster result → list usable', ms(readyAt - rosterAt), '≤ 500 ms'],
+    ['Log in → list usable', ms(readyAt - clicked), '–'],
+    ['longest task, Log in → usable', ms(longest(toReady)), '≤ 50 ms'],
+    ['tasks over 50 ms, Log in → usable', `${toReady.length}`, '0'],
+    ['slowest key in the filter', ms(slowestKey), '≤ 50 ms'],
+    [`longest task scrolling (${steps} screens)`, ms(longest(scrollTasks)), '≤ 50 ms'],
+    ['JS heap after GC', `${(heap / 1048576).toFixed(1)} MB`, '≤ 30 MB'],
+    ['DOM elements', `${domNodes}`, '–'],
+  ]);
+  for (const t of toReady) {
+    console.log(`long task at +${ms(t.start - clicked)} (roster result at +${ms(rosterAt - clicked)}): ${ms(t.duration)}`);
+  }
+});
