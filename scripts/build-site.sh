@@ -8,15 +8,34 @@ profile=wasm-release
 out=target/site
 stage=target/wasm-bindgen
 
-cargo build --profile "$profile" --target wasm32-unknown-unknown -p parlons-frontend
-rm -rf "$stage" "$out"
-mkdir -p "$stage" "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name parlons \
-  "target/wasm32-unknown-unknown/$profile/parlons-frontend.wasm"
+# --emit-relocs lets wasm-split-cli move the code that only a split point
+# (frontend/src/ui/chunks.rs) reaches into a chunk of its own.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
+  cargo build --profile "$profile" --target wasm32-unknown-unknown -p parlons-frontend
+split=target/wasm-split
+rm -rf "$split" "$stage" "$out"
+mkdir -p "$split" "$stage" "$out"
+wasm-split-cli --target web --out-name parlons \
+  "target/wasm32-unknown-unknown/$profile/parlons-frontend.wasm" "$split"
+# The loader calls into the main module's function table: keep its export.
+wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$stage" --out-name parlons "$split/parlons.wasm"
+# split_NAME.wasm per split point, chunk_N.wasm for code two of them share.
+cp "$split"/__wasm_split.js "$split"/split_*.wasm "$stage"/
+cp "$split"/chunk_*.wasm "$stage"/ 2>/dev/null || true
 # binaryen 132 from npm: Debian's 108 mangles wasm-bindgen's externref table.
 # -Oz takes about 40% off the raw size and 25% off the brotli size.
-e2e/node_modules/.bin/wasm-opt -Oz "$stage/parlons_bg.wasm" -o "$stage/parlons_bg.opt.wasm"
-mv "$stage/parlons_bg.opt.wasm" "$stage/parlons_bg.wasm"
+for w in "$stage"/*.wasm; do
+  e2e/node_modules/.bin/wasm-opt -Oz "$w" -o "$w.opt"
+  mv "$w.opt" "$w"
+done
+
+# wasm-bindgen's glue and the chunk loader, minified (terser from npm;
+# imports become `from"./x.js"`, as the rewrites below expect).
+for f in "$stage/parlons.js" "$stage/__wasm_split.js"; do
+  e2e/node_modules/.bin/terser "$f" --module --compress --mangle -o "$f.min"
+  mv "$f.min" "$f"
+done
 
 # name-<16 hex digits>.ext: the gateway serves these as immutable.
 hashed() {
@@ -27,13 +46,35 @@ hashed() {
   echo "$stem-$h.$ext"
 }
 
+# Replaces $2 by $3 in file $1, which must hold it.
+rewrite() {
+  grep -qF -- "$2" "$1" || { echo "build-site: no $2 in $1" >&2; exit 1; }
+  sed -i "s|$2|$3|g" "$1"
+}
+
 wasm=$(hashed "$stage/parlons_bg.wasm" parlons wasm)
-js=$(hashed "$stage/parlons.js" parlons js)
+chunks=()
+for c in "$stage"/split_*.wasm "$stage"/chunk_*.wasm; do
+  [ -e "$c" ] || continue
+  stem=$(basename "$c" .wasm)
+  name=$(hashed "$c" "$stem" wasm)
+  chunks+=("$name")
+  rewrite "$stage/__wasm_split.js" "\"./$stem.wasm\"" "\"./$name\""
+done
+# parlons.js and the chunk loader import each other: one hash names both.
+h=$(cat "$stage/parlons.js" "$stage/__wasm_split.js" | sha256sum | cut -c1-16)
+js=parlons-$h.js
+loader=__wasm_split-$h.js
+# Only the imports: the import object's keys must keep the name in the wasm.
+rewrite "$stage/parlons.js" 'from"./__wasm_split.js"' "from\"./$loader\""
+rewrite "$stage/__wasm_split.js" 'from"./parlons.js"' "from\"./$js\""
+cp "$stage/parlons.js" "$out/$js"
+cp "$stage/__wasm_split.js" "$out/$loader"
 css=$(hashed style/main.css style css)
 printf "import init from './%s';\ninit({ module_or_path: new URL('./%s', import.meta.url) });\n" "$js" "$wasm" >"$stage/boot.js"
 boot=$(hashed "$stage/boot.js" boot js)
 
-sed -e "s/{{CSS}}/$css/" -e "s/{{JS}}/$js/" -e "s/{{WASM}}/$wasm/" -e "s/{{BOOT}}/$boot/" \
+sed -e "s/{{CSS}}/$css/" -e "s/{{JS}}/$js/" -e "s/{{LOADER}}/$loader/" -e "s/{{WASM}}/$wasm/" -e "s/{{BOOT}}/$boot/" \
   public/index.html >"$out/index.html"
 find public -maxdepth 1 -type f ! -name index.html -exec cp {} "$out/" \;
 
@@ -48,7 +89,10 @@ size() { wc -c <"$1" | tr -d ' '; }
 w="$out/$wasm"
 echo "client wasm: $(size "$w") bytes raw, $(size "$w.gz") gzip, $(size "$w.br") brotli"
 total=0
-for f in "$out"/index.html "$out/$js" "$out/$boot" "$out/$css" "$w"; do
+for f in "$out"/index.html "$out/$js" "$out/$loader" "$out/$boot" "$out/$css" "$w"; do
   total=$((total + $(size "$f.br")))
 done
 echo "first load (html+js+wasm+css), brotli: $total bytes"
+for c in "${chunks[@]}"; do
+  echo "on demand: $c, $(size "$out/$c.br") bytes brotli"
+done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is already there:
-# the wasm32 target, wasm-bindgen-cli matching Cargo.lock, Debian packages
+# the wasm32 target, wasm-bindgen-cli matching Cargo.lock, wasm-split-cli,
+# Debian packages
 # and the e2e npm packages. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,13 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$want" != "$have" ]; then
   log "installing wasm-bindgen-cli $want (have: ${have:-none})"
   cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# wasm-split-cli, which splits the client's on-demand chunks off
+# (scripts/build-site.sh); it needs wasm-bindgen >= 0.2.128's naming.
+if ! cargo install --list | grep -qx 'wasm_split_cli_support v0.2.4:'; then
+  log "installing wasm-split-cli"
+  cargo install wasm_split_cli_support --version 0.2.4 --features build-binary --locked
 fi
 
 # cargo-fuzz, for the bounded fuzzing run of make test.

@@ -407,7 +407,9 @@ impl Config {
             .or(file.max_server_stanza_bytes)
             .unwrap_or(defaults.max_server_stanza_bytes);
         if max_server_stanza_bytes < 4096 {
-            return Err(ConfigError::Invalid("max-server-stanza-bytes must be at least 4096"));
+            return Err(ConfigError::Invalid(
+                "max-server-stanza-bytes must be at least 4096",
+            ));
         }
         let domains = |v: Vec<String>| -> Result<Vec<String>, ConfigError> {
             v.iter()

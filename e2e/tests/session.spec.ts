@@ -97,6 +97,16 @@ test('create an account, then use it', async ({ page, harness }) => {
   await expect(page.getByText(`${name}@${harness.prosody.domain}`)).toBeVisible();
 });
 
+test('a part of the client that cannot be fetched is explained', async ({ page }) => {
+  // Create account is fetched on demand; here the network fails it.
+  await page.route('**/split_register-*.wasm', (route) => route.abort());
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'This part of Parlons could not be loaded. Check your connection and reload the page.',
+  );
+});
+
 test('a taken name is explained', async ({ page, account, harness }) => {
   const alice = await account();
   await page.goto('/');

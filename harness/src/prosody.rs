@@ -137,7 +137,11 @@ impl Prosody {
 /// 5,000 roster sets would take minutes, as Prosody rewrites the file on
 /// each.
 pub fn write_roster(config: &Path, user: &str, domain: &str, count: usize) -> Result<(), HarnessError> {
-    let dir = config.parent().unwrap_or(Path::new(".")).join(domain).join("roster");
+    let dir = config
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(domain)
+        .join("roster");
     std::fs::create_dir_all(&dir).map_err(|e| HarnessError::io("create roster dir", e))?;
     let mut lua = String::from("return {\n[false] = { [\"version\"] = 1; };\n");
     for i in 0..count {

@@ -5,7 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::register::RegisterPage;
+use super::chunks;
 use super::use_store;
 use crate::address::{self, AddressError};
 use crate::i18n::t;
@@ -91,6 +91,7 @@ pub fn LoginPage(
 ) -> impl IntoView {
     let creating = RwSignal::new(false);
     let login = on_login.clone();
+    let on_login = Callback::new(on_login);
     view! {
         <Show
             when=move || creating.get()
@@ -98,7 +99,8 @@ pub fn LoginPage(
                 view! { <LoginForm on_login=login.clone() typed=typed.clone() creating=creating /> }
             }
         >
-            <RegisterPage on_login=on_login.clone() creating=creating />
+            // A chunk of its own, fetched when first shown.
+            {move || chunks::on_demand(chunks::register_view(on_login, creating))}
         </Show>
     }
 }

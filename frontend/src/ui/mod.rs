@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod add_contact;
 pub mod app;
+pub mod chunks;
 pub mod composer;
 pub mod contact_list;
 pub mod conversation;

@@ -4,8 +4,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use super::chunks;
 use super::contact_list::ContactList;
-use super::conversation::ConversationPane;
 use super::own_status::OwnStatus;
 use super::requests::SubscriptionRequests;
 use super::settings::SettingsDialog;
@@ -21,6 +21,15 @@ pub fn Shell() -> impl IntoView {
     // Only a change of conversation renders the pane anew.
     let open = Memo::new(move |_| store.with(|s| s.open.clone()));
     let open = move || open.get();
+    // Once the contacts show, fetch the conversation view ahead of need.
+    set_timeout(
+        || {
+            leptos::task::spawn_local(async {
+                let _ = chunks::preload_conversation().await;
+            })
+        },
+        std::time::Duration::from_secs(1),
+    );
     view! {
         <main class="shell" class:chat-open=move || open().is_some()>
             <header class="topbar">
@@ -34,7 +43,7 @@ pub fn Shell() -> impl IntoView {
             </aside>
             <div class="pane">
                 {move || match open() {
-                    Some(jid) => view! { <ConversationPane jid=jid /> }.into_any(),
+                    Some(jid) => chunks::on_demand(chunks::conversation_view(jid)).into_any(),
                     None => view! { <p class="empty">{move || t("pick-contact")}</p> }.into_any(),
                 }}
             </div>

@@ -1,0 +1,66 @@
+//! Views fetched on demand, each a WASM chunk of its own that
+//! `scripts/build-site.sh` splits off with `wasm-split-cli`: their code
+//! costs nothing to someone who never opens them (docs/size.md).
+//!
+//! The split-point macro declares a WASM import and export, which needs
+//! `unsafe` in generated code; this module alone allows it.
+#![allow(unsafe_code)]
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use xmpp_parsers::jid::BareJid;
+
+use super::conversation::ConversationPane;
+use super::login::LoginRequest;
+use super::register::RegisterPage;
+use crate::i18n::t;
+
+/// A chunk could not be fetched: offline, or the site was updated since
+/// the page loaded.
+#[derive(Debug, Clone, Copy)]
+pub struct Unavailable;
+
+impl From<SplitLoaderError> for Unavailable {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Create account, with XEP-0077 and data forms.
+#[leptos::wasm_split::wasm_split(register, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn register_view(
+    on_login: Callback<LoginRequest, Result<(), String>>,
+    creating: RwSignal<bool>,
+) -> Result<AnyView, Unavailable> {
+    Ok(view! { <RegisterPage on_login=move |r| on_login.run(r) creating=creating /> }.into_any())
+}
+
+/// A conversation: the log, styled text and the composer. Fetched ahead
+/// once signed in ([`preload_conversation`]), so opening one does not wait.
+#[leptos::wasm_split::wasm_split(
+    conversation,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_conversation)
+)]
+pub fn conversation_view(jid: BareJid) -> Result<AnyView, Unavailable> {
+    Ok(view! { <ConversationPane jid=jid /> }.into_any())
+}
+
+/// Shows `chunk`'s view once fetched, or says it could not be.
+pub fn on_demand<F>(chunk: F) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<AnyView, Unavailable>> + 'static,
+{
+    let view = async move {
+        match chunk.await {
+            Ok(view) => view,
+            Err(Unavailable) => {
+                view! { <p class="error" role="alert">{t("chunk-unavailable")}</p> }.into_any()
+            }
+        }
+    };
+    let view = Suspend::new(send_wrapper::SendWrapper::new(view));
+    view! { <Suspense fallback=|| ()>{view}</Suspense> }
+}
