@@ -107,6 +107,19 @@ test('a part of the client that cannot be fetched is explained', async ({ page }
   );
 });
 
+test('change the password in Settings, then sign in with it', async ({ page, account }) => {
+  const alice = await account();
+  await signIn(page, alice);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByLabel('New password').fill('a-changed-password');
+  await dialog.getByRole('button', { name: 'Change password' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Your password was changed.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await signIn(page, { jid: alice.jid, password: 'a-changed-password' });
+});
+
 test('a taken name is explained', async ({ page, account, harness }) => {
   const alice = await account();
   await page.goto('/');

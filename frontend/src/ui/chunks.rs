@@ -14,6 +14,7 @@ use xmpp_parsers::jid::BareJid;
 use super::conversation::ConversationPane;
 use super::login::LoginRequest;
 use super::register::RegisterPage;
+use super::settings::SettingsContent;
 use crate::i18n::t;
 
 /// A chunk could not be fetched: offline, or the site was updated since
@@ -46,6 +47,12 @@ pub fn register_view(
 )]
 pub fn conversation_view(jid: BareJid) -> Result<AnyView, Unavailable> {
     Ok(view! { <ConversationPane jid=jid /> }.into_any())
+}
+
+/// Settings: theme, language, notifications, `xmpp:` links and the password.
+#[leptos::wasm_split::wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn settings_view(dialog: NodeRef<leptos::html::Dialog>) -> Result<AnyView, Unavailable> {
+    Ok(view! { <SettingsContent dialog=dialog /> }.into_any())
 }
 
 /// Shows `chunk`'s view once fetched, or says it could not be.

@@ -5,6 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use parlons_shared::session::presence::Availability;
 
+use super::settings::SettingsDialogHandle;
 use super::{actions, use_store};
 use crate::i18n::t;
 
@@ -40,7 +41,7 @@ fn value(a: Availability) -> &'static str {
 #[component]
 pub fn OwnStatus(
     /// The Settings dialog.
-    settings: NodeRef<html::Dialog>,
+    settings: SettingsDialogHandle,
 ) -> impl IntoView {
     let store = use_store();
     let account = move || store.with(|s| s.account.as_ref().map(ToString::to_string));
@@ -83,11 +84,7 @@ pub fn OwnStatus(
             />
             <button
                 type="button"
-                on:click=move |_| {
-                    if let Some(d) = settings.get() {
-                        let _ = d.show_modal();
-                    }
-                }
+                on:click=move |_| settings.open()
             >
                 {move || t("settings")}
             </button>

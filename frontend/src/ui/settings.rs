@@ -5,7 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
-use super::actions;
+use super::{actions, chunks};
 use crate::client::storage::{self, key};
 use crate::i18n::{Lang, browser_lang, t};
 use crate::store::Store;
@@ -126,10 +126,41 @@ pub fn use_settings() -> Settings {
     use_context::<Settings>().unwrap_or_else(Settings::load)
 }
 
+/// The Settings dialog, and whether it was ever opened: what it holds is a
+/// chunk fetched on first opening.
+#[derive(Clone, Copy, Default)]
+pub struct SettingsDialogHandle {
+    dialog: NodeRef<html::Dialog>,
+    opened: RwSignal<bool>,
+}
+
+impl SettingsDialogHandle {
+    /// Opens it, modal.
+    pub fn open(self) {
+        self.opened.set(true);
+        if let Some(d) = self.dialog.get() {
+            let _ = d.show_modal();
+        }
+    }
+}
+
 /// The Settings dialog.
 #[component]
-pub fn SettingsDialog(
-    /// The dialog element, opened by the Settings button.
+pub fn SettingsDialog(handle: SettingsDialogHandle) -> impl IntoView {
+    let dialog = handle.dialog;
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="settings-title">
+            <h2 id="settings-title">{move || t("settings")}</h2>
+            {move || handle.opened.get().then(|| chunks::on_demand(chunks::settings_view(dialog)))}
+        </dialog>
+    }
+}
+
+/// What the dialog holds: theme, language, notifications, `xmpp:` links,
+/// the password, and Close.
+#[component]
+pub fn SettingsContent(
+    /// The dialog, closed by Close.
     dialog: NodeRef<html::Dialog>,
 ) -> impl IntoView {
     let settings = use_settings();
@@ -139,8 +170,6 @@ pub fn SettingsDialog(
         }
     };
     view! {
-        <dialog node_ref=dialog class="dialog" aria-labelledby="settings-title">
-            <h2 id="settings-title">{move || t("settings")}</h2>
             <label for="settings-theme">{move || t("theme")}</label>
             <select
                 id="settings-theme"
@@ -199,7 +228,6 @@ pub fn SettingsDialog(
             <button type="button" class="primary" on:click=close>
                 {move || t("close")}
             </button>
-        </dialog>
     }
 }
 

@@ -1,14 +1,13 @@
 //! The signed-in layout: contacts beside the conversation; below 700 px,
 //! one pane at a time.
 
-use leptos::html;
 use leptos::prelude::*;
 
 use super::chunks;
 use super::contact_list::ContactList;
 use super::own_status::OwnStatus;
 use super::requests::SubscriptionRequests;
-use super::settings::SettingsDialog;
+use super::settings::{SettingsDialog, SettingsDialogHandle};
 use super::status_line::StatusLine;
 use super::use_store;
 use crate::i18n::t;
@@ -17,7 +16,7 @@ use crate::i18n::t;
 #[component]
 pub fn Shell() -> impl IntoView {
     let store = use_store();
-    let settings = NodeRef::<html::Dialog>::new();
+    let settings = SettingsDialogHandle::default();
     // Only a change of conversation renders the pane anew.
     let open = Memo::new(move |_| store.with(|s| s.open.clone()));
     let open = move || open.get();
@@ -47,7 +46,7 @@ pub fn Shell() -> impl IntoView {
                     None => view! { <p class="empty">{move || t("pick-contact")}</p> }.into_any(),
                 }}
             </div>
-            <SettingsDialog dialog=settings />
+            <SettingsDialog handle=settings />
         </main>
     }
 }
