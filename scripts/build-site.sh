@@ -72,11 +72,16 @@ cp "$stage/parlons.js" "$out/$js"
 cp "$stage/__wasm_split.js" "$out/$loader"
 css=$(hashed style/main.css style css)
 printf "import init from './%s';\ninit({ module_or_path: new URL('./%s', import.meta.url) });\n" "$js" "$wasm" >"$stage/boot.js"
+# The service worker keeps the app shell for the next visit.
+printf "if ('serviceWorker' in navigator) addEventListener('load', () => navigator.serviceWorker.register('./sw.js'));\n" >>"$stage/boot.js"
 boot=$(hashed "$stage/boot.js" boot js)
 
 sed -e "s/{{CSS}}/$css/" -e "s/{{JS}}/$js/" -e "s/{{LOADER}}/$loader/" -e "s/{{WASM}}/$wasm/" -e "s/{{BOOT}}/$boot/" \
   public/index.html >"$out/index.html"
-find public -maxdepth 1 -type f ! -name index.html -exec cp {} "$out/" \;
+find public -maxdepth 1 -type f ! -name index.html ! -name sw.js -exec cp {} "$out/" \;
+shell=$(printf "'./%s', " "$js" "$loader" "$boot" "$css" "$wasm" favicon.svg)
+build=$(cat "$out/index.html" | sha256sum | cut -c1-16)
+sed -e "s|{{SHELL}}|${shell%, }|" -e "s|{{BUILD}}|$build|" public/sw.js >"$out/sw.js"
 
 for f in "$out"/*; do
   case "$f" in *.html | *.js | *.css | *.wasm | *.svg)

@@ -30,3 +30,18 @@ test('a malformed address is explained without leaving the form', async ({ page,
   await expect(address).toHaveAttribute('aria-invalid', 'false');
   expect(consoleErrors).toEqual([]);
 });
+
+test('the app shell is kept: offline, the sign-in form still loads and works', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await context.setOffline(true);
+  await page.reload();
+  // The button is enabled once the client runs: its WASM came from the cache.
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  await page.getByRole('textbox', { name: 'Address' }).fill('not an address');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('textbox', { name: 'Address' })).toHaveAttribute('aria-invalid', 'true');
+  await context.close();
+});
