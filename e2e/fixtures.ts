@@ -11,7 +11,7 @@ export interface HarnessInfo {
   gateway: string;
   ca: string;
   prosody: { domain: string; ws: string; config: string; prosodyctl: string };
-  ejabberd: { domain: string; ws: string; api: string };
+  ejabberd: { domain: string; ws: string; api: string; captchaAnswer: string };
   /** A server that ends every stream with a stream error. */
   closing: { domain: string };
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test, expect, signIn } from '../fixtures';
 
 test('log in and log out', async ({ page, account, consoleErrors, expectAccessible }) => {
@@ -118,6 +119,25 @@ test('change the password in Settings, then sign in with it', async ({ page, acc
   await dialog.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await signIn(page, { jid: alice.jid, password: 'a-changed-password' });
+});
+
+test('a server that asks for a CAPTCHA gets its form, image included', async ({ page, harness }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const name = `c${Date.now().toString(36)}`;
+  await page.getByLabel('Server').fill(harness.ejabberd.domain);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password').fill('a-long-new-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  // ejabberd's data form (XEP-0004) with its CAPTCHA (XEP-0158), as it comes.
+  const image = page.getByRole('img', { name: 'The image to read' });
+  await expect(image).toBeVisible();
+  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  const answer = (await readFile(harness.ejabberd.captchaAnswer, 'utf8')).trim();
+  await page.getByRole('textbox', { name: 'Enter the text you see' }).fill(answer);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await expect(page.getByText(`${name}@${harness.ejabberd.domain}`)).toBeVisible();
 });
 
 test('a taken name is explained', async ({ page, account, harness }) => {

@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use crate::process::render;
 use crate::{Account, EJABBERD_DOMAIN, HarnessError, Ports, Supervised, TestCa};
 
 const CONFIG: &str = include_str!("../templates/ejabberd.yml");
+const CAPTCHA_CMD: &str = include_str!("../templates/captcha.sh");
 
 /// Where Debian installs the ejabberd OTP application.
 const ERL_LIBS: &str = "/usr/lib/x86_64-linux-gnu";
@@ -20,6 +21,8 @@ const ERL_LIBS: &str = "/usr/lib/x86_64-linux-gnu";
 pub struct Ejabberd {
     /// Where it listens.
     pub ports: Ports,
+    /// Where its CAPTCHA script notes the answer to the latest CAPTCHA.
+    pub captcha_answer: PathBuf,
     process: Supervised,
 }
 
@@ -30,10 +33,17 @@ impl Ejabberd {
     pub fn spawn(dir: &Path, ca: &TestCa, ports: Ports, localhost_s2s: u16) -> Result<Self, HarnessError> {
         std::fs::create_dir_all(dir).map_err(|e| HarnessError::io("create ejabberd dir", e))?;
         let path = |p: &Path| p.display().to_string();
+        let captcha_answer = dir.join("captcha-answer");
+        let captcha_cmd = dir.join("captcha.sh");
+        let script = render(CAPTCHA_CMD, &[("ANSWER", path(&captcha_answer))]);
+        std::fs::write(&captcha_cmd, script).map_err(|e| HarnessError::io("write captcha script", e))?;
+        std::fs::set_permissions(&captcha_cmd, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .map_err(|e| HarnessError::io("make captcha script executable", e))?;
         let config = render(
             CONFIG,
             &[
                 ("DATA_DIR", path(dir)),
+                ("CAPTCHA_CMD", path(&captcha_cmd)),
                 ("C2S_PORT", ports.c2s.to_string()),
                 ("C2S_DIRECT_TLS_PORT", ports.c2s_direct_tls.to_string()),
                 ("S2S_PORT", ports.s2s.to_string()),
@@ -62,7 +72,11 @@ impl Ejabberd {
                 .env("ERL_CRASH_DUMP_BYTES", "0"),
             &dir.join("ejabberd.out"),
         )?;
-        Ok(Self { ports, process })
+        Ok(Self {
+            ports,
+            captcha_answer,
+            process,
+        })
     }
 
     /// Waits until the HTTP API reports the node started.

@@ -111,6 +111,7 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
             "domain": servers.ejabberd.domain(),
             "ws": servers.ejabberd.websocket_url(),
             "api": servers.ejabberd.api_url(),
+            "captchaAnswer": servers.ejabberd.captcha_answer,
         },
         "closing": { "domain": parlons_harness::CLOSING_DOMAIN },
     });
