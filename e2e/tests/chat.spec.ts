@@ -95,6 +95,38 @@ test('a keyboard-only path from login to a sent message', async ({ page, account
   await expect(page.getByRole('log', { name: 'Messages' })).toContainText('hello by keyboard');
 });
 
+test('Rename opens a dialog: Escape keeps the name, Enter saves the new one', async ({ page, account, expectAccessible }) => {
+  const alice = await account();
+  const bob = await account();
+  await signIn(page, alice);
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const add = page.getByRole('dialog', { name: 'Add contact' });
+  await add.getByRole('textbox', { name: 'Address' }).fill(bob.jid);
+  await add.getByRole('button', { name: 'Add' }).click();
+  await expect(contact(page, bob.jid)).toBeVisible();
+
+  const rename = page.getByRole('dialog', { name: 'Rename' });
+  const name = rename.getByRole('textbox', { name: 'Name' });
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(name).toHaveValue(bob.jid);
+  await expect(name).toBeFocused();
+  await expect(rename.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await expect(rename.getByRole('button', { name: 'Save' })).toBeVisible();
+  await expectAccessible(page);
+  await name.fill('Robert');
+  await name.press('Escape');
+  await expect(rename).toBeHidden();
+  await expect(page.getByRole('heading', { name: bob.jid })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(name).toHaveValue(bob.jid);
+  await name.fill('Robert');
+  await name.press('Enter');
+  await expect(rename).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Robert' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: /^Robert/ })).toBeVisible();
+});
+
 test('an xmpp: URI opens its conversation', async ({ page, account }) => {
   const alice = await account();
   await signIn(page, alice);

@@ -134,7 +134,10 @@ pub fn set_presence(show: Availability, status: Option<String>) {
 pub fn change_password(new_password: String) {
     let Some(id) = message_id() else { return };
     use_store().update(|s| s.password_changed = false);
-    command(Command::ChangePassword { id, new_password });
+    command(Command::ChangePassword {
+        id,
+        new_password: new_password.into(),
+    });
 }
 
 /// Reconnects after a drop.

@@ -38,23 +38,47 @@ pub fn App(
 
     let store = RwSignal::new(Store::default());
     provide_context(StoreHandle(store));
-    let pending = StoredValue::new(Pending::default());
-
-    let slot = StoredValue::new_local(None::<Client>);
-    let sink = Sink {
-        store,
-        pending,
-        settings,
-        client: slot,
-    };
-    slot.set_value(Some(Client::new(move |notice| sink.notice(notice))));
-    provide_context(ClientHandle(slot));
-
+    let sink = start_client(store, settings);
     if let Some(kept) = storage::kept_login() {
         resume_kept(sink, kept);
     }
     follow_route(store);
     follow_attention(store);
+    follow_unread(store);
+
+    let signed_in = move || store.with(is_signed_in);
+    let on_login = move |req| sink.log_in(req);
+    view! {
+        <Show when=signed_in fallback=move || view! { <LoginPage on_login=on_login typed=typed.clone() /> }>
+            <Shell />
+        </Show>
+    }
+}
+
+/// The transport, as a context, with its news going to the store.
+fn start_client(store: RwSignal<Store>, settings: Settings) -> Sink {
+    let slot = StoredValue::new_local(None::<Client>);
+    let sink = Sink {
+        store,
+        pending: StoredValue::new(Pending::default()),
+        settings,
+        client: slot,
+    };
+    slot.set_value(Some(Client::new(move |notice| sink.notice(notice))));
+    provide_context(ClientHandle(slot));
+    sink
+}
+
+/// Whether the shell shows: signed in, or getting back in.
+fn is_signed_in(s: &Store) -> bool {
+    matches!(
+        s.connection,
+        Connection::Online | Connection::Lost(_) | Connection::Reconnecting
+    )
+}
+
+/// The page's title counts unread messages.
+fn follow_unread(store: RwSignal<Store>) {
     Effect::new(move |_| {
         let unread = store.with(Store::total_unread);
         let title = if unread == 0 {
@@ -66,33 +90,6 @@ pub fn App(
             doc.set_title(&title);
         }
     });
-
-    let on_login = move |req: LoginRequest| {
-        let jid = match BareJid::new(&format!("{}@{}", req.local, req.domain)) {
-            Ok(j) => j,
-            Err(_) => return Err(t("address-bad-character")),
-        };
-        let pending = Pending {
-            keep: req.keep,
-            url: req.url,
-        };
-        sink.begin(jid, Credential::Password(req.password), pending);
-        Ok(())
-    };
-
-    let signed_in = move || {
-        store.with(|s| {
-            matches!(
-                s.connection,
-                Connection::Online | Connection::Lost(_) | Connection::Reconnecting
-            )
-        })
-    };
-    view! {
-        <Show when=signed_in fallback=move || view! { <LoginPage on_login=on_login typed=typed.clone() /> }>
-            <Shell />
-        </Show>
-    }
 }
 
 /// Signs in with the keys of a kept sign-in.
@@ -119,6 +116,19 @@ struct Sink {
 }
 
 impl Sink {
+    /// Signs in with what the form asked for.
+    fn log_in(self, req: LoginRequest) -> Result<(), String> {
+        let Ok(jid) = BareJid::new(&format!("{}@{}", req.local, req.domain)) else {
+            return Err(t("address-bad-character"));
+        };
+        let pending = Pending {
+            keep: req.keep,
+            url: req.url,
+        };
+        self.begin(jid, Credential::Password(req.password), pending);
+        Ok(())
+    }
+
     /// Starts a sign-in; what to keep once it succeeds is in `pending`.
     fn begin(self, jid: BareJid, credential: Credential, pending: Pending) {
         let url = pending.url.clone().unwrap_or_else(default_url);

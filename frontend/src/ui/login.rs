@@ -9,7 +9,7 @@ use super::chunks;
 use super::use_store;
 use crate::address::{self, AddressError};
 use crate::i18n::t;
-use crate::store::{Connection, Problem};
+use crate::store::{Connection, Problem, Store};
 
 /// What the person asked to sign in with.
 #[derive(Clone)]
@@ -105,6 +105,30 @@ pub fn LoginPage(
     }
 }
 
+/// The sign-in form's inputs.
+#[derive(Clone, Copy, Default)]
+struct LoginInputs {
+    address: NodeRef<html::Input>,
+    password: NodeRef<html::Input>,
+    keep: NodeRef<html::Input>,
+    url: NodeRef<html::Input>,
+}
+
+impl LoginInputs {
+    /// Another WebSocket URL than the default, if one was typed.
+    fn url(self) -> Option<String> {
+        self.url
+            .get()
+            .map(|u| u.value().trim().to_owned())
+            .filter(|u| !u.is_empty())
+    }
+
+    /// Whether "Keep me signed in" is checked.
+    fn keep(self) -> bool {
+        self.keep.get().is_some_and(|k| k.checked())
+    }
+}
+
 #[component]
 fn LoginForm(
     on_login: impl Fn(LoginRequest) -> Result<(), String> + Send + Sync + 'static,
@@ -112,70 +136,20 @@ fn LoginForm(
     creating: RwSignal<bool>,
 ) -> impl IntoView {
     let store = use_store();
-    let address_input = NodeRef::<html::Input>::new();
-    let password_input = NodeRef::<html::Input>::new();
-    let url_input = NodeRef::<html::Input>::new();
-    let keep_input = NodeRef::<html::Input>::new();
+    let inputs = LoginInputs::default();
+    let LoginInputs { keep, url, .. } = inputs;
     let error_el = NodeRef::<html::P>::new();
-    let (error, set_error) = signal(None::<String>);
+    let error = RwSignal::new(None::<String>);
     // Only an address that cannot be used marks the field invalid.
     let invalid = RwSignal::new(false);
     let busy = move || store.with(|s| s.connection == Connection::SigningIn);
-
-    // A failed sign-in is said beside the form, and focus moves to it.
-    Effect::new(move |_| {
-        let failed = store.with(|s| match &s.connection {
-            Connection::Failed(p) => Some(problem_key(p)),
-            _ => None,
-        });
-        if let Some(key) = failed {
-            set_error.set(Some(t(key)));
-            if let Some(el) = error_el.get() {
-                let _ = el.focus();
-            }
-        }
-    });
+    say_failure(store, error, error_el);
     if typed.password_focused {
-        Effect::new(move |_| {
-            if let Some(p) = password_input.get() {
-                let _ = p.focus();
-            }
-        });
+        focus_when_shown(inputs.password);
     }
-
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let (Some(addr), Some(pw)) = (address_input.get(), password_input.get()) else {
-            return;
-        };
-        let fail = |msg: String, field: &web_sys::HtmlInputElement| {
-            set_error.set(Some(msg));
-            let _ = field.focus();
-        };
-        let parsed = address::parse(&addr.value());
-        invalid.set(parsed.is_err());
-        match parsed {
-            Err(e) => fail(t(address_error_key(e)), &addr),
-            Ok(_) if pw.value().is_empty() => fail(t("password-empty"), &pw),
-            Ok(a) => {
-                set_error.set(None);
-                let url = url_input
-                    .get()
-                    .map(|u| u.value().trim().to_owned())
-                    .filter(|u| !u.is_empty());
-                let keep = keep_input.get().is_some_and(|k| k.checked());
-                let request = LoginRequest {
-                    local: a.local,
-                    domain: a.domain,
-                    password: pw.value(),
-                    keep,
-                    url,
-                };
-                if let Err(msg) = on_login(request) {
-                    fail(msg, &addr);
-                }
-            }
-        }
+        submit(inputs, invalid, error, &on_login);
     };
 
     view! {
@@ -183,44 +157,12 @@ fn LoginForm(
             <h1 id="login-title">"Parlons"</h1>
             <p class="tagline">{move || t("tagline")}</p>
             <form class="login-form" on:submit=on_submit novalidate>
-                <label for="login-address">{move || t("address")}</label>
-                <input
-                    id="login-address"
-                    name="username"
-                    type="text"
-                    inputmode="email"
-                    autocomplete="username"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    placeholder="name@example.org"
-                    value=typed.address
-                    aria-invalid=move || invalid.get().to_string()
-                    aria-describedby="login-error"
-                    node_ref=address_input
-                />
-                <label for="login-password">{move || t("password")}</label>
-                <input
-                    id="login-password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    value=typed.password
-                    node_ref=password_input
-                />
+                <AccountFields inputs=inputs typed=typed invalid=invalid />
                 <label class="check">
-                    <input type="checkbox" node_ref=keep_input />
+                    <input type="checkbox" node_ref=keep />
                     {move || t("keep-signed-in")}
                 </label>
-                <details class="advanced">
-                    <summary>{move || t("advanced")}</summary>
-                    <label for="login-url">{move || t("websocket-url")}</label>
-                    <input
-                        id="login-url"
-                        type="url"
-                        placeholder="wss://example.org/xmpp-websocket"
-                        node_ref=url_input
-                    />
-                </details>
+                <AdvancedFields url=url />
                 <p id="login-error" class="error" role="alert" tabindex="-1" node_ref=error_el>
                     {move || error.get()}
                 </p>
@@ -236,5 +178,114 @@ fn LoginForm(
                 </button>
             </p>
         </main>
+    }
+}
+
+/// A failed sign-in is said beside the form, and focus moves to it.
+fn say_failure(store: RwSignal<Store>, error: RwSignal<Option<String>>, error_el: NodeRef<html::P>) {
+    Effect::new(move |_| {
+        let failed = store.with(|s| match &s.connection {
+            Connection::Failed(p) => Some(problem_key(p)),
+            _ => None,
+        });
+        if let Some(key) = failed {
+            error.set(Some(t(key)));
+            if let Some(el) = error_el.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Gives `input` the focus once it is on the page.
+fn focus_when_shown(input: NodeRef<html::Input>) {
+    Effect::new(move |_| {
+        if let Some(i) = input.get() {
+            let _ = i.focus();
+        }
+    });
+}
+
+/// Checks the form, then hands the request on; a problem is said beside
+/// the form and its field gets the focus.
+fn submit(
+    inputs: LoginInputs,
+    invalid: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    on_login: &impl Fn(LoginRequest) -> Result<(), String>,
+) {
+    let (Some(addr), Some(pw)) = (inputs.address.get(), inputs.password.get()) else {
+        return;
+    };
+    let fail = |msg: String, field: &web_sys::HtmlInputElement| {
+        error.set(Some(msg));
+        let _ = field.focus();
+    };
+    let parsed = address::parse(&addr.value());
+    invalid.set(parsed.is_err());
+    match parsed {
+        Err(e) => fail(t(address_error_key(e)), &addr),
+        Ok(_) if pw.value().is_empty() => fail(t("password-empty"), &pw),
+        Ok(a) => {
+            error.set(None);
+            let request = LoginRequest {
+                local: a.local,
+                domain: a.domain,
+                password: pw.value(),
+                keep: inputs.keep(),
+                url: inputs.url(),
+            };
+            if let Err(msg) = on_login(request) {
+                fail(msg, &addr);
+            }
+        }
+    }
+}
+
+/// The address and the password, as the static form had them.
+#[component]
+fn AccountFields(inputs: LoginInputs, typed: Typed, invalid: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label for="login-address">{move || t("address")}</label>
+        <input
+            id="login-address"
+            name="username"
+            type="text"
+            inputmode="email"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck="false"
+            placeholder="name@example.org"
+            value=typed.address
+            aria-invalid=move || invalid.get().to_string()
+            aria-describedby="login-error"
+            node_ref=inputs.address
+        />
+        <label for="login-password">{move || t("password")}</label>
+        <input
+            id="login-password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            value=typed.password
+            node_ref=inputs.password
+        />
+    }
+}
+
+/// Advanced: another WebSocket endpoint.
+#[component]
+fn AdvancedFields(url: NodeRef<html::Input>) -> impl IntoView {
+    view! {
+        <details class="advanced">
+            <summary>{move || t("advanced")}</summary>
+            <label for="login-url">{move || t("websocket-url")}</label>
+            <input
+                id="login-url"
+                type="url"
+                placeholder="wss://example.org/xmpp-websocket"
+                node_ref=url
+            />
+        </details>
     }
 }

@@ -8,6 +8,7 @@ pub mod chunks;
 pub mod composer;
 pub mod contact_list;
 pub mod conversation;
+pub mod dialog;
 pub mod login;
 pub mod message_row;
 pub mod own_status;

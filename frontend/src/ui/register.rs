@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use leptos::ev::SubmitEvent;
+use leptos::html;
 use leptos::prelude::*;
 use parlons_shared::session::register::{
     Field, FieldKind, Form, Registration, RegistrationError, RegistrationEvent,
@@ -55,6 +56,141 @@ fn error_key(e: &RegistrationError) -> &'static str {
     }
 }
 
+/// One registration: what was typed, where it stands, and the connection
+/// that carries it.
+#[derive(Clone, Copy)]
+struct Registering {
+    step: RwSignal<Step>,
+    error: RwSignal<Option<String>>,
+    error_el: NodeRef<html::P>,
+    server: RwSignal<String>,
+    name: RwSignal<String>,
+    password: RwSignal<String>,
+    /// The answers to the server's own questions.
+    answers: RwSignal<HashMap<String, Vec<String>>>,
+    registrar: StoredValue<Option<Registrar>, LocalStorage>,
+}
+
+impl Registering {
+    fn new() -> Self {
+        Self {
+            step: RwSignal::new(Step::Start),
+            error: RwSignal::new(None),
+            error_el: NodeRef::new(),
+            server: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+            answers: RwSignal::new(HashMap::new()),
+            registrar: StoredValue::new_local(None),
+        }
+    }
+
+    /// Says what went wrong, and moves the focus there.
+    fn fail(self, key: &str) {
+        self.error.set(Some(t(key)));
+        if let Some(el) = self.error_el.get_untracked() {
+            let _ = el.focus();
+        }
+    }
+
+    /// The answers we give from the first step.
+    fn ours(self) -> Vec<(String, Vec<String>)> {
+        vec![
+            ("username".to_owned(), vec![self.name.get_untracked()]),
+            ("password".to_owned(), vec![self.password.get_untracked()]),
+        ]
+    }
+
+    /// What the server said.
+    fn event(
+        self,
+        notice: Notice<RegistrationEvent>,
+        on_login: &impl Fn(LoginRequest) -> Result<(), String>,
+    ) {
+        match notice {
+            Notice::Event(RegistrationEvent::FormReceived(form)) => {
+                if needs_person(&form) {
+                    self.step.set(Step::Form(form));
+                } else if let Some(r) = self.registrar.get_value() {
+                    r.with_machine(|m| m.submit(self.ours()));
+                }
+            }
+            Notice::Event(RegistrationEvent::Registered) => self.registered(on_login),
+            Notice::Event(RegistrationEvent::Failed(e)) => {
+                // A refused answer lets the person try the form again.
+                if !matches!(self.step.get_untracked(), Step::Form(_)) {
+                    self.step.set(Step::Start);
+                }
+                self.fail(error_key(&e));
+            }
+            Notice::Event(RegistrationEvent::Ignored { .. }) => {}
+            Notice::Closed { reached } => {
+                if self.step.get_untracked() == Step::Waiting {
+                    self.step.set(Step::Start);
+                    self.fail(if reached {
+                        "error-stream-closed"
+                    } else {
+                        "error-gateway-unreachable"
+                    });
+                }
+            }
+        }
+    }
+
+    /// The account exists: close this stream and sign in with it.
+    fn registered(self, on_login: &impl Fn(LoginRequest) -> Result<(), String>) {
+        if let Some(r) = self.registrar.get_value() {
+            r.with_machine(Registration::close);
+            r.stop();
+        }
+        let request = LoginRequest {
+            local: self.name.get_untracked(),
+            domain: self.server.get_untracked(),
+            password: self.password.get_untracked(),
+            keep: false,
+            url: None,
+        };
+        if let Err(msg) = on_login(request) {
+            self.error.set(Some(msg));
+        }
+    }
+
+    /// Checks the first step, then asks the server what it needs.
+    fn start(self) {
+        self.error.set(None);
+        let domain = self.server.get_untracked().trim().to_lowercase();
+        self.server.set(domain.clone());
+        let Ok(jid) = BareJid::new(&format!("{}@{domain}", self.name.get_untracked())) else {
+            return self.fail("address-bad-character");
+        };
+        if self.password.get_untracked().is_empty() {
+            return self.fail("password-empty");
+        }
+        let Some(prefix) = random::token(8) else {
+            return self.fail("error-gateway-unreachable");
+        };
+        self.step.set(Step::Waiting);
+        let started = self
+            .registrar
+            .get_value()
+            .map(|r| r.start(Registration::new(jid, prefix), default_url()));
+        if !matches!(started, Some(Ok(()))) {
+            self.step.set(Step::Start);
+            self.fail("error-gateway-unreachable");
+        }
+    }
+
+    /// Sends the answers to the server's form, with ours.
+    fn submit_answers(self) {
+        self.error.set(None);
+        let mut all = self.answers.get_untracked();
+        all.extend(self.ours());
+        if let Some(r) = self.registrar.get_value() {
+            r.with_machine(|m| m.submit(all.into_iter().collect()));
+        }
+    }
+}
+
 /// The account creation form.
 #[component]
 pub fn RegisterPage(
@@ -63,170 +199,23 @@ pub fn RegisterPage(
     /// Set to false to go back to signing in.
     creating: RwSignal<bool>,
 ) -> impl IntoView {
-    let step = RwSignal::new(Step::Start);
-    let error = RwSignal::new(None::<String>);
-    let server = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let answers = RwSignal::new(HashMap::<String, Vec<String>>::new());
-    let error_el = NodeRef::<leptos::html::P>::new();
-    let fail = move |key: &str| {
-        error.set(Some(t(key)));
-        if let Some(el) = error_el.get_untracked() {
-            let _ = el.focus();
-        }
-    };
-
-    let registrar_slot = StoredValue::new_local(None::<Registrar>);
-    let ours = move || {
-        vec![
-            ("username".to_owned(), vec![name.get_untracked()]),
-            ("password".to_owned(), vec![password.get_untracked()]),
-        ]
-    };
-    let on_event = {
-        let on_login = on_login.clone();
-        move |notice: Notice<RegistrationEvent>| match notice {
-            Notice::Event(RegistrationEvent::FormReceived(form)) => {
-                if needs_person(&form) {
-                    step.set(Step::Form(form));
-                } else if let Some(r) = registrar_slot.get_value() {
-                    r.with_machine(|m| m.submit(ours()));
-                }
-            }
-            Notice::Event(RegistrationEvent::Registered) => {
-                if let Some(r) = registrar_slot.get_value() {
-                    r.with_machine(Registration::close);
-                    r.stop();
-                }
-                let request = LoginRequest {
-                    local: name.get_untracked(),
-                    domain: server.get_untracked(),
-                    password: password.get_untracked(),
-                    keep: false,
-                    url: None,
-                };
-                if let Err(msg) = on_login(request) {
-                    error.set(Some(msg));
-                }
-            }
-            Notice::Event(RegistrationEvent::Failed(e)) => {
-                // A refused answer lets the person try the form again.
-                if !matches!(step.get_untracked(), Step::Form(_)) {
-                    step.set(Step::Start);
-                }
-                fail(error_key(&e));
-            }
-            Notice::Event(RegistrationEvent::Ignored { .. }) => {}
-            Notice::Closed { reached } => {
-                if step.get_untracked() == Step::Waiting {
-                    step.set(Step::Start);
-                    fail(if reached {
-                        "error-stream-closed"
-                    } else {
-                        "error-gateway-unreachable"
-                    });
-                }
-            }
-        }
-    };
-    registrar_slot.set_value(Some(Registrar::new(on_event)));
+    let reg = Registering::new();
+    reg.registrar
+        .set_value(Some(Registrar::new(move |notice| reg.event(notice, &on_login))));
     on_cleanup(move || {
-        if let Some(r) = registrar_slot.try_get_value().flatten() {
+        if let Some(r) = reg.registrar.try_get_value().flatten() {
             r.stop();
         }
     });
-
-    let start = {
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            error.set(None);
-            let domain = server.get_untracked().trim().to_lowercase();
-            server.set(domain.clone());
-            let Ok(jid) = BareJid::new(&format!("{}@{domain}", name.get_untracked())) else {
-                return fail("address-bad-character");
-            };
-            if password.get_untracked().is_empty() {
-                return fail("password-empty");
-            }
-            let Some(prefix) = random::token(8) else {
-                return fail("error-gateway-unreachable");
-            };
-            step.set(Step::Waiting);
-            let started = registrar_slot
-                .get_value()
-                .map(|r| r.start(Registration::new(jid, prefix), default_url()));
-            if !matches!(started, Some(Ok(()))) {
-                step.set(Step::Start);
-                fail("error-gateway-unreachable");
-            }
-        }
-    };
-    let submit_form = {
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            error.set(None);
-            let mut all = answers.get_untracked();
-            all.extend(ours());
-            if let Some(r) = registrar_slot.get_value() {
-                r.with_machine(|m| m.submit(all.into_iter().collect()));
-            }
-        }
-    };
 
     view! {
         <main class="login" aria-labelledby="register-title">
             <h1 id="register-title">{move || t("create-account")}</h1>
             <Show
-                when=move || matches!(step.get(), Step::Form(_))
-                fallback=move || {
-                    view! {
-                        <form class="login-form" on:submit=start novalidate>
-                            <label for="reg-server">{move || t("server")}</label>
-                            <input
-                                id="reg-server"
-                                type="text"
-                                autocapitalize="none"
-                                spellcheck="false"
-                                placeholder="example.org"
-                                prop:value=move || server.get()
-                                on:input=move |ev| server.set(event_target_value(&ev))
-                            />
-                            <label for="reg-name">{move || t("user-name")}</label>
-                            <input
-                                id="reg-name"
-                                type="text"
-                                autocomplete="username"
-                                autocapitalize="none"
-                                spellcheck="false"
-                                prop:value=move || name.get()
-                                on:input=move |ev| name.set(event_target_value(&ev))
-                            />
-                            <label for="reg-password">{move || t("password")}</label>
-                            <input
-                                id="reg-password"
-                                type="password"
-                                autocomplete="new-password"
-                                on:input=move |ev| password.set(event_target_value(&ev))
-                            />
-                            <p class="error" role="alert" tabindex="-1" node_ref=error_el>
-                                {move || error.get()}
-                            </p>
-                            <button type="submit" class="primary" disabled=move || step.get() == Step::Waiting>
-                                {move || t("create-account")}
-                            </button>
-                        </form>
-                    }
-                }
+                when=move || matches!(reg.step.get(), Step::Form(_))
+                fallback=move || view! { <StartForm reg=reg /> }
             >
-                <form class="login-form" on:submit=submit_form novalidate>
-                    {move || match step.get() {
-                        Step::Form(form) => view! { <ServerForm form=form answers=answers /> }.into_any(),
-                        _ => ().into_any(),
-                    }}
-                    <p class="error" role="alert">{move || error.get()}</p>
-                    <button type="submit" class="primary">{move || t("create-account")}</button>
-                </form>
+                <AnswersForm reg=reg />
             </Show>
             <p class="alt">
                 <button type="button" class="link" on:click=move |_| creating.set(false)>
@@ -234,6 +223,78 @@ pub fn RegisterPage(
                 </button>
             </p>
         </main>
+    }
+}
+
+/// The first step: server, name and password.
+#[component]
+fn StartForm(reg: Registering) -> impl IntoView {
+    let Registering {
+        server,
+        name,
+        password,
+        step,
+        ..
+    } = reg;
+    let start = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        reg.start();
+    };
+    view! {
+        <form class="login-form" on:submit=start novalidate>
+            <label for="reg-server">{move || t("server")}</label>
+            <input
+                id="reg-server"
+                type="text"
+                autocapitalize="none"
+                spellcheck="false"
+                placeholder="example.org"
+                prop:value=move || server.get()
+                on:input=move |ev| server.set(event_target_value(&ev))
+            />
+            <label for="reg-name">{move || t("user-name")}</label>
+            <input
+                id="reg-name"
+                type="text"
+                autocomplete="username"
+                autocapitalize="none"
+                spellcheck="false"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <label for="reg-password">{move || t("password")}</label>
+            <input
+                id="reg-password"
+                type="password"
+                autocomplete="new-password"
+                on:input=move |ev| password.set(event_target_value(&ev))
+            />
+            <p class="error" role="alert" tabindex="-1" node_ref=reg.error_el>
+                {move || reg.error.get()}
+            </p>
+            <button type="submit" class="primary" disabled=move || step.get() == Step::Waiting>
+                {move || t("create-account")}
+            </button>
+        </form>
+    }
+}
+
+/// The second step, when the server asks for more.
+#[component]
+fn AnswersForm(reg: Registering) -> impl IntoView {
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        reg.submit_answers();
+    };
+    view! {
+        <form class="login-form" on:submit=submit novalidate>
+            {move || match reg.step.get() {
+                Step::Form(form) => view! { <ServerForm form=form answers=reg.answers /> }.into_any(),
+                _ => ().into_any(),
+            }}
+            <p class="error" role="alert">{move || reg.error.get()}</p>
+            <button type="submit" class="primary">{move || t("create-account")}</button>
+        </form>
     }
 }
 
@@ -253,41 +314,65 @@ fn ServerForm(form: Form, answers: RwSignal<HashMap<String, Vec<String>>>) -> im
     }
 }
 
+/// Where one field's answer goes.
+#[derive(Clone)]
+struct Answer {
+    var: String,
+    answers: RwSignal<HashMap<String, Vec<String>>>,
+}
+
+impl Answer {
+    fn set(&self, values: Vec<String>) {
+        self.answers.update(|a| {
+            a.insert(self.var.clone(), values);
+        });
+    }
+}
+
+/// One of the server's questions: its image if any, its label and the
+/// control for its kind; fixed text is only shown.
 #[component]
 fn FormField(field: Field, index: usize, answers: RwSignal<HashMap<String, Vec<String>>>) -> impl IntoView {
+    let answer = Answer {
+        var: field.var.clone(),
+        answers,
+    };
+    if !field.values.is_empty() {
+        answer.set(field.values.clone());
+    }
+    if field.kind == FieldKind::Fixed {
+        return view! { <p>{field.values.join("\n")}</p> }.into_any();
+    }
     let id = format!("reg-field-{index}");
     let label = field.label.clone().unwrap_or_else(|| field.var.clone());
-    let var = field.var.clone();
-    let set = move |values: Vec<String>| {
-        let var = var.clone();
-        answers.update(|a| {
-            a.insert(var, values);
-        })
-    };
-    let first = field.values.first().cloned().unwrap_or_default();
-    if !field.values.is_empty() {
-        set(field.values.clone());
-    }
     let media = field
         .media
         .clone()
         .and_then(|m| m.data_uri.or(m.http_uri))
-        .map(|src| {
-            view! { <img class="captcha" src=src alt=t("captcha-image") /> }
-        });
-    let input = match field.kind {
-        FieldKind::Fixed => return view! { <p>{field.values.join("\n")}</p> }.into_any(),
+        .map(|src| view! { <img class="captcha" src=src alt=t("captcha-image") /> });
+    view! {
+        {media}
+        <label for=id.clone()>{label}</label>
+        {field_control(id, field, answer)}
+    }
+    .into_any()
+}
+
+/// The control that answers `field`, by its kind.
+fn field_control(id: String, field: Field, answer: Answer) -> AnyView {
+    let first = field.values.first().cloned().unwrap_or_default();
+    match field.kind {
         FieldKind::Boolean => view! {
             <input
-                id=id.clone()
+                id=id
                 type="checkbox"
                 checked=first == "1" || first == "true"
-                on:change=move |ev| set(vec![if event_target_checked(&ev) { "1" } else { "0" }.to_owned()])
+                on:change=move |ev| answer.set(vec![if event_target_checked(&ev) { "1" } else { "0" }.to_owned()])
             />
         }
         .into_any(),
         FieldKind::ListSingle { options } => view! {
-            <select id=id.clone() on:change=move |ev| set(vec![event_target_value(&ev)])>
+            <select id=id on:change=move |ev| answer.set(vec![event_target_value(&ev)])>
                 {options
                     .into_iter()
                     .map(|o| {
@@ -304,36 +389,26 @@ fn FormField(field: Field, index: usize, answers: RwSignal<HashMap<String, Vec<S
         .into_any(),
         FieldKind::TextMulti | FieldKind::ListMulti { .. } => view! {
             <textarea
-                id=id.clone()
+                id=id
                 prop:value=field.values.join("\n")
-                on:input=move |ev| set(event_target_value(&ev).lines().map(str::to_owned).collect())
+                on:input=move |ev| answer.set(event_target_value(&ev).lines().map(str::to_owned).collect())
             ></textarea>
         }
         .into_any(),
         kind => {
-            let kind = if kind == FieldKind::TextPrivate {
-                "password"
-            } else {
-                "text"
-            };
+            let kind = if kind == FieldKind::TextPrivate { "password" } else { "text" };
             view! {
                 <input
-                    id=id.clone()
+                    id=id
                     type=kind
                     required=field.required
                     value=first
-                    on:input=move |ev| set(vec![event_target_value(&ev)])
+                    on:input=move |ev| answer.set(vec![event_target_value(&ev)])
                 />
             }
             .into_any()
         }
-    };
-    view! {
-        {media}
-        <label for=id>{label}</label>
-        {input}
     }
-    .into_any()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
-use super::{actions, chunks};
+use super::{actions, chunks, dialog};
 use crate::client::storage::{self, key};
 use crate::i18n::{Lang, browser_lang, t};
 use crate::store::Store;
@@ -138,9 +138,7 @@ impl SettingsDialogHandle {
     /// Opens it, modal.
     pub fn open(self) {
         self.opened.set(true);
-        if let Some(d) = self.dialog.get() {
-            let _ = d.show_modal();
-        }
+        dialog::open(self.dialog);
     }
 }
 
@@ -164,70 +162,86 @@ pub fn SettingsContent(
     dialog: NodeRef<html::Dialog>,
 ) -> impl IntoView {
     let settings = use_settings();
-    let close = move |_| {
-        if let Some(d) = dialog.get() {
-            d.close();
-        }
-    };
     view! {
-            <label for="settings-theme">{move || t("theme")}</label>
-            <select
-                id="settings-theme"
-                on:change=move |ev| settings.theme.set(Theme::from_value(&event_target_value(&ev)))
-            >
-                {Theme::ALL
-                    .into_iter()
-                    .map(|th| {
-                        view! {
-                            <option value=th.value() selected=move || settings.theme.get() == th>
-                                {move || t(th.label_key())}
-                            </option>
-                        }
-                    })
-                    .collect::<Vec<_>>()}
-            </select>
-            <label for="settings-lang">{move || t("language")}</label>
-            <select
-                id="settings-lang"
+        <ThemeChoice theme=settings.theme />
+        <LanguageChoice lang=settings.lang />
+        <NotifyChoice notify=settings.notify />
+        <button type="button" on:click=move |_| register_handler()>
+            {move || t("register-handler")}
+        </button>
+        <ChangePassword />
+        <button type="button" class="primary" on:click=move |_| dialog::close(dialog)>
+            {move || t("close")}
+        </button>
+    }
+}
+
+/// The colour theme.
+#[component]
+fn ThemeChoice(theme: RwSignal<Theme>) -> impl IntoView {
+    view! {
+        <label for="settings-theme">{move || t("theme")}</label>
+        <select id="settings-theme" on:change=move |ev| theme.set(Theme::from_value(&event_target_value(&ev)))>
+            {Theme::ALL
+                .into_iter()
+                .map(|th| {
+                    view! {
+                        <option value=th.value() selected=move || theme.get() == th>
+                            {move || t(th.label_key())}
+                        </option>
+                    }
+                })
+                .collect::<Vec<_>>()}
+        </select>
+    }
+}
+
+/// The interface language, each named in itself.
+#[component]
+fn LanguageChoice(lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <label for="settings-lang">{move || t("language")}</label>
+        <select
+            id="settings-lang"
+            on:change=move |ev| {
+                if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
+                    lang.set(l);
+                }
+            }
+        >
+            {Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <option value=l.tag() lang=l.tag() selected=move || lang.get() == l>
+                            {l.name()}
+                        </option>
+                    }
+                })
+                .collect::<Vec<_>>()}
+        </select>
+    }
+}
+
+/// Desktop notifications; turning them on asks the browser's permission.
+#[component]
+fn NotifyChoice(notify: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                prop:checked=move || notify.get()
                 on:change=move |ev| {
-                    if let Some(l) = Lang::from_tag(&event_target_value(&ev)) {
-                        settings.lang.set(l);
+                    let on = event_target_checked(&ev);
+                    notify.set(on);
+                    if on {
+                        // Asked on this click: a user gesture.
+                        let _ = web_sys::Notification::request_permission();
                     }
                 }
-            >
-                {Lang::ALL
-                    .into_iter()
-                    .map(|l| {
-                        view! {
-                            <option value=l.tag() lang=l.tag() selected=move || settings.lang.get() == l>
-                                {l.name()}
-                            </option>
-                        }
-                    })
-                    .collect::<Vec<_>>()}
-            </select>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || settings.notify.get()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        settings.notify.set(on);
-                        if on {
-                            // Asked on this click: a user gesture.
-                            let _ = web_sys::Notification::request_permission();
-                        }
-                    }
-                />
-                {move || t("notifications")}
-            </label>
-            <button type="button" on:click=move |_| register_handler()>
-                {move || t("register-handler")}
-            </button>
-            <ChangePassword />
-            <button type="button" class="primary" on:click=close>
-                {move || t("close")}
-            </button>
+            />
+            {move || t("notifications")}
+        </label>
     }
 }
 

@@ -119,7 +119,7 @@ pub enum Command {
         /// The request's id, chosen by the owner.
         id: String,
         /// The new password.
-        new_password: String,
+        new_password: Secret,
     },
     /// Set our availability.
     SetPresence {
@@ -130,4 +130,51 @@ pub enum Command {
         /// Resource priority (-128..=127).
         priority: i8,
     },
+}
+
+/// A password: it goes where it must, and never into `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The password itself, for where it must go.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Self(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_password_stays_out_of_debug_output() {
+        let command = Command::ChangePassword {
+            id: "pw1".into(),
+            new_password: "hunter2".into(),
+        };
+        assert_eq!(
+            format!("{command:?}"),
+            "ChangePassword { id: \"pw1\", new_password: <redacted> }"
+        );
+        assert_eq!(Secret::from("hunter2".to_owned()).expose(), "hunter2");
+    }
 }

@@ -33,7 +33,7 @@ use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::stream_features::StreamFeatures;
 
-pub use command::Command;
+pub use command::{Command, Secret};
 pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, RequestError};
 use presence::{Availability, Presences, ResourcePresence};
 pub use sasl::{KeysError, ScramKeys};
@@ -137,21 +137,11 @@ enum Request {
         after: Option<String>,
     },
     RosterSet,
-    ChangePassword(NewPassword),
+    ChangePassword(Secret),
     Disco {
         jid: Jid,
         ver: Option<String>,
     },
-}
-
-/// A password on its way to the server, kept out of `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-struct NewPassword(String);
-
-impl std::fmt::Debug for NewPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NewPassword(…)")
-    }
 }
 
 /// The client session.

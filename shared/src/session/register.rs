@@ -17,7 +17,7 @@ use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use xmpp_parsers::stream_error::{self, StreamError};
 
-use super::{Event, NewPassword, Request, Session, stanza_condition};
+use super::{Event, Request, Secret, Session, stanza_condition};
 use crate::framing::{Close, Frame, Open};
 use crate::ns;
 
@@ -346,7 +346,7 @@ impl Registration {
 
 impl Session {
     /// XEP-0077 §3.3: a new password for our account, on our server.
-    pub(super) fn change_password(&mut self, id: String, new_password: String) {
+    pub(super) fn change_password(&mut self, id: String, new_password: Secret) {
         let Some(user) = self.jid.node() else {
             return self.ignore("an account without a localpart has no password to change");
         };
@@ -355,18 +355,18 @@ impl Session {
         }
         let query = LegacyQuery {
             username: Some(user.to_string()),
-            password: Some(new_password.clone()),
+            password: Some(new_password.expose().to_owned()),
             ..LegacyQuery::default()
         };
         self.pending
-            .insert(id.clone(), Request::ChangePassword(NewPassword(new_password)));
+            .insert(id.clone(), Request::ChangePassword(new_password));
         // No `to`: the server answers for our account (RFC 6120 §10.3.3).
         self.send_stanza(element::set(id, &query).to_element(), None);
     }
 
     /// The server took the new password: the next login derives fresh keys.
-    pub(super) fn password_changed(&mut self, id: String, new: NewPassword) {
-        self.credential = super::Credential::Password(new.0);
+    pub(super) fn password_changed(&mut self, id: String, new: Secret) {
+        self.credential = super::Credential::Password(new.expose().to_owned());
         self.keys_verified = false;
         self.event(Event::PasswordChanged { id });
     }

@@ -13,6 +13,16 @@ fn from_keys(keys: &str) -> Session {
 }
 
 #[test]
+fn the_password_stays_out_of_debug_output() {
+    let config = Config {
+        credential: Credential::Password("hunter2".into()),
+        ..config()
+    };
+    assert!(!format!("{config:?}").contains("hunter2"));
+    assert!(!format!("{:?}", Session::new(config)).contains("hunter2"));
+}
+
+#[test]
 fn the_keys_are_exported_once_scram_succeeds() {
     let mut s = session();
     assert!(s.scram_keys().is_none());

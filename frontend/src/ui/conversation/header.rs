@@ -1,0 +1,70 @@
+//! The conversation's header: Back, the contact's name, presence and
+//! typing, Rename and Remove contact.
+
+use leptos::prelude::*;
+use xmpp_parsers::jid::BareJid;
+
+use super::rename::RenameContact;
+use crate::i18n::t;
+use crate::store::Store;
+use crate::store::conversation::Conversation;
+use crate::ui::own_status::availability_key;
+use crate::ui::route::{self, Route};
+use crate::ui::{actions, use_store};
+
+/// The header of the open conversation.
+#[component]
+pub fn ConversationHeader(
+    /// The contact.
+    jid: BareJid,
+    /// Its name.
+    name: Memo<String>,
+    /// The conversation, for typing.
+    conv: Memo<Conversation>,
+) -> impl IntoView {
+    let store = use_store();
+    let presence = {
+        let jid = jid.clone();
+        move || presence_line(store, &jid)
+    };
+    let remove = {
+        let jid = jid.clone();
+        move |_| {
+            actions::remove_contact(jid.clone());
+            route::go(&Route::Home);
+        }
+    };
+    view! {
+        <header class="conversation-header">
+            <button type="button" class="back" on:click=move |_| route::go(&Route::Home)>
+                {move || t("back")}
+            </button>
+            <div class="title">
+                <h2 id="conversation-title">{move || name.get()}</h2>
+                <p class="presence">
+                    {presence}
+                    <span class="typing" aria-live="polite">
+                        {move || conv.with(|c| c.typing).then(|| t("typing"))}
+                    </span>
+                </p>
+            </div>
+            <RenameContact jid=jid name=name />
+            <button type="button" on:click=remove>{move || t("remove-contact")}</button>
+        </header>
+    }
+}
+
+/// The contact's availability, then its status message: "Away · At lunch".
+fn presence_line(store: RwSignal<Store>, jid: &BareJid) -> String {
+    let (key, status) = store.with(|s| {
+        let c = s.contacts.get(jid);
+        let key = c.and_then(|c| c.show).map_or("show-offline", availability_key);
+        let status = c.and_then(|c| c.status.clone());
+        (key, status)
+    });
+    format!(
+        "{}{}",
+        t(key),
+        status.map(|s| format!(" · {s}")).unwrap_or_default()
+    )
+}

@@ -1,0 +1,123 @@
+//! The message log: days, runs of messages by one sender, the new-messages
+//! divider, and where the history stands.
+
+use leptos::html;
+use leptos::prelude::*;
+use xmpp_parsers::jid::BareJid;
+
+use crate::i18n::t;
+use crate::store::conversation::{Conversation, Message};
+use crate::ui::actions;
+use crate::ui::message_row::{MessageRow, day};
+
+/// How close to the bottom, in pixels, counts as "at the latest message".
+const NEAR_BOTTOM: i32 = 48;
+
+/// One item of the log.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    Day(String),
+    NewMessages,
+    Message { message: Message, first: bool },
+}
+
+fn items(messages: &[Message], first_unread: Option<&str>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(messages.len() + 4);
+    let mut last_day = String::new();
+    let mut last_mine = None;
+    for m in messages {
+        let d = day(m.timestamp_ms);
+        let new_day = d != last_day;
+        if new_day {
+            out.push(Item::Day(d.clone()));
+            last_day = d;
+        }
+        if first_unread == Some(m.key.as_str()) {
+            out.push(Item::NewMessages);
+        }
+        let first = new_day || last_mine != Some(m.mine);
+        last_mine = Some(m.mine);
+        out.push(Item::Message {
+            message: m.clone(),
+            first,
+        });
+    }
+    out
+}
+
+/// The log; scrolling near its top fetches older history.
+#[component]
+pub fn MessageLog(
+    /// The contact.
+    jid: BareJid,
+    /// Its name, for its messages.
+    name: Memo<String>,
+    /// The conversation.
+    conv: Memo<Conversation>,
+    /// The scrolling element.
+    log: NodeRef<html::Div>,
+    /// Whether the latest message is in view.
+    at_bottom: RwSignal<bool>,
+) -> impl IntoView {
+    let on_scroll = {
+        let jid = jid.clone();
+        move |_| {
+            let Some(el) = log.get() else { return };
+            let bottom = el.scroll_height() - el.scroll_top() - el.client_height() <= NEAR_BOTTOM;
+            at_bottom.set(bottom);
+            if el.scroll_top() < NEAR_BOTTOM {
+                actions::fetch_history(jid.clone());
+            }
+        }
+    };
+    view! {
+        <div class="log" role="log" aria-label=move || t("messages") tabindex="0" node_ref=log on:scroll=on_scroll>
+            <ol>
+                <li class="history-marker">{move || conv.with(history_marker)}</li>
+                {move || {
+                    let (messages, first_unread) = conv.with(|c| (c.messages.clone(), c.first_unread.clone()));
+                    items(&messages, first_unread.as_deref())
+                        .into_iter()
+                        .map(|item| item_view(item, &jid, name))
+                        .collect::<Vec<_>>()
+                }}
+            </ol>
+        </div>
+    }
+}
+
+/// Above the first message: whether older ones are coming or there are none.
+fn history_marker(c: &Conversation) -> String {
+    if c.history_complete {
+        t("history-start")
+    } else if c.loading_history {
+        t("history-loading")
+    } else {
+        String::new()
+    }
+}
+
+/// One item of the log, as a list item.
+fn item_view(item: Item, peer: &BareJid, name: Memo<String>) -> AnyView {
+    match item {
+        Item::Day(d) => view! { <li class="day">{d}</li> }.into_any(),
+        Item::NewMessages => view! { <li class="new-messages">{move || t("new-messages")}</li> }.into_any(),
+        Item::Message { message, first } => {
+            let sender = if message.mine {
+                t("me")
+            } else {
+                name.get_untracked()
+            };
+            view! { <MessageRow peer=peer.clone() message=message sender=sender first=first /> }.into_any()
+        }
+    }
+}
+
+/// Scrolls to the latest message, once the log has its new rows.
+pub fn scroll_to_bottom(log: NodeRef<html::Div>) {
+    request_animation_frame(move || {
+        if let Some(el) = log.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+}

@@ -1,0 +1,98 @@
+//! The conversation pane: the contact's header, the message log grouped by
+//! day and sender with a new-messages divider, older history from the
+//! archive (XEP-0313) as the log scrolls up, and the composer.
+
+mod header;
+mod log;
+mod rename;
+
+use leptos::html;
+use leptos::prelude::*;
+use xmpp_parsers::jid::BareJid;
+
+use self::header::ConversationHeader;
+use self::log::{MessageLog, scroll_to_bottom};
+use super::composer::Composer;
+use super::{actions, use_store};
+use crate::i18n::t;
+use crate::store::conversation::Conversation;
+use crate::store::{Connection, Store};
+
+/// The open conversation.
+#[component]
+pub fn ConversationPane(
+    /// The contact.
+    jid: BareJid,
+) -> impl IntoView {
+    let store = use_store();
+    let log = NodeRef::<html::Div>::new();
+    let at_bottom = RwSignal::new(true);
+    let name = contact_name(store, jid.clone());
+    let conv = {
+        let jid = jid.clone();
+        Memo::new(move |_| store.with(|s| s.conversations.get(&jid).cloned().unwrap_or_default()))
+    };
+    fetch_first_page(store, conv, jid.clone());
+    follow_latest(conv, at_bottom, log);
+    mark_read(store, conv, at_bottom, jid.clone());
+
+    view! {
+        <section class="conversation" aria-labelledby="conversation-title">
+            <ConversationHeader jid=jid.clone() name=name conv=conv />
+            <MessageLog jid=jid.clone() name=name conv=conv log=log at_bottom=at_bottom />
+            <Show when=move || !at_bottom.get()>
+                <button type="button" class="jump" on:click=move |_| scroll_to_bottom(log)>
+                    {move || t("jump-latest")}
+                </button>
+            </Show>
+            <Composer jid=jid />
+        </section>
+    }
+}
+
+/// The contact's name, or its address when it has none.
+fn contact_name(store: RwSignal<Store>, jid: BareJid) -> Memo<String> {
+    Memo::new(move |_| {
+        store.with(|s| {
+            s.contacts
+                .get(&jid)
+                .map_or_else(|| jid.to_string(), |c| c.display_name())
+        })
+    })
+}
+
+/// The first page of history, once per conversation and session.
+fn fetch_first_page(store: RwSignal<Store>, conv: Memo<Conversation>, jid: BareJid) {
+    Effect::new(move |_| {
+        let online = store.with(|s| s.connection == Connection::Online);
+        let empty = conv.with(|c| c.oldest_archive_id.is_none() && !c.history_complete);
+        if online && empty {
+            actions::fetch_history(jid.clone());
+        }
+    });
+}
+
+/// Keeps the latest message in view, unless the person scrolled up.
+fn follow_latest(conv: Memo<Conversation>, at_bottom: RwSignal<bool>, log: NodeRef<html::Div>) {
+    Effect::new(move |_| {
+        conv.track();
+        if at_bottom.get_untracked() {
+            scroll_to_bottom(log);
+        }
+    });
+}
+
+/// A read marker only for what is on screen in a focused tab.
+fn mark_read(store: RwSignal<Store>, conv: Memo<Conversation>, at_bottom: RwSignal<bool>, jid: BareJid) {
+    let marked = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let attentive = store.with(|s| s.attentive);
+        let last = conv.with(|c| c.last_incoming().and_then(|m| m.id.clone()));
+        if attentive && at_bottom.get() && last.is_some() && marked.get_value() != last {
+            marked.set_value(last.clone());
+            if let Some(id) = last {
+                actions::mark_displayed(jid.clone(), id);
+            }
+        }
+    });
+}
