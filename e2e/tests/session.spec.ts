@@ -98,8 +98,11 @@ test('create an account, then use it', async ({ page, harness }) => {
   await expect(page.getByText(`${name}@${harness.prosody.domain}`)).toBeVisible();
 });
 
-test('a part of the client that cannot be fetched is explained', async ({ page }) => {
-  // Create account is fetched on demand; here the network fails it.
+test('a part of the client that cannot be fetched is explained', async ({ browser, baseURL }) => {
+  // Create account is fetched on demand; here the network fails it (with
+  // no service worker, whose own fetches the route would not see).
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
   await page.route('**/split_register-*.wasm', (route) => route.abort());
   await page.goto('/');
   await page.getByRole('button', { name: 'Create account' }).click();

@@ -19,6 +19,14 @@ pub fn short_time(ms: u64) -> String {
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
 
+/// The local calendar day of a time, as a day count: cheap enough for every
+/// message, where [`day`] asks the browser to format.
+pub fn day_number(ms: u64) -> i64 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let offset_ms = (d.get_timezone_offset() * 60_000.0) as i64;
+    (ms as i64 - offset_ms).div_euclid(86_400_000)
+}
+
 /// The day of a time, as the log's headings show it.
 pub fn day(ms: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
@@ -27,7 +35,8 @@ pub fn day(ms: u64) -> String {
     String::from(d.to_locale_date_string(crate::i18n::current_tag(), &opts))
 }
 
-fn delivery_key(d: &Delivery) -> &'static str {
+/// The translation key of a delivery state.
+pub fn delivery_key(d: &Delivery) -> &'static str {
     match d {
         Delivery::Pending => "state-pending",
         Delivery::Sent => "state-sent",

@@ -101,8 +101,11 @@ impl Settings {
         let hidden = web_sys::window()
             .and_then(|w| w.document())
             .is_some_and(|d| d.hidden());
-        let granted = web_sys::Notification::permission() == web_sys::NotificationPermission::Granted;
-        if !(hidden && granted && self.notify.get_untracked()) {
+        // The permission last: asking the browser is the costly part.
+        if !(hidden
+            && self.notify.get_untracked()
+            && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted)
+        {
             return;
         }
         let title = store.with_untracked(|s| {

@@ -1,6 +1,8 @@
 //! The message log: days, runs of messages by one sender, the new-messages
 //! divider, and where the history stands.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
@@ -8,7 +10,7 @@ use xmpp_parsers::jid::BareJid;
 use crate::i18n::t;
 use crate::store::conversation::{Conversation, Message};
 use crate::ui::actions;
-use crate::ui::message_row::{MessageRow, day};
+use crate::ui::message_row::{MessageRow, day, day_number, delivery_key};
 
 /// How close to the bottom, in pixels, counts as "at the latest message".
 const NEAR_BOTTOM: i32 = 48;
@@ -21,16 +23,44 @@ enum Item {
     Message { message: Message, first: bool },
 }
 
+/// What identifies an item's rendering: the same key, the same nodes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ItemKey {
+    Day(String),
+    NewMessages,
+    Message { key: String, first: bool, look: u64 },
+}
+
+impl Item {
+    fn key(&self) -> ItemKey {
+        match self {
+            Item::Day(d) => ItemKey::Day(d.clone()),
+            Item::NewMessages => ItemKey::NewMessages,
+            Item::Message { message: m, first } => {
+                // What the row shows that can change after it is drawn.
+                let mut h = DefaultHasher::new();
+                (&m.body, m.edited, m.delivery.as_ref().map(delivery_key)).hash(&mut h);
+                ItemKey::Message {
+                    key: m.key.clone(),
+                    first: *first,
+                    look: h.finish(),
+                }
+            }
+        }
+    }
+}
+
 fn items(messages: &[Message], first_unread: Option<&str>) -> Vec<Item> {
     let mut out = Vec::with_capacity(messages.len() + 4);
-    let mut last_day = String::new();
+    let mut last_day = None;
     let mut last_mine = None;
     for m in messages {
-        let d = day(m.timestamp_ms);
-        let new_day = d != last_day;
+        // The browser formats a day's heading once, not once a message.
+        let n = day_number(m.timestamp_ms);
+        let new_day = last_day != Some(n);
         if new_day {
-            out.push(Item::Day(d.clone()));
-            last_day = d;
+            out.push(Item::Day(day(m.timestamp_ms)));
+            last_day = Some(n);
         }
         if first_unread == Some(m.key.as_str()) {
             out.push(Item::NewMessages);
@@ -74,13 +104,12 @@ pub fn MessageLog(
         <div class="log" role="log" aria-label=move || t("messages") tabindex="0" node_ref=log on:scroll=on_scroll>
             <ol>
                 <li class="history-marker">{move || conv.with(history_marker)}</li>
-                {move || {
-                    let (messages, first_unread) = conv.with(|c| (c.messages.clone(), c.first_unread.clone()));
-                    items(&messages, first_unread.as_deref())
-                        .into_iter()
-                        .map(|item| item_view(item, &jid, name))
-                        .collect::<Vec<_>>()
-                }}
+                // Keyed: a new message adds its row and leaves the rest.
+                <For
+                    each=move || conv.with(|c| items(&c.messages, c.first_unread.as_deref()))
+                    key=Item::key
+                    children=move |item| item_view(item, &jid, name)
+                />
             </ol>
         </div>
     }

@@ -1,0 +1,64 @@
+// A conversation of 10,000 messages: opening it, scrolling it end to end,
+// and one more message arriving, with the long tasks of each.
+import { test, expect, signIn, befriend, newPage, log } from '../fixtures';
+import { sendMessages } from './bot';
+import { longTasks, now, record, report } from './measure';
+
+const MESSAGES = 10_000;
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+const longest = (tasks: { duration: number }[]) => Math.max(0, ...tasks.map((t) => t.duration));
+
+test('a conversation of 10,000 messages', async ({ browser, baseURL, account, harness }) => {
+  const alice = await account();
+  const bob = await account();
+  const pa = await newPage(browser, baseURL);
+  const pb = await newPage(browser, baseURL);
+  await record(pa);
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  await befriend(pa, pb, bob, alice);
+  await pb.close();
+
+  // Bob's messages arrive while Alice's conversation is closed.
+  const bot = await newPage(browser, baseURL);
+  await bot.goto('/healthz');
+  const [user] = bob.jid.split('@');
+  const url = `${baseURL!.replace(/^http/, 'ws')}/xmpp-websocket`;
+  await sendMessages(bot, { url, domain: harness.prosody.domain, user, password: bob.password, to: alice.jid, count: MESSAGES, prefix: 'Message' });
+  await expect(pa.getByRole('navigation', { name: 'Contacts' })).toContainText(`Message ${MESSAGES - 1}:`, { timeout: 300_000 });
+
+  const opening = await now(pa);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await expect(log(pa)).toContainText(`Message ${MESSAGES - 1}:`, { timeout: 300_000 });
+  const opened = await now(pa);
+  const openTasks = await longTasks(pa, opening, opened);
+  const rows = await log(pa).getByRole('listitem').count();
+
+  const scrollFrom = await now(pa);
+  const screens = await log(pa).evaluate(async (el) => {
+    let n = 0;
+    el.scrollTop = 0;
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    while (el.scrollTop + el.clientHeight < el.scrollHeight - 1 && n < 5000) {
+      el.scrollTop += el.clientHeight;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      n += 1;
+    }
+    return n;
+  });
+  const scrollTasks = await longTasks(pa, scrollFrom, await now(pa));
+
+  const oneMoreFrom = await now(pa);
+  await sendMessages(bot, { url, domain: harness.prosody.domain, user, password: bob.password, to: alice.jid, count: 1, prefix: 'Late' });
+  await expect(log(pa)).toContainText('Late 0:');
+  const oneMoreTasks = await longTasks(pa, oneMoreFrom, await now(pa));
+
+  report([
+    ['messages in the store', `${MESSAGES}`, '–'],
+    ['open the conversation', ms(opened - opening), '–'],
+    ['longest task opening it', ms(longest(openTasks)), '≤ 50 ms'],
+    ['list items in the log', `${rows}`, '–'],
+    [`longest task scrolling it (${screens} screens)`, ms(longest(scrollTasks)), '≤ 50 ms'],
+    ['longest task for one more message', ms(longest(oneMoreTasks)), '≤ 50 ms'],
+  ]);
+});
