@@ -14,8 +14,9 @@ test('add a contact, accept, see presence, and chat both ways', async ({ browser
   const bob = await account();
   const [pa, pb] = await twoUsers(browser, baseURL, alice, bob);
   await befriend(pa, pb, bob, alice);
-  // Alice sees Bob online once he accepts.
+  // Each sees the other online once Bob accepts (he subscribes back).
   await expect(contact(pa, bob.jid)).toContainText('Available');
+  await expect(contact(pb, alice.jid)).toContainText('Available');
 
   await contact(pa, bob.jid).click();
   const box = pa.getByRole('textbox', { name: 'Message', exact: true });

@@ -87,7 +87,8 @@ pub enum Command {
         /// The contact.
         jid: BareJid,
     },
-    /// Ask to see a contact's presence.
+    /// Ask to see a contact's presence, and pre-approve theirs (RFC 6121
+    /// §3.4): adding someone is taken as mutual, as other clients do.
     Subscribe {
         /// The contact.
         to: BareJid,

@@ -324,7 +324,10 @@ impl Session {
             Command::ChangePassword { id, new_password } => self.change_password(id, new_password),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
-            Command::Subscribe { to } => self.subscription(to, PresenceType::Subscribe),
+            Command::Subscribe { to } => {
+                self.subscription(to.clone(), PresenceType::Subscribe);
+                self.subscription(to, PresenceType::Subscribed);
+            }
             Command::ApproveSubscription { from } => self.subscription(from, PresenceType::Subscribed),
             Command::DenySubscription { from } => self.subscription(from, PresenceType::Unsubscribed),
             Command::Unsubscribe { from } => self.subscription(from, PresenceType::Unsubscribe),
