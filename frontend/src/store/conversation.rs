@@ -80,6 +80,9 @@ fn rank(d: &Delivery) -> u8 {
 /// A conversation with one contact.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Conversation {
+    /// Counts changes made through [`super::Store::conversation`], so that a
+    /// view can follow them without copying or comparing the messages.
+    pub revision: u64,
     /// Oldest first.
     pub messages: Vec<Message>,
     /// Incoming messages not yet seen.

@@ -137,7 +137,9 @@ impl Store {
 
     /// The conversation with `jid`, created when first needed.
     pub fn conversation(&mut self, jid: &BareJid) -> &mut Conversation {
-        self.conversations.entry(jid.clone()).or_default()
+        let c = self.conversations.entry(jid.clone()).or_default();
+        c.revision += 1;
+        c
     }
 
     /// Opens a conversation: its messages count as read while attentive.
@@ -224,6 +226,7 @@ impl Store {
             Event::MessageStateChanged { id, state } => {
                 for c in self.conversations.values_mut() {
                     if c.delivery_changed(&id, &state) {
+                        c.revision += 1;
                         break;
                     }
                 }

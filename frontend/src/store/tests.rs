@@ -182,3 +182,29 @@ fn a_new_sign_in_forgets_the_previous_account() {
     assert!(s.conversations.is_empty());
     assert_eq!(s.connection, Connection::SigningIn);
 }
+
+#[test]
+fn a_conversation_revision_follows_its_own_changes_only() {
+    let mut s = online();
+    let bob = jid("bob@b.test");
+    let rev = |s: &Store, j: &BareJid| s.conversations.get(j).map_or(0, |c| c.revision);
+    s.apply(incoming("m1", "hi"));
+    let after_message = rev(&s, &bob);
+    assert!(after_message > 0);
+    s.sent(&bob, "m2".into(), "hello".into(), 5);
+    let after_send = rev(&s, &bob);
+    assert!(after_send > after_message);
+    s.apply(Event::MessageStateChanged {
+        id: "m2".into(),
+        state: Delivery::Delivered,
+    });
+    assert!(rev(&s, &bob) > after_send);
+    // Another conversation, or a delivery state for nobody, changes nothing.
+    let before = rev(&s, &bob);
+    s.sent(&jid("carol@b.test"), "m3".into(), "yo".into(), 6);
+    s.apply(Event::MessageStateChanged {
+        id: "unknown".into(),
+        state: Delivery::Delivered,
+    });
+    assert_eq!(rev(&s, &bob), before);
+}

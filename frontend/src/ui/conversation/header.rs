@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
+use super::ConversationView;
 use super::rename::RenameContact;
 use crate::i18n::t;
 use crate::store::Store;
-use crate::store::conversation::Conversation;
 use crate::ui::own_status::availability_key;
 use crate::ui::route::{self, Route};
 use crate::ui::{actions, use_store};
@@ -20,7 +20,7 @@ pub fn ConversationHeader(
     /// Its name.
     name: Memo<String>,
     /// The conversation, for typing.
-    conv: Memo<Conversation>,
+    conv: ConversationView,
 ) -> impl IntoView {
     let store = use_store();
     let presence = {

@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
+use super::ConversationView;
 use crate::i18n::t;
 use crate::store::conversation::{Conversation, Message};
 use crate::ui::actions;
@@ -83,7 +84,7 @@ pub fn MessageLog(
     /// Its name, for its messages.
     name: Memo<String>,
     /// The conversation.
-    conv: Memo<Conversation>,
+    conv: ConversationView,
     /// The scrolling element.
     log: NodeRef<html::Div>,
     /// Whether the latest message is in view.

@@ -28,10 +28,7 @@ pub fn ConversationPane(
     let log = NodeRef::<html::Div>::new();
     let at_bottom = RwSignal::new(true);
     let name = contact_name(store, jid.clone());
-    let conv = {
-        let jid = jid.clone();
-        Memo::new(move |_| store.with(|s| s.conversations.get(&jid).cloned().unwrap_or_default()))
-    };
+    let conv = ConversationView::new(store, jid.clone());
     fetch_first_page(store, conv, jid.clone());
     follow_latest(conv, at_bottom, log);
     mark_read(store, conv, at_bottom, jid.clone());
@@ -50,6 +47,48 @@ pub fn ConversationPane(
     }
 }
 
+/// The open conversation as views read it: they follow its revision rather
+/// than a copy, which for thousands of messages would cost on every change
+/// to the store.
+#[derive(Clone, Copy)]
+pub struct ConversationView {
+    store: RwSignal<Store>,
+    jid: StoredValue<BareJid>,
+    revision: Memo<u64>,
+}
+
+impl ConversationView {
+    fn new(store: RwSignal<Store>, jid: BareJid) -> Self {
+        let revision = {
+            let jid = jid.clone();
+            Memo::new(move |_| store.with(|s| s.conversations.get(&jid).map_or(0, |c| c.revision)))
+        };
+        Self {
+            store,
+            jid: StoredValue::new(jid),
+            revision,
+        }
+    }
+
+    /// Reads the conversation (empty until it has anything), tracking it.
+    pub fn with<R>(&self, f: impl FnOnce(&Conversation) -> R) -> R {
+        // Read, not only tracked: a memo computes (and follows the store)
+        // when read.
+        self.revision.get();
+        self.store.with_untracked(|s| {
+            self.jid.with_value(|jid| match s.conversations.get(jid) {
+                Some(c) => f(c),
+                None => f(&Conversation::default()),
+            })
+        })
+    }
+
+    /// Re-runs the caller on every change to the conversation.
+    pub fn track(&self) {
+        self.revision.get();
+    }
+}
+
 /// The contact's name, or its address when it has none.
 fn contact_name(store: RwSignal<Store>, jid: BareJid) -> Memo<String> {
     Memo::new(move |_| {
@@ -62,7 +101,7 @@ fn contact_name(store: RwSignal<Store>, jid: BareJid) -> Memo<String> {
 }
 
 /// The first page of history, once per conversation and session.
-fn fetch_first_page(store: RwSignal<Store>, conv: Memo<Conversation>, jid: BareJid) {
+fn fetch_first_page(store: RwSignal<Store>, conv: ConversationView, jid: BareJid) {
     Effect::new(move |_| {
         let online = store.with(|s| s.connection == Connection::Online);
         let empty = conv.with(|c| c.oldest_archive_id.is_none() && !c.history_complete);
@@ -73,7 +112,7 @@ fn fetch_first_page(store: RwSignal<Store>, conv: Memo<Conversation>, jid: BareJ
 }
 
 /// Keeps the latest message in view, unless the person scrolled up.
-fn follow_latest(conv: Memo<Conversation>, at_bottom: RwSignal<bool>, log: NodeRef<html::Div>) {
+fn follow_latest(conv: ConversationView, at_bottom: RwSignal<bool>, log: NodeRef<html::Div>) {
     Effect::new(move |_| {
         conv.track();
         if at_bottom.get_untracked() {
@@ -83,7 +122,7 @@ fn follow_latest(conv: Memo<Conversation>, at_bottom: RwSignal<bool>, log: NodeR
 }
 
 /// A read marker only for what is on screen in a focused tab.
-fn mark_read(store: RwSignal<Store>, conv: Memo<Conversation>, at_bottom: RwSignal<bool>, jid: BareJid) {
+fn mark_read(store: RwSignal<Store>, conv: ConversationView, at_bottom: RwSignal<bool>, jid: BareJid) {
     let marked = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         let attentive = store.with(|s| s.attentive);
