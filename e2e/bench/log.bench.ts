@@ -1,5 +1,6 @@
-// A conversation of 10,000 messages: opening it, scrolling it end to end,
-// and one more message arriving, with the long tasks of each.
+// A conversation of 10,000 messages: opening it, scrolling from the latest
+// message up to the first, and one more arriving, with the long tasks of
+// each.
 import { test, expect, signIn, befriend, newPage, log } from '../fixtures';
 import { sendMessages } from './bot';
 import { longTasks, now, record, report } from './measure';
@@ -34,18 +35,29 @@ test('a conversation of 10,000 messages', async ({ browser, baseURL, account, ha
   const openTasks = await longTasks(pa, opening, opened);
   const rows = await log(pa).getByRole('listitem').count();
 
+  // From the latest message up to the first, a screen at a time: the log
+  // renders more whenever the top is reached.
   const scrollFrom = await now(pa);
   const screens = await log(pa).evaluate(async (el) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
     let n = 0;
-    el.scrollTop = 0;
-    await new Promise((r) => requestAnimationFrame(() => r(null)));
-    while (el.scrollTop + el.clientHeight < el.scrollHeight - 1 && n < 5000) {
-      el.scrollTop += el.clientHeight;
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
+    el.scrollTop = el.scrollHeight;
+    await frame();
+    while (n < 20_000) {
+      if (el.scrollTop === 0) {
+        el.dispatchEvent(new Event('scroll'));
+        await frame();
+        await frame();
+        if (el.scrollTop === 0 && el.textContent?.includes('Message 0:')) break;
+      }
+      el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight);
+      await frame();
       n += 1;
     }
     return n;
   });
+  await expect(log(pa)).toContainText('Message 0:');
+  const shownAll = await log(pa).getByRole('listitem').count();
   const scrollTasks = await longTasks(pa, scrollFrom, await now(pa));
 
   const oneMoreFrom = await now(pa);
@@ -57,8 +69,9 @@ test('a conversation of 10,000 messages', async ({ browser, baseURL, account, ha
     ['messages in the store', `${MESSAGES}`, '–'],
     ['open the conversation', ms(opened - opening), '–'],
     ['longest task opening it', ms(longest(openTasks)), '≤ 50 ms'],
-    ['list items in the log', `${rows}`, '–'],
-    [`longest task scrolling it (${screens} screens)`, ms(longest(scrollTasks)), '≤ 50 ms'],
+    ['list items in the log on opening', `${rows}`, '–'],
+    [`longest task scrolling to the first message (${screens} screens)`, ms(longest(scrollTasks)), '≤ 50 ms'],
+    ['list items once all are shown', `${shownAll}`, '–'],
     ['longest task for one more message', ms(longest(oneMoreTasks)), '≤ 50 ms'],
   ]);
 });

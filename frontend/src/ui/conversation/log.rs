@@ -15,6 +15,15 @@ use crate::ui::message_row::{MessageRow, day, day_number, delivery_key};
 
 /// How close to the bottom, in pixels, counts as "at the latest message".
 const NEAR_BOTTOM: i32 = 48;
+/// Messages rendered from the latest back; reaching the top renders this
+/// many more, so a long conversation costs what is on screen, not its all.
+/// At least a history page (50), so fetched history always shows.
+const PAGE: usize = 200;
+
+/// The last `shown` messages: where the log's rendering starts.
+fn window_start(len: usize, shown: usize) -> usize {
+    len.saturating_sub(shown)
+}
 
 /// One item of the log.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +99,7 @@ pub fn MessageLog(
     /// Whether the latest message is in view.
     at_bottom: RwSignal<bool>,
 ) -> impl IntoView {
+    let shown = RwSignal::new(PAGE);
     let on_scroll = {
         let jid = jid.clone();
         move |_| {
@@ -97,7 +107,15 @@ pub fn MessageLog(
             let bottom = el.scroll_height() - el.scroll_top() - el.client_height() <= NEAR_BOTTOM;
             at_bottom.set(bottom);
             if el.scroll_top() < NEAR_BOTTOM {
-                actions::fetch_history(jid.clone());
+                // Older messages we have first, then the archive's.
+                let len = conv.with(|c| c.messages.len());
+                if shown.get_untracked() >= len {
+                    // Room for the page the archive sends.
+                    shown.set(len + PAGE);
+                    actions::fetch_history(jid.clone());
+                } else {
+                    shown.update(|n| *n += PAGE);
+                }
             }
         }
     };
@@ -107,7 +125,12 @@ pub fn MessageLog(
                 <li class="history-marker">{move || conv.with(history_marker)}</li>
                 // Keyed: a new message adds its row and leaves the rest.
                 <For
-                    each=move || conv.with(|c| items(&c.messages, c.first_unread.as_deref()))
+                    each=move || {
+                        conv.with(|c| {
+                            let from = window_start(c.messages.len(), shown.get());
+                            items(&c.messages[from..], c.first_unread.as_deref())
+                        })
+                    }
                     key=Item::key
                     children=move |item| item_view(item, &jid, name)
                 />
@@ -150,4 +173,16 @@ pub fn scroll_to_bottom(log: NodeRef<html::Div>) {
             el.set_scroll_top(el.scroll_height());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PAGE, window_start};
+
+    #[test]
+    fn the_window_ends_at_the_latest_message() {
+        assert_eq!(window_start(10, PAGE), 0);
+        assert_eq!(window_start(10_000, PAGE), 10_000 - PAGE);
+        assert_eq!(window_start(10_000, 10_000 + PAGE), 0);
+    }
 }
