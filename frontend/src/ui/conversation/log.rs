@@ -99,7 +99,13 @@ pub fn MessageLog(
     /// Whether the latest message is in view.
     at_bottom: RwSignal<bool>,
 ) -> impl IntoView {
-    let shown = RwSignal::new(PAGE);
+    // Enough to reach the first unread message, so its divider shows.
+    let unread = conv.with(|c| {
+        let first = c.first_unread.as_deref()?;
+        let at = c.messages.iter().rposition(|m| m.key == first)?;
+        Some(c.messages.len() - at)
+    });
+    let shown = RwSignal::new(PAGE.max(unread.unwrap_or(0) + 1));
     let on_scroll = {
         let jid = jid.clone();
         move |_| {
