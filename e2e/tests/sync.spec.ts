@@ -77,3 +77,48 @@ test('a chat across the federation, and the contacts screen is accessible', asyn
   await expect(contact(pa, carol.jid)).toBeVisible();
   await expectAccessible(pa);
 });
+
+test('a lost connection says so, and Reconnect resumes the session with what was missed', async ({ browser, baseURL, account }) => {
+  const alice = await account();
+  const bob = await account();
+  const pa = await newPage(browser, baseURL);
+  // Keep the page's sockets within reach, to cut the connection, and note
+  // the frames, to see the session resumed (XEP-0198).
+  await pa.addInitScript(() => {
+    const w = window as unknown as { sockets: WebSocket[]; frames: string[] };
+    w.sockets = [];
+    w.frames = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        w.sockets.push(this);
+        this.addEventListener('message', (ev) => w.frames.push(String(ev.data)));
+      }
+      send(data: string) {
+        w.frames.push(data);
+        super.send(data);
+      }
+    };
+  });
+  const pb = await newPage(browser, baseURL);
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  await befriend(pa, pb, bob, alice);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await pb.goto(`/#/chat/${alice.jid}`);
+
+  await pa.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.forEach((s) => s.close()));
+  const line = pa.getByRole('status').filter({ hasText: 'The connection was lost.' });
+  await expect(line).toBeVisible();
+  // Sent while Alice is away: her server keeps it for the resumed session.
+  await say(pb, 'while you were cut off');
+  await line.getByRole('button', { name: 'Reconnect' }).click();
+  await expect(line).toHaveCount(0);
+  const frames = () => pa.evaluate(() => (window as unknown as { frames: string[] }).frames);
+  await expect.poll(async () => (await frames()).some((f) => f.startsWith('<resumed '))).toBe(true);
+  expect((await frames()).some((f) => f.startsWith('<resume '))).toBe(true);
+  await expect(log(pa)).toContainText('while you were cut off');
+  await say(pa, 'back again');
+  await expect(log(pb)).toContainText('back again');
+});
