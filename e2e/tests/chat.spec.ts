@@ -149,3 +149,37 @@ test('the conversation screen is accessible at desktop width and at 375 px', asy
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
   await expectAccessible(page);
 });
+
+test('the filter narrows the contacts, drafts stay with their conversation, and a contact can be removed', async ({ page, account }) => {
+  const alice = await account();
+  await signIn(page, alice);
+  for (const who of ['carol@localhost', 'dave@localhost']) {
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add contact' });
+    await dialog.getByRole('textbox', { name: 'Address' }).fill(who);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await expect(contact(page, who)).toBeVisible();
+  }
+
+  const filter = page.getByRole('searchbox', { name: 'Filter contacts' });
+  await filter.fill('CAR');
+  await expect(contact(page, 'carol@localhost')).toBeVisible();
+  await expect(contact(page, 'dave@localhost')).toHaveCount(0);
+  await filter.fill('');
+  await expect(contact(page, 'dave@localhost')).toBeVisible();
+
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await contact(page, 'carol@localhost').click();
+  await box.fill('a draft for Carol');
+  await contact(page, 'dave@localhost').click();
+  await expect(box).toHaveValue('');
+  await box.fill('a draft for Dave');
+  await contact(page, 'carol@localhost').click();
+  await expect(box).toHaveValue('a draft for Carol');
+  await contact(page, 'dave@localhost').click();
+  await expect(box).toHaveValue('a draft for Dave');
+
+  await page.getByRole('button', { name: 'Remove contact' }).click();
+  await expect(contact(page, 'dave@localhost')).toHaveCount(0);
+  await expect(contact(page, 'carol@localhost')).toBeVisible();
+});
