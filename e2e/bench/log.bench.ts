@@ -2,7 +2,7 @@
 // message up to the first, and one more arriving, with the long tasks of
 // each.
 import { test, expect, signIn, befriend, newPage, log } from '../fixtures';
-import { sendMessages } from './bot';
+import { sendMessages } from '../bot';
 import { longTasks, now, record, report } from './measure';
 
 const MESSAGES = 10_000;

@@ -1,5 +1,6 @@
 import { test, expect, signIn, befriend, contact, newPage, type Account } from '../fixtures';
 import type { Browser, Page } from '@playwright/test';
+import { sendMessages } from '../bot';
 
 async function twoUsers(browser: Browser, baseURL: string | undefined, a: Account, b: Account): Promise<[Page, Page]> {
   const pa = await newPage(browser, baseURL);
@@ -182,4 +183,23 @@ test('the filter narrows the contacts, drafts stay with their conversation, and 
   await page.getByRole('button', { name: 'Remove contact' }).click();
   await expect(contact(page, 'dave@localhost')).toHaveCount(0);
   await expect(contact(page, 'carol@localhost')).toBeVisible();
+});
+
+test('scrolled back, a button jumps to the latest message', async ({ browser, baseURL, account, harness }) => {
+  const alice = await account();
+  const bob = await account();
+  const [pa, pb] = await twoUsers(browser, baseURL, alice, bob);
+  await befriend(pa, pb, bob, alice);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await pb.goto('/healthz');
+  const url = `${baseURL!.replace(/^http/, 'ws')}/xmpp-websocket`;
+  await sendMessages(pb, { url, domain: harness.prosody.domain, user: bob.jid.split('@')[0], password: bob.password, to: alice.jid, count: 60, prefix: 'Line' });
+  const log = pa.getByRole('log', { name: 'Messages' });
+  await expect(log).toContainText('Line 59:');
+  const jump = pa.getByRole('button', { name: 'Jump to the latest message' });
+  await expect(jump).toHaveCount(0);
+  await log.evaluate((el) => { el.scrollTop = 0; });
+  await jump.click();
+  await expect(jump).toHaveCount(0);
+  await expect(log.getByText('Line 59:', { exact: false })).toBeInViewport();
 });
