@@ -53,6 +53,28 @@ fn erased(value: &dyn DynAsXml) -> Element {
     xso::transform(&Erased(value)).expect("a derived AsXml yields well-formed XML")
 }
 
+/// Whether XML 1.0 can carry `c`: not the controls other than tab, line
+/// feed and carriage return, nor U+FFFE and U+FFFF. Text with such a
+/// character cannot be serialised (minidom panics on it).
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether XML can carry all of `text`.
+pub fn is_xml_text(text: &str) -> bool {
+    text.chars().all(is_xml_char)
+}
+
+/// `text` without what XML cannot carry: for text people type, where
+/// dropping a stray control character is what they would want.
+pub fn xml_text(text: String) -> String {
+    if is_xml_text(&text) {
+        text
+    } else {
+        text.chars().filter(|&c| is_xml_char(c)).collect()
+    }
+}
+
 /// `<iq type='get'/>` with a payload.
 pub fn get(id: impl Into<String>, payload: &impl AsXml) -> Iq {
     Iq::Get {
@@ -85,7 +107,7 @@ pub fn result(id: impl Into<String>, payload: Option<Element>) -> Iq {
 
 #[cfg(test)]
 mod tests {
-    use super::{ToElement, set};
+    use super::{ToElement, is_xml_text, set, xml_text};
     use minidom::Element;
     use xmpp_parsers::roster::Roster;
 
@@ -106,5 +128,15 @@ mod tests {
         assert_eq!(iq.attr("type"), Some("set"));
         assert_eq!(iq.attr("id"), Some("r1"));
         assert_eq!(iq.get_child("query", "jabber:iq:roster"), Some(&parsed));
+    }
+
+    #[test]
+    fn text_loses_what_xml_cannot_carry() {
+        assert_eq!(xml_text("a\u{0}b\u{1}c\u{FFFE}d".into()), "abcd");
+        assert_eq!(xml_text("tab\tline\ncr\r é 🎉".into()), "tab\tline\ncr\r é 🎉");
+        assert!(is_xml_text("é\t🎉") && !is_xml_text("bell\u{7}"));
+        let m = xmpp_parsers::message::Message::chat(None)
+            .with_body(xmpp_parsers::message::Lang::default(), xml_text("x\u{7}y".into()));
+        assert!(String::from(&m.to_element()).contains("<body>xy</body>"));
     }
 }

@@ -78,7 +78,7 @@ impl Session {
         let m = Outgoing {
             id,
             to,
-            body,
+            body: crate::element::xml_text(body),
             replaces,
         };
         if self.is_ready() {

@@ -336,7 +336,7 @@ impl Session {
                 status,
                 priority,
             } => {
-                self.own_presence = (show, status, priority);
+                self.own_presence = (show, status.map(element::xml_text), priority);
                 if self.is_ready() {
                     let p = self.own_presence_stanza();
                     self.send_stanza(p, None);

@@ -17,7 +17,7 @@ use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use xmpp_parsers::stream_error::{self, StreamError};
 
-use super::{Event, Request, Secret, Session, stanza_condition};
+use super::{Event, Request, RequestError, Secret, Session, stanza_condition};
 use crate::framing::{Close, Frame, Open};
 use crate::ns;
 
@@ -193,6 +193,14 @@ impl Registration {
             (Some(form), Stage::Open, None) => form,
             _ => return self.ignore("no form to answer now"),
         };
+        // Not filtered: a name or password must be what was typed.
+        if !answers
+            .iter()
+            .flat_map(|(_, v)| v)
+            .all(|v| element::is_xml_text(v))
+        {
+            return self.fail(RegistrationError::NotAcceptable);
+        }
         let query = match form {
             Answerable::Data(form) => data_submission(form, answers),
             Answerable::Legacy(asked) => legacy_submission(asked, answers),
@@ -350,6 +358,14 @@ impl Session {
         let Some(user) = self.jid.node() else {
             return self.ignore("an account without a localpart has no password to change");
         };
+        // Not filtered, as the account would get another password than typed.
+        if !element::is_xml_text(new_password.expose()) {
+            return self.event(Event::RequestFailed {
+                id,
+                error: RequestError::Stanza(DefinedCondition::NotAcceptable),
+                text: None,
+            });
+        }
         if self.pending.contains_key(&id) {
             return self.ignore("a request with this id is under way");
         }

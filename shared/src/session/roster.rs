@@ -10,9 +10,10 @@ use super::{Request, Session};
 impl Session {
     /// Adds or updates a contact: its name and groups (RFC 6121 §2.3, §2.4).
     pub(super) fn set_contact(&mut self, jid: BareJid, name: Option<String>, groups: Vec<String>) {
+        let groups: Vec<String> = groups.into_iter().map(crate::element::xml_text).collect();
         let item = Item {
             jid,
-            name,
+            name: name.map(crate::element::xml_text),
             subscription: Subscription::None,
             ask: Ask::None,
             groups: groups.into_iter().map(Group).collect(),

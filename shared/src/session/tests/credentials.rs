@@ -186,3 +186,34 @@ fn a_password_change_waits_for_the_session() {
     assert!(out(&mut s).is_empty());
     assert!(matches!(&events(&mut s)[..], [Event::Ignored { .. }]));
 }
+
+#[test]
+fn typed_text_xml_cannot_carry_is_dropped_or_refused() {
+    let mut s = logged_in();
+    // A stray control character in a message is dropped, so it can be sent.
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "hi\u{7} there".into(),
+    });
+    let sent: Vec<String> = out(&mut s).iter().map(String::from).collect();
+    assert!(
+        sent.iter().any(|x| x.contains("<body>hi there</body>")),
+        "{sent:?}"
+    );
+    events(&mut s);
+    // A password is refused instead: the account would get another one.
+    s.handle_command(Command::ChangePassword {
+        id: "pw2".into(),
+        new_password: "bad\u{0}password".into(),
+    });
+    assert!(out(&mut s).is_empty());
+    assert_eq!(
+        events(&mut s),
+        [Event::RequestFailed {
+            id: "pw2".into(),
+            error: RequestError::Stanza(StanzaCondition::NotAcceptable),
+            text: None,
+        }]
+    );
+}
