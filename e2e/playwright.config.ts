@@ -17,7 +17,7 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   timeout: 30_000,
-  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  reporter: process.env.CI ? [['list'], ['./failures.ts']] : [['list'], ['html', { open: 'never' }], ['./failures.ts']],
   outputDir: '../target/e2e-results',
   use: {
     trace: 'retain-on-failure',

@@ -134,7 +134,8 @@ test('a server that asks for a CAPTCHA gets its form, image included', async ({ 
   await page.getByRole('button', { name: 'Create account' }).click();
   // ejabberd's data form (XEP-0004) with its CAPTCHA (XEP-0158), as it comes.
   const image = page.getByRole('img', { name: 'The image to read' });
-  await expect(image).toBeVisible();
+  // ejabberd runs a script to draw the image: slow on a busy machine.
+  await expect(image).toBeVisible({ timeout: 15_000 });
   expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   const answer = (await readFile(harness.ejabberd.captchaAnswer, 'utf8')).trim();
   await page.getByRole('textbox', { name: 'Enter the text you see' }).fill(answer);

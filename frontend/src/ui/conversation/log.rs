@@ -20,6 +20,13 @@ const NEAR_BOTTOM: i32 = 48;
 /// At least a history page (50), so fetched history always shows.
 const PAGE: usize = 200;
 
+/// Whether the log still follows the latest message after a scroll event.
+/// Scroll events arrive a frame late, when new rows may already have grown
+/// the log; only a move upwards, by the person, stops the following.
+fn still_following(following: bool, previous_top: i32, top: i32, near_bottom: bool) -> bool {
+    near_bottom || (following && top >= previous_top)
+}
+
 /// The last `shown` messages: where the log's rendering starts.
 fn window_start(len: usize, shown: usize) -> usize {
     len.saturating_sub(shown)
@@ -106,13 +113,19 @@ pub fn MessageLog(
         Some(c.messages.len() - at)
     });
     let shown = RwSignal::new(PAGE.max(unread.unwrap_or(0) + 1));
+    let last_top = StoredValue::new(0);
     let on_scroll = {
         let jid = jid.clone();
         move |_| {
             let Some(el) = log.get() else { return };
-            let bottom = el.scroll_height() - el.scroll_top() - el.client_height() <= NEAR_BOTTOM;
-            at_bottom.set(bottom);
-            if el.scroll_top() < NEAR_BOTTOM {
+            let top = el.scroll_top();
+            let near = el.scroll_height() - top - el.client_height() <= NEAR_BOTTOM;
+            let following = still_following(at_bottom.get_untracked(), last_top.get_value(), top, near);
+            last_top.set_value(top);
+            if following != at_bottom.get_untracked() {
+                at_bottom.set(following);
+            }
+            if top < NEAR_BOTTOM {
                 // Older messages we have first, then the archive's.
                 let len = conv.with(|c| c.messages.len());
                 if shown.get_untracked() >= len {
@@ -183,7 +196,18 @@ pub fn scroll_to_bottom(log: NodeRef<html::Div>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{PAGE, window_start};
+    use super::{PAGE, still_following, window_start};
+
+    #[test]
+    fn rows_arriving_before_the_scroll_event_keep_the_log_following() {
+        // Scrolled to the bottom at 900, but new rows already grew the log.
+        assert!(still_following(true, 800, 900, false));
+        // The person scrolled up.
+        assert!(!still_following(true, 900, 850, false));
+        // Scrolled up, then back down near the latest message.
+        assert!(still_following(false, 500, 880, true));
+        assert!(!still_following(false, 500, 600, false));
+    }
 
     #[test]
     fn the_window_ends_at_the_latest_message() {
