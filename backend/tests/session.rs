@@ -67,6 +67,9 @@ impl Client {
                     return e;
                 }
             }
+            if self.session.work() {
+                continue;
+            }
             let text = self.ws.recv().await;
             self.session.handle_incoming(parse(&text));
         }

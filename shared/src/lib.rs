@@ -1,6 +1,6 @@
 //! Parlons' XMPP client core.
 //!
-//! Stanza types built on `xmpp-parsers`, and (in time) the client session as a
+//! Stanza types built on `xmpp-parsers`, and the client session as a
 //! sans-IO state machine. Nothing here performs I/O: the gateway and the
 //! browser client drive it, so it builds for the host and for wasm32.
 
@@ -8,5 +8,6 @@ pub mod element;
 pub mod framing;
 pub mod ns;
 pub mod session;
+pub mod slices;
 
 pub use minidom::Element;

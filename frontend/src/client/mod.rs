@@ -2,15 +2,17 @@
 //! [`Session`]. Each text message is one element in; whatever the session
 //! queues goes out. Its events reach one sink, which updates the store.
 
+mod inbox;
 pub mod random;
 pub mod register;
 pub mod storage;
+mod wake;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use leptos::prelude::{IntervalHandle, set_interval_with_handle};
+use leptos::prelude::{IntervalHandle, set_interval_with_handle, set_timeout};
 use parlons_shared::Element;
 use parlons_shared::session::{Command, Config, Credential, Event, Session};
 use wasm_bindgen::JsCast;
@@ -18,11 +20,21 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use xmpp_parsers::jid::BareJid;
 
+use self::inbox::{Inbox, Next};
+use self::wake::Wake;
+
 /// The WebSocket subprotocol of RFC 7395.
 const SUBPROTOCOL: &str = "xmpp";
 
 /// The clock ticks this often while a session exists.
 const TICK: Duration = Duration::from_secs(1);
+
+/// The longest the transport keeps the main thread, in milliseconds,
+/// before it lets the page run and carries on in a later task.
+const SLICE_MS: u64 = 25;
+/// Events found this early in a task are told in it; later ones wait for
+/// the next task, so that their rendering does not make this one long.
+const YOUNG_MS: u64 = 4;
 
 /// What the transport tells the page.
 #[derive(Debug, Clone)]
@@ -71,6 +83,10 @@ pub trait Machine: 'static {
     fn outgoing(&mut self) -> Option<Element>;
     /// The next event.
     fn event(&mut self) -> Option<Self::Event>;
+    /// One short batch of put-off work; false when there was none.
+    fn work(&mut self) -> bool {
+        false
+    }
 }
 
 impl Machine for Session {
@@ -96,6 +112,9 @@ impl Machine for Session {
     }
     fn event(&mut self) -> Option<Event> {
         self.poll_event()
+    }
+    fn work(&mut self) -> bool {
+        Session::work(self)
     }
 }
 
@@ -123,6 +142,13 @@ struct Inner<M: Machine> {
     url: String,
     tick: Option<IntervalHandle>,
     sink: Rc<dyn Fn(Notice<M::Event>)>,
+    inbox: Inbox,
+    /// The inbox is being handed over, or will be in a later task.
+    draining: bool,
+    /// Carries the handing over on in a later task.
+    wake: Option<Wake>,
+    /// Events to tell at the start of the next task.
+    stash: Vec<M::Event>,
 }
 
 /// A WebSocket with the handlers that must live as long as it does.
@@ -186,6 +212,10 @@ impl<M: Machine> Transport<M> {
                 url: String::new(),
                 tick: None,
                 sink: Rc::new(sink),
+                inbox: Inbox::default(),
+                draining: false,
+                wake: None,
+                stash: Vec::new(),
             })),
         }
     }
@@ -205,6 +235,8 @@ impl<M: Machine> Transport<M> {
     pub fn stop(&self) {
         let mut inner = self.inner.borrow_mut();
         inner.machine = None;
+        inner.inbox.clear();
+        inner.stash.clear();
         if let Some(t) = inner.tick.take() {
             t.clear();
         }
@@ -242,7 +274,7 @@ impl<M: Machine> Transport<M> {
             let weak = weak.clone();
             move |e: MessageEvent| {
                 if let Some(text) = e.data().as_string() {
-                    with_transport(&weak, |c| c.received(&text));
+                    with_transport(&weak, |c| c.deliver(|inbox| inbox.text(text)));
                 }
             }
         });
@@ -277,14 +309,7 @@ impl<M: Machine> Transport<M> {
         }
     }
 
-    fn received(&self, text: &str) {
-        // The gateway sends one element per message; anything else is
-        // dropped rather than trusted.
-        if let Ok(el) = text.parse::<Element>() {
-            self.with_machine(|m| m.incoming(el));
-        }
-    }
-
+    /// The WebSocket closed: said once what it delivered before is handled.
     fn closed(&self) {
         let (socket, reached) = {
             let mut inner = self.inner.borrow_mut();
@@ -292,33 +317,118 @@ impl<M: Machine> Transport<M> {
         };
         let Some(socket) = socket else { return };
         socket.close();
-        // Said first: whether the gateway was reached is the news.
-        let sink = self.inner.borrow().sink.clone();
-        sink(Notice::Closed { reached });
-        self.with_machine(M::lost);
+        self.deliver(|inbox| inbox.closed(reached));
+    }
+
+    /// Queues what the WebSocket delivered. It is handed over in a task of
+    /// its own: this one already paid for decoding it.
+    fn deliver(&self, put: impl FnOnce(&mut Inbox)) {
+        let idle = {
+            let mut inner = self.inner.borrow_mut();
+            put(&mut inner.inbox);
+            !std::mem::replace(&mut inner.draining, true)
+        };
+        if idle {
+            self.drain_later();
+        }
+    }
+
+    /// Hands over what waits, for [`SLICE_MS`] at most; the rest goes on
+    /// in a later task, so the page stays responsive. The store hears the
+    /// machine's events at the start of a task, and the task ends there:
+    /// the rendering they cause runs within it.
+    fn drain(&self) {
+        self.inner.borrow_mut().draining = true;
+        let started = now_ms();
+        let stashed = std::mem::take(&mut self.inner.borrow_mut().stash);
+        if !stashed.is_empty() {
+            self.tell(stashed);
+            return self.drain_later();
+        }
+        loop {
+            if !self.hand_over() {
+                self.inner.borrow_mut().draining = false;
+                return;
+            }
+            let events = self.send_queued();
+            if !events.is_empty() {
+                if now_ms() - started <= YOUNG_MS {
+                    self.tell(events);
+                } else {
+                    self.inner.borrow_mut().stash = events;
+                }
+                return self.drain_later();
+            }
+            if now_ms() >= started + SLICE_MS {
+                return self.drain_later();
+            }
+        }
+    }
+
+    /// One step of put-off work or of the inbox; false when none is left.
+    fn hand_over(&self) -> bool {
+        let mut inner = self.inner.borrow_mut();
+        let Inner { machine, inbox, .. } = &mut *inner;
+        let Some(machine) = machine.as_mut() else {
+            return false;
+        };
+        // Put-off work comes before anything that arrived later.
+        if machine.work() {
+            return true;
+        }
+        match inbox.next() {
+            Next::Element(el) => machine.incoming(el),
+            Next::Progress => {}
+            Next::Closed { reached } => {
+                // Said first: whether the gateway was reached is the news.
+                let sink = inner.sink.clone();
+                drop(inner);
+                sink(Notice::Closed { reached });
+                if let Some(machine) = self.inner.borrow_mut().machine.as_mut() {
+                    machine.lost();
+                }
+            }
+            Next::Empty => return false,
+        }
+        true
+    }
+
+    fn drain_later(&self) {
+        let mut inner = self.inner.borrow_mut();
+        let weak = Rc::downgrade(&self.inner);
+        if inner.wake.is_none() {
+            let weak = weak.clone();
+            inner.wake = Wake::new(move || with_transport(&weak, Transport::drain));
+        }
+        if !inner.wake.as_ref().is_some_and(Wake::wake) {
+            set_timeout(move || with_transport(&weak, Transport::drain), Duration::ZERO);
+        }
     }
 
     /// Sends what the machine queued, then tells the sink what happened.
     fn pump(&self) {
-        let (events, sink) = {
-            let mut inner = self.inner.borrow_mut();
-            let Inner {
-                machine,
-                socket,
-                sink,
-                ..
-            } = &mut *inner;
-            let Some(machine) = machine.as_mut() else {
-                return;
-            };
-            while let Some(el) = machine.outgoing() {
-                if let Some(s) = socket.as_ref().filter(|s| s.ws.ready_state() == WebSocket::OPEN) {
-                    let _ = s.ws.send_with_str(&String::from(&el));
-                }
-            }
-            let events: Vec<M::Event> = std::iter::from_fn(|| machine.event()).collect();
-            (events, sink.clone())
+        let mut events = std::mem::take(&mut self.inner.borrow_mut().stash);
+        events.extend(self.send_queued());
+        self.tell(events);
+    }
+
+    /// Sends what the machine queued; returns its events.
+    fn send_queued(&self) -> Vec<M::Event> {
+        let mut inner = self.inner.borrow_mut();
+        let Inner { machine, socket, .. } = &mut *inner;
+        let Some(machine) = machine.as_mut() else {
+            return Vec::new();
         };
+        while let Some(el) = machine.outgoing() {
+            if let Some(s) = socket.as_ref().filter(|s| s.ws.ready_state() == WebSocket::OPEN) {
+                let _ = s.ws.send_with_str(&String::from(&el));
+            }
+        }
+        std::iter::from_fn(|| machine.event()).collect()
+    }
+
+    fn tell(&self, events: Vec<M::Event>) {
+        let sink = self.inner.borrow().sink.clone();
         for e in events {
             sink(Notice::Event(e));
         }

@@ -2,17 +2,42 @@
 //! history by conversation, backwards, and catch-up since the last known
 //! archive id.
 
-use crate::element::{self, ToElement};
+use crate::element::ToElement;
 use minidom::Element;
-use xmpp_parsers::data_forms::{DataForm, DataFormType, Field};
+use minidom::rxml::NcName;
+use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;
-use xmpp_parsers::mam::{self, QueryId};
+use xmpp_parsers::mam;
+use xmpp_parsers::ns::DATA_FORMS;
 use xmpp_parsers::rsm::SetQuery;
 
 use super::{Direction, Event, Request, Session};
 
 /// The MAM namespace.
 pub const NS_MAM: &str = "urn:xmpp:mam:2";
+
+/// The query's form (XEP-0004), built by hand: xmpp-parsers' `DataForm`
+/// serialiser is 27 KB of WASM that only registration, fetched on demand,
+/// needs otherwise.
+fn query_form(with: Option<&BareJid>) -> Element {
+    let field = |var: &str, value: &str| {
+        Element::builder("field", DATA_FORMS)
+            .attr(name("var"), var)
+            .append(Element::builder("value", DATA_FORMS).append(value.to_owned()))
+    };
+    let mut form = Element::builder("x", DATA_FORMS)
+        .attr(name("type"), "submit")
+        .append(field("FORM_TYPE", NS_MAM).attr(name("type"), "hidden"));
+    if let Some(with) = with {
+        form = form.append(field("with", with.as_str()));
+    }
+    form.build()
+}
+
+/// An attribute name that is a literal, so always a valid one.
+fn name(literal: &'static str) -> NcName {
+    NcName::try_from(literal).unwrap_or_else(|_| unreachable!("{literal} is an XML name"))
+}
 
 /// Stable ids remembered for deduplication.
 const SEEN_CAPACITY: usize = 10_000;
@@ -62,19 +87,19 @@ impl Session {
     fn mam_query(&mut self, with: Option<BareJid>, set: SetQuery) {
         let id = self.id();
         let after = set.after.clone();
-        let mut fields = Vec::new();
-        if let Some(w) = &with {
-            fields.push(Field::text_single("with", w.as_str()));
-        }
-        let query = mam::Query {
-            queryid: Some(QueryId(id.clone())),
-            node: None,
-            form: Some(DataForm::new(DataFormType::Submit, NS_MAM, fields)),
-            set: Some(set),
-            flip_page: false,
-        };
+        let query = Element::builder("query", NS_MAM)
+            .attr(name("queryid"), id.clone())
+            .append(query_form(with.as_ref()))
+            .append(set.to_element())
+            .build();
         self.pending.insert(id.clone(), Request::Mam { with, after });
-        self.send_stanza(element::set(id, &query).to_element(), None);
+        let iq = Iq::Set {
+            from: None,
+            to: None,
+            id,
+            payload: query,
+        };
+        self.send_stanza(iq.to_element(), None);
     }
 
     /// A `<result/>` of one of our queries, from our own archive only.

@@ -52,8 +52,6 @@ const NS_CARBONS: &str = "urn:xmpp:carbons:2";
 const NS_PING: &str = "urn:xmpp:ping";
 /// XEP-0030: disco#info.
 const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
-/// RFC 6121: roster.
-const NS_ROSTER: &str = "jabber:iq:roster";
 
 /// Subscription requests kept pending at most; more are dropped until some
 /// are answered.
@@ -174,6 +172,9 @@ pub struct Session {
     chat_states: chat::OwnChatStates,
     now_ms: u64,
     last_sent_ms: u64,
+    roster_import: Option<roster::Import>,
+    /// What arrived during an import, in order, handled by [`Self::work`].
+    held: VecDeque<Element>,
 }
 
 impl Session {
@@ -206,6 +207,8 @@ impl Session {
             chat_states: chat::OwnChatStates::new(),
             now_ms: 0,
             last_sent_ms: 0,
+            roster_import: None,
+            held: VecDeque::new(),
         }
     }
 
@@ -285,6 +288,9 @@ impl Session {
         match command {
             Command::Connect { nonce } => self.connect(nonce),
             Command::ConnectionLost => {
+                // Not handled, so not acknowledged: a resumed stream
+                // sends them again (XEP-0198).
+                self.held.clear();
                 self.state = State::Idle;
                 self.event(Event::Disconnected);
             }
@@ -373,7 +379,32 @@ impl Session {
 
     /// Handles one element from the server. Nothing here can panic on bad
     /// input: what cannot be understood becomes [`Event::Ignored`].
+    ///
+    /// While a large roster result is being converted, elements wait their
+    /// turn for [`Self::work`].
     pub fn handle_incoming(&mut self, el: Element) {
+        if self.roster_import.is_some() || !self.held.is_empty() {
+            self.held.push_back(el);
+        } else {
+            self.handle_now(el);
+        }
+    }
+
+    /// Does one short batch of the work put off by [`Self::handle_incoming`]:
+    /// 100 roster items, or one waiting element. False when none was left.
+    /// A browser calls it between tasks, so that none runs long.
+    pub fn work(&mut self) -> bool {
+        if self.roster_import.is_some() {
+            self.import_roster();
+        } else if let Some(el) = self.held.pop_front() {
+            self.handle_now(el);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    fn handle_now(&mut self, el: Element) {
         let frame = match Frame::try_from(el) {
             Ok(f) => f,
             Err(e) => return self.ignore(format!("invalid framing element: {e}")),
@@ -733,24 +764,19 @@ impl Session {
     }
 
     fn iq(&mut self, el: Element) {
+        if el.attr("type") == Some("result") {
+            return match element::read_result(el) {
+                Ok(result) => self.iq_result(result),
+                Err(e) => self.ignore(format!("invalid iq: {e}")),
+            };
+        }
         let iq = match Iq::try_from(el) {
             Ok(iq) => iq,
             Err(e) => return self.ignore(format!("invalid iq: {e}")),
         };
         match iq {
-            Iq::Result {
-                id, payload, from, ..
-            } => {
-                // RFC 6120 §8.1.2.1: a result comes from whom we asked.
-                let expected = match self.pending.get(&id) {
-                    Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
-                    _ => self.is_server_or_self(from.as_ref()),
-                };
-                if !expected {
-                    return self.ignore("iq result from an unexpected sender");
-                }
-                self.iq_result(id, payload);
-            }
+            // Read above.
+            Iq::Result { .. } => {}
             Iq::Error { id, error, from, .. } => {
                 let expected = match self.pending.get(&id) {
                     Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
@@ -782,7 +808,16 @@ impl Session {
         }
     }
 
-    fn iq_result(&mut self, id: String, payload: Option<Element>) {
+    fn iq_result(&mut self, result: element::IqResult) {
+        let element::IqResult { id, from, payload } = result;
+        // RFC 6120 §8.1.2.1: a result comes from whom we asked.
+        let expected = match self.pending.get(&id) {
+            Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
+            _ => self.is_server_or_self(from.as_ref()),
+        };
+        if !expected {
+            return self.ignore("iq result from an unexpected sender");
+        }
         match self.pending.remove(&id) {
             Some(Request::Bind) => match payload.map(BindResponse::try_from) {
                 Some(Ok(bound)) => self.bound(bound.into()),
@@ -791,18 +826,7 @@ impl Session {
                     self.ignore("the bind result has no JID");
                 }
             },
-            Some(Request::Roster) => match payload.map(Roster::try_from) {
-                // No payload: the cached roster is current (versioning).
-                None => {}
-                Some(Ok(roster)) => {
-                    self.roster_ver.clone_from(&roster.ver);
-                    self.event(Event::RosterReceived {
-                        items: roster.items,
-                        ver: roster.ver,
-                    });
-                }
-                Some(Err(e)) => self.ignore(format!("invalid roster: {e}")),
-            },
+            Some(Request::Roster) => self.roster_result(payload),
             Some(Request::Mam { with, after }) => self.mam_fin(with, after, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
@@ -839,28 +863,8 @@ impl Session {
     }
 
     fn iq_set(&mut self, id: String, from: Option<Jid>, payload: Element) {
-        if payload.is("query", NS_ROSTER) {
-            // RFC 6121 §2.1.6: pushes come from our own account only.
-            if !self.is_own_account(from.as_ref()) {
-                return self.ignore("roster push from a foreign JID");
-            }
-            match Roster::try_from(payload) {
-                Ok(roster) if roster.items.len() == 1 => {
-                    if roster.ver.is_some() {
-                        self.roster_ver = roster.ver;
-                    }
-                    for item in roster.items {
-                        self.event(Event::RosterItemChanged { item });
-                    }
-                    let mut iq = element::result(id, None);
-                    if let Some(to) = from {
-                        iq = iq.with_to(to);
-                    }
-                    self.send_stanza(iq.to_element(), None);
-                }
-                _ => self.reply_error(id, from, DefinedCondition::BadRequest),
-            }
-            return;
+        if payload.is("query", roster::NS_ROSTER) {
+            return self.roster_push(id, from, payload);
         }
         self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
     }

@@ -369,15 +369,24 @@ impl Session {
         if self.pending.contains_key(&id) {
             return self.ignore("a request with this id is under way");
         }
-        let query = LegacyQuery {
-            username: Some(user.to_string()),
-            password: Some(new_password.expose().to_owned()),
-            ..LegacyQuery::default()
-        };
+        // Built by hand: xmpp-parsers' `LegacyQuery` serialiser is 36 KB of
+        // WASM that only registration, fetched on demand, needs otherwise.
+        let field =
+            |name: &str, value: String| Element::builder(name, xmpp_parsers::ns::REGISTER).append(value);
+        let query = Element::builder("query", xmpp_parsers::ns::REGISTER)
+            .append(field("username", user.to_string()))
+            .append(field("password", new_password.expose().to_owned()))
+            .build();
         self.pending
             .insert(id.clone(), Request::ChangePassword(new_password));
         // No `to`: the server answers for our account (RFC 6120 §10.3.3).
-        self.send_stanza(element::set(id, &query).to_element(), None);
+        let iq = xmpp_parsers::iq::Iq::Set {
+            from: None,
+            to: None,
+            id,
+            payload: query,
+        };
+        self.send_stanza(iq.to_element(), None);
     }
 
     /// The server took the new password: the next login derives fresh keys.

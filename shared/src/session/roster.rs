@@ -1,13 +1,93 @@
 //! RFC 6121 §2–3: roster management and presence subscriptions.
 
 use crate::element::{self, ToElement};
+use minidom::Element;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
 use xmpp_parsers::roster::{Ask, Group, Item, Roster, Subscription};
+use xmpp_parsers::stanza_error::DefinedCondition;
 
-use super::{Request, Session};
+use super::{Event, Request, Session};
+
+/// RFC 6121: roster.
+pub(super) const NS_ROSTER: &str = "jabber:iq:roster";
+
+/// Items converted per [`Session::work`] call: a few milliseconds in a
+/// browser, where 5,000 at once would hold the page for a long task.
+const IMPORT_BATCH: usize = 100;
+
+/// A roster result being converted a batch at a time.
+#[derive(Debug)]
+pub(super) struct Import {
+    ver: Option<String>,
+    rest: std::vec::IntoIter<Element>,
+    items: Vec<Item>,
+}
 
 impl Session {
+    /// The roster result (§2.1.3); none means the version we hold is
+    /// current (§2.6).
+    pub(super) fn roster_result(&mut self, payload: Option<Element>) {
+        let Some(mut query) = payload else { return };
+        if !query.is("query", NS_ROSTER) {
+            return self.ignore(format!("invalid roster: <{}/>", query.name()));
+        }
+        let ver = query.attr("ver").map(str::to_owned);
+        let rest: Vec<Element> = query.take_contents_as_children().collect();
+        self.roster_import = Some(Import {
+            ver,
+            items: Vec::with_capacity(rest.len()),
+            rest: rest.into_iter(),
+        });
+        self.import_roster();
+    }
+
+    /// Converts the next batch of the roster result; after the last, the
+    /// owner gets the roster. A bad item is left out, not the roster.
+    pub(super) fn import_roster(&mut self) {
+        let Some(mut import) = self.roster_import.take() else {
+            return;
+        };
+        for el in import.rest.by_ref().take(IMPORT_BATCH) {
+            match Item::try_from(el) {
+                Ok(item) => import.items.push(item),
+                Err(e) => self.ignore(format!("invalid roster item: {e}")),
+            }
+        }
+        if import.rest.len() > 0 {
+            self.roster_import = Some(import);
+            return;
+        }
+        self.roster_ver.clone_from(&import.ver);
+        self.event(Event::RosterReceived {
+            items: import.items,
+            ver: import.ver,
+        });
+    }
+
+    /// A roster push (§2.1.6): one item, from our own account only.
+    pub(super) fn roster_push(&mut self, id: String, from: Option<Jid>, payload: Element) {
+        if !self.is_own_account(from.as_ref()) {
+            return self.ignore("roster push from a foreign JID");
+        }
+        match Roster::try_from(payload) {
+            Ok(roster) if roster.items.len() == 1 => {
+                if roster.ver.is_some() {
+                    self.roster_ver = roster.ver;
+                }
+                for item in roster.items {
+                    self.event(Event::RosterItemChanged { item });
+                }
+                let mut iq = element::result(id, None);
+                if let Some(to) = from {
+                    iq = iq.with_to(to);
+                }
+                self.send_stanza(iq.to_element(), None);
+            }
+            _ => self.reply_error(id, from, DefinedCondition::BadRequest),
+        }
+    }
+
     /// Adds or updates a contact: its name and groups (RFC 6121 §2.3, §2.4).
     pub(super) fn set_contact(&mut self, jid: BareJid, name: Option<String>, groups: Vec<String>) {
         let groups: Vec<String> = groups.into_iter().map(crate::element::xml_text).collect();
@@ -60,5 +140,77 @@ impl Session {
         }
         let p = Presence::new(type_).with_to(Jid::from(to));
         self.send_stanza(super::presence_element(p), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{C, events, feed, logged_in};
+    use super::IMPORT_BATCH;
+    use crate::session::{Command, Event};
+
+    fn roster_result(count: usize) -> String {
+        let items: String = (0..count)
+            .map(|i| format!("<item jid='c{i}@example.net' subscription='both'/>"))
+            .collect();
+        format!("<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v9'>{items}</query></iq>")
+    }
+
+    #[test]
+    fn a_large_roster_is_converted_in_batches_and_what_follows_waits() {
+        let mut s = logged_in();
+        let count = 2 * IMPORT_BATCH + 50;
+        feed(&mut s, &roster_result(count));
+        feed(&mut s, &format!("<presence {C} from='c1@example.net/phone'/>"));
+        assert!(events(&mut s).is_empty());
+        let mut calls = 0;
+        while s.work() {
+            calls += 1;
+            assert!(calls < 100, "the work never ends");
+        }
+        // Two more batches, then the held presence.
+        assert_eq!(calls, 3);
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[..], [Event::RosterReceived { items, ver }, Event::PresenceChanged { .. }]
+                if items.len() == count && ver.as_deref() == Some("v9")),
+            "{ev:?}"
+        );
+        assert!(!s.work());
+    }
+
+    #[test]
+    fn a_lost_connection_drops_what_waited_but_keeps_the_roster() {
+        let mut s = logged_in();
+        feed(&mut s, &roster_result(IMPORT_BATCH + 1));
+        feed(&mut s, &format!("<presence {C} from='c1@example.net/phone'/>"));
+        s.handle_command(Command::ConnectionLost);
+        while s.work() {}
+        let ev = events(&mut s);
+        // Unhandled, the presence was not acknowledged: a resumed stream
+        // sends it again.
+        assert!(
+            matches!(&ev[..], [Event::Disconnected, Event::RosterReceived { items, .. }] if items.len() == IMPORT_BATCH + 1),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_item_is_left_out_not_the_roster() {
+        let mut s = logged_in();
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster'>\
+                 <item jid='not a jid@@' subscription='both'/>\
+                 <item jid='juliet@example.net' subscription='both'/></query></iq>"
+            ),
+        );
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[..], [Event::Ignored { reason }, Event::RosterReceived { items, .. }]
+                if reason.starts_with("invalid roster item") && items.len() == 1),
+            "{ev:?}"
+        );
     }
 }

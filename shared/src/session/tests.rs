@@ -3,7 +3,7 @@
 use super::*;
 use xmpp_parsers::disco::DiscoInfoResult;
 
-const C: &str = "xmlns='jabber:client'";
+pub(super) const C: &str = "xmlns='jabber:client'";
 
 fn el(xml: &str) -> Element {
     xml.parse().unwrap_or_else(|e| panic!("bad test XML {xml}: {e}"))
@@ -25,15 +25,15 @@ fn session() -> Session {
 
 const DEVICE: uuid::Uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
 
-fn feed(s: &mut Session, xml: &str) {
+pub(super) fn feed(s: &mut Session, xml: &str) {
     s.handle_incoming(el(xml));
 }
 
-fn out(s: &mut Session) -> Vec<Element> {
+pub(super) fn out(s: &mut Session) -> Vec<Element> {
     std::iter::from_fn(|| s.poll_outgoing()).collect()
 }
 
-fn events(s: &mut Session) -> Vec<Event> {
+pub(super) fn events(s: &mut Session) -> Vec<Event> {
     std::iter::from_fn(|| s.poll_event()).collect()
 }
 
@@ -113,7 +113,7 @@ fn send_to_juliet(s: &mut Session, id: &str) {
 }
 
 /// Through SASL and bind, with stream management; outgoing drained.
-fn logged_in() -> Session {
+pub(super) fn logged_in() -> Session {
     let mut s = session();
     authenticate(&mut s);
     feed(&mut s, OPEN_FROM_SERVER);
