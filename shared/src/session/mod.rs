@@ -287,13 +287,7 @@ impl Session {
     pub fn handle_command(&mut self, command: Command) {
         match command {
             Command::Connect { nonce } => self.connect(nonce),
-            Command::ConnectionLost => {
-                // Not handled, so not acknowledged: a resumed stream
-                // sends them again (XEP-0198).
-                self.held.clear();
-                self.state = State::Idle;
-                self.event(Event::Disconnected);
-            }
+            Command::ConnectionLost => self.connection_lost(),
             Command::Disconnect => {
                 if !matches!(self.state, State::Idle) {
                     if self.is_ready() {
@@ -388,6 +382,13 @@ impl Session {
         } else {
             self.handle_now(el);
         }
+    }
+
+    fn connection_lost(&mut self) {
+        // Unhandled, so unacknowledged: resumption resends them.
+        self.held.clear();
+        self.state = State::Idle;
+        self.event(Event::Disconnected);
     }
 
     /// Does one short batch of the work put off by [`Self::handle_incoming`]:

@@ -113,31 +113,7 @@ pub fn MessageLog(
         Some(c.messages.len() - at)
     });
     let shown = RwSignal::new(PAGE.max(unread.unwrap_or(0) + 1));
-    let last_top = StoredValue::new(0);
-    let on_scroll = {
-        let jid = jid.clone();
-        move |_| {
-            let Some(el) = log.get() else { return };
-            let top = el.scroll_top();
-            let near = el.scroll_height() - top - el.client_height() <= NEAR_BOTTOM;
-            let following = still_following(at_bottom.get_untracked(), last_top.get_value(), top, near);
-            last_top.set_value(top);
-            if following != at_bottom.get_untracked() {
-                at_bottom.set(following);
-            }
-            if top < NEAR_BOTTOM {
-                // Older messages we have first, then the archive's.
-                let len = conv.with(|c| c.messages.len());
-                if shown.get_untracked() >= len {
-                    // Room for the page the archive sends.
-                    shown.set(len + PAGE);
-                    actions::fetch_history(jid.clone());
-                } else {
-                    shown.update(|n| *n += PAGE);
-                }
-            }
-        }
-    };
+    let on_scroll = scroll_handler(jid.clone(), conv, log, at_bottom, shown);
     view! {
         <div class="log" role="log" aria-label=move || t("messages") tabindex="0" node_ref=log on:scroll=on_scroll>
             <ol>
@@ -155,6 +131,38 @@ pub fn MessageLog(
                 />
             </ol>
         </div>
+    }
+}
+
+/// Follows the scrolling: whether the latest message is in view, and more
+/// history near the top, ours first, then the archive's.
+fn scroll_handler(
+    jid: BareJid,
+    conv: ConversationView,
+    log: NodeRef<html::Div>,
+    at_bottom: RwSignal<bool>,
+    shown: RwSignal<usize>,
+) -> impl Fn(web_sys::Event) + 'static {
+    let last_top = StoredValue::new(0);
+    move |_| {
+        let Some(el) = log.get() else { return };
+        let top = el.scroll_top();
+        let near = el.scroll_height() - top - el.client_height() <= NEAR_BOTTOM;
+        let following = still_following(at_bottom.get_untracked(), last_top.get_value(), top, near);
+        last_top.set_value(top);
+        if following != at_bottom.get_untracked() {
+            at_bottom.set(following);
+        }
+        if top < NEAR_BOTTOM {
+            let len = conv.with(|c| c.messages.len());
+            if shown.get_untracked() >= len {
+                // Room for the page the archive sends.
+                shown.set(len + PAGE);
+                actions::fetch_history(jid.clone());
+            } else {
+                shown.update(|n| *n += PAGE);
+            }
+        }
     }
 }
 
