@@ -2,6 +2,7 @@
 // console-error capture and an axe accessibility check.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
@@ -44,6 +45,16 @@ async function createAccount(server: 'prosody' | 'ejabberd'): Promise<Account> {
   });
   if (!res.ok) throw new Error(`ejabberd register: ${res.status} ${await res.text()}`);
   return { jid: `${user}@${h.ejabberd.domain}`, password };
+}
+
+const binDir = process.env.PARLONS_BIN_DIR ?? path.join(import.meta.dirname, '..', 'target', 'debug');
+
+/** Gives a Prosody account `count` contacts ("Contact N", in 20 groups),
+ * written as its roster file before its first sign-in: that many roster
+ * sets would take minutes. */
+export async function giveRoster(account: Account, count: number) {
+  const h = harness();
+  await promisify(execFile)(path.join(binDir, 'parlons-harness'), ['roster', h.prosody.config, account.jid, `${count}`]);
 }
 
 interface Fixtures {

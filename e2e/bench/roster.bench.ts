@@ -1,22 +1,16 @@
 // A roster of 5,000 contacts: how soon the list is usable after the roster
 // result arrives, the longest main-thread tasks on the way, the filter's
 // answer time per key, scrolling, and the JS heap after GC.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { test, expect } from '../fixtures';
+import { test, expect, giveRoster } from '../fixtures';
 import { heapAfterGc, longTasks, now, record, report } from './measure';
 
 const CONTACTS = 5000;
-const binDir = process.env.PARLONS_BIN_DIR ?? path.join(import.meta.dirname, '..', '..', 'target', 'debug');
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
-test('a roster of 5,000 contacts', async ({ page, account, harness }) => {
+test('a roster of 5,000 contacts', async ({ page, account }) => {
   const alice = await account();
-  // Written as Prosody's roster file before the first sign-in: 5,000
-  // roster sets would take minutes.
-  await promisify(execFile)(path.join(binDir, 'parlons-harness'), ['roster', harness.prosody.config, alice.jid, `${CONTACTS}`]);
+  await giveRoster(alice, CONTACTS);
 
   await record(page);
   const cdp = await page.context().newCDPSession(page);

@@ -1,4 +1,4 @@
-import { test, expect, signIn, befriend, contact, newPage, type Account } from '../fixtures';
+import { test, expect, signIn, befriend, contact, giveRoster, newPage, type Account } from '../fixtures';
 import type { Browser, Page } from '@playwright/test';
 import { sendMessages } from '../bot';
 
@@ -202,4 +202,16 @@ test('scrolled back, a button jumps to the latest message', async ({ browser, ba
   await jump.click();
   await expect(jump).toHaveCount(0);
   await expect(log.getByText('Line 59:', { exact: false })).toBeInViewport();
+});
+
+test('a roster too large for one step arrives whole', async ({ page, account }) => {
+  const alice = await account();
+  // About 150 KB of XML: parsed in slices, converted in batches.
+  await giveRoster(alice, 1500);
+  await signIn(page, alice);
+  const filter = page.getByRole('searchbox', { name: 'Filter contacts' });
+  for (const n of ['0000', '0777', '1499']) {
+    await filter.fill(`Contact ${n}`);
+    await expect(page.getByRole('link', { name: new RegExp(`^Contact ${n}`) })).toBeVisible();
+  }
 });
