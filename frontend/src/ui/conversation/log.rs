@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
 use super::ConversationView;
+use super::span::Span;
 use crate::i18n::t;
 use crate::store::conversation::{Conversation, Message};
 use crate::ui::actions;
@@ -15,21 +16,12 @@ use crate::ui::message_row::{MessageRow, day, day_number, delivery_key};
 
 /// How close to the bottom, in pixels, counts as "at the latest message".
 const NEAR_BOTTOM: i32 = 48;
-/// Messages rendered from the latest back; reaching the top renders this
-/// many more, so a long conversation costs what is on screen, not its all.
-/// At least a history page (50), so fetched history always shows.
-const PAGE: usize = 200;
 
 /// Whether the log still follows the latest message after a scroll event.
 /// Scroll events arrive a frame late, when new rows may already have grown
 /// the log; only a move upwards, by the person, stops the following.
 fn still_following(following: bool, previous_top: i32, top: i32, near_bottom: bool) -> bool {
     near_bottom || (following && top >= previous_top)
-}
-
-/// The last `shown` messages: where the log's rendering starts.
-fn window_start(len: usize, shown: usize) -> usize {
-    len.saturating_sub(shown)
 }
 
 /// One item of the log.
@@ -105,15 +97,10 @@ pub fn MessageLog(
     log: NodeRef<html::Div>,
     /// Whether the latest message is in view.
     at_bottom: RwSignal<bool>,
+    /// The messages rendered.
+    span: RwSignal<Span>,
 ) -> impl IntoView {
-    // Enough to reach the first unread message, so its divider shows.
-    let unread = conv.with(|c| {
-        let first = c.first_unread.as_deref()?;
-        let at = c.messages.iter().rposition(|m| m.key == first)?;
-        Some(c.messages.len() - at)
-    });
-    let shown = RwSignal::new(PAGE.max(unread.unwrap_or(0) + 1));
-    let on_scroll = scroll_handler(jid.clone(), conv, log, at_bottom, shown);
+    let on_scroll = scroll_handler(jid.clone(), conv, log, at_bottom, span);
     view! {
         <div class="log" role="log" aria-label=move || t("messages") tabindex="0" node_ref=log on:scroll=on_scroll>
             <ol>
@@ -122,8 +109,8 @@ pub fn MessageLog(
                 <For
                     each=move || {
                         conv.with(|c| {
-                            let from = window_start(c.messages.len(), shown.get());
-                            items(&c.messages[from..], c.first_unread.as_deref())
+                            let range = span.get().range(c.messages.len());
+                            items(&c.messages[range], c.first_unread.as_deref())
                         })
                     }
                     key=Item::key
@@ -134,36 +121,54 @@ pub fn MessageLog(
     }
 }
 
+/// The latest messages, enough to reach the first unread one, so that its
+/// divider shows.
+pub fn first_span(conv: ConversationView) -> Span {
+    let unread = conv.with(|c| {
+        let first = c.first_unread.as_deref()?;
+        let at = c.messages.iter().rposition(|m| m.key == first)?;
+        Some(c.messages.len() - at)
+    });
+    Span::latest(unread.map_or(0, |n| n + 1))
+}
+
 /// Follows the scrolling: whether the latest message is in view, and more
-/// history near the top, ours first, then the archive's.
+/// rows at either edge: older ones we hold, then the archive's.
 fn scroll_handler(
     jid: BareJid,
     conv: ConversationView,
     log: NodeRef<html::Div>,
     at_bottom: RwSignal<bool>,
-    shown: RwSignal<usize>,
+    span: RwSignal<Span>,
 ) -> impl Fn(web_sys::Event) + 'static {
     let last_top = StoredValue::new(0);
     move |_| {
         let Some(el) = log.get() else { return };
         let top = el.scroll_top();
         let near = el.scroll_height() - top - el.client_height() <= NEAR_BOTTOM;
-        let following = still_following(at_bottom.get_untracked(), last_top.get_value(), top, near);
+        let rendered = span.get_untracked();
+        let latest = near && rendered.at_latest();
+        let following = still_following(at_bottom.get_untracked(), last_top.get_value(), top, latest);
         last_top.set_value(top);
         if following != at_bottom.get_untracked() {
             at_bottom.set(following);
         }
         if top < NEAR_BOTTOM {
-            let len = conv.with(|c| c.messages.len());
-            if shown.get_untracked() >= len {
-                // Room for the page the archive sends.
-                shown.set(len + PAGE);
+            let (older, fetch) = rendered.older(conv.with(|c| c.messages.len()));
+            span.set(older);
+            if fetch {
                 actions::fetch_history(jid.clone());
-            } else {
-                shown.update(|n| *n += PAGE);
             }
+        } else if near && !rendered.at_latest() {
+            span.set(rendered.newer());
         }
     }
+}
+
+/// Shows the latest messages again, and scrolls to them.
+pub fn jump_to_latest(span: RwSignal<Span>, log: NodeRef<html::Div>) {
+    span.set(Span::latest(0));
+    scroll_to_bottom(log);
 }
 
 /// Above the first message: whether older ones are coming or there are none.
@@ -204,7 +209,7 @@ pub fn scroll_to_bottom(log: NodeRef<html::Div>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{PAGE, still_following, window_start};
+    use super::still_following;
 
     #[test]
     fn rows_arriving_before_the_scroll_event_keep_the_log_following() {
@@ -215,12 +220,5 @@ mod tests {
         // Scrolled up, then back down near the latest message.
         assert!(still_following(false, 500, 880, true));
         assert!(!still_following(false, 500, 600, false));
-    }
-
-    #[test]
-    fn the_window_ends_at_the_latest_message() {
-        assert_eq!(window_start(10, PAGE), 0);
-        assert_eq!(window_start(10_000, PAGE), 10_000 - PAGE);
-        assert_eq!(window_start(10_000, 10_000 + PAGE), 0);
     }
 }

@@ -5,13 +5,14 @@
 mod header;
 mod log;
 mod rename;
+mod span;
 
 use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
 use self::header::ConversationHeader;
-use self::log::{MessageLog, scroll_to_bottom};
+use self::log::{MessageLog, first_span, jump_to_latest, scroll_to_bottom};
 use super::composer::Composer;
 use super::{actions, use_store};
 use crate::i18n::t;
@@ -29,6 +30,7 @@ pub fn ConversationPane(
     let at_bottom = RwSignal::new(true);
     let name = contact_name(store, jid.clone());
     let conv = ConversationView::new(store, jid.clone());
+    let span = RwSignal::new(first_span(conv));
     fetch_first_page(store, conv, jid.clone());
     follow_latest(conv, at_bottom, log);
     mark_read(store, conv, at_bottom, jid.clone());
@@ -36,9 +38,9 @@ pub fn ConversationPane(
     view! {
         <section class="conversation" aria-labelledby="conversation-title">
             <ConversationHeader jid=jid.clone() name=name conv=conv />
-            <MessageLog jid=jid.clone() name=name conv=conv log=log at_bottom=at_bottom />
+            <MessageLog jid=jid.clone() name=name conv=conv log=log at_bottom=at_bottom span=span />
             <Show when=move || !at_bottom.get()>
-                <button type="button" class="jump" on:click=move |_| scroll_to_bottom(log)>
+                <button type="button" class="jump" on:click=move |_| jump_to_latest(span, log)>
                     {move || t("jump-latest")}
                 </button>
             </Show>
