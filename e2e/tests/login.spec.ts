@@ -45,3 +45,23 @@ test('the app shell is kept: offline, the sign-in form still loads and works', a
   await expect(page.getByRole('textbox', { name: 'Address' })).toHaveAttribute('aria-invalid', 'true');
   await context.close();
 });
+
+test('what is typed while the client loads is kept, and typing goes on in the same field', async ({ page }) => {
+  // Hold the WASM back until the static form has been typed into.
+  let release = () => {};
+  const typed = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => {
+    await typed;
+    await route.continue();
+  });
+  await page.goto('/');
+  const address = page.getByRole('textbox', { name: 'Address' });
+  await address.fill('alice@exam');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeDisabled();
+  release();
+  // Taken over: the client's button is enabled.
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  await page.keyboard.type('ple.org');
+  await expect(address).toHaveValue('alice@example.org');
+  await expect(address).toBeFocused();
+});

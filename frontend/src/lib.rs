@@ -14,5 +14,7 @@ pub mod ui;
 /// Takes over the static sign-in form and mounts the client on `<body>`.
 pub fn mount() {
     let typed = ui::login::take_static_form();
+    let focus = typed.clone();
     leptos::mount::mount_to_body(move || leptos::view! { <ui::app::App typed=typed.clone() /> });
+    ui::login::restore_focus(&focus);
 }

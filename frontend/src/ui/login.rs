@@ -33,8 +33,8 @@ pub struct Typed {
     pub address: String,
     /// The password field.
     pub password: String,
-    /// Whether the password field had the focus.
-    pub password_focused: bool,
+    /// The id of the field that had the focus.
+    pub focused: Option<String>,
 }
 
 /// Reads and removes the static form of `index.html`.
@@ -51,7 +51,10 @@ pub fn take_static_form() -> Typed {
     let typed = Typed {
         address: value("login-address"),
         password: value("login-password"),
-        password_focused: doc.active_element().is_some_and(|e| e.id() == "login-password"),
+        focused: doc
+            .active_element()
+            .map(|e| e.id())
+            .filter(|id| id == "login-address" || id == "login-password"),
     };
     if let Some(boot) = doc.get_element_by_id("boot") {
         boot.remove();
@@ -144,9 +147,6 @@ fn LoginForm(
     let invalid = RwSignal::new(false);
     let busy = move || store.with(|s| s.connection == Connection::SigningIn);
     say_failure(store, error, error_el);
-    if typed.password_focused {
-        focus_when_shown(inputs.password);
-    }
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         submit(inputs, invalid, error, &on_login);
@@ -197,13 +197,20 @@ fn say_failure(store: RwSignal<Store>, error: RwSignal<Option<String>>, error_el
     });
 }
 
-/// Gives `input` the focus once it is on the page.
-fn focus_when_shown(input: NodeRef<html::Input>) {
-    Effect::new(move |_| {
-        if let Some(i) = input.get() {
-            let _ = i.focus();
-        }
-    });
+/// Gives the focus back to the field that had it in the static form, with
+/// the caret at the end, in the task that replaced the form: keys typed
+/// next land where they were going.
+pub fn restore_focus(typed: &Typed) {
+    let input = typed
+        .focused
+        .as_deref()
+        .and_then(|id| document().get_element_by_id(id))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok());
+    if let Some(input) = input {
+        let _ = input.focus();
+        let end = u32::try_from(input.value().encode_utf16().count()).unwrap_or(0);
+        let _ = input.set_selection_range(end, end);
+    }
 }
 
 /// Checks the form, then hands the request on; a problem is said beside
