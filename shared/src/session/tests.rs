@@ -698,7 +698,12 @@ fn reception_still_works_after_a_malformed_stanza() {
     }
     // One reason for each, each naming what was wrong.
     let reasons = ignored(&mut s);
-    let starts = ["invalid message:", "invalid iq:", "invalid presence:", "invalid carbon:"];
+    let starts = [
+        "invalid message:",
+        "invalid iq:",
+        "invalid presence:",
+        "invalid carbon:",
+    ];
     assert_eq!(reasons.len(), starts.len(), "{reasons:?}");
     for (reason, start) in reasons.iter().zip(starts) {
         assert!(reason.starts_with(start), "{reason:?} for {start:?}");
