@@ -119,11 +119,16 @@ pub fn get(id: impl Into<String>, payload: &impl AsXml) -> Iq {
 
 /// `<iq type='set'/>` with a payload.
 pub fn set(id: impl Into<String>, payload: &impl AsXml) -> Iq {
+    set_element(id, payload.to_element())
+}
+
+/// `<iq type='set'/>` with a payload built as an element.
+pub fn set_element(id: impl Into<String>, payload: Element) -> Iq {
     Iq::Set {
         from: None,
         to: None,
         id: id.into(),
-        payload: payload.to_element(),
+        payload,
     }
 }
 

@@ -338,7 +338,6 @@ impl<M: Machine> Transport<M> {
     /// machine's events at the start of a task, and the task ends there:
     /// the rendering they cause runs within it.
     fn drain(&self) {
-        self.inner.borrow_mut().draining = true;
         let started = now_ms();
         let stashed = std::mem::take(&mut self.inner.borrow_mut().stash);
         if !stashed.is_empty() {

@@ -2,10 +2,9 @@
 //! history by conversation, backwards, and catch-up since the last known
 //! archive id.
 
-use crate::element::ToElement;
+use crate::element::{self, ToElement};
 use minidom::Element;
 use minidom::rxml::NcName;
-use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::mam;
 use xmpp_parsers::ns::DATA_FORMS;
@@ -93,13 +92,7 @@ impl Session {
             .append(set.to_element())
             .build();
         self.pending.insert(id.clone(), Request::Mam { with, after });
-        let iq = Iq::Set {
-            from: None,
-            to: None,
-            id,
-            payload: query,
-        };
-        self.send_stanza(iq.to_element(), None);
+        self.send_stanza(element::set_element(id, query).to_element(), None);
     }
 
     /// A `<result/>` of one of our queries, from our own archive only.

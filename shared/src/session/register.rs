@@ -380,13 +380,7 @@ impl Session {
         self.pending
             .insert(id.clone(), Request::ChangePassword(new_password));
         // No `to`: the server answers for our account (RFC 6120 §10.3.3).
-        let iq = xmpp_parsers::iq::Iq::Set {
-            from: None,
-            to: None,
-            id,
-            payload: query,
-        };
-        self.send_stanza(iq.to_element(), None);
+        self.send_stanza(element::set_element(id, query).to_element(), None);
     }
 
     /// The server took the new password: the next login derives fresh keys.
