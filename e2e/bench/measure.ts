@@ -3,22 +3,52 @@
 // largest message arrived.
 import type { CDPSession, Page } from '@playwright/test';
 
+/** A Long Animation Frame entry, cut down to what explains it. */
+export interface Frame {
+  start: number;
+  duration: number;
+  /** From the start of style and layout to the frame's end. */
+  render: number;
+  scripts: { invoker: string; duration: number; layout: number }[];
+}
+
 declare global {
   interface Window {
-    __bench: { longTasks: { start: number; duration: number }[]; events: { name: string; start: number; duration: number }[]; bigMessageAt: number; bigMessageBytes: number };
+    __bench: { longTasks: { start: number; duration: number }[]; frames: Frame[]; events: { name: string; start: number; duration: number; delay: number; processing: number }[]; bigMessageAt: number; bigMessageBytes: number };
   }
 }
 
 /** Installs the recorders before any of the page's scripts run. */
 export async function record(page: Page) {
   await page.addInitScript(() => {
-    const bench = { longTasks: [], events: [], bigMessageAt: 0, bigMessageBytes: 0 } as Window['__bench'];
+    const bench = { longTasks: [], frames: [], events: [], bigMessageAt: 0, bigMessageBytes: 0 } as Window['__bench'];
     window.__bench = bench;
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    // Long Animation Frames say which callbacks and how much rendering a
+    // long task held (Chromium 123 and later).
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) bench.events.push({ name: e.name, start: e.startTime, duration: e.duration });
+      for (const e of list.getEntries() as unknown as LoafEntry[]) {
+        const layoutAt = e.styleAndLayoutStart || e.renderStart || e.startTime + e.duration;
+        bench.frames.push({
+          start: e.startTime,
+          duration: e.duration,
+          render: e.startTime + e.duration - layoutAt,
+          scripts: e.scripts.map((s) => ({ invoker: s.invoker, duration: s.duration, layout: s.forcedStyleAndLayoutDuration })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as PerformanceEventTiming[]) {
+        bench.events.push({
+          name: e.name,
+          start: e.startTime,
+          duration: e.duration,
+          delay: e.processingStart - e.startTime,
+          processing: e.processingEnd - e.processingStart,
+        });
+      }
     }).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
     // The roster result is by far the largest message: note when it came.
     const Native = window.WebSocket;
@@ -41,6 +71,14 @@ export async function now(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
 }
 
+interface LoafEntry {
+  startTime: number;
+  duration: number;
+  renderStart: number;
+  styleAndLayoutStart: number;
+  scripts: { invoker: string; duration: number; forcedStyleAndLayoutDuration: number }[];
+}
+
 /** Long tasks that started in [from, to). */
 export async function longTasks(page: Page, from: number, to: number) {
   return page.evaluate(([a, b]) => window.__bench.longTasks.filter((t) => t.start >= a && t.start < b), [from, to]);
@@ -57,4 +95,13 @@ export async function heapAfterGc(cdp: CDPSession): Promise<number> {
 export function report(rows: [string, string, string][]) {
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('\n' + rows.map(([k, v, budget]) => `${k.padEnd(width)}  ${v.padStart(10)}   (budget ${budget})`).join('\n') + '\n');
+}
+
+/** What the long animation frames in [from, to) spent their time on. */
+export async function explainFrames(page: Page, from: number, to: number): Promise<string[]> {
+  const frames = await page.evaluate(([a, b]) => window.__bench.frames.filter((f) => f.start >= a && f.start < b && f.duration > 50), [from, to]);
+  return frames.map((f) => {
+    const scripts = f.scripts.map((s) => `${s.invoker} ${s.duration.toFixed(0)} ms` + (s.layout ? ` (forced layout ${s.layout.toFixed(0)} ms)` : ''));
+    return `frame at ${f.start.toFixed(0)}: ${f.duration.toFixed(0)} ms, rendering ${f.render.toFixed(0)} ms; ${scripts.join(', ') || 'no script'}`;
+  });
 }

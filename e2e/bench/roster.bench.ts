@@ -2,7 +2,7 @@
 // result arrives, the longest main-thread tasks on the way, the filter's
 // answer time per key, scrolling, and the JS heap after GC.
 import { test, expect, giveRoster } from '../fixtures';
-import { heapAfterGc, longTasks, now, record, report } from './measure';
+import { explainFrames, heapAfterGc, longTasks, now, record, report } from './measure';
 
 const CONTACTS = 5000;
 
@@ -41,19 +41,28 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
   const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
 
   // The filter: one key at a time, each answered by the Event Timing API
-  // (events under 16 ms are not reported, so they count as 16).
+  // (events under 16 ms are not reported, so they count as 16). Typed at
+  // once, while the server still sends what our first presence set off
+  // (a caps query from each contact's PEP service, and their presence),
+  // then again 5 s later.
   const filter = page.getByRole('searchbox', { name: 'Filter contacts' });
-  await filter.focus();
-  const typingFrom = await now(page);
-  await page.keyboard.type('contact 4321', { delay: 150 });
-  await expect(page.getByRole('link', { name: /^Contact 4321/ })).toBeVisible();
-  const typingTo = await now(page);
-  const keys = await page.evaluate(
-    ([a, b]) => window.__bench.events.filter((e) => e.start >= a && e.start < b && ['keydown', 'keypress', 'input', 'keyup'].includes(e.name)),
-    [typingFrom, typingTo],
-  );
-  const slowestKey = Math.max(16, ...keys.map((e) => e.duration));
-  await filter.fill('');
+  const typeFilter = async () => {
+    await filter.focus();
+    const from = await now(page);
+    await page.keyboard.type('contact 4321', { delay: 150 });
+    await expect(page.getByRole('link', { name: /^Contact 4321/ })).toBeVisible();
+    const to = await now(page);
+    await filter.fill('');
+    const keys = await page.evaluate(
+      ([a, b]) => window.__bench.events.filter((e) => e.start >= a && e.start < b && ['keydown', 'keypress', 'input', 'keyup'].includes(e.name)),
+      [from, to],
+    );
+    const slowest = Math.max(16, ...keys.map((e) => e.duration));
+    return { slowest, slow: keys.find((e) => e.duration === slowest) };
+  };
+  const { slowest: slowestKey, slow } = await typeFilter();
+  await page.waitForTimeout(5000);
+  const { slowest: slowestLater } = await typeFilter();
 
   // Scrolling from the top to the bottom of the list, a screen at a time.
   const scrollFrom = await now(page);
@@ -79,12 +88,19 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
     ['Log in → list usable', ms(readyAt - clicked), '–'],
     ['longest task, Log in → usable', ms(longest(toReady)), '≤ 50 ms'],
     ['tasks over 50 ms, Log in → usable', `${toReady.length}`, '0'],
-    ['slowest key in the filter', ms(slowestKey), '≤ 50 ms'],
+    ['slowest key in the filter, at once', ms(slowestKey), '≤ 50 ms'],
+    ['slowest key in the filter, 5 s later', ms(slowestLater), '≤ 50 ms'],
     [`longest task scrolling (${steps} screens)`, ms(longest(scrollTasks)), '≤ 50 ms'],
     ['JS heap after GC', `${(heap / 1048576).toFixed(1)} MB`, '≤ 30 MB'],
     ['DOM elements', `${domNodes}`, '–'],
   ]);
   for (const t of toReady) {
     console.log(`long task at +${ms(t.start - clicked)} (roster result at +${ms(rosterAt - clicked)}): ${ms(t.duration)}`);
+  }
+  for (const line of await explainFrames(page, clicked, readyAt)) console.log(line);
+  if (slow) {
+    const rest = slow.duration - slow.delay - slow.processing;
+    console.log(`slowest key: ${slow.name} at +${ms(slow.start - readyAt)} after usable; waited ${ms(slow.delay)}, handled in ${ms(slow.processing)}, painted ${ms(rest)} later`);
+    for (const line of await explainFrames(page, slow.start - 200, slow.start + slow.duration)) console.log(line);
   }
 });

@@ -5,6 +5,7 @@
 //! (docs/size.md). Going through a boxed iterator keeps a single copy.
 
 use minidom::Element;
+use minidom::rxml::NcName;
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::Jid;
 use xso::{AsXml, Item, error::Error};
@@ -132,6 +133,24 @@ pub fn set_element(id: impl Into<String>, payload: Element) -> Iq {
     }
 }
 
+/// `<iq type='result'/>` with a payload, built as an element: an [`Iq`]
+/// rebuilds its payload event by event when it becomes one, which is most
+/// of the cost of an answer sent thousands of times (caps queries).
+pub fn result_element(id: String, to: Option<&Jid>, payload: Element) -> Element {
+    let mut iq = Element::builder("iq", crate::ns::JABBER_CLIENT)
+        .attr(name("id"), id)
+        .attr(name("type"), "result");
+    if let Some(to) = to {
+        iq = iq.attr(name("to"), to.to_string());
+    }
+    iq.append(payload).build()
+}
+
+/// An attribute name that is a literal, so always a valid one.
+pub fn name(literal: &'static str) -> NcName {
+    NcName::try_from(literal).unwrap_or_else(|_| unreachable!("{literal} is an XML name"))
+}
+
 /// `<iq type='result'/>`, with a payload or empty.
 pub fn result(id: impl Into<String>, payload: Option<Element>) -> Iq {
     Iq::Result {
@@ -144,7 +163,7 @@ pub fn result(id: impl Into<String>, payload: Option<Element>) -> Iq {
 
 #[cfg(test)]
 mod tests {
-    use super::{IqResult, ToElement, is_xml_text, read_result, set, xml_text};
+    use super::{IqResult, ToElement, is_xml_text, read_result, result, result_element, set, xml_text};
     use minidom::Element;
     use xmpp_parsers::roster::Roster;
 
@@ -165,6 +184,23 @@ mod tests {
         assert_eq!(iq.attr("type"), Some("set"));
         assert_eq!(iq.attr("id"), Some("r1"));
         assert_eq!(iq.get_child("query", "jabber:iq:roster"), Some(&parsed));
+    }
+
+    #[test]
+    fn a_result_built_by_hand_is_the_typed_one() {
+        let Ok(payload) = "<query xmlns='urn:example'><x a='1'/></query>".parse::<Element>() else {
+            panic!("literal XML")
+        };
+        let Ok(to) = "juliet@example.net/a".parse() else {
+            panic!("a JID")
+        };
+        let typed = result("r1", Some(payload.clone())).with_to(to).to_element();
+        let Some(to) = typed.attr("to").and_then(|t| t.parse().ok()) else {
+            panic!("a to")
+        };
+        assert_eq!(result_element("r1".into(), Some(&to), payload.clone()), typed);
+        let untyped = result("r2", Some(payload.clone())).to_element();
+        assert_eq!(result_element("r2".into(), None, payload), untyped);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! queues goes out. Its events reach one sink, which updates the store.
 
 mod inbox;
+mod machine;
 pub mod random;
 pub mod register;
 pub mod storage;
@@ -13,7 +14,6 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use leptos::prelude::{IntervalHandle, set_interval_with_handle, set_timeout};
-use parlons_shared::Element;
 use parlons_shared::session::{Command, Config, Credential, Event, Session};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -21,6 +21,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use xmpp_parsers::jid::BareJid;
 
 use self::inbox::{Inbox, Next};
+pub use self::machine::Machine;
 use self::wake::Wake;
 
 /// The WebSocket subprotocol of RFC 7395.
@@ -66,56 +67,6 @@ pub enum StartError {
     NoRandomness,
     /// The URL is not a WebSocket URL the browser accepts.
     BadUrl,
-}
-
-/// A sans-IO machine the transport drives: the session, or an account
-/// registration.
-pub trait Machine: 'static {
-    /// What it tells its owner.
-    type Event: 'static;
-    /// The WebSocket opened; `false` when the machine cannot start.
-    fn opened(&mut self) -> bool;
-    /// One element from the server.
-    fn incoming(&mut self, el: Element);
-    /// The WebSocket closed without the machine ending it.
-    fn lost(&mut self);
-    /// The next element to send.
-    fn outgoing(&mut self) -> Option<Element>;
-    /// The next event.
-    fn event(&mut self) -> Option<Self::Event>;
-    /// One short batch of put-off work; false when there was none.
-    fn work(&mut self) -> bool {
-        false
-    }
-}
-
-impl Machine for Session {
-    type Event = Event;
-    fn opened(&mut self) -> bool {
-        let Some(nonce) = random::token(24) else {
-            return false;
-        };
-        self.handle_command(Command::Connect { nonce });
-        true
-    }
-    fn incoming(&mut self, el: Element) {
-        // Stamp what arrives with the time now, not at the last tick: a
-        // reply must not sort before the message it answers.
-        self.handle_command(Command::Tick { now_ms: now_ms() });
-        self.handle_incoming(el);
-    }
-    fn lost(&mut self) {
-        self.handle_command(Command::ConnectionLost);
-    }
-    fn outgoing(&mut self) -> Option<Element> {
-        self.poll_outgoing()
-    }
-    fn event(&mut self) -> Option<Event> {
-        self.poll_event()
-    }
-    fn work(&mut self) -> bool {
-        Session::work(self)
-    }
 }
 
 /// A WebSocket driving one machine: cheap to clone.
@@ -333,8 +284,9 @@ impl<M: Machine> Transport<M> {
         }
     }
 
-    /// Hands over what waits, for [`SLICE_MS`] at most; the rest goes on
-    /// in a later task, so the page stays responsive. The store hears the
+    /// Hands over what waits, for [`SLICE_MS`] at most or until input
+    /// waits; the rest goes on in a later task, so the page stays
+    /// responsive. The store hears the
     /// machine's events at the start of a task, and the task ends there:
     /// the rendering they cause runs within it.
     fn drain(&self) {
@@ -358,7 +310,7 @@ impl<M: Machine> Transport<M> {
                 }
                 return self.drain_later();
             }
-            if now_ms() >= started + SLICE_MS {
+            if now_ms() >= started + SLICE_MS || self.input_pending() {
                 return self.drain_later();
             }
         }
@@ -390,6 +342,11 @@ impl<M: Machine> Transport<M> {
             Next::Empty => return false,
         }
         true
+    }
+
+    fn input_pending(&self) -> bool {
+        let inner = self.inner.borrow();
+        inner.wake.as_ref().is_some_and(Wake::input_pending)
     }
 
     fn drain_later(&self) {

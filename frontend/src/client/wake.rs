@@ -1,14 +1,26 @@
 //! A task as soon as the page is free: a message to ourselves, which
-//! `setTimeout`'s 4 ms clamp on nested timers does not slow down.
+//! `setTimeout`'s 4 ms clamp on nested timers does not slow down. And
+//! whether a key or click waits (`navigator.scheduling.isInputPending`),
+//! so that a slice of work can end early for it.
 
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageChannel;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.scheduling`, where the browser has it.
+    type Scheduling;
+    #[wasm_bindgen(method, js_name = isInputPending)]
+    fn is_input_pending(this: &Scheduling) -> bool;
+}
 
 /// Runs its callback in a new task each time it is woken.
 pub struct Wake {
     channel: MessageChannel,
     _on_message: Closure<dyn FnMut()>,
+    scheduling: Option<Scheduling>,
 }
 
 impl Wake {
@@ -19,10 +31,20 @@ impl Wake {
         channel
             .port1()
             .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let scheduling = web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"scheduling".into()).ok())
+            .filter(JsValue::is_object)
+            .map(JsCast::unchecked_into);
         Some(Self {
             channel,
             _on_message: on_message,
+            scheduling,
         })
+    }
+
+    /// Whether input waits for the main thread; false where unknown.
+    pub fn input_pending(&self) -> bool {
+        self.scheduling.as_ref().is_some_and(Scheduling::is_input_pending)
     }
 
     /// Queues the callback's task.

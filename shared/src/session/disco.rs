@@ -3,8 +3,10 @@
 
 use crate::element::{self, ToElement};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use minidom::Element;
+use minidom::rxml::Namespace;
 use xmpp_parsers::caps::{self, Caps};
 use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
 use xmpp_parsers::hashes::Algo;
@@ -37,13 +39,25 @@ pub fn own_info(node: Option<String>) -> DiscoInfoResult {
     }
 }
 
+/// Our disco#info answer for `node`, built once: every contact's server
+/// may ask for it when we come online.
+pub fn own_info_element(node: Option<String>) -> Element {
+    static INFO: OnceLock<Element> = OnceLock::new();
+    let mut info = INFO.get_or_init(|| own_info(None).to_element()).clone();
+    if let Some(node) = node {
+        info.set_attr(Namespace::NONE, element::name("node"), node);
+    }
+    info
+}
+
 /// Our caps hash (SHA-1, base64): `ver` in our presence.
 pub fn own_ver() -> String {
     own_hash().to_base64()
 }
 
-fn own_hash() -> xmpp_parsers::hashes::Hash {
-    xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&own_info(None)))
+fn own_hash() -> &'static xmpp_parsers::hashes::Hash {
+    static HASH: OnceLock<xmpp_parsers::hashes::Hash> = OnceLock::new();
+    HASH.get_or_init(|| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&own_info(None))))
 }
 
 /// The XEP-0115 verification string's SHA-1. Hashed here rather than with
@@ -59,7 +73,7 @@ pub fn own_caps() -> Element {
         ext: None,
         node: CAPS_NODE.to_owned(),
         hash: Algo::Sha_1,
-        ver: own_hash().hash,
+        ver: own_hash().hash.clone(),
     }
     .to_element()
 }

@@ -2,9 +2,8 @@
 //! history by conversation, backwards, and catch-up since the last known
 //! archive id.
 
-use crate::element::{self, ToElement};
+use crate::element::{self, ToElement, name};
 use minidom::Element;
-use minidom::rxml::NcName;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::mam;
 use xmpp_parsers::ns::DATA_FORMS;
@@ -31,11 +30,6 @@ fn query_form(with: Option<&BareJid>) -> Element {
         form = form.append(field("with", with.as_str()));
     }
     form.build()
-}
-
-/// An attribute name that is a literal, so always a valid one.
-fn name(literal: &'static str) -> NcName {
-    NcName::try_from(literal).unwrap_or_else(|_| unreachable!("{literal} is an XML name"))
 }
 
 /// Stable ids remembered for deduplication.

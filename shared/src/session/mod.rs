@@ -158,7 +158,7 @@ pub struct Session {
     events: VecDeque<Event>,
     pending: HashMap<String, Request>,
     presences: Presences,
-    own_presence: (Availability, Option<String>, i8),
+    own_presence: presence::OwnPresence,
     sm: StreamManagement,
     roster_ver: Option<String>,
     seen: mam::Seen,
@@ -193,7 +193,7 @@ impl Session {
             events: VecDeque::new(),
             pending: HashMap::new(),
             presences: Presences::default(),
-            own_presence: (Availability::Available, None, 0),
+            own_presence: presence::OwnPresence::default(),
             sm: StreamManagement::default(),
             roster_ver: None,
             seen: mam::Seen::default(),
@@ -336,10 +336,11 @@ impl Session {
                 status,
                 priority,
             } => {
-                self.own_presence = (show, status.map(element::xml_text), priority);
-                if self.is_ready() {
-                    let p = self.own_presence_stanza();
-                    self.send_stanza(p, None);
+                let changed = self
+                    .own_presence
+                    .set(show, status.map(element::xml_text), priority);
+                if let Some(p) = changed.filter(|_| self.is_ready()) {
+                    self.send_stanza(presence_element(p), None);
                 }
             }
         }
@@ -678,7 +679,8 @@ impl Session {
                 status: None,
             });
         }
-        // The roster first, then presence (RFC 6121 §2.2), then carbons.
+        // The roster first (RFC 6121 §2.2); presence once it is in.
+        self.own_presence.reset();
         let id = self.id();
         self.pending.insert(id.clone(), Request::Roster);
         let roster = Roster {
@@ -686,8 +688,6 @@ impl Session {
             items: Vec::new(),
         };
         self.send_stanza(element::get(id, &roster).to_element(), None);
-        let presence = self.own_presence_stanza();
-        self.send_stanza(presence, None);
         if !carbons_enabled {
             let id = self.id();
             self.pending.insert(id.clone(), Request::EnableCarbons);
@@ -700,17 +700,11 @@ impl Session {
         self.flush_outbox();
     }
 
-    fn own_presence_stanza(&self) -> Element {
-        let (show, status, priority) = &self.own_presence;
-        let mut p = Presence::available();
-        p.show = show.to_show();
-        if let Some(s) = status {
-            p.statuses
-                .insert(xmpp_parsers::message::Lang::default(), s.clone());
+    /// Initial presence (RFC 6121 §4.2), once the roster is in.
+    fn announce(&mut self) {
+        if let Some(p) = self.own_presence.announce() {
+            self.send_stanza(presence_element(p), None);
         }
-        p.priority = xmpp_parsers::presence::Priority(*priority);
-        p.payloads.push(disco::own_caps());
-        presence_element(p)
     }
 
     fn stream_management(&mut self, el: Element) {
@@ -795,7 +789,12 @@ impl Session {
                         self.send(Close::default().to_element());
                         self.event(Event::Disconnected);
                     }
-                    Some(request) => return self.request_failed(id, request, error, text),
+                    Some(request) => {
+                        if matches!(request, Request::Roster) {
+                            self.announce();
+                        }
+                        return self.request_failed(id, request, error, text);
+                    }
                     None => {}
                 }
                 self.event(Event::RequestFailed { id, error, text });
@@ -854,11 +853,9 @@ impl Session {
             if node.as_ref().is_some_and(|n| *n != ours) {
                 return self.reply_error(id, from, DefinedCondition::ItemNotFound);
             }
-            let mut iq = element::result(id, Some(disco::own_info(node).to_element()));
-            if let Some(to) = reply_to {
-                iq = iq.with_to(to);
-            }
-            return self.send_stanza(iq.to_element(), None);
+            let info = disco::own_info_element(node);
+            let iq = element::result_element(id, reply_to.as_ref(), info);
+            return self.send_stanza(iq, None);
         }
         self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
     }

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use xmpp_parsers::jid::BareJid;
-use xmpp_parsers::presence::Show;
+use xmpp_parsers::message::Lang;
+use xmpp_parsers::presence::{Presence, Priority, Show};
 
 /// How available someone is, most available first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,6 +42,59 @@ impl Availability {
             Self::DoNotDisturb => Some(Show::Dnd),
             Self::ExtendedAway => Some(Show::Xa),
         }
+    }
+}
+
+/// Our own presence (RFC 6121 §4.2, §4.4): what we broadcast, and
+/// whether this session's initial presence has gone out. It goes out once
+/// the roster is in: the presence of every contact, and their servers'
+/// caps queries, follow it, and should not slow the roster down.
+#[derive(Debug)]
+pub(super) struct OwnPresence {
+    show: Availability,
+    status: Option<String>,
+    priority: i8,
+    announced: bool,
+}
+
+impl Default for OwnPresence {
+    fn default() -> Self {
+        Self {
+            show: Availability::Available,
+            status: None,
+            priority: 0,
+            announced: false,
+        }
+    }
+}
+
+impl OwnPresence {
+    /// A new session: nothing broadcast in it yet.
+    pub fn reset(&mut self) {
+        self.announced = false;
+    }
+
+    /// Keeps what to broadcast; the presence to send now, if the initial
+    /// one has gone out.
+    pub fn set(&mut self, show: Availability, status: Option<String>, priority: i8) -> Option<Presence> {
+        (self.show, self.status, self.priority) = (show, status, priority);
+        self.announced.then(|| self.presence())
+    }
+
+    /// The initial presence, once per session.
+    pub fn announce(&mut self) -> Option<Presence> {
+        (!std::mem::replace(&mut self.announced, true)).then(|| self.presence())
+    }
+
+    fn presence(&self) -> Presence {
+        let mut p = Presence::available();
+        p.show = self.show.to_show();
+        if let Some(s) = &self.status {
+            p.statuses.insert(Lang::default(), s.clone());
+        }
+        p.priority = Priority(self.priority);
+        p.payloads.push(super::disco::own_caps());
+        p
     }
 }
 

@@ -28,8 +28,11 @@ impl Session {
     /// The roster result (§2.1.3); none means the version we hold is
     /// current (§2.6).
     pub(super) fn roster_result(&mut self, payload: Option<Element>) {
-        let Some(mut query) = payload else { return };
+        let Some(mut query) = payload else {
+            return self.announce();
+        };
         if !query.is("query", NS_ROSTER) {
+            self.announce();
             return self.ignore(format!("invalid roster: <{}/>", query.name()));
         }
         let ver = query.attr("ver").map(str::to_owned);
@@ -63,6 +66,7 @@ impl Session {
             items: import.items,
             ver: import.ver,
         });
+        self.announce();
     }
 
     /// A roster push (§2.1.6): one item, from our own account only.
@@ -145,7 +149,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{C, events, feed, logged_in};
+    use super::super::tests::{C, bound, events, feed};
     use super::IMPORT_BATCH;
     use crate::session::{Command, Event};
 
@@ -158,7 +162,7 @@ mod tests {
 
     #[test]
     fn a_large_roster_is_converted_in_batches_and_what_follows_waits() {
-        let mut s = logged_in();
+        let mut s = bound();
         let count = 2 * IMPORT_BATCH + 50;
         feed(&mut s, &roster_result(count));
         feed(&mut s, &format!("<presence {C} from='c1@example.net/phone'/>"));
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_lost_connection_drops_what_waited_but_keeps_the_roster() {
-        let mut s = logged_in();
+        let mut s = bound();
         feed(&mut s, &roster_result(IMPORT_BATCH + 1));
         feed(&mut s, &format!("<presence {C} from='c1@example.net/phone'/>"));
         s.handle_command(Command::ConnectionLost);
@@ -197,7 +201,7 @@ mod tests {
 
     #[test]
     fn a_bad_item_is_left_out_not_the_roster() {
-        let mut s = logged_in();
+        let mut s = bound();
         feed(
             &mut s,
             &format!(

@@ -124,13 +124,23 @@ fn send_to_juliet(s: &mut Session, id: &str) {
 }
 
 /// Through SASL and bind, with stream management; outgoing drained.
-pub(super) fn logged_in() -> Session {
+/// Signed in and bound; the roster asked for (`t2`) and not answered.
+pub(super) fn bound() -> Session {
     let mut s = session();
     authenticate(&mut s);
     feed(&mut s, OPEN_FROM_SERVER);
     feed(&mut s, FEATURES_BIND);
     feed(&mut s, &bind_result());
     feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
+    out(&mut s);
+    events(&mut s);
+    s
+}
+
+/// Bound, with an empty roster in and initial presence out.
+pub(super) fn logged_in() -> Session {
+    let mut s = bound();
+    feed(&mut s, &format!("<iq {C} type='result' id='t2'/>"));
     out(&mut s);
     events(&mut s);
     s
@@ -163,11 +173,6 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
         &[
             "<enable xmlns='urn:xmpp:sm:3' resume='true'/>",
             &format!("<iq {C} type='get' id='t2'><query xmlns='jabber:iq:roster'/></iq>"),
-            &format!(
-                "<presence {C}><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' \
-                 node='https://parlons.chat' ver='{}'/></presence>",
-                disco::own_ver()
-            ),
             &format!("<iq {C} type='set' id='t3'><enable xmlns='urn:xmpp:carbons:2'/></iq>"),
         ],
     );
@@ -178,6 +183,47 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
         }]
     );
     assert!(s.is_ready());
+    // Presence once the roster is in (RFC 6121 §2.2): here, unchanged.
+    feed(&mut s, &format!("<iq {C} type='result' id='t2'/>"));
+    expect_out(&mut s, &[&own_presence("")]);
+}
+
+/// Our presence stanza with our caps; `extra` goes before them.
+fn own_presence(extra: &str) -> String {
+    format!(
+        "<presence {C}>{extra}<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' \
+         node='https://parlons.chat' ver='{}'/></presence>",
+        disco::own_ver()
+    )
+}
+
+#[test]
+fn presence_waits_for_the_roster_and_goes_out_once() {
+    let mut s = bound();
+    // Chosen before the roster came: kept, not sent.
+    s.handle_command(Command::SetPresence {
+        show: Availability::Away,
+        status: Some("Lunch".into()),
+        priority: 0,
+    });
+    assert!(out(&mut s).is_empty());
+    // A roster the server refuses still lets us go online.
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='t2'><error type='cancel'>\
+             <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    let away = own_presence("<show>away</show><status>Lunch</status>");
+    expect_out(&mut s, &[&away]);
+    // From then on, each change goes out.
+    s.handle_command(Command::SetPresence {
+        show: Availability::Available,
+        status: None,
+        priority: 0,
+    });
+    expect_out(&mut s, &[&own_presence("")]);
 }
 
 #[test]
@@ -268,7 +314,7 @@ fn plain_only_over_a_secure_transport() {
 
 #[test]
 fn roster_pushes_are_accepted_only_from_our_account() {
-    let mut s = logged_in();
+    let mut s = bound();
     feed(
         &mut s,
         &format!(
@@ -282,6 +328,7 @@ fn roster_pushes_are_accepted_only_from_our_account() {
         matches!(&ev[..], [Event::RosterReceived { items, ver }] if items.len() == 1 && ver.as_deref() == Some("v1")),
         "{ev:?}"
     );
+    expect_out(&mut s, &[&own_presence("")]);
 
     // A push from someone else is ignored, and not answered.
     feed(
@@ -487,8 +534,8 @@ fn answers_acks_pings_disco_and_unknown_requests() {
         sent[0],
         el(&format!("<iq {C} type='result' id='p' to='example.com'/>"))
     );
-    // Two stanzas handled since <enabled/>.
-    assert_eq!(sent[1], el("<a xmlns='urn:xmpp:sm:3' h='1'/>"));
+    // Handled since <enabled/>: the roster result and the ping.
+    assert_eq!(sent[1], el("<a xmlns='urn:xmpp:sm:3' h='2'/>"));
     assert_eq!(sent[2].attr("type"), Some("error"));
     assert!(
         sent[2]
@@ -523,8 +570,9 @@ fn resumes_and_resends_what_was_not_acknowledged() {
     authenticate(&mut s);
     out(&mut s);
     feed(&mut s, FEATURES_BIND);
-    expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='0'/>"]);
-    // The server had roster, presence and carbons, not the message.
+    // We had handled the roster result.
+    expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>"]);
+    // The server had roster, carbons and presence, not the message.
     feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
     let sent = out(&mut s);
     assert_eq!(sent.len(), 1);
@@ -534,7 +582,7 @@ fn resumes_and_resends_what_was_not_acknowledged() {
 
 #[test]
 fn failed_resumption_reports_unacknowledged_messages_and_binds_anew() {
-    let mut s = logged_in();
+    let mut s = bound();
     send_to_juliet(&mut s, "m1");
     s.handle_command(Command::ConnectionLost);
     authenticate(&mut s);
@@ -981,6 +1029,11 @@ fn advertises_and_discovers_capabilities() {
         ),
     );
     let sent = out(&mut s);
+    let answer = |a| sent[0].attr(a);
+    assert_eq!(
+        [answer("type"), answer("id"), answer("to")],
+        [Some("result"), Some("d1"), Some("juliet@example.net/a")]
+    );
     let info = DiscoInfoResult::try_from(sent[0].get_child("query", NS_DISCO_INFO).unwrap().clone()).unwrap();
     assert_eq!(
         info.node.as_deref(),
@@ -1086,11 +1139,10 @@ fn sasl2_authenticates_binds_and_enables_in_one_round_trip() {
          <authorization-identifier>user@example.com/xyz</authorization-identifier>\
          <bound xmlns='urn:xmpp:bind:0'><enabled xmlns='urn:xmpp:sm:3' id='sm-2' resume='true'/></bound></success>",
     );
-    // No restart, no bind, no carbons request: roster and presence only.
+    // No restart, no bind, no carbons request: the roster only.
     let sent = out(&mut s);
-    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].has_child("query", "jabber:iq:roster"));
-    assert_eq!(sent[1].name(), "presence");
     assert_eq!(
         events(&mut s),
         [Event::Connected {
@@ -1358,7 +1410,7 @@ fn only_the_derived_key_is_kept_after_login() {
 
 #[test]
 fn the_roster_is_fetched_by_version_on_a_new_session() {
-    let mut s = logged_in();
+    let mut s = bound();
     feed(
         &mut s,
         &format!("<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v7'/></iq>"),
@@ -1682,7 +1734,7 @@ fn requests_wait_for_the_session() {
 
 #[test]
 fn requests_fail_when_their_session_ends_without_resumption() {
-    let mut s = logged_in();
+    let mut s = bound();
     ask_juliet_history(&mut s);
     // Resumed: the answers are still to come, nothing fails.
     s.handle_command(Command::ConnectionLost);

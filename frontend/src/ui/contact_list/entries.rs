@@ -1,12 +1,14 @@
 //! The contact list's lines: contacts and people we talk with, sorted by
 //! latest activity then name, filtered, and laid out in collapsible groups.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use parlons_shared::session::presence::Availability;
 use xmpp_parsers::jid::BareJid;
 
 use crate::store::Store;
+use crate::store::contacts::Contact;
 
 /// One contact's line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -33,35 +35,36 @@ pub struct Row {
     pub open: bool,
 }
 
-/// Contacts and people we have conversations with, sorted.
-pub fn rows(s: &Store) -> Vec<Row> {
-    let mut jids: BTreeSet<&BareJid> = s.contacts.iter().map(|c| &c.jid).collect();
-    jids.extend(
-        s.conversations
-            .iter()
-            .filter(|(_, c)| !c.messages.is_empty())
-            .map(|(j, _)| j),
-    );
-    let mut rows: Vec<Row> = jids
-        .into_iter()
-        .map(|jid| {
-            let contact = s.contacts.get(jid);
-            let conv = s.conversations.get(jid);
-            let last = conv.and_then(|c| c.last());
-            let name = contact.map_or_else(|| jid.to_string(), |c| c.display_name());
-            Row {
-                jid: jid.clone(),
-                folded: name.to_lowercase(),
-                name,
-                show: contact.and_then(|c| c.show),
-                status: contact.and_then(|c| c.status.clone()),
-                unread: conv.map_or(0, |c| c.unread),
-                preview: last.map(|m| m.body.lines().next().unwrap_or_default().to_owned()),
-                last_ms: last.map_or(0, |m| m.timestamp_ms),
-                groups: contact.map(|c| c.groups.clone()).unwrap_or_default(),
-                open: s.open.as_ref() == Some(jid),
-            }
-        })
+/// Contacts and people we have conversations with, sorted. Shared, so
+/// that filtering and laying them out copies no row.
+pub fn rows(s: &Store) -> Vec<Arc<Row>> {
+    let row = |jid: &BareJid, contact: Option<&Contact>| {
+        let conv = s.conversations.get(jid);
+        let last = conv.and_then(|c| c.last());
+        let name = contact.map_or_else(|| jid.to_string(), Contact::display_name);
+        Row {
+            jid: jid.clone(),
+            folded: name.to_lowercase(),
+            name,
+            show: contact.and_then(|c| c.show),
+            status: contact.and_then(|c| c.status.clone()),
+            unread: conv.map_or(0, |c| c.unread),
+            preview: last.map(|m| m.body.lines().next().unwrap_or_default().to_owned()),
+            last_ms: last.map_or(0, |m| m.timestamp_ms),
+            groups: contact.map(|c| c.groups.clone()).unwrap_or_default(),
+            open: s.open.as_ref() == Some(jid),
+        }
+    };
+    let strangers = s
+        .conversations
+        .iter()
+        .filter(|(jid, c)| !c.messages.is_empty() && s.contacts.get(jid).is_none())
+        .map(|(jid, _)| row(jid, None));
+    let mut rows: Vec<Row> = s
+        .contacts
+        .iter()
+        .map(|c| row(&c.jid, Some(c)))
+        .chain(strangers)
         .collect();
     rows.sort_unstable_by(|a, b| {
         b.last_ms
@@ -69,11 +72,11 @@ pub fn rows(s: &Store) -> Vec<Row> {
             .then_with(|| a.folded.cmp(&b.folded))
             .then_with(|| a.jid.cmp(&b.jid))
     });
-    rows
+    rows.into_iter().map(Arc::new).collect()
 }
 
 /// The rows whose name or address contains `filter`, ignoring case.
-pub fn filtered<'a>(rows: &'a [Row], filter: &str) -> Vec<&'a Row> {
+pub fn filtered<'a>(rows: &'a [Arc<Row>], filter: &str) -> Vec<&'a Arc<Row>> {
     let filter = filter.trim().to_lowercase();
     rows.iter()
         .filter(|r| filter.is_empty() || r.folded.contains(&filter) || r.jid.as_str().contains(&filter))
@@ -93,9 +96,9 @@ pub enum Entry {
     /// A contact, at `pos` (from 1) of `size` in its group.
     Contact {
         /// The contact.
-        row: Row,
+        row: Arc<Row>,
         /// The group it is listed under, empty for none.
-        group: String,
+        group: Arc<str>,
         /// Its place in the group, from 1.
         pos: usize,
         /// The group's size.
@@ -105,30 +108,43 @@ pub enum Entry {
 
 /// Rows by group, in name order, with the ungrouped last under no heading;
 /// no headings at all when nobody has a group.
-pub fn entries(rows: &[&Row], collapsed: &BTreeSet<String>) -> Vec<Entry> {
-    let names: BTreeSet<&String> = rows.iter().flat_map(|r| r.groups.iter()).collect();
+pub fn entries(rows: &[&Arc<Row>], collapsed: &BTreeSet<String>) -> Vec<Entry> {
+    // One pass: members by group, in the rows' order.
+    let mut groups: BTreeMap<&str, Vec<&Arc<Row>>> = BTreeMap::new();
+    let mut ungrouped = Vec::new();
+    for &row in rows {
+        if row.groups.is_empty() {
+            ungrouped.push(row);
+        }
+        for group in &row.groups {
+            let members = groups.entry(group).or_default();
+            // A group named twice in one item lists it once.
+            if !members.last().is_some_and(|last| Arc::ptr_eq(last, row)) {
+                members.push(row);
+            }
+        }
+    }
     let mut out = Vec::new();
-    let push_group = |out: &mut Vec<Entry>, group: &str, members: Vec<&Row>| {
+    let push_group = |out: &mut Vec<Entry>, group: &str, members: Vec<&Arc<Row>>| {
         let size = members.len();
+        let group: Arc<str> = group.into();
         out.extend(members.into_iter().enumerate().map(|(i, r)| Entry::Contact {
-            row: r.clone(),
-            group: group.to_owned(),
+            row: Arc::clone(r),
+            group: Arc::clone(&group),
             pos: i + 1,
             size,
         }));
     };
-    for name in names {
+    for (name, members) in groups {
         let shut = collapsed.contains(name);
         out.push(Entry::Heading {
-            name: name.clone(),
+            name: name.to_owned(),
             shut,
         });
         if !shut {
-            let members = rows.iter().copied().filter(|r| r.groups.contains(name)).collect();
             push_group(&mut out, name, members);
         }
     }
-    let ungrouped = rows.iter().copied().filter(|r| r.groups.is_empty()).collect();
     push_group(&mut out, "", ungrouped);
     out
 }
@@ -182,9 +198,9 @@ mod tests {
     #[test]
     fn groups_list_members_and_the_ungrouped_last() {
         let (a, b, c) = (
-            row("a@x", 0, &["Work", "Friends"]),
-            row("b@x", 0, &[]),
-            row("c@x", 0, &["Work"]),
+            Arc::new(row("a@x", 0, &["Work", "Friends"])),
+            Arc::new(row("b@x", 0, &[])),
+            Arc::new(row("c@x", 0, &["Work"])),
         );
         let all = [&a, &b, &c];
         assert_eq!(
@@ -204,6 +220,11 @@ mod tests {
             ["Friends", "  a@x 1/1", "Work+", "  b@x 1/1"]
         );
         assert_eq!(shape(&entries(&[&b], &BTreeSet::new())), ["  b@x 1/1"]);
+        let twice = Arc::new(row("d@x", 0, &["Work", "Work"]));
+        assert_eq!(
+            shape(&entries(&[&twice, &c], &BTreeSet::new())),
+            ["Work", "  d@x 1/2", "  c@x 2/2"]
+        );
     }
 
     #[test]

@@ -41,11 +41,11 @@ impl InView {
         let mut out: Vec<String> = Vec::new();
         for e in &self.entries {
             let g = match e {
-                Entry::Heading { name, .. } => name,
+                Entry::Heading { name, .. } => name.as_str(),
                 Entry::Contact { group, .. } => group,
             };
-            if out.last() != Some(g) {
-                out.push(g.clone());
+            if out.last().map(String::as_str) != Some(g) {
+                out.push(g.to_owned());
             }
         }
         out
@@ -153,7 +153,7 @@ fn GroupRun(group: String, in_view: Memo<InView>, collapsed: RwSignal<BTreeSet<S
                 v.entries
                     .iter()
                     .filter_map(|e| match e {
-                        Entry::Contact { row, group: g, .. } if *g == group => Some(row.jid.clone()),
+                        Entry::Contact { row, group: g, .. } if **g == *group => Some(row.jid.clone()),
                         _ => None,
                     })
                     .collect::<Vec<_>>()
@@ -206,7 +206,7 @@ fn ContactRow(jid: BareJid, group: String, in_view: Memo<InView>) -> impl IntoVi
                     group: g,
                     pos,
                     size,
-                } if row.jid == jid && *g == group => Some((row.clone(), *pos, *size)),
+                } if row.jid == jid && **g == *group => Some((row.clone(), *pos, *size)),
                 _ => None,
             })
         })
