@@ -40,7 +40,12 @@ async fn logs_in_with(zone: Zone) {
 async fn srv_records_are_tried_by_priority_across_both_services() {
     let s = servers();
     let dead = support::closed_port();
+    let (last, knocks) = knock_counter().await;
+    // Listed first in each service, tried last: only a resolver that
+    // ignored priority would knock there before ejabberd's ports.
     let zone = Zone::default()
+        .srv("_xmpps-client._tcp.b.test.", 20, 0, last, "last.srv.test.")
+        .srv("_xmpp-client._tcp.b.test.", 20, 0, last, "last.srv.test.")
         // Best priority, but nothing listens there.
         .srv("_xmpps-client._tcp.b.test.", 0, 0, dead, "dead.srv.test.")
         // Next: STARTTLS on ejabberd's c2s port.
@@ -58,10 +63,27 @@ async fn srv_records_are_tried_by_priority_across_both_services() {
             s.ejabberd.ports.c2s_direct_tls,
             "tls.srv.test.",
         )
+        .a("last.srv.test.", LOOPBACK)
         .a("dead.srv.test.", LOOPBACK)
         .a("c2s.srv.test.", LOOPBACK)
         .a("tls.srv.test.", LOOPBACK);
     logs_in_with(zone).await;
+    assert_eq!(knocks.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+/// A loopback port that counts the connections made to it and drops them.
+async fn knock_counter() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind((LOOPBACK, 0)).await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let knocks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = knocks.clone();
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(conn);
+        }
+    });
+    (port, knocks)
 }
 
 #[tokio::test]

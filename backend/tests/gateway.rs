@@ -8,7 +8,8 @@ mod support;
 
 use parlons_harness::Account;
 use support::{
-    NS_SM, XmppWs, assert_stream_error, authenticate, login, open_and_drain, parse, servers, spawn_gateway,
+    NS_SM, XmppWs, assert_stream_error, authenticate, http_get, login, open_and_drain, parse, servers,
+    spawn_gateway,
 };
 
 /// Where a scenario runs.
@@ -288,10 +289,19 @@ async fn see_other_host_is_followed() {
     ws.close().await;
 }
 
-/// RFC 6120 §4.4: after the client's `<close/>` the gateway waits a bounded
-/// time for the server's `</stream:stream>`, then closes the WebSocket itself.
-#[tokio::test]
-async fn a_silent_server_does_not_hold_the_close() {
+/// What a server of our own does after the client's first bytes.
+#[derive(Clone, Copy)]
+enum Bare {
+    /// Reads everything and never answers.
+    Silent,
+    /// Reads once more, then drops the connection.
+    Drops,
+}
+
+/// A gateway whose `localhost` is a bare server of our own, for one
+/// connection: it answers the stream header with empty features, then
+/// does what `then` says.
+async fn gateway_to_bare_server(then: Bare) -> (std::net::SocketAddr, tokio::sync::watch::Sender<bool>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = server.local_addr().unwrap().port();
@@ -307,16 +317,27 @@ async fn a_silent_server_does_not_hold_the_close() {
                   from='localhost' id='s1' version='1.0'><stream:features/>",
             )
             .await;
-        // Reads the close and everything else, and never answers.
-        while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+        match then {
+            Bare::Silent => while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {},
+            Bare::Drops => {
+                let _ = conn.read(&mut buf).await;
+            }
+        }
     });
-    let (addr, _stop) = spawn_gateway(|c| {
+    spawn_gateway(|c| {
         c.upstreams.insert(
             "localhost".into(),
             format!("plain://127.0.0.1:{port}").parse().unwrap(),
         );
     })
-    .await;
+    .await
+}
+
+/// RFC 6120 §4.4: after the client's `<close/>` the gateway waits a bounded
+/// time for the server's `</stream:stream>`, then closes the WebSocket itself.
+#[tokio::test]
+async fn a_silent_server_does_not_hold_the_close() {
+    let (addr, _stop) = gateway_to_bare_server(Bare::Silent).await;
     let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
     ws.open("localhost").await;
     ws.send(r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#)
@@ -327,6 +348,31 @@ async fn a_silent_server_does_not_hold_the_close() {
         ["close"],
         "{got:?}"
     );
+}
+
+/// A server that drops the TCP connection: the client hears
+/// remote-connection-failed, and `/metrics` counts the session as ended by
+/// the server.
+#[tokio::test]
+async fn a_server_that_drops_the_connection_is_counted() {
+    let (addr, _stop) = gateway_to_bare_server(Bare::Drops).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send(r#"<iq xmlns="jabber:client" type="get" id="p"><ping xmlns="urn:xmpp:ping"/></iq>"#)
+        .await;
+    assert_stream_error(&ws.drain().await, "remote-connection-failed");
+    drop(ws);
+    // Counted once the session has ended, just after the WebSocket closes.
+    let line = "parlons_sessions_total{outcome=\"server_gone\"} 1";
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = http_get(addr, "/metrics").await.1;
+        if metrics.lines().any(|l| l == line) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("missing {line:?} in\n{metrics}");
 }
 
 /// A roster of 5,000 contacts, about 500 KB in one stanza, comes through:

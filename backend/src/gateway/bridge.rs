@@ -41,6 +41,8 @@ pub struct Fail {
     /// session is over. Otherwise the TCP connection is dropped without it,
     /// which keeps an XEP-0198 session resumable.
     end_upstream: bool,
+    /// The server closed the TCP connection: counted as its end, not ours.
+    server_gone: bool,
 }
 
 impl Fail {
@@ -49,6 +51,17 @@ impl Fail {
             condition,
             text: text.into(),
             end_upstream: false,
+            server_gone: false,
+        }
+    }
+
+    fn server_gone() -> Self {
+        Self {
+            server_gone: true,
+            ..Self::new(
+                Condition::RemoteConnectionFailed,
+                "the server closed the connection",
+            )
         }
     }
 
@@ -411,7 +424,7 @@ impl Relay<'_> {
                             if self.closing.is_some() {
                                 return self.finish_close(ws).await;
                             }
-                            return End::Fail(Fail::new(Condition::RemoteConnectionFailed, "the server closed the connection"));
+                            return End::Fail(Fail::server_gone());
                         }
                         Ok(n) => n,
                     };
@@ -693,7 +706,9 @@ async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Ou
         .await;
     to_client(ws, Message::text(CLOSE)).await;
     close_socket(ws).await;
-    if fail.condition == Condition::SystemShutdown {
+    if fail.server_gone {
+        Outcome::ServerGone
+    } else if fail.condition == Condition::SystemShutdown {
         Outcome::Shutdown
     } else {
         Outcome::Error(fail.condition)

@@ -182,6 +182,8 @@ pub struct Splitter {
     /// Between stanzas, with nothing held in the parser: the next element
     /// may take the fast path.
     at_boundary: bool,
+    /// Off: rxml parses every stanza.
+    fast_path: bool,
     /// Stanzas that took the fast path, for tests.
     #[cfg(test)]
     fast_stanzas: usize,
@@ -201,20 +203,28 @@ impl Splitter {
             unevented: 0,
             stream_ns: None,
             at_boundary: false,
+            fast_path: true,
             #[cfg(test)]
             fast_stanzas: 0,
+        }
+    }
+
+    /// A splitter that parses every stanza with rxml: the reference that
+    /// the fast path is fuzzed against.
+    pub fn without_fast_path(limits: Limits, strip_features: bool) -> Self {
+        Self {
+            fast_path: false,
+            ..Self::new(limits, strip_features)
         }
     }
 
     /// Forgets everything: the next bytes start a new stream (RFC 6120
     /// §4.3.3 restart).
     pub fn reset(&mut self) {
-        *self = Self::new(self.limits, self.strip_features);
-    }
-
-    /// Whether `</stream:stream>` has been seen.
-    pub fn is_closed(&self) -> bool {
-        self.closed
+        *self = Self {
+            fast_path: self.fast_path,
+            ..Self::new(self.limits, self.strip_features)
+        };
     }
 
     /// Parses `data` (all of it), appending what it completes to `items`.
@@ -224,7 +234,7 @@ impl Splitter {
             if self.closed {
                 return Ok(());
             }
-            if self.at_boundary {
+            if self.at_boundary && self.fast_path {
                 data = self.fast(data, items);
                 if data.is_empty() {
                     // Between stanzas: give the token buffer back.
@@ -245,13 +255,21 @@ impl Splitter {
                     // has read (text may count the next tag's '<').
                     let len = event.metrics().len();
                     let exact = self.unevented == len && !matches!(event, Event::Text(..));
+                    // A self-closing start tag leaves its end in the parser
+                    // (a `<stream:stream/>` header): not a boundary.
+                    let ended = match event {
+                        Event::EndElement(..) => true,
+                        Event::StartElement(..) => consumed == len && !input[..len].ends_with(b"/>"),
+                        _ => false,
+                    };
                     self.unevented = 0;
                     if self.depth == 0 && consumed == len && matches!(event, Event::StartElement(..)) {
                         // The stream header, whole in this input.
                         self.stream_ns = fastpath::declared_default(&input[..len]).map(str::to_owned);
                     }
                     self.event(event, items)?;
-                    self.at_boundary = exact && self.depth == 1 && self.current.is_none() && !self.closed;
+                    self.at_boundary =
+                        exact && ended && self.depth == 1 && self.current.is_none() && !self.closed;
                 }
                 Ok(None) | Err(EndOrError::NeedMoreData) => {
                     let current = self.current.as_ref().map_or(0, |b| b.stanza.bytes);

@@ -409,7 +409,7 @@ impl Session {
     fn handle_now(&mut self, el: Element) {
         let frame = match Frame::try_from(el) {
             Ok(f) => f,
-            Err(e) => return self.ignore(format!("invalid framing element: {e}")),
+            Err(e) => return self.ignore(e.to_string()),
         };
         let el = match frame {
             Frame::Open(_) => return,

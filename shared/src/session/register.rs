@@ -230,7 +230,7 @@ impl Registration {
                 return;
             }
             Ok(Frame::Element(el)) => el,
-            Err(e) => return self.ignore(format!("invalid framing element: {e}")),
+            Err(e) => return self.ignore(e.to_string()),
         };
         if el.is("error", ns::STREAM) {
             if !matches!(self.stage, Stage::Opening | Stage::Open) {

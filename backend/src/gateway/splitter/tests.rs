@@ -28,6 +28,19 @@ fn stanzas(items: &[Item]) -> Vec<&str> {
 }
 
 #[test]
+fn a_self_closing_header_opens_and_closes_the_stream() {
+    // Found by the fuzz target: the fast path took the header's end for a
+    // boundary between stanzas, and never read the close.
+    let header = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' a='b'/>";
+    let mut reference = Splitter::without_fast_path(Limits::new(4096), true);
+    let mut expected = Vec::new();
+    reference.feed(header.as_bytes(), &mut expected).unwrap();
+    let got = split(header);
+    assert_eq!(got, expected);
+    assert_eq!(got, [Item::Open(StreamHeader::default()), Item::Close]);
+}
+
+#[test]
 fn header_becomes_open() {
     let items = split(HEADER);
     assert_eq!(
