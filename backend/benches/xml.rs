@@ -8,8 +8,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use parlons_backend::gateway::client;
-use parlons_backend::gateway::splitter::{Limits, Splitter};
+use parlons_backend::gateway::client_frame;
+use parlons_backend::gateway::splitter::Splitter;
+use parlons_backend::gateway::xml::ElementLimits;
 
 const ROUNDS: usize = 200_000;
 
@@ -23,12 +24,12 @@ const SERVER_MESSAGE: &str = "<message to='bench1@localhost/4f1c2d' id='b1234' t
     <no-store xmlns='urn:xmpp:hints'/><no-permanent-store xmlns='urn:xmpp:hints'/></message>";
 
 fn main() {
-    let limits = Limits::new(256 * 1024);
+    let limits = ElementLimits::new(256 * 1024);
     let per = |start: Instant| start.elapsed().as_nanos() as f64 / ROUNDS as f64;
 
     let start = Instant::now();
     for _ in 0..ROUNDS {
-        black_box(client::parse(black_box(CLIENT_MESSAGE), &limits).unwrap());
+        black_box(client_frame::parse(black_box(CLIENT_MESSAGE), &limits).unwrap());
     }
     let check = per(start);
 

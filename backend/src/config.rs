@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::Parser;
 use serde::Deserialize;
 
-use crate::gateway::limits::ConnectionLimits;
+use crate::gateway::admission::ConnectionLimits;
 
 /// The default stanza size limit, in both directions.
 pub const DEFAULT_MAX_STANZA_BYTES: usize = 256 * 1024;
@@ -319,7 +319,7 @@ impl fmt::Display for UpstreamTarget {
 /// The same normalisation as for the domains clients ask for (IDNA A-labels,
 /// lower case, no trailing dot), so that they compare equal.
 fn normalise_domain(domain: &str) -> Option<String> {
-    crate::gateway::policy::normalise_domain(domain.trim()).ok()
+    crate::gateway::domain::normalise(domain.trim()).ok()
 }
 
 /// The effective configuration.

@@ -4,11 +4,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parlons_backend::gateway::client::{ClientFrame, parse, parse_with_rxml};
-use parlons_backend::gateway::splitter::Limits;
+use parlons_backend::gateway::client_frame::{ClientFrame, parse, parse_with_rxml};
+use parlons_backend::gateway::xml::ElementLimits;
 
 fuzz_target!(|text: &str| {
-    let limits = Limits::new(64 * 1024);
+    let limits = ElementLimits::new(64 * 1024);
     assert_eq!(parse(text, &limits), parse_with_rxml(text, &limits));
     if let Ok(ClientFrame::Element { xml, name }) = parse(text, &limits) {
         assert!(text.contains(xml));

@@ -5,7 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parlons_backend::gateway::splitter::{Item, Limits, Splitter};
+use parlons_backend::gateway::splitter::{Item, Splitter};
+use parlons_backend::gateway::xml::ElementLimits;
 use rxml::{Event, Parse, Parser, error::EndOrError};
 
 /// Exactly one well-formed element, with every prefix declared.
@@ -34,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let chunk = usize::from(chunk).max(1);
     let split = |size: usize, fast: bool| {
-        let limits = Limits::new(64 * 1024);
+        let limits = ElementLimits::new(64 * 1024);
         let mut splitter = if fast {
             Splitter::new(limits, true)
         } else {

@@ -12,8 +12,9 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 
-use super::client::{self, ClientFrame, OpenRequest};
-use super::limits::DomainPermit;
+use super::admission::DomainPermit;
+use super::client_frame::{self, ClientFrame, OpenRequest};
+use super::domain;
 use super::policy::{self, Route};
 use super::splitter::{Item, Splitter, StreamHeader};
 use super::stream_error::{CLOSE, Condition, stream_error};
@@ -139,7 +140,7 @@ async fn session<S: ClientSocket>(
         }
         Ok(None) => return Outcome::ClientGone,
         Ok(Some(Err(fail))) => return fail_before_open(ws, gw, None, fail).await,
-        Ok(Some(Ok(text))) => match client::parse(&text, &gw.settings.limits) {
+        Ok(Some(Ok(text))) => match client_frame::parse(&text, &gw.settings.limits) {
             Ok(ClientFrame::Open(open)) => open,
             Ok(_) => {
                 let fail = Fail::new(Condition::NotWellFormed, "the stream must start with <open/>");
@@ -208,12 +209,12 @@ fn open_domain(open: &OpenRequest) -> Result<String, Fail> {
         .to
         .as_deref()
         .ok_or_else(|| Fail::new(Condition::ImproperAddressing, "<open/> needs a 'to' domain"))?;
-    policy::normalise_domain(to).map_err(|e| {
+    domain::normalise(to).map_err(|e| {
         // An address is not a domain this gateway will serve; any other
         // failure means there is no such domain.
         let condition = match e {
-            policy::PolicyError::IpLiteral => Condition::PolicyViolation,
-            _ => Condition::HostUnknown,
+            domain::DomainError::IpLiteral => Condition::PolicyViolation,
+            domain::DomainError::Invalid(_) => Condition::HostUnknown,
         };
         Fail::new(condition, e.to_string())
     })
@@ -470,7 +471,7 @@ impl Relay<'_> {
             SocketEvent::Gone => return Ok(Some(End::Outcome(Outcome::ClientGone))),
             SocketEvent::Fail(fail) => return Err(fail),
         };
-        let frame = client::parse(&text, &self.gw.settings.limits)
+        let frame = client_frame::parse(&text, &self.gw.settings.limits)
             .map_err(|e| Fail::client_fault(e.condition(), e.to_string()))?;
         let upstream = |_| {
             Fail::new(
@@ -725,10 +726,11 @@ fn normal_close() -> CloseFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gateway::splitter::{Limits, Splitter};
+    use crate::gateway::splitter::Splitter;
+    use crate::gateway::xml::ElementLimits;
 
     fn first_stanza(stream_error: &str) -> Item {
-        let mut s = Splitter::new(Limits::new(4096), true);
+        let mut s = Splitter::new(ElementLimits::new(4096), true);
         let mut items = Vec::new();
         let input = format!(
             "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>\

@@ -9,8 +9,8 @@
 //! byte what the splitter writes from `rxml`'s events; tests and the fuzz
 //! targets compare the two paths.
 
-use super::splitter::Limits;
 use super::stream_error::NS_STREAM;
+use super::xml::ElementLimits;
 
 /// What [`scan`] found at the start of its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,12 @@ struct Attr<'a> {
 /// Unprefixed elements without a declaration are in `inherited`. With `out`,
 /// the element is written there self-contained, as the splitter writes it;
 /// the caller checks that `out` is UTF-8.
-pub fn scan<'a>(input: &'a [u8], inherited: &'a str, limits: &Limits, out: Option<&mut Vec<u8>>) -> Scan<'a> {
+pub fn scan<'a>(
+    input: &'a [u8],
+    inherited: &'a str,
+    limits: &ElementLimits,
+    out: Option<&mut Vec<u8>>,
+) -> Scan<'a> {
     // Within the token limit, no name or value can be over it.
     let input = &input[..input.len().min(limits.max_token_bytes)];
     let mut scanner = Scanner::new(input, out);

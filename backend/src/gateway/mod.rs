@@ -1,10 +1,11 @@
 //! The gateway: RFC 7395 WebSockets bridged to RFC 6120 client-to-server
 //! streams of any XMPP server.
 
+pub mod admission;
 pub mod bridge;
-pub mod client;
+pub mod client_frame;
+pub mod domain;
 pub mod fastpath;
-pub mod limits;
 pub mod policy;
 pub mod splitter;
 pub mod stream_error;
@@ -18,10 +19,10 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
-use limits::Limiter;
+use admission::Limiter;
 use policy::Policy;
-use splitter::Limits;
 use upstream::{Connector, SetupError};
+use xml::ElementLimits;
 
 /// RFC 6120 §6: SASL.
 pub const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
@@ -30,9 +31,9 @@ pub const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     /// Element limits on what clients send.
-    pub limits: Limits,
+    pub limits: ElementLimits,
     /// Element limits on what servers send: larger, for rosters and archives.
-    pub server_limits: Limits,
+    pub server_limits: ElementLimits,
     /// From the upgrade to the first `<open/>`.
     pub open_timeout: Duration,
     /// From the upgrade to the authenticated stream.
@@ -47,8 +48,8 @@ impl Settings {
     /// The settings of `config`.
     pub fn new(config: &Config) -> Self {
         Self {
-            limits: Limits::new(config.max_stanza_bytes),
-            server_limits: Limits::new(config.max_server_stanza_bytes),
+            limits: ElementLimits::new(config.max_stanza_bytes),
+            server_limits: ElementLimits::new(config.max_server_stanza_bytes),
             open_timeout: config.timeouts.open,
             preauth_timeout: config.timeouts.preauth,
             idle_timeout: config.timeouts.idle,

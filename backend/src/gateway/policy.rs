@@ -12,43 +12,12 @@ use crate::config::{Config, UpstreamTarget};
 /// Why a domain or address is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    /// Not a usable DNS domain.
-    #[error("{0:?} is not a valid domain")]
-    InvalidDomain(String),
-    /// An IP address where a domain is expected.
-    #[error("IP addresses are not accepted, only domains")]
-    IpLiteral,
     /// Not in the allowed list.
     #[error("{0} is not served by this gateway")]
     NotAllowed(String),
     /// Resolves to an address the gateway will not reach.
     #[error("{0} resolves only to addresses this gateway does not connect to")]
     ForbiddenAddress(String),
-}
-
-/// The longest domain (RFC 1035 §2.3.4, without the final dot).
-const MAX_DOMAIN: usize = 253;
-
-/// Normalises the domain of an `<open to=…/>`: IDNA (UTS #46) to lower-case
-/// A-labels, no trailing dot, no IP literal, no port.
-pub fn normalise_domain(input: &str) -> Result<String, PolicyError> {
-    let invalid = || PolicyError::InvalidDomain(input.chars().take(64).collect());
-    let trimmed = input.strip_suffix('.').unwrap_or(input);
-    if trimmed.is_empty() || trimmed.len() > 4 * MAX_DOMAIN {
-        return Err(invalid());
-    }
-    if trimmed.parse::<IpAddr>().is_ok() || trimmed.starts_with('[') {
-        return Err(PolicyError::IpLiteral);
-    }
-    let ascii = idna::domain_to_ascii_strict(trimmed).map_err(|_| invalid())?;
-    if ascii.is_empty()
-        || ascii.len() > MAX_DOMAIN
-        || ascii.split('.').any(|l| l.is_empty() || l.len() > 63)
-        || ascii.parse::<Ipv4Addr>().is_ok()
-    {
-        return Err(invalid());
-    }
-    Ok(ascii)
 }
 
 /// How to reach a domain.
@@ -161,38 +130,6 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 mod tests {
     use super::*;
     use crate::config::Security;
-
-    #[test]
-    fn normalises_domains() {
-        assert_eq!(normalise_domain("Example.ORG.").unwrap(), "example.org");
-        assert_eq!(
-            normalise_domain("bücher.example").unwrap(),
-            "xn--bcher-kva.example"
-        );
-        assert_eq!(normalise_domain("localhost").unwrap(), "localhost");
-    }
-
-    #[test]
-    fn refuses_what_is_not_a_domain() {
-        assert_eq!(normalise_domain("127.0.0.1"), Err(PolicyError::IpLiteral));
-        assert_eq!(normalise_domain("::1"), Err(PolicyError::IpLiteral));
-        assert_eq!(normalise_domain("[::1]"), Err(PolicyError::IpLiteral));
-        for bad in [
-            "",
-            ".",
-            "example.org:5222",
-            "a b.example",
-            "a..b",
-            "x/y",
-            &"a".repeat(64),
-            &"a.".repeat(130),
-        ] {
-            assert!(
-                matches!(normalise_domain(bad), Err(PolicyError::InvalidDomain(_))),
-                "{bad:?}"
-            );
-        }
-    }
 
     fn config(allow: &[&str]) -> Config {
         let mut c = Config {

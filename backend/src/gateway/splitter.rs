@@ -7,11 +7,11 @@
 //! it. `rxml` refuses DTDs, entities, comments and processing instructions.
 
 use rxml::error::EndOrError;
-use rxml::{Event, Namespace, Parse, Parser, WithOptions};
+use rxml::{Event, Namespace, Parse, Parser};
 
 use super::fastpath::{self, Scan};
 use super::stream_error::{Condition, NS_STREAM};
-use super::xml::{escape_text, push_attr};
+use super::xml::{ElementLimits, escape_text, push_attr};
 
 /// RFC 6120 §5: STARTTLS, which the gateway does itself.
 pub const NS_TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
@@ -19,40 +19,6 @@ pub const NS_TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
 pub const NS_COMPRESS_FEATURE: &str = "http://jabber.org/features/compress";
 /// XEP-0138: the compression protocol.
 pub const NS_COMPRESS: &str = "http://jabber.org/protocol/compress";
-
-/// Bounds on what one element may cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The largest element, in bytes of input.
-    pub max_stanza_bytes: usize,
-    /// The deepest nesting inside an element.
-    pub max_depth: usize,
-    /// The most attributes on one element.
-    pub max_attributes: usize,
-    /// The longest name, attribute value or text chunk.
-    pub max_token_bytes: usize,
-}
-
-impl Limits {
-    /// Defaults for a stanza size limit.
-    pub fn new(max_stanza_bytes: usize) -> Self {
-        Self {
-            max_stanza_bytes,
-            max_depth: 48,
-            max_attributes: 64,
-            // Text is split into chunks of this size, so only names and
-            // attribute values are capped by it; the parser reserves it.
-            max_token_bytes: max_stanza_bytes.min(16 * 1024),
-        }
-    }
-
-    pub(crate) fn parser(&self) -> Parser {
-        Parser::with_options(rxml::parser::Options {
-            max_token_length: self.max_token_bytes,
-            ..Default::default()
-        })
-    }
-}
 
 /// The attributes of the server's stream header that the client sees.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -169,7 +135,7 @@ struct Builder {
 #[derive(Debug)]
 pub struct Splitter {
     parser: Parser,
-    limits: Limits,
+    limits: ElementLimits,
     /// Depth in the stream: 0 before the header, 1 between stanzas.
     depth: usize,
     current: Option<Builder>,
@@ -192,7 +158,7 @@ pub struct Splitter {
 impl Splitter {
     /// A splitter for a stream that starts now. With `strip_features`,
     /// `<starttls/>` and `<compression/>` are removed from stream features.
-    pub fn new(limits: Limits, strip_features: bool) -> Self {
+    pub fn new(limits: ElementLimits, strip_features: bool) -> Self {
         Self {
             parser: limits.parser(),
             limits,
@@ -211,7 +177,7 @@ impl Splitter {
 
     /// A splitter that parses every stanza with rxml: the reference that
     /// the fast path is fuzzed against.
-    pub fn without_fast_path(limits: Limits, strip_features: bool) -> Self {
+    pub fn without_fast_path(limits: ElementLimits, strip_features: bool) -> Self {
         Self {
             fast_path: false,
             ..Self::new(limits, strip_features)
@@ -429,7 +395,7 @@ impl Builder {
         ns: &Namespace<'static>,
         name: &rxml::NcName,
         attrs: &rxml::AttrMap,
-        limits: &Limits,
+        limits: &ElementLimits,
     ) -> Result<(), SplitError> {
         if attrs.len() > limits.max_attributes {
             return Err(SplitError::TooManyAttributes(limits.max_attributes));

@@ -19,8 +19,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::splitter::{Item, Limits, NS_TLS, Splitter};
+use super::splitter::{Item, NS_TLS, Splitter};
 use super::stream_error::{Condition, NS_STREAM};
+use super::xml::ElementLimits;
 use crate::config::{Security, Timeouts, UpstreamTarget};
 
 /// A secured (or, for tests, plain) byte stream to the server.
@@ -158,7 +159,7 @@ pub struct Connector {
     starttls: TlsConnector,
     direct_tls: TlsConnector,
     timeouts: Timeouts,
-    limits: Limits,
+    limits: ElementLimits,
 }
 
 impl std::fmt::Debug for Connector {
@@ -195,7 +196,7 @@ impl Connector {
         ca_files: &[PathBuf],
         dns_servers: &[SocketAddr],
         timeouts: Timeouts,
-        limits: Limits,
+        limits: ElementLimits,
     ) -> Result<Self, SetupError> {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -431,7 +432,11 @@ pub fn stream_header(domain: &str, from: Option<&str>, lang: Option<&str>) -> St
 
 /// RFC 6120 §5.4: opens a plaintext stream, asks for TLS, and waits for
 /// `<proceed/>`. Nothing of this stream reaches the client.
-async fn starttls(mut tcp: TcpStream, domain: &str, limits: Limits) -> Result<TcpStream, UpstreamError> {
+async fn starttls(
+    mut tcp: TcpStream,
+    domain: &str,
+    limits: ElementLimits,
+) -> Result<TcpStream, UpstreamError> {
     let broken = || UpstreamError::Stream(domain.to_owned());
     tcp.write_all(stream_header(domain, None, None).as_bytes())
         .await

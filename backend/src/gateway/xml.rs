@@ -1,4 +1,41 @@
-//! Escaping for the XML the gateway writes itself.
+//! Bounds on the XML the gateway reads, and escaping for the XML it
+//! writes itself.
+
+use rxml::{Parser, WithOptions};
+
+/// Bounds on what one element may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ElementLimits {
+    /// The largest element, in bytes of input.
+    pub max_stanza_bytes: usize,
+    /// The deepest nesting inside an element.
+    pub max_depth: usize,
+    /// The most attributes on one element.
+    pub max_attributes: usize,
+    /// The longest name, attribute value or text chunk.
+    pub max_token_bytes: usize,
+}
+
+impl ElementLimits {
+    /// Defaults for a stanza size limit.
+    pub fn new(max_stanza_bytes: usize) -> Self {
+        Self {
+            max_stanza_bytes,
+            max_depth: 48,
+            max_attributes: 64,
+            // Text is split into chunks of this size, so only names and
+            // attribute values are capped by it; the parser reserves it.
+            max_token_bytes: max_stanza_bytes.min(16 * 1024),
+        }
+    }
+
+    pub(crate) fn parser(&self) -> Parser {
+        Parser::with_options(rxml::parser::Options {
+            max_token_length: self.max_token_bytes,
+            ..Default::default()
+        })
+    }
+}
 
 /// Appends `s` escaped for element content.
 pub fn escape_text(out: &mut String, s: &str) {

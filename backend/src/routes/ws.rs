@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::AppState;
+use crate::gateway::admission::LimitError;
 use crate::gateway::bridge;
-use crate::gateway::limits::LimitError;
 use crate::gateway::stream_error::Condition;
 
 /// The WebSocket path.

@@ -5,7 +5,7 @@ const HEADER: &str = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' 
     version='1.0' xml:lang='fr'>";
 
 fn split_all(chunks: &[&[u8]], strip: bool) -> Result<Vec<Item>, SplitError> {
-    let mut s = Splitter::new(Limits::new(4096), strip);
+    let mut s = Splitter::new(ElementLimits::new(4096), strip);
     let mut items = Vec::new();
     for c in chunks {
         s.feed(c, &mut items)?;
@@ -32,7 +32,7 @@ fn a_self_closing_header_opens_and_closes_the_stream() {
     // Found by the fuzz target: the fast path took the header's end for a
     // boundary between stanzas, and never read the close.
     let header = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' a='b'/>";
-    let mut reference = Splitter::without_fast_path(Limits::new(4096), true);
+    let mut reference = Splitter::without_fast_path(ElementLimits::new(4096), true);
     let mut expected = Vec::new();
     reference.feed(header.as_bytes(), &mut expected).unwrap();
     let got = split(header);
@@ -160,7 +160,7 @@ fn a_stream_fed_one_byte_at_a_time_splits_the_same() {
 
 #[test]
 fn restart_starts_a_new_stream() {
-    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut s = Splitter::new(ElementLimits::new(4096), true);
     let mut items = Vec::new();
     s.feed(
         format!("{HEADER}<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>").as_bytes(),
@@ -239,7 +239,7 @@ fn bounds_size_depth_and_attributes() {
 
 #[test]
 fn size_is_bounded_before_the_element_ends() {
-    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut s = Splitter::new(ElementLimits::new(4096), true);
     let mut items = Vec::new();
     s.feed(format!("{HEADER}<message><body>").as_bytes(), &mut items)
         .unwrap();
@@ -262,7 +262,7 @@ fn close_is_reported_once() {
 
 #[test]
 fn an_endless_start_tag_is_bounded() {
-    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut s = Splitter::new(ElementLimits::new(4096), true);
     let mut items = Vec::new();
     s.feed(format!("{HEADER}<message").as_bytes(), &mut items)
         .unwrap();
@@ -278,7 +278,7 @@ fn an_endless_start_tag_is_bounded() {
 
 #[test]
 fn an_endless_stream_header_is_bounded() {
-    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut s = Splitter::new(ElementLimits::new(4096), true);
     let mut items = Vec::new();
     s.feed(
         b"<stream:stream xmlns:stream='http://etherx.jabber.org/streams'",
@@ -332,7 +332,7 @@ fn the_fast_path_writes_what_the_parser_writes() {
                         xmlns='jabber:server' version='1.0'>";
     for header in [HEADER, other_header] {
         let input = format!("{header}{}", MIXED.join("\n"));
-        let mut fast = Splitter::new(Limits::new(4096), true);
+        let mut fast = Splitter::new(ElementLimits::new(4096), true);
         let mut items = Vec::new();
         fast.feed(input.as_bytes(), &mut items).unwrap();
         // One byte at a time, the parser does it all.
@@ -348,7 +348,7 @@ fn the_fast_path_writes_what_the_parser_writes() {
 fn a_stanza_split_across_reads_takes_the_parser_then_the_fast_path_resumes() {
     let input = format!("{HEADER}{}", MIXED[..7].join(""));
     let cut = HEADER.len() + MIXED[0].len() + 10;
-    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut s = Splitter::new(ElementLimits::new(4096), true);
     let mut items = Vec::new();
     s.feed(&input.as_bytes()[..cut], &mut items).unwrap();
     s.feed(&input.as_bytes()[cut..], &mut items).unwrap();
@@ -385,7 +385,7 @@ fn headers_rxml_reads_in_its_own_way_keep_the_fast_path_off() {
         ),
         (format!("{stream} xmlns='urn:a\nb'>"), "urn:a b"),
     ] {
-        let mut s = Splitter::new(Limits::new(4096), true);
+        let mut s = Splitter::new(ElementLimits::new(4096), true);
         let mut items = Vec::new();
         s.feed(format!("{header}<required/>").as_bytes(), &mut items)
             .unwrap();
@@ -397,7 +397,7 @@ fn headers_rxml_reads_in_its_own_way_keep_the_fast_path_off() {
 #[test]
 fn an_empty_stream_header_ends_the_stream_before_any_fast_path() {
     let input = format!("{}/><message/>", HEADER.trim_end_matches('>'));
-    let mut s = Splitter::new(Limits::new(4096), true);
+    let mut s = Splitter::new(ElementLimits::new(4096), true);
     let mut items = Vec::new();
     s.feed(input.as_bytes(), &mut items).unwrap();
     assert!(

@@ -10,8 +10,9 @@ use rxml::error::EndOrError;
 use rxml::{Event, Namespace, Parse};
 
 use super::fastpath::{self, Scan};
-use super::splitter::{Limits, NS_COMPRESS, NS_TLS, SplitError};
+use super::splitter::{NS_COMPRESS, NS_TLS, SplitError};
 use super::stream_error::{Condition, NS_FRAMING, NS_STREAM};
+use super::xml::ElementLimits;
 
 /// An `<open/>` from the client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,7 +69,7 @@ impl ClientError {
 }
 
 /// Checks one WebSocket text message.
-pub fn parse<'a>(text: &'a str, limits: &Limits) -> Result<ClientFrame<'a>, ClientError> {
+pub fn parse<'a>(text: &'a str, limits: &ElementLimits) -> Result<ClientFrame<'a>, ClientError> {
     // The common case, a plain stanza, in one pass.
     // (A trailing CR is rxml's to judge: it may be half a line break.)
     let xml = text.trim_end_matches([' ', '\t', '\n']);
@@ -87,7 +88,7 @@ pub fn parse<'a>(text: &'a str, limits: &Limits) -> Result<ClientFrame<'a>, Clie
 
 /// [`parse`] without its fast path: every message through `rxml`. For
 /// tests and fuzzing, which compare the two.
-pub fn parse_with_rxml<'a>(text: &'a str, limits: &Limits) -> Result<ClientFrame<'a>, ClientError> {
+pub fn parse_with_rxml<'a>(text: &'a str, limits: &ElementLimits) -> Result<ClientFrame<'a>, ClientError> {
     if text.len() > limits.max_stanza_bytes {
         return Err(SplitError::TooBig(limits.max_stanza_bytes).into());
     }
@@ -160,7 +161,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> Result<ClientFrame<'_>, ClientError> {
-        parse(text, &Limits::new(4096))
+        parse(text, &ElementLimits::new(4096))
     }
 
     #[test]
@@ -281,7 +282,11 @@ mod tests {
             "<message/>\r",
             "<message/> \r\n",
         ] {
-            assert_eq!(check(text), parse_with_rxml(text, &Limits::new(4096)), "{text}");
+            assert_eq!(
+                check(text),
+                parse_with_rxml(text, &ElementLimits::new(4096)),
+                "{text}"
+            );
         }
     }
 
