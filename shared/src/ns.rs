@@ -1,4 +1,10 @@
-//! XML namespaces used by Parlons, beside those of `xmpp_parsers::ns`.
+//! The XML namespaces the crate uses: one table. Those that
+//! `xmpp_parsers::ns` defines are taken from it.
+
+pub use xmpp_parsers::ns::{
+    BIND2, BOB, CARBONS, CHATSTATES, DATA_FORMS, DISCO_INFO, MAM, PING, REGISTER, ROSTER, SASL, SASL2, SID,
+    SM,
+};
 
 /// RFC 7395: the WebSocket framing namespace of `<open/>` and `<close/>`.
 pub const FRAMING: &str = xmpp_parsers::ns::WEBSOCKET;
@@ -8,6 +14,12 @@ pub const STREAM: &str = xmpp_parsers::ns::STREAM;
 
 /// RFC 6120: the default namespace of client stanzas.
 pub const JABBER_CLIENT: &str = xmpp_parsers::ns::DEFAULT_NS;
+
+/// XEP-0333: Chat Markers.
+pub const CHAT_MARKERS: &str = xmpp_parsers::ns::DISPLAYED_MARKERS;
+
+/// XEP-0334: Message Processing Hints.
+pub const HINTS: &str = "urn:xmpp:hints";
 
 /// RFC 7395: the WebSocket subprotocol name.
 pub const WEBSOCKET_SUBPROTOCOL: &str = "xmpp";

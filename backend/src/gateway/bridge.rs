@@ -5,6 +5,7 @@
 //! checked element per message each way, and turns every failure into a
 //! `<stream:error>` followed by `<close/>`.
 
+use super::ns;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 
+use super::Gateway;
 use super::admission::DomainPermit;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::domain;
@@ -20,7 +22,6 @@ use super::splitter::{Item, Splitter, StreamHeader};
 use super::stream_error::{CLOSE, Condition, stream_error};
 use super::upstream::{Connection, UpstreamError, stream_header};
 use super::xml::push_attr;
-use super::{Gateway, NS_SASL};
 use crate::config::{Security, UpstreamTarget};
 use crate::metrics::Outcome;
 
@@ -301,7 +302,7 @@ async fn first_items(reader: &mut ReadHalf<Connection>, splitter: &mut Splitter)
 fn see_other_host(item: &Item) -> Option<UpstreamTarget> {
     const START: &str = r#"<see-other-host xmlns="urn:ietf:params:xml:ns:xmpp-streams">"#;
     let Item::Stanza(s) = item else { return None };
-    if !s.is("error", super::stream_error::NS_STREAM) {
+    if !s.is("error", ns::STREAM) {
         return None;
     }
     let rest = &s.xml[s.xml.find(START)? + START.len()..];
@@ -535,7 +536,7 @@ impl Relay<'_> {
                 open_frame(&header, self.domain)
             }
             Item::Stanza(stanza) => {
-                if stanza.is("success", NS_SASL) {
+                if stanza.is("success", ns::SASL) {
                     self.sasl_success = true;
                 }
                 self.counts.to_client += 1;

@@ -6,12 +6,13 @@
 //! it, and stanzas without one inherit `jabber:client` from the stream header
 //! the gateway wrote.
 
+use super::ns;
 use rxml::error::EndOrError;
 use rxml::{Event, Namespace, Parse};
 
 use super::fastpath::{self, Scan};
-use super::splitter::{NS_COMPRESS, NS_TLS, SplitError};
-use super::stream_error::{Condition, NS_FRAMING, NS_STREAM};
+use super::splitter::SplitError;
+use super::stream_error::Condition;
 use super::xml::ElementLimits;
 
 /// An `<open/>` from the client.
@@ -76,7 +77,7 @@ pub fn parse<'a>(text: &'a str, limits: &ElementLimits) -> Result<ClientFrame<'a
     if text.len() <= limits.max_stanza_bytes
         && let Scan::Element { len, ns, name } = fastpath::scan(xml.as_bytes(), "", limits, None)
         && len == xml.len()
-        && ![NS_FRAMING, NS_TLS, NS_COMPRESS].contains(&ns)
+        && ![ns::FRAMING, ns::TLS, ns::COMPRESS].contains(&ns)
     {
         return Ok(ClientFrame::Element {
             name: name.to_owned(),
@@ -125,7 +126,7 @@ pub fn parse_with_rxml<'a>(text: &'a str, limits: &ElementLimits) -> Result<Clie
         return Err(ClientError::NotOneElement);
     };
     match (ns.as_str(), name.as_str()) {
-        (NS_FRAMING, "open") => {
+        (ns::FRAMING, "open") => {
             let get = |ns: &Namespace<'static>, n: &str| attrs.get(ns, n).map(|v| v.to_string());
             Ok(ClientFrame::Open(OpenRequest {
                 to: get(&Namespace::NONE, "to"),
@@ -134,11 +135,11 @@ pub fn parse_with_rxml<'a>(text: &'a str, limits: &ElementLimits) -> Result<Clie
                 version: get(&Namespace::NONE, "version"),
             }))
         }
-        (NS_FRAMING, "close") => Ok(ClientFrame::Close),
-        (NS_FRAMING, _) => Err(ClientError::Forbidden("framing element")),
-        (NS_TLS, _) => Err(ClientError::Forbidden("starttls")),
-        (NS_COMPRESS, _) => Err(ClientError::Forbidden("compress")),
-        (NS_STREAM, n) if n != "error" => Err(ClientError::Forbidden("stream element")),
+        (ns::FRAMING, "close") => Ok(ClientFrame::Close),
+        (ns::FRAMING, _) => Err(ClientError::Forbidden("framing element")),
+        (ns::TLS, _) => Err(ClientError::Forbidden("starttls")),
+        (ns::COMPRESS, _) => Err(ClientError::Forbidden("compress")),
+        (ns::STREAM, n) if n != "error" => Err(ClientError::Forbidden("stream element")),
         _ => Ok(ClientFrame::Element {
             xml: element_text(text),
             name,

@@ -9,7 +9,7 @@
 //! byte what the splitter writes from `rxml`'s events; tests and the fuzz
 //! targets compare the two paths.
 
-use super::stream_error::NS_STREAM;
+use super::ns;
 use super::xml::ElementLimits;
 
 /// What [`scan`] found at the start of its input.
@@ -40,8 +40,6 @@ type Step<T> = Result<T, Stop>;
 
 const MAX_DEPTH: usize = 32;
 const MAX_ATTRS: usize = 16;
-const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
-const NS_XMLNS: &str = "http://www.w3.org/2000/xmlns/";
 
 #[derive(Clone, Copy)]
 struct Open<'a> {
@@ -238,7 +236,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
             let attr = self.attribute()?;
             if attr.name == "xmlns" {
                 let ns = std::str::from_utf8(attr.raw).map_err(|_| Stop::Other)?;
-                let plain = !ns.is_empty() && !ns.contains('&') && ns != NS_XML && ns != NS_XMLNS;
+                let plain = !ns.is_empty() && !ns.contains('&') && ns != ns::XML && ns != ns::XMLNS;
                 if declared.is_some() || !plain {
                     return Err(Stop::Other);
                 }
@@ -252,7 +250,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
             }
         };
         let ns = declared.unwrap_or(parent_ns);
-        if ns == NS_STREAM {
+        if ns == ns::STREAM {
             return Err(Stop::Other);
         }
         if let Some(out) = self.out.as_deref_mut() {

@@ -6,6 +6,7 @@ pub mod bridge;
 pub mod client_frame;
 pub mod domain;
 pub mod fastpath;
+pub mod ns;
 pub mod policy;
 pub mod splitter;
 pub mod stream_error;
@@ -23,9 +24,6 @@ use admission::Limiter;
 use policy::Policy;
 use upstream::{Connector, SetupError};
 use xml::ElementLimits;
-
-/// RFC 6120 §6: SASL.
-pub const NS_SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
 
 /// Timeouts and limits of every session.
 #[derive(Debug, Clone, Copy)]

@@ -6,19 +6,13 @@
 //! from namespace-resolved events, with every namespace it uses declared on
 //! it. `rxml` refuses DTDs, entities, comments and processing instructions.
 
+use super::ns;
 use rxml::error::EndOrError;
 use rxml::{Event, Namespace, Parse, Parser};
 
 use super::fastpath::{self, Scan};
-use super::stream_error::{Condition, NS_STREAM};
+use super::stream_error::Condition;
 use super::xml::{ElementLimits, escape_text, push_attr};
-
-/// RFC 6120 §5: STARTTLS, which the gateway does itself.
-pub const NS_TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
-/// XEP-0138: stream compression, which would hide stanza boundaries.
-pub const NS_COMPRESS_FEATURE: &str = "http://jabber.org/features/compress";
-/// XEP-0138: the compression protocol.
-pub const NS_COMPRESS: &str = "http://jabber.org/protocol/compress";
 
 /// The attributes of the server's stream header that the client sees.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -300,7 +294,7 @@ impl Splitter {
             Event::StartElement(_, (ns, name), attrs) => {
                 match self.depth {
                     0 => {
-                        if ns.as_str() != NS_STREAM || name.as_str() != "stream" {
+                        if ns.as_str() != ns::STREAM || name.as_str() != "stream" {
                             return Err(SplitError::NotAStream);
                         }
                         let get = |ns: &Namespace<'static>, n: &str| attrs.get(ns, n).map(|v| v.to_string());
@@ -415,9 +409,9 @@ impl Builder {
         // Inside <stream:features>, drop what the gateway handles itself.
         if self.strip_features
             && self.stack.len() == 1
-            && self.stanza.is("features", NS_STREAM)
-            && ((ns.as_str() == NS_TLS && name.as_str() == "starttls")
-                || (ns.as_str() == NS_COMPRESS_FEATURE && name.as_str() == "compression"))
+            && self.stanza.is("features", ns::STREAM)
+            && ((ns.as_str() == ns::TLS && name.as_str() == "starttls")
+                || (ns.as_str() == ns::COMPRESS_FEATURE && name.as_str() == "compression"))
         {
             self.skip_from = Some(self.stack.len());
             self.stack.push(Open {
@@ -433,7 +427,7 @@ impl Builder {
         let mut default_ns = inherited_default.clone();
         xml.push('<');
         // The XML namespace is bound to its prefix and can be no default.
-        let tag = if ns.as_str() == NS_STREAM {
+        let tag = if ns.as_str() == ns::STREAM {
             format!("stream:{name}")
         } else if *ns == Namespace::XML {
             format!("xml:{name}")
@@ -441,9 +435,9 @@ impl Builder {
             name.to_string()
         };
         xml.push_str(&tag);
-        if ns.as_str() == NS_STREAM {
+        if ns.as_str() == ns::STREAM {
             if !stream_prefix {
-                push_attr(xml, "xmlns:stream", NS_STREAM);
+                push_attr(xml, "xmlns:stream", ns::STREAM);
                 stream_prefix = true;
             }
         } else if *ns != inherited_default && *ns != Namespace::XML {

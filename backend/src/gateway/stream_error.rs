@@ -3,13 +3,6 @@
 
 use super::xml::escape_text;
 
-/// The RFC 7395 framing namespace.
-pub const NS_FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";
-/// RFC 6120 stream namespace.
-pub const NS_STREAM: &str = "http://etherx.jabber.org/streams";
-/// RFC 6120 stream error conditions.
-pub const NS_STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
-
 /// `<close/>`, the end of an RFC 7395 stream.
 pub const CLOSE: &str = r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#;
 
@@ -102,6 +95,7 @@ pub fn stream_error(condition: Condition, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::ns;
 
     #[test]
     fn writes_a_namespaced_stream_error() {
@@ -113,8 +107,8 @@ mod tests {
              </stream:error>"
         );
         let parsed: minidom::Element = stream_error(Condition::SystemShutdown, "").parse().unwrap();
-        assert!(parsed.is("error", NS_STREAM));
-        assert!(parsed.has_child("system-shutdown", NS_STREAM_ERRORS));
+        assert!(parsed.is("error", ns::STREAM));
+        assert!(parsed.has_child("system-shutdown", ns::STREAM_ERRORS));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! The certificate is always verified against the XMPP domain, never against
 //! an SRV target, with SNI set to the domain.
 
+use super::ns;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -19,8 +20,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::splitter::{Item, NS_TLS, Splitter};
-use super::stream_error::{Condition, NS_STREAM};
+use super::splitter::{Item, Splitter};
+use super::stream_error::Condition;
 use super::xml::ElementLimits;
 use crate::config::{Security, Timeouts, UpstreamTarget};
 
@@ -453,15 +454,15 @@ async fn starttls(
         splitter.feed(&buf[..n], &mut items).map_err(|_| broken())?;
         for item in items.drain(..) {
             let Item::Stanza(s) = item else { continue };
-            if !asked && s.is("features", NS_STREAM) {
-                if !s.xml.contains(NS_TLS) {
+            if !asked && s.is("features", ns::STREAM) {
+                if !s.xml.contains(ns::TLS) {
                     return Err(UpstreamError::NoStartTls(domain.to_owned()));
                 }
                 tcp.write_all(b"<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
                     .await
                     .map_err(|_| broken())?;
                 asked = true;
-            } else if asked && s.is("proceed", NS_TLS) {
+            } else if asked && s.is("proceed", ns::TLS) {
                 return Ok(tcp);
             } else {
                 return Err(UpstreamError::NoStartTls(domain.to_owned()));

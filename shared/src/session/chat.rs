@@ -14,17 +14,8 @@ use xmpp_parsers::message_correct::Replace;
 use xmpp_parsers::receipts;
 use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 
-use super::mam::NS_MAM;
-use super::{ChatMessage, Delivery, Direction, Event, NS_CARBONS, RequestError, Session, StanzaCondition};
-
-/// XEP-0333: Chat Markers.
-const NS_MARKERS: &str = "urn:xmpp:chat-markers:0";
-/// XEP-0085: Chat State Notifications.
-const NS_CHATSTATES: &str = "http://jabber.org/protocol/chatstates";
-/// XEP-0334: Message Processing Hints.
-const NS_HINTS: &str = "urn:xmpp:hints";
-/// XEP-0359: Unique and Stable Stanza IDs.
-const NS_SID: &str = "urn:xmpp:sid:0";
+use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition};
+use crate::ns;
 
 /// Our messages whose recipient is remembered, to check who acknowledges
 /// them.
@@ -132,7 +123,7 @@ impl Session {
         }
         let mut m = Message::chat(Jid::from(to));
         m.payloads.push(state.into());
-        m.payloads.push(Element::builder("no-store", NS_HINTS).build());
+        m.payloads.push(Element::builder("no-store", ns::HINTS).build());
         self.send_stanza(m.to_element(), None);
     }
 
@@ -162,7 +153,7 @@ impl Session {
         m.id = Some(Id(self.id()));
         m.payloads
             .push(xmpp_parsers::displayed_markers::Displayed { id: Id(id) }.to_element());
-        m.payloads.push(Element::builder("store", NS_HINTS).build());
+        m.payloads.push(Element::builder("store", ns::HINTS).build());
         self.send_stanza(m.to_element(), None);
     }
 
@@ -178,14 +169,14 @@ impl Session {
             .from
             .as_ref()
             .is_none_or(|f| f.resource().is_none() && f.to_bare() == self.jid);
-        if let Some(result) = m.payloads.iter().find(|p| p.is("result", NS_MAM)) {
+        if let Some(result) = m.payloads.iter().find(|p| p.is("result", ns::MAM)) {
             return self.mam_result(from_own_account, result.clone());
         }
         // XEP-0280 §11: a carbon must come from our own bare JID.
         let carbon = m
             .payloads
             .iter()
-            .find(|p| p.ns() == NS_CARBONS && matches!(p.name(), "received" | "sent"));
+            .find(|p| p.ns() == ns::CARBONS && matches!(p.name(), "received" | "sent"));
         if let Some(carbon) = carbon {
             if m.from.is_none() || !from_own_account {
                 return self.ignore("carbon from a foreign JID");
@@ -252,7 +243,9 @@ impl Session {
                 .payloads
                 .push(receipts::Received { id: id.clone() }.to_element());
             // Stored, so that our other devices see it was delivered.
-            receipt.payloads.push(Element::builder("store", NS_HINTS).build());
+            receipt
+                .payloads
+                .push(Element::builder("store", ns::HINTS).build());
             self.send_stanza(receipt.to_element(), None);
         }
         // Our server's archive id is the stable one; others' can be forged.
@@ -260,11 +253,11 @@ impl Session {
         let stanza_id = m
             .payloads
             .iter()
-            .filter(|p| p.is("stanza-id", NS_SID))
+            .filter(|p| p.is("stanza-id", ns::SID))
             .filter_map(|p| StanzaId::try_from(p.clone()).ok())
             .find(|s| s.by.as_str() == own.as_str())
             .map(|s| s.id);
-        let origin_id = payload("origin-id", NS_SID)
+        let origin_id = payload("origin-id", ns::SID)
             .and_then(|p| OriginId::try_from(p).ok())
             .map(|o| o.id);
         // Sent from another of our devices, or before a reload: its
@@ -324,7 +317,7 @@ impl Session {
         for p in &m.payloads {
             let acked = if p.is("received", "urn:xmpp:receipts") {
                 p.attr("id").map(|id| (id.to_owned(), Delivery::Delivered))
-            } else if p.is("displayed", NS_MARKERS) {
+            } else if p.is("displayed", ns::CHAT_MARKERS) {
                 p.attr("id").map(|id| (id.to_owned(), Delivery::Displayed))
             } else {
                 None
@@ -337,7 +330,7 @@ impl Session {
                     self.ignore("a receipt or marker from someone the message was not sent to");
                 }
             }
-            let state = (p.ns() == NS_CHATSTATES)
+            let state = (p.ns() == ns::CHATSTATES)
                 .then(|| ChatState::try_from(p.clone()).ok())
                 .flatten();
             if let Some(state) = state {

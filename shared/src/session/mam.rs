@@ -3,29 +3,26 @@
 //! archive id.
 
 use crate::element::{self, ToElement, name};
+use crate::ns;
 use minidom::Element;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::mam;
-use xmpp_parsers::ns::DATA_FORMS;
 use xmpp_parsers::rsm::SetQuery;
 
 use super::{Direction, Event, Request, Session};
-
-/// The MAM namespace.
-pub const NS_MAM: &str = "urn:xmpp:mam:2";
 
 /// The query's form (XEP-0004), built by hand: xmpp-parsers' `DataForm`
 /// serialiser is 27 KB of WASM that only registration, fetched on demand,
 /// needs otherwise.
 fn query_form(with: Option<&BareJid>) -> Element {
     let field = |var: &str, value: &str| {
-        Element::builder("field", DATA_FORMS)
+        Element::builder("field", ns::DATA_FORMS)
             .attr(name("var"), var)
-            .append(Element::builder("value", DATA_FORMS).append(value.to_owned()))
+            .append(Element::builder("value", ns::DATA_FORMS).append(value.to_owned()))
     };
-    let mut form = Element::builder("x", DATA_FORMS)
+    let mut form = Element::builder("x", ns::DATA_FORMS)
         .attr(name("type"), "submit")
-        .append(field("FORM_TYPE", NS_MAM).attr(name("type"), "hidden"));
+        .append(field("FORM_TYPE", ns::MAM).attr(name("type"), "hidden"));
     if let Some(with) = with {
         form = form.append(field("with", with.as_str()));
     }
@@ -80,7 +77,7 @@ impl Session {
     fn mam_query(&mut self, with: Option<BareJid>, set: SetQuery) {
         let id = self.id();
         let after = set.after.clone();
-        let query = Element::builder("query", NS_MAM)
+        let query = Element::builder("query", ns::MAM)
             .attr(name("queryid"), id.clone())
             .append(query_form(with.as_ref()))
             .append(set.to_element())

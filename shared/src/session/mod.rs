@@ -46,13 +46,6 @@ pub use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
 use crate::framing::{Close, Frame, Open};
 use crate::ns;
 
-/// XEP-0280: Message Carbons.
-const NS_CARBONS: &str = "urn:xmpp:carbons:2";
-/// XEP-0199: XMPP Ping.
-const NS_PING: &str = "urn:xmpp:ping";
-/// XEP-0030: disco#info.
-const NS_DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
-
 /// Subscription requests kept pending at most; more are dropped until some
 /// are answered.
 const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
@@ -426,10 +419,10 @@ impl Session {
         if el.is("features", ns::STREAM) {
             return self.features(el);
         }
-        if el.ns() == sasl::NS_SASL || el.ns() == sasl2::NS_SASL2 {
+        if el.ns() == ns::SASL || el.ns() == ns::SASL2 {
             return self.sasl(el);
         }
-        if el.ns() == sm::NS_SM {
+        if el.ns() == ns::SM {
             return self.stream_management(el);
         }
         if el.ns() != ns::JABBER_CLIENT {
@@ -545,9 +538,9 @@ impl Session {
         let State::Sasl(state) = &mut self.state else {
             return self.ignore(format!("SASL <{}/> outside authentication", el.name()));
         };
-        let sasl2 = el.ns() == sasl2::NS_SASL2;
+        let sasl2 = el.ns() == ns::SASL2;
         // SASL2 carries the server's final message in <additional-data/>.
-        let encoded = match el.get_child("additional-data", sasl2::NS_SASL2) {
+        let encoded = match el.get_child("additional-data", ns::SASL2) {
             Some(d) if sasl2 => d.text(),
             _ => el.text(),
         };
@@ -836,7 +829,7 @@ impl Session {
 
     fn iq_get(&mut self, id: String, from: Option<Jid>, payload: Element) {
         let reply_to = from.clone();
-        if payload.is("ping", NS_PING) {
+        if payload.is("ping", ns::PING) {
             let mut iq = Iq::empty_result(
                 reply_to.unwrap_or_else(|| Jid::from(self.jid.domain().to_owned())),
                 id,
@@ -846,7 +839,7 @@ impl Session {
             }
             return self.send_stanza(iq.to_element(), None);
         }
-        if payload.is("query", NS_DISCO_INFO) {
+        if payload.is("query", ns::DISCO_INFO) {
             // Asked about our caps node, we answer for it (XEP-0115 §6.2).
             let node = payload.attr("node").map(str::to_owned);
             let ours = format!("{}#{}", disco::CAPS_NODE, disco::own_ver());
@@ -861,7 +854,7 @@ impl Session {
     }
 
     fn iq_set(&mut self, id: String, from: Option<Jid>, payload: Element) {
-        if payload.is("query", roster::NS_ROSTER) {
+        if payload.is("query", ns::ROSTER) {
             return self.roster_push(id, from, payload);
         }
         self.reply_error(id, from, DefinedCondition::ServiceUnavailable);

@@ -25,13 +25,6 @@ mod form;
 use form::{Answerable, data_submission, field, legacy_field, legacy_submission, slots};
 pub use form::{Field, FieldKind, Form, ListOption, Media};
 
-/// The XEP-0077 namespace.
-pub const NS_REGISTER: &str = xmpp_parsers::ns::REGISTER;
-/// XEP-0004: Data Forms.
-const NS_DATA_FORMS: &str = xmpp_parsers::ns::DATA_FORMS;
-/// XEP-0231: Bits of Binary.
-const NS_BOB: &str = "urn:xmpp:bob";
-
 /// What happened to the registration.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RegistrationEvent {
@@ -304,18 +297,18 @@ impl Registration {
     }
 
     fn form_received(&mut self, iq: &Element) {
-        let Some(query) = iq.get_child("query", NS_REGISTER) else {
+        let Some(query) = iq.get_child("query", ns::REGISTER) else {
             return self.fail(RegistrationError::Malformed);
         };
         // XEP-0231 data travels in the iq or in the query.
         let bob: Vec<&Element> = iq
             .children()
             .chain(query.children())
-            .filter(|c| c.is("data", NS_BOB))
+            .filter(|c| c.is("data", ns::BOB))
             .collect();
         // A data form wins over the legacy fields beside it (XEP-0077 §6).
         let data = query
-            .has_child("x", NS_DATA_FORMS)
+            .has_child("x", ns::DATA_FORMS)
             .then(|| FormQuery::try_from(query.clone()));
         let (form, answerable) = match data {
             Some(Ok(FormQuery { instructions, form })) => (
@@ -371,9 +364,8 @@ impl Session {
         }
         // Built by hand: xmpp-parsers' `LegacyQuery` serialiser is 36 KB of
         // WASM that only registration, fetched on demand, needs otherwise.
-        let field =
-            |name: &str, value: String| Element::builder(name, xmpp_parsers::ns::REGISTER).append(value);
-        let query = Element::builder("query", xmpp_parsers::ns::REGISTER)
+        let field = |name: &str, value: String| Element::builder(name, ns::REGISTER).append(value);
+        let query = Element::builder("query", ns::REGISTER)
             .append(field("username", user.to_string()))
             .append(field("password", new_password.expose().to_owned()))
             .build();

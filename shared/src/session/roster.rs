@@ -1,6 +1,7 @@
 //! RFC 6121 §2–3: roster management and presence subscriptions.
 
 use crate::element::{self, ToElement};
+use crate::ns;
 use minidom::Element;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
@@ -8,9 +9,6 @@ use xmpp_parsers::roster::{Ask, Group, Item, Roster, Subscription};
 use xmpp_parsers::stanza_error::DefinedCondition;
 
 use super::{Event, Request, Session};
-
-/// RFC 6121: roster.
-pub(super) const NS_ROSTER: &str = "jabber:iq:roster";
 
 /// Items converted per [`Session::work`] call: a few milliseconds in a
 /// browser, where 5,000 at once would hold the page for a long task.
@@ -31,7 +29,7 @@ impl Session {
         let Some(mut query) = payload else {
             return self.announce();
         };
-        if !query.is("query", NS_ROSTER) {
+        if !query.is("query", ns::ROSTER) {
             self.announce();
             return self.ignore(format!("invalid roster: <{}/>", query.name()));
         }

@@ -4,6 +4,7 @@
 //! Channel binding (`-PLUS`) is never offered: TLS may end at a gateway, so
 //! the client cannot know the server's TLS channel.
 
+use crate::ns;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{Hmac, KeyInit, Mac};
@@ -14,13 +15,10 @@ use xso::{AsXml, FromXml};
 mod keys;
 pub use keys::KeysError;
 
-/// RFC 6120 §6: the SASL namespace.
-pub const NS_SASL: &str = xmpp_parsers::ns::SASL;
-
 /// `<auth/>`, with any mechanism name (xmpp-parsers' own type has no
 /// SCRAM-SHA-512).
 #[derive(FromXml, AsXml, PartialEq, Debug, Clone)]
-#[xml(namespace = NS_SASL, name = "auth")]
+#[xml(namespace = ns::SASL, name = "auth")]
 pub struct Auth {
     /// The mechanism.
     #[xml(attribute)]

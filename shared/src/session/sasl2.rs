@@ -7,13 +7,8 @@ use minidom::Element;
 use xmpp_parsers::bind2::BindQuery;
 use xmpp_parsers::sasl2::{Authenticate, Authentication, Success, UserAgent};
 
-use super::sm::NS_SM;
-use super::{NS_CARBONS, Session, State};
-
-/// The XEP-0388 namespace.
-pub const NS_SASL2: &str = "urn:xmpp:sasl:2";
-/// The XEP-0386 namespace.
-const NS_BIND2: &str = "urn:xmpp:bind:0";
+use super::{Session, State};
+use crate::ns;
 
 /// What went inline in our `<authenticate/>`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,11 +38,11 @@ impl Session {
         }
         if let Some(bind) = offered.and_then(|i| i.bind2.as_ref()) {
             let mut bind_payloads = Vec::new();
-            if bind.inline_features.iter().any(|f| f == NS_CARBONS) {
+            if bind.inline_features.iter().any(|f| f == ns::CARBONS) {
                 bind_payloads.push(xmpp_parsers::carbons::Enable.into());
                 inline.carbons = true;
             }
-            let sm_inline = bind.inline_features.iter().any(|f| f == NS_SM);
+            let sm_inline = bind.inline_features.iter().any(|f| f == ns::SM);
             // Only when asked for: enabling starts the counters.
             let enable = if sm_inline { self.sm.enable_request() } else { None };
             bind_payloads.extend(enable);
@@ -79,19 +74,19 @@ impl Session {
     pub(super) fn sasl2_success(&mut self, success: Success) {
         let inline = self.inline.take().unwrap_or_default();
         let find = |name: &str, ns: &str| success.payloads.iter().find(|p| p.is(name, ns)).cloned();
-        if let Some(resumed) = find("resumed", NS_SM) {
+        if let Some(resumed) = find("resumed", ns::SM) {
             self.state = State::Resuming;
             return self.stream_management(resumed);
         }
-        if find("failed", NS_SM).is_some() {
+        if find("failed", ns::SM).is_some() {
             let unacknowledged = self.previous_session_ended();
             self.event(super::Event::ResumeFailed { unacknowledged });
         }
-        let bound = find("bound", NS_BIND2);
+        let bound = find("bound", ns::BIND2);
         let jid = success.authorization_identifier.clone().try_into_full().ok();
         match (bound, jid) {
             (Some(bound), Some(jid)) if inline.bind => {
-                match bound.get_child("enabled", NS_SM) {
+                match bound.get_child("enabled", ns::SM) {
                     Some(enabled) => self.sm.enabled(enabled),
                     // Not enabled inline (or resumption failed): ask now.
                     None => {

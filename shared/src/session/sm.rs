@@ -6,9 +6,6 @@ use std::collections::VecDeque;
 use minidom::Element;
 use xmpp_parsers::sm;
 
-/// The XEP-0198 namespace.
-pub const NS_SM: &str = "urn:xmpp:sm:3";
-
 /// Counters and unacknowledged stanzas of one XMPP session (which may span
 /// several connections through resumption).
 #[derive(Default)]

@@ -1044,7 +1044,8 @@ fn advertises_and_discovers_capabilities() {
         [answer("type"), answer("id"), answer("to")],
         [Some("result"), Some("d1"), Some("juliet@example.net/a")]
     );
-    let info = DiscoInfoResult::try_from(sent[0].get_child("query", NS_DISCO_INFO).unwrap().clone()).unwrap();
+    let info =
+        DiscoInfoResult::try_from(sent[0].get_child("query", ns::DISCO_INFO).unwrap().clone()).unwrap();
     assert_eq!(
         info.node.as_deref(),
         Some(format!("https://parlons.chat#{ver}").as_str())
@@ -1085,7 +1086,7 @@ fn advertises_and_discovers_capabilities() {
     feed(&mut s, &presence("b"));
     let asked = out(&mut s);
     assert_eq!(asked.len(), 1, "asked once per ver: {asked:?}");
-    let query = asked[0].get_child("query", NS_DISCO_INFO).unwrap();
+    let query = asked[0].get_child("query", ns::DISCO_INFO).unwrap();
     assert_eq!(
         query.attr("node"),
         Some(format!("https://other.example#{their_ver}").as_str())

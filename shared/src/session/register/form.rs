@@ -10,7 +10,7 @@ use xmpp_parsers::data_forms::{self, DataForm, DataFormType, FieldType};
 use xmpp_parsers::ibr::LegacyQuery;
 use xmpp_parsers::media_element::MediaElement;
 
-use super::NS_REGISTER;
+use crate::ns;
 
 /// What the server asks for, from a data form or legacy fields alike.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,9 +229,9 @@ pub(super) fn data_submission(form: &DataForm, answers: Vec<(String, Vec<String>
         values,
         ..data_forms::Field::new(&var, FieldType::TextSingle)
     }));
-    let form_type = form.form_type().unwrap_or(NS_REGISTER);
+    let form_type = form.form_type().unwrap_or(ns::REGISTER);
     let submitted = DataForm::new(DataFormType::Submit, form_type, fields);
-    Element::builder("query", NS_REGISTER).append(submitted).build()
+    Element::builder("query", ns::REGISTER).append(submitted).build()
 }
 
 /// Legacy answers, for the fields the server asked for only; its `key`

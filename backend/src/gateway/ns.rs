@@ -1,0 +1,20 @@
+//! The XML namespaces the gateway reads and writes: one table.
+
+/// XML 1.0: the namespace bound to the `xml` prefix.
+pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+/// Namespaces in XML: the namespace of `xmlns` declarations.
+pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
+/// RFC 7395: `<open/>` and `<close/>` on the WebSocket.
+pub const FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";
+/// RFC 6120 §4: the `stream` prefix.
+pub const STREAM: &str = "http://etherx.jabber.org/streams";
+/// RFC 6120 §4.9: stream error conditions.
+pub const STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
+/// RFC 6120 §5: STARTTLS, which the gateway does itself.
+pub const TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
+/// RFC 6120 §6: SASL.
+pub const SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
+/// XEP-0138: stream compression, which would hide stanza boundaries.
+pub const COMPRESS_FEATURE: &str = "http://jabber.org/features/compress";
+/// XEP-0138: the compression protocol.
+pub const COMPRESS: &str = "http://jabber.org/protocol/compress";
