@@ -2,13 +2,22 @@
 //! state machine: elements and commands in, elements and events out. Time
 //! and randomness come from the owner, so it runs the same in the browser,
 //! natively and in tests.
+//!
+//! This module is the router: the owner's API, command dispatch and the
+//! stream's lifecycle. Each protocol has its own module: `auth` (SASL),
+//! `bind` (session start), `iq`, `roster`, `presence`, `disco`, `chat`
+//! (messages, receipts, markers, states, carbons, corrections), `mam`,
+//! `sm` (XEP-0198) and `sasl2`.
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod arbitrary_xml;
+mod auth;
+mod bind;
 mod chat;
 mod command;
 pub mod disco;
 mod event;
+mod iq;
 pub mod mam;
 pub mod presence;
 mod recent;
@@ -21,23 +30,19 @@ mod sm;
 use crate::element::{self, ToElement};
 use std::collections::{HashMap, VecDeque};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
 use minidom::Element;
-use xmpp_parsers::bind::{BindQuery, BindResponse};
-use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
-use xmpp_parsers::roster::Roster;
-use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
 use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::stream_features::StreamFeatures;
 
+pub use auth::Credential;
+use auth::SaslState;
 pub use command::{Command, Secret};
 pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, RequestError};
-use presence::{Availability, Presences, ResourcePresence};
+use presence::{Presences, presence_element};
 pub use sasl::{KeysError, ScramKeys};
-use sasl::{Mechanism, Scram};
 use sm::StreamManagement;
 pub use xmpp_parsers::sasl::DefinedCondition as SaslCondition;
 pub use xmpp_parsers::stanza_error::DefinedCondition as StanzaCondition;
@@ -45,10 +50,6 @@ pub use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
 
 use crate::framing::{Close, Frame, Open};
 use crate::ns;
-
-/// Subscription requests kept pending at most; more are dropped until some
-/// are answered.
-const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
 
 /// Ping the server after this long without sending anything.
 const KEEPALIVE_MS: u64 = 60_000;
@@ -86,34 +87,6 @@ enum State {
     Binding,
     /// Bound: stanzas flow.
     Ready,
-}
-
-#[derive(Debug)]
-enum SaslState {
-    Scram(Box<Scram>),
-    Plain,
-}
-
-/// What authentication needs.
-#[derive(Clone)]
-pub enum Credential {
-    /// Until the first SCRAM login, or always with PLAIN.
-    Password(String),
-    /// After a SCRAM login, or kept from one ("keep me signed in"): the
-    /// salted password only.
-    Keys(ScramKeys),
-}
-
-impl std::fmt::Debug for Credential {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Credential(…)")
-    }
-}
-
-fn scram_start(scram: Scram) -> (SaslState, Mechanism, Vec<u8>) {
-    let first = scram.client_first().into_bytes();
-    let mechanism = scram.mechanism();
-    (SaslState::Scram(Box::new(scram)), mechanism, first)
 }
 
 /// What an iq of ours was for.
@@ -281,17 +254,7 @@ impl Session {
         match command {
             Command::Connect { nonce } => self.connect(nonce),
             Command::ConnectionLost => self.connection_lost(),
-            Command::Disconnect => {
-                if !matches!(self.state, State::Idle) {
-                    if self.is_ready() {
-                        let bye = presence_element(Presence::unavailable());
-                        self.send_stanza(bye, None);
-                    }
-                    self.send(Close::default().to_element());
-                }
-                self.sm.forget();
-                self.state = State::Idle;
-            }
+            Command::Disconnect => self.disconnect(),
             Command::Tick { now_ms } => self.tick(now_ms),
             Command::SendMessage { id, to, body } => self.send_message(id, to, body, None),
             Command::CorrectMessage {
@@ -328,15 +291,22 @@ impl Session {
                 show,
                 status,
                 priority,
-            } => {
-                let changed = self
-                    .own_presence
-                    .set(show, status.map(element::xml_text), priority);
-                if let Some(p) = changed.filter(|_| self.is_ready()) {
-                    self.send_stanza(presence_element(p), None);
-                }
-            }
+            } => self.set_presence(show, status, priority),
         }
+    }
+
+    /// Ends the stream: unavailable presence, then `<close/>`; nothing is
+    /// kept to resume.
+    fn disconnect(&mut self) {
+        if !matches!(self.state, State::Idle) {
+            if self.is_ready() {
+                let bye = presence_element(Presence::unavailable());
+                self.send_stanza(bye, None);
+            }
+            self.send(Close::default().to_element());
+        }
+        self.sm.forget();
+        self.state = State::Idle;
     }
 
     fn connect(&mut self, nonce: String) {
@@ -482,449 +452,6 @@ impl Session {
         }
     }
 
-    fn start_sasl(&mut self, features: &StreamFeatures) {
-        // XEP-0388 when the server offers it, else RFC 6120 SASL.
-        let offered: Vec<&str> = match &features.sasl2 {
-            Some(a) => a.mechanisms.iter().map(String::as_str).collect(),
-            None => features.sasl_mechanisms.iter().map(String::as_str).collect(),
-        };
-        let user = self.jid.node().map(|n| n.to_string()).unwrap_or_default();
-        let nonce = self.scram_nonce.take().unwrap_or_default();
-        let started = match &self.credential {
-            // After a first login only the SCRAM keys are left: the same
-            // mechanism must be offered again.
-            Credential::Keys(keys) => {
-                let scram = Scram::from_keys(keys.clone(), &user, &nonce);
-                if offered.contains(&scram.mechanism().name()) {
-                    Ok(scram_start(scram))
-                } else {
-                    Err(AuthError::PasswordNeeded)
-                }
-            }
-            Credential::Password(password) => match Mechanism::choose(offered.iter().copied(), self.secure) {
-                None => Err(AuthError::NoSupportedMechanism),
-                Some(Mechanism::Plain) => {
-                    Ok((SaslState::Plain, Mechanism::Plain, sasl::plain(&user, password)))
-                }
-                Some(m) => Scram::new(m, &user, password, &nonce)
-                    .map(scram_start)
-                    .map_err(|_| AuthError::InvalidPassword),
-            },
-        };
-        let (state, mechanism, initial) = match started {
-            Ok(s) => s,
-            Err(error) => {
-                self.state = State::Idle;
-                self.keys_verified = false;
-                return self.event(Event::AuthFailed { error, text: None });
-            }
-        };
-        self.state = State::Sasl(state);
-        let auth = match &features.sasl2 {
-            Some(offer) => self.authenticate(offer, mechanism.name(), initial),
-            None => {
-                self.inline = None;
-                sasl::Auth {
-                    mechanism: mechanism.name().to_owned(),
-                    data: initial,
-                }
-                .to_element()
-            }
-        };
-        self.send(auth);
-    }
-
-    fn sasl(&mut self, el: Element) {
-        let State::Sasl(state) = &mut self.state else {
-            return self.ignore(format!("SASL <{}/> outside authentication", el.name()));
-        };
-        let sasl2 = el.ns() == ns::SASL2;
-        // SASL2 carries the server's final message in <additional-data/>.
-        let encoded = match el.get_child("additional-data", ns::SASL2) {
-            Some(d) if sasl2 => d.text(),
-            _ => el.text(),
-        };
-        let data = B64.decode(encoded.trim()).unwrap_or_default();
-        match (el.name(), state) {
-            ("challenge", SaslState::Scram(scram)) => match scram.client_final(&data) {
-                Ok(response) => {
-                    let response = response.into_bytes();
-                    let el: Element = if sasl2 {
-                        xmpp_parsers::sasl2::Response { sasl_data: response }.to_element()
-                    } else {
-                        xmpp_parsers::sasl::Response { data: response }.to_element()
-                    };
-                    self.send(el);
-                }
-                Err(e) => self.abort_sasl(sasl_error(&e)),
-            },
-            ("success", SaslState::Scram(scram)) => match scram.verify_server_final(&data) {
-                Ok(()) => {
-                    // The password is dropped; the keys suffice to resume.
-                    if let Some(keys) = scram.keys() {
-                        self.credential = Credential::Keys(keys);
-                        self.keys_verified = true;
-                    }
-                    self.authenticated(el, sasl2);
-                }
-                Err(e) => self.abort_sasl(sasl_error(&e)),
-            },
-            ("success", SaslState::Plain) => self.authenticated(el, sasl2),
-            ("failure", _) => {
-                // SASL2 wraps the same conditions, in the SASL namespace.
-                let error = el
-                    .children()
-                    .find_map(|c| xmpp_parsers::sasl::DefinedCondition::try_from(c.clone()).ok())
-                    .unwrap_or(SaslCondition::NotAuthorized);
-                let text = el.get_child("text", el.ns().as_str()).map(Element::text);
-                self.state = State::Idle;
-                self.keys_verified = false;
-                self.event(Event::AuthFailed {
-                    error: AuthError::Sasl(error),
-                    text,
-                });
-                self.send(Close::default().to_element());
-            }
-            (other, _) => self.ignore(format!("unexpected SASL <{other}/>")),
-        }
-    }
-
-    /// The server failed to prove itself: stop, do not trust it.
-    fn abort_sasl(&mut self, error: AuthError) {
-        self.state = State::Idle;
-        self.keys_verified = false;
-        self.send(xmpp_parsers::sasl::Abort.to_element());
-        self.send(Close::default().to_element());
-        self.event(Event::AuthFailed { error, text: None });
-    }
-
-    /// RFC 6120 §6.4.6: restart the stream; with SASL2 the stream goes on.
-    fn authenticated(&mut self, success: Element, sasl2: bool) {
-        if !sasl2 {
-            self.state = State::Features { authenticated: true };
-            return self.send(self.open());
-        }
-        match xmpp_parsers::sasl2::Success::try_from(success) {
-            Ok(s) => self.sasl2_success(s),
-            Err(_) => self.abort_sasl(AuthError::ServerNotTrusted),
-        }
-    }
-
-    /// A new XMPP session instead of a resumed one: stream management starts
-    /// over, and messages the old one never acknowledged are reported.
-    fn new_session(&mut self) {
-        let unacknowledged = self.previous_session_ended();
-        if !unacknowledged.is_empty() {
-            self.event(Event::ResumeFailed { unacknowledged });
-        }
-    }
-
-    /// The previous session is gone for good: the requests it never answered
-    /// fail, and the messages it never acknowledged are returned.
-    fn previous_session_ended(&mut self) -> Vec<String> {
-        let mut unanswered: Vec<_> = self.pending.drain().collect();
-        // In the order they were asked.
-        unanswered.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        for (id, request) in unanswered {
-            self.request_failed(id, request, RequestError::SessionEnded, None);
-        }
-        self.sm.resume_failed()
-    }
-
-    /// Reports a request that will get no answer, in the terms of what it
-    /// was for.
-    fn request_failed(&mut self, id: String, request: Request, error: RequestError, text: Option<String>) {
-        match request {
-            Request::Mam { with, .. } => return self.event(Event::HistoryFailed { with, error }),
-            Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
-            _ => {}
-        }
-        self.event(Event::RequestFailed { id, error, text });
-    }
-
-    /// RFC 6120 §7: let the server choose the resource.
-    fn bind(&mut self) {
-        self.state = State::Binding;
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::Bind);
-        let iq = element::set(id, &BindQuery::new(None));
-        self.send(iq.to_element());
-    }
-
-    fn bound(&mut self, jid: FullJid) {
-        if let Some(enable) = self.sm.enable_request() {
-            self.send(enable);
-        }
-        self.bound_with(jid, false);
-    }
-
-    /// Bound; carbons already on when enabled inline (Bind 2).
-    fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
-        self.full_jid = Some(jid.clone());
-        self.state = State::Ready;
-        // A new session: contacts saw us go, not whether we were typing.
-        self.chat_states.clear();
-        // A new session: what we knew of presence is stale.
-        for contact in self.presences.clear() {
-            self.event(Event::PresenceChanged {
-                jid: contact,
-                show: None,
-                status: None,
-            });
-        }
-        // The roster first (RFC 6121 §2.2); presence once it is in.
-        self.own_presence.reset();
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::Roster);
-        let roster = Roster {
-            ver: self.roster_ver.clone(),
-            items: Vec::new(),
-        };
-        self.send_stanza(element::get(id, &roster).to_element(), None);
-        if !carbons_enabled {
-            let id = self.id();
-            self.pending.insert(id.clone(), Request::EnableCarbons);
-            self.send_stanza(
-                element::set(id, &xmpp_parsers::carbons::Enable).to_element(),
-                None,
-            );
-        }
-        self.event(Event::Connected { jid });
-        self.flush_outbox();
-    }
-
-    /// Initial presence (RFC 6121 §4.2), once the roster is in.
-    fn announce(&mut self) {
-        if let Some(p) = self.own_presence.announce() {
-            self.send_stanza(presence_element(p), None);
-        }
-    }
-
-    fn stream_management(&mut self, el: Element) {
-        match el.name() {
-            "r" => {
-                let a = self.sm.answer();
-                self.send(a);
-            }
-            "a" => {
-                for id in self.sm.acked(&el) {
-                    self.event(Event::MessageStateChanged {
-                        id,
-                        state: Delivery::Sent,
-                    });
-                }
-            }
-            "enabled" => self.sm.enabled(&el),
-            "resumed" if matches!(self.state, State::Resuming) => {
-                let (acked, resend) = self.sm.resumed(&el);
-                for id in acked {
-                    self.event(Event::MessageStateChanged {
-                        id,
-                        state: Delivery::Sent,
-                    });
-                }
-                self.state = State::Ready;
-                for stanza in resend {
-                    self.send(stanza);
-                }
-                self.event(Event::Resumed);
-                self.flush_outbox();
-            }
-            "failed" if matches!(self.state, State::Resuming) => {
-                // XEP-0198 §4: <failed h=…/> still tells what arrived.
-                for id in self.sm.acked(&el) {
-                    self.event(Event::MessageStateChanged {
-                        id,
-                        state: Delivery::Sent,
-                    });
-                }
-                let unacknowledged = self.previous_session_ended();
-                self.event(Event::ResumeFailed { unacknowledged });
-                self.bind();
-            }
-            "failed" => {
-                // Not enabled after all: stop keeping stanzas for it.
-                self.sm.forget();
-                self.ignore("stream management could not be enabled");
-            }
-            other => self.ignore(format!("unexpected stream management <{other}/>")),
-        }
-    }
-
-    fn iq(&mut self, el: Element) {
-        if el.attr("type") == Some("result") {
-            return match element::read_result(el) {
-                Ok(result) => self.iq_result(result),
-                Err(e) => self.ignore(format!("invalid iq: {e}")),
-            };
-        }
-        let iq = match Iq::try_from(el) {
-            Ok(iq) => iq,
-            Err(e) => return self.ignore(format!("invalid iq: {e}")),
-        };
-        match iq {
-            // Read above.
-            Iq::Result { .. } => {}
-            Iq::Error { id, error, from, .. } => {
-                let expected = match self.pending.get(&id) {
-                    Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
-                    Some(_) => self.is_server_or_self(from.as_ref()),
-                    None => false,
-                };
-                if !expected {
-                    return self.ignore("iq error from an unexpected sender");
-                }
-                let text = error.texts.values().next().cloned();
-                let error = RequestError::Stanza(error.defined_condition);
-                match self.pending.remove(&id) {
-                    Some(Request::Bind) => {
-                        self.state = State::Idle;
-                        self.send(Close::default().to_element());
-                        self.event(Event::Disconnected);
-                    }
-                    Some(request) => {
-                        if matches!(request, Request::Roster) {
-                            self.announce();
-                        }
-                        return self.request_failed(id, request, error, text);
-                    }
-                    None => {}
-                }
-                self.event(Event::RequestFailed { id, error, text });
-            }
-            Iq::Get {
-                id, from, payload, ..
-            } => self.iq_get(id, from, payload),
-            Iq::Set {
-                id, from, payload, ..
-            } => self.iq_set(id, from, payload),
-        }
-    }
-
-    fn iq_result(&mut self, result: element::IqResult) {
-        let element::IqResult { id, from, payload } = result;
-        // RFC 6120 §8.1.2.1: a result comes from whom we asked.
-        let expected = match self.pending.get(&id) {
-            Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
-            _ => self.is_server_or_self(from.as_ref()),
-        };
-        if !expected {
-            return self.ignore("iq result from an unexpected sender");
-        }
-        match self.pending.remove(&id) {
-            Some(Request::Bind) => match payload.map(BindResponse::try_from) {
-                Some(Ok(bound)) => self.bound(bound.into()),
-                _ => {
-                    self.state = State::Idle;
-                    self.ignore("the bind result has no JID");
-                }
-            },
-            Some(Request::Roster) => self.roster_result(payload),
-            Some(Request::Mam { with, after }) => self.mam_fin(with, after, payload),
-            Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
-            Some(Request::ChangePassword(new)) => self.password_changed(id, new),
-            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
-        }
-    }
-
-    fn iq_get(&mut self, id: String, from: Option<Jid>, payload: Element) {
-        let reply_to = from.clone();
-        if payload.is("ping", ns::PING) {
-            let mut iq = Iq::empty_result(
-                reply_to.unwrap_or_else(|| Jid::from(self.jid.domain().to_owned())),
-                id,
-            );
-            if from.is_none() {
-                iq = strip_to(iq);
-            }
-            return self.send_stanza(iq.to_element(), None);
-        }
-        if payload.is("query", ns::DISCO_INFO) {
-            // Asked about our caps node, we answer for it (XEP-0115 §6.2).
-            let node = payload.attr("node").map(str::to_owned);
-            let ours = format!("{}#{}", disco::CAPS_NODE, disco::own_ver());
-            if node.as_ref().is_some_and(|n| *n != ours) {
-                return self.reply_error(id, from, DefinedCondition::ItemNotFound);
-            }
-            let info = disco::own_info_element(node);
-            let iq = element::result_element(id, reply_to.as_ref(), info);
-            return self.send_stanza(iq, None);
-        }
-        self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
-    }
-
-    fn iq_set(&mut self, id: String, from: Option<Jid>, payload: Element) {
-        if payload.is("query", ns::ROSTER) {
-            return self.roster_push(id, from, payload);
-        }
-        self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
-    }
-
-    fn reply_error(&mut self, id: String, to: Option<Jid>, condition: DefinedCondition) {
-        let error = StanzaError::new(ErrorType::Cancel, condition, "en", "");
-        let mut iq = Iq::from_error(id, error);
-        if let Some(to) = to {
-            iq = iq.with_to(to);
-        }
-        self.send_stanza(iq.to_element(), None);
-    }
-
-    fn presence(&mut self, el: Element) {
-        let p = match Presence::try_from(el) {
-            Ok(p) => p,
-            Err(e) => return self.ignore(format!("invalid presence: {e}")),
-        };
-        let Some(from) = p.from.clone() else {
-            return;
-        };
-        let bare = from.to_bare();
-        let resource = from.resource().map(|r| r.to_string());
-        if p.type_ == PresenceType::None {
-            let caps = p
-                .payloads
-                .iter()
-                .find(|e| e.is("c", "http://jabber.org/protocol/caps"));
-            if let Some(caps) = caps.and_then(|c| xmpp_parsers::caps::Caps::try_from(c.clone()).ok()) {
-                self.caps_seen(from.clone(), caps);
-            }
-        }
-        match p.type_ {
-            PresenceType::None => {
-                let rp = ResourcePresence {
-                    show: Availability::from_show(p.show.as_ref()),
-                    status: p.statuses.values().next().cloned(),
-                    priority: p.priority.0,
-                };
-                let changed = self
-                    .presences
-                    .available(&bare, resource.as_deref().unwrap_or(""), rp);
-                if changed {
-                    self.presence_changed(bare);
-                }
-            }
-            PresenceType::Unavailable if self.presences.unavailable(&bare, resource.as_deref()) => {
-                self.presence_changed(bare);
-            }
-            // Reported once per contact until answered.
-            PresenceType::Subscribe
-                if self.subscription_requests.len() < MAX_SUBSCRIPTION_REQUESTS
-                    && self.subscription_requests.insert(bare.clone()) =>
-            {
-                self.event(Event::SubscriptionRequested { from: bare });
-            }
-            _ => {}
-        }
-    }
-
-    fn presence_changed(&mut self, jid: BareJid) {
-        let best = self.presences.best(&jid).cloned();
-        self.event(Event::PresenceChanged {
-            jid,
-            show: best.as_ref().map(|b| b.show),
-            status: best.and_then(|b| b.status),
-        });
-    }
-
     /// No `from`, our domain, our bare JID or our full JID.
     fn is_server_or_self(&self, from: Option<&Jid>) -> bool {
         match from {
@@ -939,33 +466,6 @@ impl Session {
     /// No `from`, or our bare JID exactly.
     fn is_own_account(&self, from: Option<&Jid>) -> bool {
         from.is_none_or(|j| j.resource().is_none() && j.to_bare() == self.jid)
-    }
-}
-
-/// A presence as sent: `<priority>0</priority>` is the default, so left out.
-fn presence_element(p: Presence) -> Element {
-    let mut el: Element = p.to_element();
-    if el
-        .get_child("priority", ns::JABBER_CLIENT)
-        .is_some_and(|c| c.text() == "0")
-    {
-        el.remove_child("priority", ns::JABBER_CLIENT);
-    }
-    el
-}
-
-fn strip_to(iq: Iq) -> Iq {
-    let mut iq = iq;
-    *iq.to_mut() = None;
-    iq
-}
-
-/// What a failed SCRAM step means for the owner.
-fn sasl_error(e: &sasl::SaslError) -> AuthError {
-    match e {
-        sasl::SaslError::PasswordNeeded => AuthError::PasswordNeeded,
-        sasl::SaslError::InvalidPassword => AuthError::InvalidPassword,
-        _ => AuthError::ServerNotTrusted,
     }
 }
 

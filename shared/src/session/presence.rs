@@ -2,9 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use minidom::Element;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::message::Lang;
-use xmpp_parsers::presence::{Presence, Priority, Show};
+use xmpp_parsers::presence::{Presence, Priority, Show, Type as PresenceType};
+
+use super::{Event, Session};
+use crate::element::ToElement;
+use crate::ns;
 
 /// How available someone is, most available first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -178,6 +183,91 @@ impl Presences {
     pub fn clear(&mut self) -> Vec<BareJid> {
         std::mem::take(&mut self.contacts).into_keys().collect()
     }
+}
+
+/// Subscription requests kept pending at most; more are dropped until some
+/// are answered.
+const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
+
+impl Session {
+    /// RFC 6121 §4: a contact's presence, or a subscription request.
+    pub(super) fn presence(&mut self, el: Element) {
+        let p = match Presence::try_from(el) {
+            Ok(p) => p,
+            Err(e) => return self.ignore(format!("invalid presence: {e}")),
+        };
+        let Some(from) = p.from.clone() else {
+            return;
+        };
+        let bare = from.to_bare();
+        let resource = from.resource().map(|r| r.to_string());
+        if p.type_ == PresenceType::None {
+            let caps = p
+                .payloads
+                .iter()
+                .find(|e| e.is("c", "http://jabber.org/protocol/caps"));
+            if let Some(caps) = caps.and_then(|c| xmpp_parsers::caps::Caps::try_from(c.clone()).ok()) {
+                self.caps_seen(from.clone(), caps);
+            }
+        }
+        match p.type_ {
+            PresenceType::None => {
+                let rp = ResourcePresence {
+                    show: Availability::from_show(p.show.as_ref()),
+                    status: p.statuses.values().next().cloned(),
+                    priority: p.priority.0,
+                };
+                let changed = self
+                    .presences
+                    .available(&bare, resource.as_deref().unwrap_or(""), rp);
+                if changed {
+                    self.presence_changed(bare);
+                }
+            }
+            PresenceType::Unavailable if self.presences.unavailable(&bare, resource.as_deref()) => {
+                self.presence_changed(bare);
+            }
+            // Reported once per contact until answered.
+            PresenceType::Subscribe
+                if self.subscription_requests.len() < MAX_SUBSCRIPTION_REQUESTS
+                    && self.subscription_requests.insert(bare.clone()) =>
+            {
+                self.event(Event::SubscriptionRequested { from: bare });
+            }
+            _ => {}
+        }
+    }
+
+    /// Our own presence (RFC 6121 §4.4), sent now if the initial one went out.
+    pub(super) fn set_presence(&mut self, show: Availability, status: Option<String>, priority: i8) {
+        let changed = self
+            .own_presence
+            .set(show, status.map(crate::element::xml_text), priority);
+        if let Some(p) = changed.filter(|_| self.is_ready()) {
+            self.send_stanza(presence_element(p), None);
+        }
+    }
+
+    pub(super) fn presence_changed(&mut self, jid: BareJid) {
+        let best = self.presences.best(&jid).cloned();
+        self.event(Event::PresenceChanged {
+            jid,
+            show: best.as_ref().map(|b| b.show),
+            status: best.and_then(|b| b.status),
+        });
+    }
+}
+
+/// A presence as sent: `<priority>0</priority>` is the default, so left out.
+pub(super) fn presence_element(p: Presence) -> Element {
+    let mut el: Element = p.to_element();
+    if el
+        .get_child("priority", ns::JABBER_CLIENT)
+        .is_some_and(|c| c.text() == "0")
+    {
+        el.remove_child("priority", ns::JABBER_CLIENT);
+    }
+    el
 }
 
 #[cfg(test)]

@@ -141,7 +141,7 @@ impl Session {
             self.subscription_requests.remove(&to);
         }
         let p = Presence::new(type_).with_to(Jid::from(to));
-        self.send_stanza(super::presence_element(p), None);
+        self.send_stanza(super::presence::presence_element(p), None);
     }
 }
 

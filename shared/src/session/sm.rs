@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use minidom::Element;
 use xmpp_parsers::sm;
 
+use super::{Delivery, Event, Session, State};
+
 /// Counters and unacknowledged stanzas of one XMPP session (which may span
 /// several connections through resumption).
 #[derive(Default)]
@@ -142,5 +144,59 @@ impl StreamManagement {
         let offered = self.offered;
         *self = Self::default();
         self.offered = offered;
+    }
+}
+
+impl Session {
+    /// XEP-0198's own elements from the server.
+    pub(super) fn stream_management(&mut self, el: Element) {
+        match el.name() {
+            "r" => {
+                let a = self.sm.answer();
+                self.send(a);
+            }
+            "a" => {
+                for id in self.sm.acked(&el) {
+                    self.event(Event::MessageStateChanged {
+                        id,
+                        state: Delivery::Sent,
+                    });
+                }
+            }
+            "enabled" => self.sm.enabled(&el),
+            "resumed" if matches!(self.state, State::Resuming) => {
+                let (acked, resend) = self.sm.resumed(&el);
+                for id in acked {
+                    self.event(Event::MessageStateChanged {
+                        id,
+                        state: Delivery::Sent,
+                    });
+                }
+                self.state = State::Ready;
+                for stanza in resend {
+                    self.send(stanza);
+                }
+                self.event(Event::Resumed);
+                self.flush_outbox();
+            }
+            "failed" if matches!(self.state, State::Resuming) => {
+                // XEP-0198 §4: <failed h=…/> still tells what arrived.
+                for id in self.sm.acked(&el) {
+                    self.event(Event::MessageStateChanged {
+                        id,
+                        state: Delivery::Sent,
+                    });
+                }
+                let unacknowledged = self.previous_session_ended();
+                self.event(Event::ResumeFailed { unacknowledged });
+                self.bind();
+            }
+            "failed" => {
+                // Not enabled after all: stop keeping stanzas for it.
+                self.sm.forget();
+                self.ignore("stream management could not be enabled");
+            }
+            other => self.ignore(format!("unexpected stream management <{other}/>")),
+        }
     }
 }

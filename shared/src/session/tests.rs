@@ -1,7 +1,9 @@
 //! Literal XML transcripts in, exact XML and events out.
 
+use super::presence::Availability;
 use super::*;
 use xmpp_parsers::disco::DiscoInfoResult;
+use xmpp_parsers::iq::Iq;
 
 pub(super) const C: &str = "xmlns='jabber:client'";
 

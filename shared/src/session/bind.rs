@@ -1,0 +1,93 @@
+//! RFC 6120 §7: resource binding, and what a new session starts with:
+//! the roster first (RFC 6121 §2.2), carbons (XEP-0280), then our presence
+//! once the roster is in. A session that cannot be resumed (XEP-0198) ends
+//! here too.
+
+use xmpp_parsers::bind::BindQuery;
+use xmpp_parsers::jid::FullJid;
+use xmpp_parsers::roster::Roster;
+
+use super::presence::presence_element;
+use super::{Event, Request, RequestError, Session, State};
+use crate::element::{self, ToElement};
+
+impl Session {
+    /// A new XMPP session instead of a resumed one: stream management starts
+    /// over, and messages the old one never acknowledged are reported.
+    pub(super) fn new_session(&mut self) {
+        let unacknowledged = self.previous_session_ended();
+        if !unacknowledged.is_empty() {
+            self.event(Event::ResumeFailed { unacknowledged });
+        }
+    }
+
+    /// The previous session is gone for good: the requests it never answered
+    /// fail, and the messages it never acknowledged are returned.
+    pub(super) fn previous_session_ended(&mut self) -> Vec<String> {
+        let mut unanswered: Vec<_> = self.pending.drain().collect();
+        // In the order they were asked.
+        unanswered.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        for (id, request) in unanswered {
+            self.request_failed(id, request, RequestError::SessionEnded, None);
+        }
+        self.sm.resume_failed()
+    }
+
+    /// RFC 6120 §7: let the server choose the resource.
+    pub(super) fn bind(&mut self) {
+        self.state = State::Binding;
+        let id = self.id();
+        self.pending.insert(id.clone(), Request::Bind);
+        let iq = element::set(id, &BindQuery::new(None));
+        self.send(iq.to_element());
+    }
+
+    pub(super) fn bound(&mut self, jid: FullJid) {
+        if let Some(enable) = self.sm.enable_request() {
+            self.send(enable);
+        }
+        self.bound_with(jid, false);
+    }
+
+    /// Bound; carbons already on when enabled inline (Bind 2).
+    pub(super) fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
+        self.full_jid = Some(jid.clone());
+        self.state = State::Ready;
+        // A new session: contacts saw us go, not whether we were typing.
+        self.chat_states.clear();
+        // A new session: what we knew of presence is stale.
+        for contact in self.presences.clear() {
+            self.event(Event::PresenceChanged {
+                jid: contact,
+                show: None,
+                status: None,
+            });
+        }
+        // The roster first (RFC 6121 §2.2); presence once it is in.
+        self.own_presence.reset();
+        let id = self.id();
+        self.pending.insert(id.clone(), Request::Roster);
+        let roster = Roster {
+            ver: self.roster_ver.clone(),
+            items: Vec::new(),
+        };
+        self.send_stanza(element::get(id, &roster).to_element(), None);
+        if !carbons_enabled {
+            let id = self.id();
+            self.pending.insert(id.clone(), Request::EnableCarbons);
+            self.send_stanza(
+                element::set(id, &xmpp_parsers::carbons::Enable).to_element(),
+                None,
+            );
+        }
+        self.event(Event::Connected { jid });
+        self.flush_outbox();
+    }
+
+    /// Initial presence (RFC 6121 §4.2), once the roster is in.
+    pub(super) fn announce(&mut self) {
+        if let Some(p) = self.own_presence.announce() {
+            self.send_stanza(presence_element(p), None);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! RFC 6120 §8.2.3: iq routing. Results and errors are matched to our
+//! requests by id and sender; requests to us are answered: ping (XEP-0199),
+//! our disco#info (XEP-0030, XEP-0115) and roster pushes (RFC 6121 §2.1.6),
+//! and `service-unavailable` for the rest.
+
+use minidom::Element;
+use xmpp_parsers::bind::BindResponse;
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::jid::Jid;
+use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+
+use super::{Event, Request, RequestError, Session, State, disco};
+use crate::element::{self, ToElement};
+use crate::framing::Close;
+use crate::ns;
+
+impl Session {
+    /// Reports a request that will get no answer, in the terms of what it
+    /// was for.
+    pub(super) fn request_failed(
+        &mut self,
+        id: String,
+        request: Request,
+        error: RequestError,
+        text: Option<String>,
+    ) {
+        match request {
+            Request::Mam { with, .. } => return self.event(Event::HistoryFailed { with, error }),
+            Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
+            _ => {}
+        }
+        self.event(Event::RequestFailed { id, error, text });
+    }
+
+    /// An iq from the server: an answer to one of ours, or a request.
+    pub(super) fn iq(&mut self, el: Element) {
+        if el.attr("type") == Some("result") {
+            return match element::read_result(el) {
+                Ok(result) => self.iq_result(result),
+                Err(e) => self.ignore(format!("invalid iq: {e}")),
+            };
+        }
+        let iq = match Iq::try_from(el) {
+            Ok(iq) => iq,
+            Err(e) => return self.ignore(format!("invalid iq: {e}")),
+        };
+        match iq {
+            // Read above.
+            Iq::Result { .. } => {}
+            Iq::Error { id, error, from, .. } => {
+                let expected = match self.pending.get(&id) {
+                    Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
+                    Some(_) => self.is_server_or_self(from.as_ref()),
+                    None => false,
+                };
+                if !expected {
+                    return self.ignore("iq error from an unexpected sender");
+                }
+                let text = error.texts.values().next().cloned();
+                let error = RequestError::Stanza(error.defined_condition);
+                match self.pending.remove(&id) {
+                    Some(Request::Bind) => {
+                        self.state = State::Idle;
+                        self.send(Close::default().to_element());
+                        self.event(Event::Disconnected);
+                    }
+                    Some(request) => {
+                        if matches!(request, Request::Roster) {
+                            self.announce();
+                        }
+                        return self.request_failed(id, request, error, text);
+                    }
+                    None => {}
+                }
+                self.event(Event::RequestFailed { id, error, text });
+            }
+            Iq::Get {
+                id, from, payload, ..
+            } => self.iq_get(id, from, payload),
+            Iq::Set {
+                id, from, payload, ..
+            } => self.iq_set(id, from, payload),
+        }
+    }
+
+    fn iq_result(&mut self, result: element::IqResult) {
+        let element::IqResult { id, from, payload } = result;
+        // RFC 6120 §8.1.2.1: a result comes from whom we asked.
+        let expected = match self.pending.get(&id) {
+            Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
+            _ => self.is_server_or_self(from.as_ref()),
+        };
+        if !expected {
+            return self.ignore("iq result from an unexpected sender");
+        }
+        match self.pending.remove(&id) {
+            Some(Request::Bind) => match payload.map(BindResponse::try_from) {
+                Some(Ok(bound)) => self.bound(bound.into()),
+                _ => {
+                    self.state = State::Idle;
+                    self.ignore("the bind result has no JID");
+                }
+            },
+            Some(Request::Roster) => self.roster_result(payload),
+            Some(Request::Mam { with, after }) => self.mam_fin(with, after, payload),
+            Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
+            Some(Request::ChangePassword(new)) => self.password_changed(id, new),
+            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
+        }
+    }
+
+    fn iq_get(&mut self, id: String, from: Option<Jid>, payload: Element) {
+        let reply_to = from.clone();
+        if payload.is("ping", ns::PING) {
+            let mut iq = Iq::empty_result(
+                reply_to.unwrap_or_else(|| Jid::from(self.jid.domain().to_owned())),
+                id,
+            );
+            if from.is_none() {
+                iq = strip_to(iq);
+            }
+            return self.send_stanza(iq.to_element(), None);
+        }
+        if payload.is("query", ns::DISCO_INFO) {
+            // Asked about our caps node, we answer for it (XEP-0115 §6.2).
+            let node = payload.attr("node").map(str::to_owned);
+            let ours = format!("{}#{}", disco::CAPS_NODE, disco::own_ver());
+            if node.as_ref().is_some_and(|n| *n != ours) {
+                return self.reply_error(id, from, DefinedCondition::ItemNotFound);
+            }
+            let info = disco::own_info_element(node);
+            let iq = element::result_element(id, reply_to.as_ref(), info);
+            return self.send_stanza(iq, None);
+        }
+        self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
+    }
+
+    fn iq_set(&mut self, id: String, from: Option<Jid>, payload: Element) {
+        if payload.is("query", ns::ROSTER) {
+            return self.roster_push(id, from, payload);
+        }
+        self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
+    }
+
+    pub(super) fn reply_error(&mut self, id: String, to: Option<Jid>, condition: DefinedCondition) {
+        let error = StanzaError::new(ErrorType::Cancel, condition, "en", "");
+        let mut iq = Iq::from_error(id, error);
+        if let Some(to) = to {
+            iq = iq.with_to(to);
+        }
+        self.send_stanza(iq.to_element(), None);
+    }
+}
+
+fn strip_to(iq: Iq) -> Iq {
+    let mut iq = iq;
+    *iq.to_mut() = None;
+    iq
+}
