@@ -2,8 +2,8 @@
 //! `xmpp_parsers::ns` defines are taken from it.
 
 pub use xmpp_parsers::ns::{
-    BIND2, BOB, CARBONS, CHATSTATES, DATA_FORMS, DISCO_INFO, MAM, PING, REGISTER, ROSTER, SASL, SASL2, SID,
-    SM,
+    BIND2, BOB, CARBONS, CHATSTATES, DATA_FORMS, DELAY, DISCO_INFO, MAM, MESSAGE_CORRECT, PING, RECEIPTS,
+    REGISTER, ROSTER, SASL, SASL2, SID, SM,
 };
 
 /// RFC 7395: the WebSocket framing namespace of `<open/>` and `<close/>`.

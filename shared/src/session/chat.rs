@@ -7,14 +7,13 @@ use minidom::Element;
 use xmpp_parsers::carbons;
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::date::DateTime;
-use xmpp_parsers::delay::Delay;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::message::{Id, Lang, Message, MessageType};
 use xmpp_parsers::message_correct::Replace;
 use xmpp_parsers::receipts;
-use xmpp_parsers::stanza_id::{OriginId, StanzaId};
+use xmpp_parsers::stanza_id::OriginId;
 
-use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition};
+use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition, incoming};
 use crate::ns;
 
 /// Our messages whose recipient is remembered, to check who acknowledges
@@ -209,6 +208,7 @@ impl Session {
         self.chat_message(m, direction, Via::Archive(Archived { id, stamp }));
     }
 
+    /// A chat message, unwrapped: reported once, after its receipt is sent.
     fn chat_message(&mut self, m: Message, direction: Direction, via: Via) {
         let peer_jid = match direction {
             Direction::Incoming => m.from.clone(),
@@ -225,45 +225,15 @@ impl Session {
         let Some((_, body)) = m.get_best_body_cloned(vec![]) else {
             return;
         };
-        let payload = |name: &str, ns: &str| m.payloads.iter().find(|p| p.is(name, ns)).cloned();
-        let id = m.id.as_ref().map(|i| i.0.clone());
-        let receipt_requested = payload("request", "urn:xmpp:receipts").is_some();
-        // XEP-0184 §5.4: receipts go to others, for live chat only; a resent
-        // message gets one again, since the first may have been lost.
-        let wants_receipt = receipt_requested
-            && live
-            && direction == Direction::Incoming
-            && m.type_ != MessageType::Groupchat
-            && peer_jid.to_bare() != self.jid;
-        if let Some(id) = id.as_ref().filter(|_| wants_receipt) {
-            let mut receipt = Message::new(Some(peer_jid.clone()));
-            receipt.type_ = m.type_.clone();
-            receipt.id = Some(Id(self.id()));
-            receipt
-                .payloads
-                .push(receipts::Received { id: id.clone() }.to_element());
-            // Stored, so that our other devices see it was delivered.
-            receipt
-                .payloads
-                .push(Element::builder("store", ns::HINTS).build());
-            self.send_stanza(receipt.to_element(), None);
+        let receipt_requested = m.payloads.iter().any(|p| p.is("request", ns::RECEIPTS));
+        if receipt_requested && live && direction == Direction::Incoming {
+            self.send_receipt(&m, &peer_jid);
         }
-        // Our server's archive id is the stable one; others' can be forged.
-        let own = self.jid.clone();
-        let stanza_id = m
-            .payloads
-            .iter()
-            .filter(|p| p.is("stanza-id", ns::SID))
-            .filter_map(|p| StanzaId::try_from(p.clone()).ok())
-            .find(|s| s.by.as_str() == own.as_str())
-            .map(|s| s.id);
-        let origin_id = payload("origin-id", ns::SID)
-            .and_then(|p| OriginId::try_from(p).ok())
-            .map(|o| o.id);
+        let ids = incoming::ids(&m, &self.jid);
         // Sent from another of our devices, or before a reload: its
         // recipient may still acknowledge it.
         if direction == Direction::Outgoing {
-            for sent in [&id, &origin_id].into_iter().flatten() {
+            for sent in [&ids.id, &ids.origin_id].into_iter().flatten() {
                 self.recipients.insert(sent, peer_jid.to_bare());
             }
         }
@@ -271,29 +241,14 @@ impl Session {
             Via::Archive(a) => (Some(a.id), a.stamp),
             Via::Live | Via::Carbon => (None, None),
         };
-        let server_id = archive_id.or(stanza_id);
-        let sender_id = origin_id.or_else(|| id.clone());
-        // Live, carbon, archived and resent copies are reported once. Ids the
-        // sender chose are unique only per sender.
-        let dedup_key = match (&server_id, &sender_id) {
-            (Some(s), _) => Some(s.clone()),
-            (None, Some(s)) => Some(format!("{}\0{s}", peer_jid.to_bare())),
-            (None, None) => None,
-        };
-        if dedup_key.is_some_and(|k| !self.seen.insert(&k, ())) {
+        let server_id = archive_id.or(ids.stanza_id);
+        let sender_id = ids.origin_id.or_else(|| ids.id.clone());
+        let key = incoming::dedup_key(server_id.as_deref(), sender_id.as_deref(), &peer_jid.to_bare());
+        if key.is_some_and(|k| !self.seen.insert(&k, ())) {
             return;
         }
-        let millis = |s: DateTime| u64::try_from(s.0.timestamp_millis()).ok();
-        // Our archive's stamps are trusted. A sender's stamp from the future,
-        // by a wrong clock or to stay at the bottom of the chat, is now.
-        let delayed = payload("delay", "urn:xmpp:delay")
-            .and_then(|p| Delay::try_from(p).ok())
-            .and_then(|d| millis(d.stamp))
-            .map(|t| if self.now_ms > 0 { t.min(self.now_ms) } else { t });
-        let timestamp_ms = archive_stamp.and_then(millis).or(delayed).unwrap_or(self.now_ms);
-        let replaces = payload("replace", "urn:xmpp:message-correct:0")
-            .and_then(|p| Replace::try_from(p).ok())
-            .map(|r| r.id.0);
+        let timestamp_ms = incoming::sent_at(&m, archive_stamp, self.now_ms);
+        let replaces = incoming::replaces(&m);
         self.event(Event::MessageReceived(ChatMessage {
             peer: peer_jid.to_bare(),
             // For our own messages, the sender is us, never the peer.
@@ -303,13 +258,34 @@ impl Session {
             },
             direction,
             stable_id: server_id.or(sender_id),
-            id,
+            id: ids.id,
             body,
             timestamp_ms,
             receipt_requested,
             replaces,
             archived,
         }));
+    }
+
+    /// XEP-0184 §5.4: a receipt for a live message that asks for one,
+    /// except from ourselves or a room. A resent message gets one again,
+    /// since the first may have been lost.
+    fn send_receipt(&mut self, m: &Message, peer: &Jid) {
+        let Some(id) = m.id.as_ref() else { return };
+        if m.type_ == MessageType::Groupchat || peer.to_bare() == self.jid {
+            return;
+        }
+        let mut receipt = Message::new(Some(peer.clone()));
+        receipt.type_ = m.type_.clone();
+        receipt.id = Some(Id(self.id()));
+        receipt
+            .payloads
+            .push(receipts::Received { id: id.0.clone() }.to_element());
+        // Stored, so that our other devices see it was delivered.
+        receipt
+            .payloads
+            .push(Element::builder("store", ns::HINTS).build());
+        self.send_stanza(receipt.to_element(), None);
     }
 
     /// Receipts, displayed markers and chat states of a live message.

@@ -17,6 +17,7 @@ mod chat;
 mod command;
 pub mod disco;
 mod event;
+mod incoming;
 mod iq;
 pub mod mam;
 pub mod presence;
