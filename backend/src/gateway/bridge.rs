@@ -648,27 +648,26 @@ fn socket_text(msg: Option<Result<Message, axum::Error>>) -> SocketEvent {
             Condition::UnsupportedStanzaType,
             "only text messages are allowed (RFC 7395)",
         )),
-        Some(Err(e)) => socket_error(&e).map_or(SocketEvent::Gone, SocketEvent::Fail),
+        Some(Err(e)) => socket_error(e).map_or(SocketEvent::Gone, SocketEvent::Fail),
     }
 }
 
 /// Maps a WebSocket read error to a stream error, or to `None` when the
 /// connection is simply gone (which must leave the XMPP session resumable).
-fn socket_error(e: &axum::Error) -> Option<Fail> {
-    let text = e.to_string();
-    tracing::debug!(error = %text, "websocket read failed");
-    if text.contains("UTF-8") || text.contains("utf-8") || text.contains("Utf8") {
-        Some(Fail::client_fault(
+/// axum's WebSocket errors wrap tungstenite's, which say what went wrong.
+fn socket_error(e: axum::Error) -> Option<Fail> {
+    let inner = e.into_inner();
+    tracing::debug!(error = %inner, "websocket read failed");
+    match inner.downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Utf8(_)) => Some(Fail::client_fault(
             Condition::NotWellFormed,
             "a message is not valid UTF-8",
-        ))
-    } else if text.contains("too long") || text.contains("too big") || text.contains("Message too") {
-        Some(Fail::client_fault(
+        )),
+        Some(tungstenite::Error::Capacity(_)) => Some(Fail::client_fault(
             Condition::PolicyViolation,
             "a message is larger than the stanza size limit",
-        ))
-    } else {
-        None
+        )),
+        _ => None,
     }
 }
 
