@@ -16,9 +16,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use super::Gateway;
 use super::admission::DomainPermit;
 use super::client_frame::{self, ClientFrame, OpenRequest};
-use super::domain;
 use super::policy::{self, Route};
-use super::splitter::{Item, Splitter, StreamHeader};
+use super::splitter::{Item, Splitter};
+use super::stream::{self, Phase, StreamState, ToClient, ToServer};
 use super::stream_error::{CLOSE, Condition, stream_error};
 use super::upstream::{Connection, UpstreamError, stream_header};
 use super::xml::push_attr;
@@ -150,9 +150,9 @@ async fn session<S: ClientSocket>(
             Err(e) => return fail_before_open(ws, gw, None, Fail::new(e.condition(), e.to_string())).await,
         },
     };
-    let domain = match open_domain(&open) {
+    let domain = match stream::open_domain(&open) {
         Ok(d) => d,
-        Err(fail) => return fail_before_open(ws, gw, None, fail).await,
+        Err(r) => return fail_before_open(ws, gw, None, Fail::new(r.condition, r.text)).await,
     };
     domain_out.clone_from(&domain);
 
@@ -166,13 +166,10 @@ async fn session<S: ClientSocket>(
     };
     let mut relay = Relay {
         gw,
-        domain: &domain,
         reader,
         writer,
         splitter,
-        opened: false,
-        sasl_success: false,
-        authenticated: false,
+        stream: StreamState::new(domain.clone()),
         closing: None,
         counts,
     };
@@ -190,7 +187,7 @@ async fn session<S: ClientSocket>(
     match end {
         End::Outcome(o) => o,
         End::Fail(fail) => {
-            let opened = relay.opened;
+            let opened = relay.stream.opened();
             if fail.end_upstream {
                 let _ = send_upstream(&mut relay.writer, b"</stream:stream>").await;
             }
@@ -202,23 +199,6 @@ async fn session<S: ClientSocket>(
             }
         }
     }
-}
-
-/// Validates the `to` of the first `<open/>`.
-fn open_domain(open: &OpenRequest) -> Result<String, Fail> {
-    let to = open
-        .to
-        .as_deref()
-        .ok_or_else(|| Fail::new(Condition::ImproperAddressing, "<open/> needs a 'to' domain"))?;
-    domain::normalise(to).map_err(|e| {
-        // An address is not a domain this gateway will serve; any other
-        // failure means there is no such domain.
-        let condition = match e {
-            domain::DomainError::IpLiteral => Condition::PolicyViolation,
-            domain::DomainError::Invalid(_) => Condition::HostUnknown,
-        };
-        Fail::new(condition, e.to_string())
-    })
 }
 
 /// How many see-other-host redirects one session follows.
@@ -376,15 +356,10 @@ async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, Route, Domai
 
 struct Relay<'a> {
     gw: &'a Gateway,
-    domain: &'a str,
     reader: ReadHalf<Connection>,
     writer: WriteHalf<Connection>,
     splitter: Splitter,
-    /// The client has had its `<open/>`.
-    opened: bool,
-    /// SASL succeeded; the next restart starts the authenticated stream.
-    sasl_success: bool,
-    authenticated: bool,
+    stream: StreamState,
     /// When the client asked to close, the deadline for the server's answer.
     closing: Option<tokio::time::Instant>,
     counts: &'a mut Counts,
@@ -448,7 +423,7 @@ impl Relay<'_> {
                         return End::Outcome(Outcome::ClientGone);
                     }
                 }
-                () = &mut preauth, if !self.authenticated => {
+                () = &mut preauth, if self.stream.phase() != Phase::Restarted => {
                     return End::Fail(Fail::new(Condition::ConnectionTimeout, "authentication took too long"));
                 }
                 () = &mut close, if self.closing.is_some() => {
@@ -480,43 +455,24 @@ impl Relay<'_> {
                 "the server closed the connection",
             )
         };
-        match frame {
-            ClientFrame::Open(open) => {
-                // The one stream restart the client makes (RFC 6120 §6.4.6):
-                // after SASL succeeded (STARTTLS is the gateway's).
-                if !self.sasl_success || self.authenticated {
-                    return Err(Fail::client_fault(
-                        Condition::PolicyViolation,
-                        "the stream may be restarted only after authentication",
-                    ));
-                }
-                let domain = open_domain(&open).map_err(|f| Fail {
-                    end_upstream: true,
-                    ..f
-                })?;
-                if domain != self.domain {
-                    return Err(Fail::client_fault(
-                        Condition::HostUnknown,
-                        "a restart must keep the same domain",
-                    ));
-                }
+        match self
+            .stream
+            .from_client(&frame)
+            .map_err(|r| Fail::client_fault(r.condition, r.text))?
+        {
+            ToServer::Restart(header) => {
                 self.splitter.reset();
-                self.opened = false;
-                if self.sasl_success {
-                    self.authenticated = true;
-                }
-                let header = stream_header(self.domain, open.from.as_deref(), open.lang.as_deref());
                 send_upstream(&mut self.writer, header.as_bytes())
                     .await
                     .map_err(upstream)?;
             }
-            ClientFrame::Close => {
+            ToServer::Close => {
                 send_upstream(&mut self.writer, b"</stream:stream>")
                     .await
                     .map_err(upstream)?;
                 self.closing = Some(tokio::time::Instant::now() + Duration::from_secs(5));
             }
-            ClientFrame::Element { xml, name } => {
+            ToServer::Element { xml, name } => {
                 send_upstream(&mut self.writer, xml.as_bytes())
                     .await
                     .map_err(upstream)?;
@@ -530,21 +486,15 @@ impl Relay<'_> {
 
     /// Relays one thing from the server; `Some` ends the session.
     async fn server_item<S: ClientSocket>(&mut self, ws: &mut S, item: Item) -> Option<End> {
-        let text = match item {
-            Item::Open(header) => {
-                self.opened = true;
-                open_frame(&header, self.domain)
-            }
-            Item::Stanza(stanza) => {
-                if stanza.is("success", ns::SASL) {
-                    self.sasl_success = true;
-                }
+        let text = match self.stream.from_server(item) {
+            ToClient::Open(frame) => frame,
+            ToClient::Stanza(stanza) => {
                 self.counts.to_client += 1;
                 self.gw.metrics.to_client(stanza.xml.len());
                 tracing::trace!(element = %stanza.name, bytes = stanza.xml.len(), "to client");
                 stanza.xml
             }
-            Item::Close => return Some(self.finish_close(ws).await),
+            ToClient::Close => return Some(self.finish_close(ws).await),
         };
         if !to_client(ws, Message::text(text)).await {
             return Some(End::Outcome(Outcome::ClientGone));
@@ -554,7 +504,7 @@ impl Relay<'_> {
 
     /// The stream is over: `<close/>` to the client, then the WebSocket close.
     async fn finish_close<S: ClientSocket>(&mut self, ws: &mut S) -> End {
-        if self.closing.is_none() {
+        if !self.stream.closing() {
             // The server closed first: answer in kind (RFC 6120 §4.4).
             let _ = send_upstream(&mut self.writer, b"</stream:stream>").await;
         }
@@ -614,22 +564,6 @@ fn server_fault(e: &super::splitter::SplitError) -> Fail {
         Condition::RemoteConnectionFailed,
         format!("the server sent an invalid stream: {e}"),
     )
-}
-
-/// The client's `<open/>` answer to the server's stream header: unprefixed,
-/// with no leading whitespace (some clients check for exactly this).
-fn open_frame(header: &StreamHeader, domain: &str) -> String {
-    let mut out = String::from(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing""#);
-    push_attr(&mut out, "from", header.from.as_deref().unwrap_or(domain));
-    if let Some(id) = &header.id {
-        push_attr(&mut out, "id", id);
-    }
-    push_attr(&mut out, "version", header.version.as_deref().unwrap_or("1.0"));
-    if let Some(lang) = &header.lang {
-        push_attr(&mut out, "xml:lang", lang);
-    }
-    out.push_str("/>");
-    out
 }
 
 enum SocketEvent {
@@ -766,24 +700,6 @@ mod tests {
                 "<conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
             ))
             .is_none()
-        );
-    }
-
-    #[test]
-    fn open_frame_is_unprefixed_and_escaped() {
-        let header = StreamHeader {
-            from: Some("example.org".into()),
-            id: Some("a\"b".into()),
-            version: Some("1.0".into()),
-            lang: Some("en".into()),
-        };
-        assert_eq!(
-            open_frame(&header, "ignored"),
-            r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="example.org" id="a&quot;b" version="1.0" xml:lang="en"/>"#
-        );
-        assert_eq!(
-            open_frame(&StreamHeader::default(), "example.org"),
-            r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="example.org" version="1.0"/>"#
         );
     }
 }

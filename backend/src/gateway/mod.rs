@@ -9,6 +9,7 @@ pub mod fastpath;
 pub mod ns;
 pub mod policy;
 pub mod splitter;
+pub mod stream;
 pub mod stream_error;
 pub mod upstream;
 pub mod xml;

@@ -1,0 +1,198 @@
+//! RFC 7395 §3.3 over RFC 6120 §4: what the relay decides for one session,
+//! without I/O. Its phase, the restart and close rules, and the frame each
+//! of the server's items becomes. `bridge` reads, writes and keeps time.
+
+use super::client_frame::{ClientFrame, OpenRequest};
+use super::domain::{self, DomainError};
+use super::ns;
+use super::splitter::{Item, Stanza, StreamHeader};
+use super::stream_error::Condition;
+use super::upstream::stream_header;
+use super::xml::push_attr;
+
+/// Where the session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Before SASL succeeds: the authentication deadline runs.
+    Authenticating,
+    /// SASL succeeded; the client's stream restart comes next.
+    Authenticated,
+    /// The authenticated stream, after the restart (RFC 6120 §6.4.6).
+    Restarted,
+}
+
+/// Why the client's frame ends the session: the client broke the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The stream error to send.
+    pub condition: Condition,
+    /// Its text.
+    pub text: String,
+}
+
+impl Refusal {
+    fn new(condition: Condition, text: impl Into<String>) -> Self {
+        Self {
+            condition,
+            text: text.into(),
+        }
+    }
+}
+
+/// What a client frame makes the relay write to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToServer<'a> {
+    /// A stream restart: the splitter starts over, then this header.
+    Restart(String),
+    /// `</stream:stream>`: the client closes, and the server has a moment
+    /// to answer.
+    Close,
+    /// An element, as the client sent it.
+    Element {
+        /// Its bytes.
+        xml: &'a str,
+        /// Its name, for the logs.
+        name: &'a str,
+    },
+}
+
+/// What one of the server's items makes the relay send to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToClient {
+    /// The `<open/>` that answers a stream header.
+    Open(String),
+    /// A stanza or other element, as the splitter wrote it.
+    Stanza(Stanza),
+    /// The server ended its stream: `<close/>`, then the WebSocket closes.
+    Close,
+}
+
+/// One session's stream, between the client's first `<open/>` and its end.
+#[derive(Debug)]
+pub struct StreamState {
+    domain: String,
+    phase: Phase,
+    /// The client has had the current stream's `<open/>`.
+    opened: bool,
+    /// The client sent `<close/>`.
+    closing: bool,
+}
+
+impl StreamState {
+    /// A stream to `domain`, as the first `<open/>` asked.
+    pub fn new(domain: String) -> Self {
+        Self {
+            domain,
+            phase: Phase::Authenticating,
+            opened: false,
+            closing: false,
+        }
+    }
+
+    /// Where the session is.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Whether the client has had an `<open/>`, so that a stream error can
+    /// follow it; otherwise one must come first.
+    pub fn opened(&self) -> bool {
+        self.opened
+    }
+
+    /// Whether the client asked to close: when the server then closes, it
+    /// has been answered already.
+    pub fn closing(&self) -> bool {
+        self.closing
+    }
+
+    /// The client's frame, checked against the phase.
+    pub fn from_client<'a>(&mut self, frame: &'a ClientFrame) -> Result<ToServer<'a>, Refusal> {
+        match frame {
+            ClientFrame::Open(open) => self.restart(open),
+            ClientFrame::Close => {
+                self.closing = true;
+                Ok(ToServer::Close)
+            }
+            ClientFrame::Element { xml, name } => Ok(ToServer::Element { xml, name }),
+        }
+    }
+
+    /// The one restart the client makes: after SASL succeeded, to the same
+    /// domain (STARTTLS is the gateway's own).
+    fn restart(&mut self, open: &OpenRequest) -> Result<ToServer<'static>, Refusal> {
+        if self.phase != Phase::Authenticated {
+            return Err(Refusal::new(
+                Condition::PolicyViolation,
+                "the stream may be restarted only after authentication",
+            ));
+        }
+        let domain = open_domain(open)?;
+        if domain != self.domain {
+            return Err(Refusal::new(
+                Condition::HostUnknown,
+                "a restart must keep the same domain",
+            ));
+        }
+        self.phase = Phase::Restarted;
+        self.opened = false;
+        Ok(ToServer::Restart(stream_header(
+            &self.domain,
+            open.from.as_deref(),
+            open.lang.as_deref(),
+        )))
+    }
+
+    /// One of the server's items, as the client gets it.
+    pub fn from_server(&mut self, item: Item) -> ToClient {
+        match item {
+            Item::Open(header) => {
+                self.opened = true;
+                ToClient::Open(open_frame(&header, &self.domain))
+            }
+            Item::Stanza(stanza) => {
+                if self.phase == Phase::Authenticating && stanza.is("success", ns::SASL) {
+                    self.phase = Phase::Authenticated;
+                }
+                ToClient::Stanza(stanza)
+            }
+            Item::Close => ToClient::Close,
+        }
+    }
+}
+
+/// Validates the `to` of an `<open/>`.
+pub fn open_domain(open: &OpenRequest) -> Result<String, Refusal> {
+    let to = open
+        .to
+        .as_deref()
+        .ok_or_else(|| Refusal::new(Condition::ImproperAddressing, "<open/> needs a 'to' domain"))?;
+    domain::normalise(to).map_err(|e| {
+        // An address is not a domain this gateway will serve; any other
+        // failure means there is no such domain.
+        let condition = match e {
+            DomainError::IpLiteral => Condition::PolicyViolation,
+            DomainError::Invalid(_) => Condition::HostUnknown,
+        };
+        Refusal::new(condition, e.to_string())
+    })
+}
+
+/// The client's `<open/>` answer to the server's stream header: unprefixed,
+/// with no leading whitespace (some clients check for exactly this).
+pub fn open_frame(header: &StreamHeader, domain: &str) -> String {
+    let mut out = String::from(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing""#);
+    push_attr(&mut out, "from", header.from.as_deref().unwrap_or(domain));
+    if let Some(id) = &header.id {
+        push_attr(&mut out, "id", id);
+    }
+    push_attr(&mut out, "version", header.version.as_deref().unwrap_or("1.0"));
+    if let Some(lang) = &header.lang {
+        push_attr(&mut out, "xml:lang", lang);
+    }
+    out.push_str("/>");
+    out
+}
+
+#[cfg(test)]
+mod tests;
