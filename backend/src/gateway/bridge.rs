@@ -18,10 +18,9 @@ use super::admission::DomainPermit;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::policy::{self, Route};
 use super::splitter::{Item, Splitter};
-use super::stream::{self, Phase, StreamState, ToClient, ToServer};
-use super::stream_error::{CLOSE, Condition, stream_error};
+use super::stream::{self, CLOSE, Phase, StreamState, ToClient, ToServer};
+use super::stream_error::{Condition, stream_error};
 use super::upstream::{Connection, UpstreamError, stream_header};
-use super::xml::push_attr;
 use crate::config::{Security, UpstreamTarget};
 use crate::metrics::Outcome;
 
@@ -624,12 +623,7 @@ async fn fail_before_open<S: ClientSocket>(
     domain: Option<&str>,
     fail: Fail,
 ) -> Outcome {
-    let mut open = String::from(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing""#);
-    if let Some(d) = domain {
-        push_attr(&mut open, "from", d);
-    }
-    open.push_str(r#" version="1.0"/>"#);
-    to_client(ws, Message::text(open)).await;
+    to_client(ws, Message::text(stream::open_before_error(domain))).await;
     send_error(ws, gw, fail).await
 }
 

@@ -1,6 +1,7 @@
 //! RFC 7395 §3.3 over RFC 6120 §4: what the relay decides for one session,
 //! without I/O. Its phase, the restart and close rules, and the frame each
-//! of the server's items becomes. `bridge` reads, writes and keeps time.
+//! of the server's items becomes; the `<open/>` and `<close/>` frames the
+//! gateway writes are all here. `bridge` reads, writes and keeps time.
 
 use super::client_frame::{ClientFrame, OpenRequest};
 use super::domain::{self, DomainError};
@@ -178,16 +179,37 @@ pub fn open_domain(open: &OpenRequest) -> Result<String, Refusal> {
     })
 }
 
+/// `<close/>`, the end of an RFC 7395 stream.
+pub const CLOSE: &str = r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#;
+
 /// The client's `<open/>` answer to the server's stream header: unprefixed,
 /// with no leading whitespace (some clients check for exactly this).
 pub fn open_frame(header: &StreamHeader, domain: &str) -> String {
+    let from = header.from.as_deref().unwrap_or(domain);
+    open_element(
+        Some(from),
+        header.id.as_deref(),
+        header.version.as_deref(),
+        header.lang.as_deref(),
+    )
+}
+
+/// The `<open/>` that goes before a stream error raised before the server
+/// answered (RFC 6120 §4.9.1.2), from `domain` when it is known.
+pub fn open_before_error(domain: Option<&str>) -> String {
+    open_element(domain, None, None, None)
+}
+
+fn open_element(from: Option<&str>, id: Option<&str>, version: Option<&str>, lang: Option<&str>) -> String {
     let mut out = String::from(r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing""#);
-    push_attr(&mut out, "from", header.from.as_deref().unwrap_or(domain));
-    if let Some(id) = &header.id {
+    if let Some(from) = from {
+        push_attr(&mut out, "from", from);
+    }
+    if let Some(id) = id {
         push_attr(&mut out, "id", id);
     }
-    push_attr(&mut out, "version", header.version.as_deref().unwrap_or("1.0"));
-    if let Some(lang) = &header.lang {
+    push_attr(&mut out, "version", version.unwrap_or("1.0"));
+    if let Some(lang) = lang {
         push_attr(&mut out, "xml:lang", lang);
     }
     out.push_str("/>");

@@ -3,9 +3,6 @@
 
 use super::xml::escape_text;
 
-/// `<close/>`, the end of an RFC 7395 stream.
-pub const CLOSE: &str = r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#;
-
 /// A stream error condition the gateway raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Condition {

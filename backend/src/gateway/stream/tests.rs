@@ -156,3 +156,15 @@ fn open_frame_is_unprefixed_and_escaped() {
         r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="example.org" version="1.0"/>"#
     );
 }
+
+#[test]
+fn an_error_before_the_server_answered_gets_an_open_of_its_own() {
+    assert_eq!(
+        open_before_error(Some("example.org")),
+        r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="example.org" version="1.0"/>"#
+    );
+    assert_eq!(
+        open_before_error(None),
+        r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" version="1.0"/>"#
+    );
+}
