@@ -1,4 +1,5 @@
 use super::*;
+use crate::gateway::stream_error::Condition;
 
 const HEADER: &str = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
     xmlns:stream='http://etherx.jabber.org/streams' from='example.org' id='s-1' \
