@@ -148,3 +148,102 @@ impl Session {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::session::tests::*;
+    use crate::session::*;
+    use xmpp_parsers::disco::DiscoInfoResult;
+    use xmpp_parsers::iq::Iq;
+
+    #[test]
+    fn advertises_and_discovers_capabilities() {
+        let mut s = logged_in();
+        // Our disco#info, for our caps node or none, and nothing for another.
+        let ver = disco::own_ver();
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='get' id='d1' from='juliet@example.net/a'>\
+                 <query xmlns='http://jabber.org/protocol/disco#info' node='https://parlons.chat#{ver}'/></iq>"
+            ),
+        );
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='get' id='d2' from='juliet@example.net/a'>\
+                 <query xmlns='http://jabber.org/protocol/disco#info' node='https://parlons.chat#bogus'/></iq>"
+            ),
+        );
+        let sent = out(&mut s);
+        let answer = |a| sent[0].attr(a);
+        assert_eq!(
+            [answer("type"), answer("id"), answer("to")],
+            [Some("result"), Some("d1"), Some("juliet@example.net/a")]
+        );
+        let info =
+            DiscoInfoResult::try_from(sent[0].get_child("query", ns::DISCO_INFO).unwrap().clone()).unwrap();
+        assert_eq!(
+            info.node.as_deref(),
+            Some(format!("https://parlons.chat#{ver}").as_str())
+        );
+        // The hash covers exactly what we answer (XEP-0115 §5).
+        let hashed = xmpp_parsers::caps::hash_caps(
+            &xmpp_parsers::caps::compute_disco(&DiscoInfoResult { node: None, ..info }),
+            xmpp_parsers::hashes::Algo::Sha_1,
+        )
+        .unwrap();
+        assert_eq!(hashed.to_base64(), ver);
+        assert_eq!(sent[1].attr("type"), Some("error"));
+
+        // A contact's caps are asked about once, checked, and cached.
+        let their_info = DiscoInfoResult {
+            node: None,
+            identities: vec![xmpp_parsers::disco::Identity::new("client", "pc", "en", "Other")],
+            features: [
+                "http://jabber.org/protocol/disco#info".to_owned(),
+                "urn:xmpp:receipts".to_owned(),
+            ]
+            .into(),
+            extensions: Vec::new(),
+        };
+        let their_ver = xmpp_parsers::caps::hash_caps(
+            &xmpp_parsers::caps::compute_disco(&their_info),
+            xmpp_parsers::hashes::Algo::Sha_1,
+        )
+        .unwrap()
+        .to_base64();
+        let presence = |resource: &str| {
+            format!(
+                "<presence {C} from='juliet@example.net/{resource}'><c xmlns='http://jabber.org/protocol/caps' \
+                 hash='sha-1' node='https://other.example' ver='{their_ver}'/></presence>"
+            )
+        };
+        feed(&mut s, &presence("a"));
+        feed(&mut s, &presence("b"));
+        let asked = out(&mut s);
+        assert_eq!(asked.len(), 1, "asked once per ver: {asked:?}");
+        let query = asked[0].get_child("query", ns::DISCO_INFO).unwrap();
+        assert_eq!(
+            query.attr("node"),
+            Some(format!("https://other.example#{their_ver}").as_str())
+        );
+        let id = asked[0].attr("id").unwrap().to_owned();
+        events(&mut s);
+        let result = Iq::from_result(id, Some(their_info)).with_from("juliet@example.net/a".parse().unwrap());
+        s.handle_incoming(result.into());
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[..], [Event::FeaturesDiscovered { features, .. }] if features.contains("urn:xmpp:receipts")),
+            "{ev:?}"
+        );
+        // Now known: a third resource is answered from the cache.
+        feed(&mut s, &presence("c"));
+        assert!(out(&mut s).is_empty());
+        assert!(
+            events(&mut s)
+                .iter()
+                .any(|e| matches!(e, Event::FeaturesDiscovered { .. }))
+        );
+    }
+}

@@ -133,3 +133,139 @@ impl Session {
         self.event(Event::HistoryFetched(page));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::session::tests::*;
+    use crate::session::*;
+
+    #[test]
+    fn fetches_history_backwards_and_merges_it_with_live_messages() {
+        let mut s = logged_in();
+        s.handle_command(Command::FetchHistory {
+            with: "juliet@example.net".parse().unwrap(),
+            before: None,
+            max: 20,
+        });
+        let sent = out(&mut s);
+        // Compared as text: an empty <before/> is how RSM asks for the last page.
+        assert_eq!(
+            sent.iter().map(String::from).collect::<Vec<_>>(),
+            [
+                "<iq xmlns='jabber:client' id='t4' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t4'>\
+                 <x xmlns='jabber:x:data' type='submit'>\
+                 <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>\
+                 <field var='with'><value>juliet@example.net</value></field></x>\
+                 <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
+            ]
+        );
+        let result = |queryid: &str, from: &str, archive_id: &str, body: &str| {
+            format!(
+                "<message {C} from='{from}' to='user@example.com/abc'>\
+                 <result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{archive_id}'>\
+                 <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+                 <message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='x{archive_id}'>\
+                 <body>{body}</body></message></forwarded></result></message>"
+            )
+        };
+        feed(&mut s, &result("t4", "user@example.com", "a1", "archived one"));
+        // Results for no query of ours, or from someone else's archive, are
+        // not history.
+        feed(&mut s, &result("other", "user@example.com", "a2", "forged"));
+        feed(&mut s, &result("t4", "mallory@evil.example", "a3", "forged"));
+        // The same message arriving live with our server's stanza-id is a
+        // duplicate.
+        feed(
+            &mut s,
+            &format!(
+                "<message {C} from='juliet@example.net/balcony' type='chat' id='xa1'><body>archived one</body>\
+                 <stanza-id xmlns='urn:xmpp:sid:0' id='a1' by='user@example.com'/></message>"
+            ),
+        );
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
+                 <set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>"
+            ),
+        );
+        let ev = events(&mut s);
+        assert_eq!(ev.len(), 4, "{ev:?}");
+        assert!(
+            matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.stable_id.as_deref() == Some("a1")
+                && m.body == "archived one" && m.timestamp_ms == 1_278_803_305_000),
+            "{ev:?}"
+        );
+        let reason = |e: &Event| match e {
+            Event::Ignored { reason } => reason.clone(),
+            other => format!("not ignored: {other:?}"),
+        };
+        assert_eq!(
+            [reason(&ev[1]), reason(&ev[2])],
+            [
+                "archive result for no query of ours",
+                "archive result from a foreign JID"
+            ]
+        );
+        assert_eq!(
+            ev[3],
+            Event::HistoryFetched(mam::Page {
+                with: Some("juliet@example.net".parse().unwrap()),
+                complete: true,
+                first: Some("a1".into()),
+                last: Some("a1".into()),
+            })
+        );
+        // No receipt for archived messages.
+        assert!(out(&mut s).is_empty());
+    }
+
+    #[test]
+    fn catch_up_pages_until_the_archive_is_exhausted() {
+        let mut s = logged_in();
+        s.handle_command(Command::CatchUp { after: "a9".into() });
+        let sent = out(&mut s);
+        let q = sent[0].get_child("query", "urn:xmpp:mam:2").unwrap();
+        let set = q.get_child("set", "http://jabber.org/protocol/rsm").unwrap();
+        assert_eq!(
+            set.get_child("after", "http://jabber.org/protocol/rsm")
+                .unwrap()
+                .text(),
+            "a9"
+        );
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+                 <set xmlns='http://jabber.org/protocol/rsm'><first>b1</first><last>b100</last></set></fin></iq>"
+            ),
+        );
+        let next = out(&mut s);
+        let set = next[0]
+            .get_child("query", "urn:xmpp:mam:2")
+            .and_then(|q| q.get_child("set", "http://jabber.org/protocol/rsm"))
+            .unwrap();
+        assert_eq!(
+            set.get_child("after", "http://jabber.org/protocol/rsm")
+                .unwrap()
+                .text(),
+            "b100"
+        );
+        assert!(matches!(&events(&mut s)[..], [Event::HistoryFetched(p)] if !p.complete && p.with.is_none()));
+    }
+
+    #[test]
+    fn catch_up_stops_when_the_server_makes_no_progress() {
+        let mut s = logged_in();
+        s.handle_command(Command::CatchUp { after: "a9".into() });
+        out(&mut s);
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+                 <set xmlns='http://jabber.org/protocol/rsm'><last>a9</last></set></fin></iq>"
+            ),
+        );
+        assert!(out(&mut s).is_empty());
+    }
+}

@@ -273,6 +273,8 @@ pub(super) fn presence_element(p: Presence) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::tests::*;
+    use crate::session::{Command, Event};
 
     fn p(show: Availability, priority: i8) -> ResourcePresence {
         ResourcePresence {
@@ -297,5 +299,102 @@ mod tests {
         assert!(ps.unavailable(&jid, Some("laptop")));
         assert!(ps.unavailable(&jid, None));
         assert!(ps.best(&jid).is_none());
+    }
+
+    #[test]
+    fn presence_waits_for_the_roster_and_goes_out_once() {
+        let mut s = bound();
+        // Chosen before the roster came: kept, not sent.
+        s.handle_command(Command::SetPresence {
+            show: Availability::Away,
+            status: Some("Lunch".into()),
+            priority: 0,
+        });
+        assert!(out(&mut s).is_empty());
+        // A roster the server refuses still lets us go online.
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='error' id='t2'><error type='cancel'>\
+                 <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+            ),
+        );
+        let away = own_presence("<show>away</show><status>Lunch</status>");
+        expect_out(&mut s, &[&away]);
+        // From then on, each change goes out.
+        s.handle_command(Command::SetPresence {
+            show: Availability::Available,
+            status: None,
+            priority: 0,
+        });
+        expect_out(&mut s, &[&own_presence("")]);
+    }
+
+    #[test]
+    fn aggregates_presence_and_reports_subscription_requests() {
+        let mut s = logged_in();
+        feed(
+            &mut s,
+            &format!(
+                "<presence {C} from='juliet@example.net/a'><show>away</show><priority>1</priority></presence>"
+            ),
+        );
+        feed(
+            &mut s,
+            &format!(
+                "<presence {C} from='juliet@example.net/b'><status>here</status><priority>5</priority></presence>"
+            ),
+        );
+        feed(
+            &mut s,
+            &format!("<presence {C} from='juliet@example.net/b' type='unavailable'/>"),
+        );
+        feed(
+            &mut s,
+            &format!("<presence {C} from='romeo@example.net' type='subscribe'/>"),
+        );
+        let j: BareJid = "juliet@example.net".parse().unwrap();
+        assert_eq!(
+            events(&mut s),
+            [
+                Event::PresenceChanged {
+                    jid: j.clone(),
+                    show: Some(Availability::Away),
+                    status: None
+                },
+                Event::PresenceChanged {
+                    jid: j.clone(),
+                    show: Some(Availability::Available),
+                    status: Some("here".into())
+                },
+                Event::PresenceChanged {
+                    jid: j,
+                    show: Some(Availability::Away),
+                    status: None
+                },
+                Event::SubscriptionRequested {
+                    from: "romeo@example.net".parse().unwrap()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_flood_of_resources_is_bounded() {
+        let mut s = logged_in();
+        for i in 0..40 {
+            feed(
+                &mut s,
+                &format!(
+                    "<presence {C} from='mallory@evil.example/r{i}'><priority>{i}</priority></presence>"
+                ),
+            );
+        }
+        // Only the first 16 resources are tracked, so at most 16 changes.
+        let changes = events(&mut s)
+            .iter()
+            .filter(|e| matches!(e, Event::PresenceChanged { .. }))
+            .count();
+        assert!(changes <= 16, "{changes}");
     }
 }

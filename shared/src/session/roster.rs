@@ -147,9 +147,9 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{C, bound, events, feed};
     use super::IMPORT_BATCH;
-    use crate::session::{Command, Event};
+    use crate::session::tests::*;
+    use crate::session::*;
 
     fn roster_result(count: usize) -> String {
         let items: String = (0..count)
@@ -214,5 +214,137 @@ mod tests {
                 if reason.starts_with("invalid roster item") && items.len() == 1),
             "{ev:?}"
         );
+    }
+
+    #[test]
+    fn roster_pushes_are_accepted_only_from_our_account() {
+        let mut s = bound();
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v1'>\
+                 <item jid='juliet@example.net' name='Juliet' subscription='both'><group>Friends</group></item>\
+                 </query></iq>"
+            ),
+        );
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[..], [Event::RosterReceived { items, ver }] if items.len() == 1 && ver.as_deref() == Some("v1")),
+            "{ev:?}"
+        );
+        expect_out(&mut s, &[&own_presence("")]);
+
+        // A push from someone else is ignored, and not answered.
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='set' id='p1' from='mallory@evil.example'><query xmlns='jabber:iq:roster'>\
+                 <item jid='mallory@evil.example' subscription='both'/></query></iq>"
+            ),
+        );
+        assert_eq!(ignored(&mut s), ["roster push from a foreign JID"]);
+        assert!(out(&mut s).is_empty());
+
+        // Ours is applied and acknowledged.
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='set' id='p2' from='user@example.com'><query xmlns='jabber:iq:roster' ver='v2'>\
+                 <item jid='romeo@example.net' subscription='none' ask='subscribe'/></query></iq>"
+            ),
+        );
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[..], [Event::RosterItemChanged { item }] if item.jid.as_str() == "romeo@example.net"),
+            "{ev:?}"
+        );
+        expect_out(
+            &mut s,
+            &[&format!("<iq {C} type='result' id='p2' to='user@example.com'/>")],
+        );
+    }
+
+    #[test]
+    fn manages_contacts_and_subscriptions() {
+        let mut s = logged_in();
+        let juliet: BareJid = "juliet@example.net".parse().unwrap();
+        s.handle_command(Command::SetContact {
+            jid: juliet.clone(),
+            name: Some("Juliet".into()),
+            groups: vec!["Friends".into()],
+        });
+        s.handle_command(Command::Subscribe { to: juliet.clone() });
+        s.handle_command(Command::RemoveContact { jid: juliet.clone() });
+        expect_out(
+            &mut s,
+            &[
+                &format!(
+                    "<iq {C} type='set' id='t4'><query xmlns='jabber:iq:roster'>\
+                     <item jid='juliet@example.net' name='Juliet'><group>Friends</group></item></query></iq>"
+                ),
+                &format!("<presence {C} to='juliet@example.net' type='subscribe'/>"),
+                // Pre-approved (RFC 6121 §3.4): her request will be granted.
+                &format!("<presence {C} to='juliet@example.net' type='subscribed'/>"),
+                &format!(
+                    "<iq {C} type='set' id='t5'><query xmlns='jabber:iq:roster'>\
+                     <item jid='juliet@example.net' subscription='remove'/></query></iq>"
+                ),
+            ],
+        );
+
+        // A request is reported once, stays pending, and is answered.
+        for _ in 0..2 {
+            feed(
+                &mut s,
+                &format!("<presence {C} from='romeo@example.net' type='subscribe'/>"),
+            );
+        }
+        assert_eq!(
+            events(&mut s),
+            [Event::SubscriptionRequested {
+                from: "romeo@example.net".parse().unwrap()
+            }]
+        );
+        assert_eq!(s.subscription_requests().count(), 1);
+        s.handle_command(Command::ApproveSubscription {
+            from: "romeo@example.net".parse().unwrap(),
+        });
+        s.handle_command(Command::DenySubscription { from: juliet.clone() });
+        s.handle_command(Command::Unsubscribe { from: juliet });
+        expect_out(
+            &mut s,
+            &[
+                &format!("<presence {C} to='romeo@example.net' type='subscribed'/>"),
+                &format!("<presence {C} to='juliet@example.net' type='unsubscribed'/>"),
+                &format!("<presence {C} to='juliet@example.net' type='unsubscribe'/>"),
+            ],
+        );
+        assert_eq!(s.subscription_requests().count(), 0);
+    }
+
+    #[test]
+    fn the_roster_is_fetched_by_version_on_a_new_session() {
+        let mut s = bound();
+        feed(
+            &mut s,
+            &format!("<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v7'/></iq>"),
+        );
+        s.handle_command(Command::Disconnect);
+        out(&mut s);
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        let bind = out(&mut s);
+        let id = bind.last().and_then(|b| b.attr("id")).unwrap();
+        feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+        assert_eq!(roster_get_version(&mut s).as_deref(), Some("v7"));
+    }
+
+    #[test]
+    fn a_kept_roster_version_is_asked_about_at_the_first_login() {
+        let mut s = session().with_roster_version(Some("v9".into()));
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        feed(&mut s, &bind_result());
+        assert_eq!(roster_get_version(&mut s).as_deref(), Some("v9"));
     }
 }

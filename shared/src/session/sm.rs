@@ -200,3 +200,120 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::session::tests::*;
+    use crate::session::*;
+
+    #[test]
+    fn resumes_and_resends_what_was_not_acknowledged() {
+        let mut s = logged_in();
+        send_to_juliet(&mut s, "m1");
+        s.handle_command(Command::ConnectionLost);
+        assert_eq!(events(&mut s), [Event::Disconnected]);
+        authenticate(&mut s);
+        out(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        // We had handled the roster result.
+        expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>"]);
+        // The server had roster, carbons and presence, not the message.
+        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+        let sent = out(&mut s);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].attr("id"), Some("m1"));
+        assert_eq!(events(&mut s), [Event::Resumed]);
+    }
+
+    #[test]
+    fn failed_resumption_reports_unacknowledged_messages_and_binds_anew() {
+        let mut s = bound();
+        send_to_juliet(&mut s, "m1");
+        s.handle_command(Command::ConnectionLost);
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        out(&mut s);
+        events(&mut s);
+        feed(
+            &mut s,
+            "<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
+        );
+        let ended = |id: &str| Event::RequestFailed {
+            id: id.into(),
+            error: RequestError::SessionEnded,
+            text: None,
+        };
+        // The old session's roster and carbons requests were never answered.
+        assert_eq!(
+            events(&mut s),
+            [
+                ended("t2"),
+                ended("t3"),
+                Event::ResumeFailed {
+                    unacknowledged: vec!["m1".into()]
+                }
+            ]
+        );
+        let sent = out(&mut s);
+        assert!(
+            sent[0].has_child("bind", "urn:ietf:params:xml:ns:xmpp-bind"),
+            "{sent:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_session_enables_stream_management_afresh() {
+        let mut s = session();
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        feed(&mut s, &bind_result());
+        // Enabled, but not resumable: a drop means a new session.
+        feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3'/>");
+        out(&mut s);
+        s.handle_command(Command::ConnectionLost);
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        let bind = out(&mut s);
+        let id = bind.last().and_then(|b| b.attr("id")).unwrap();
+        feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+        let sent = out(&mut s);
+        assert!(sent.iter().any(|e| e.is("enable", "urn:xmpp:sm:3")), "{sent:?}");
+        // Until the server says enabled, no acks are asked for.
+        s.handle_command(Command::SendMessage {
+            id: "m1".into(),
+            to: "juliet@example.net".parse().unwrap(),
+            body: "x".into(),
+        });
+        assert!(!out(&mut s).iter().any(|e| e.is("r", "urn:xmpp:sm:3")));
+    }
+
+    #[test]
+    fn refused_stream_management_keeps_nothing_back() {
+        let mut s = session();
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        feed(&mut s, &bind_result());
+        feed(&mut s, "<failed xmlns='urn:xmpp:sm:3'/>");
+        s.handle_command(Command::SendMessage {
+            id: "m1".into(),
+            to: "juliet@example.net".parse().unwrap(),
+            body: "x".into(),
+        });
+        let sent = out(&mut s);
+        assert!(sent.iter().any(|e| e.attr("id") == Some("m1")));
+        events(&mut s);
+        // Nothing is kept for acks that will never come.
+        assert!(!format!("{:?}", s.sm).contains("m1"));
+    }
+
+    #[test]
+    fn keepalive_requests_an_ack_when_idle() {
+        let mut s = logged_in();
+        s.handle_command(Command::Tick { now_ms: 10_000 });
+        assert!(out(&mut s).is_empty());
+        s.handle_command(Command::Tick {
+            now_ms: 10_000 + KEEPALIVE_MS,
+        });
+        expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+    }
+}

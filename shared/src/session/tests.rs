@@ -1,17 +1,14 @@
 //! Literal XML transcripts in, exact XML and events out.
 
-use super::presence::Availability;
 use super::*;
-use xmpp_parsers::disco::DiscoInfoResult;
-use xmpp_parsers::iq::Iq;
 
 pub(super) const C: &str = "xmlns='jabber:client'";
 
-fn el(xml: &str) -> Element {
+pub(super) fn el(xml: &str) -> Element {
     xml.parse().unwrap_or_else(|e| panic!("bad test XML {xml}: {e}"))
 }
 
-fn config() -> Config {
+pub(super) fn config() -> Config {
     Config {
         jid: "user@example.com".parse().unwrap(),
         credential: Credential::Password("pencil".into()),
@@ -21,11 +18,11 @@ fn config() -> Config {
     }
 }
 
-fn session() -> Session {
+pub(super) fn session() -> Session {
     Session::new(config())
 }
 
-const DEVICE: uuid::Uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+pub(super) const DEVICE: uuid::Uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
 
 pub(super) fn feed(s: &mut Session, xml: &str) {
     s.handle_incoming(el(xml));
@@ -51,7 +48,7 @@ pub(super) fn events(s: &mut Session) -> Vec<Event> {
 }
 
 /// Asserts the outgoing elements, compared as XML trees.
-fn expect_out(s: &mut Session, expected: &[&str]) {
+pub(super) fn expect_out(s: &mut Session, expected: &[&str]) {
     let got = out(s);
     let want: Vec<Element> = expected.iter().map(|x| el(x)).collect();
     assert_eq!(
@@ -63,24 +60,24 @@ fn expect_out(s: &mut Session, expected: &[&str]) {
     );
 }
 
-const OPEN_FROM_SERVER: &str =
+pub(super) const OPEN_FROM_SERVER: &str =
     "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='example.com' id='s1' version='1.0'/>";
-const FEATURES_SASL: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+pub(super) const FEATURES_SASL: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism>\
     <mechanism>PLAIN</mechanism></mechanisms></stream:features>";
-const FEATURES_PLAIN: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+pub(super) const FEATURES_PLAIN: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
     </stream:features>";
-const FEATURES_BIND: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+pub(super) const FEATURES_BIND: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
 // RFC 5802 §5, base64.
-const CHALLENGE: &str = "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
+pub(super) const CHALLENGE: &str = "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
     cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitRNnNlazhiZjkyLGk9NDA5Ng==</challenge>";
-const SUCCESS: &str =
+pub(super) const SUCCESS: &str =
     "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</success>";
 
 /// Connects and goes through SCRAM (RFC 5802's exchange).
-fn authenticate(s: &mut Session) {
+pub(super) fn authenticate(s: &mut Session) {
     s.handle_command(Command::Connect {
         nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
     });
@@ -90,7 +87,7 @@ fn authenticate(s: &mut Session) {
 }
 
 /// The server's answer to our first bind request.
-fn bind_result() -> String {
+pub(super) fn bind_result() -> String {
     format!(
         "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
          <jid>user@example.com/abc</jid></bind></iq>"
@@ -99,7 +96,7 @@ fn bind_result() -> String {
 
 /// Asks for the latest history with juliet@example.net; returns the query's
 /// id, outgoing drained.
-fn ask_juliet_history(s: &mut Session) -> String {
+pub(super) fn ask_juliet_history(s: &mut Session) -> String {
     s.handle_command(Command::FetchHistory {
         with: "juliet@example.net".parse().unwrap(),
         before: None,
@@ -110,12 +107,12 @@ fn ask_juliet_history(s: &mut Session) -> String {
 }
 
 /// A message of ours moved on to `state`.
-fn moved(id: &str, state: Delivery) -> Event {
+pub(super) fn moved(id: &str, state: Delivery) -> Event {
     Event::MessageStateChanged { id: id.into(), state }
 }
 
 /// Sends a message `id` to juliet@example.net; outgoing and events drained.
-fn send_to_juliet(s: &mut Session, id: &str) {
+pub(super) fn send_to_juliet(s: &mut Session, id: &str) {
     s.handle_command(Command::SendMessage {
         id: id.into(),
         to: "juliet@example.net".parse().unwrap(),
@@ -191,41 +188,12 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
 }
 
 /// Our presence stanza with our caps; `extra` goes before them.
-fn own_presence(extra: &str) -> String {
+pub(super) fn own_presence(extra: &str) -> String {
     format!(
         "<presence {C}>{extra}<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' \
          node='https://parlons.chat' ver='{}'/></presence>",
         disco::own_ver()
     )
-}
-
-#[test]
-fn presence_waits_for_the_roster_and_goes_out_once() {
-    let mut s = bound();
-    // Chosen before the roster came: kept, not sent.
-    s.handle_command(Command::SetPresence {
-        show: Availability::Away,
-        status: Some("Lunch".into()),
-        priority: 0,
-    });
-    assert!(out(&mut s).is_empty());
-    // A roster the server refuses still lets us go online.
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='error' id='t2'><error type='cancel'>\
-             <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
-        ),
-    );
-    let away = own_presence("<show>away</show><status>Lunch</status>");
-    expect_out(&mut s, &[&away]);
-    // From then on, each change goes out.
-    s.handle_command(Command::SetPresence {
-        show: Availability::Available,
-        status: None,
-        priority: 0,
-    });
-    expect_out(&mut s, &[&own_presence("")]);
 }
 
 #[test]
@@ -311,54 +279,6 @@ fn plain_only_over_a_secure_transport() {
     expect_out(
         &mut secure,
         &["<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AHVzZXIAcGVuY2ls</auth>"],
-    );
-}
-
-#[test]
-fn roster_pushes_are_accepted_only_from_our_account() {
-    let mut s = bound();
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v1'>\
-             <item jid='juliet@example.net' name='Juliet' subscription='both'><group>Friends</group></item>\
-             </query></iq>"
-        ),
-    );
-    let ev = events(&mut s);
-    assert!(
-        matches!(&ev[..], [Event::RosterReceived { items, ver }] if items.len() == 1 && ver.as_deref() == Some("v1")),
-        "{ev:?}"
-    );
-    expect_out(&mut s, &[&own_presence("")]);
-
-    // A push from someone else is ignored, and not answered.
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='set' id='p1' from='mallory@evil.example'><query xmlns='jabber:iq:roster'>\
-             <item jid='mallory@evil.example' subscription='both'/></query></iq>"
-        ),
-    );
-    assert_eq!(ignored(&mut s), ["roster push from a foreign JID"]);
-    assert!(out(&mut s).is_empty());
-
-    // Ours is applied and acknowledged.
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='set' id='p2' from='user@example.com'><query xmlns='jabber:iq:roster' ver='v2'>\
-             <item jid='romeo@example.net' subscription='none' ask='subscribe'/></query></iq>"
-        ),
-    );
-    let ev = events(&mut s);
-    assert!(
-        matches!(&ev[..], [Event::RosterItemChanged { item }] if item.jid.as_str() == "romeo@example.net"),
-        "{ev:?}"
-    );
-    expect_out(
-        &mut s,
-        &[&format!("<iq {C} type='result' id='p2' to='user@example.com'/>")],
     );
 }
 
@@ -564,110 +484,6 @@ fn answers_acks_pings_disco_and_unknown_requests() {
 }
 
 #[test]
-fn resumes_and_resends_what_was_not_acknowledged() {
-    let mut s = logged_in();
-    send_to_juliet(&mut s, "m1");
-    s.handle_command(Command::ConnectionLost);
-    assert_eq!(events(&mut s), [Event::Disconnected]);
-    authenticate(&mut s);
-    out(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    // We had handled the roster result.
-    expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>"]);
-    // The server had roster, carbons and presence, not the message.
-    feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
-    let sent = out(&mut s);
-    assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].attr("id"), Some("m1"));
-    assert_eq!(events(&mut s), [Event::Resumed]);
-}
-
-#[test]
-fn failed_resumption_reports_unacknowledged_messages_and_binds_anew() {
-    let mut s = bound();
-    send_to_juliet(&mut s, "m1");
-    s.handle_command(Command::ConnectionLost);
-    authenticate(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    out(&mut s);
-    events(&mut s);
-    feed(
-        &mut s,
-        "<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
-    );
-    let ended = |id: &str| Event::RequestFailed {
-        id: id.into(),
-        error: RequestError::SessionEnded,
-        text: None,
-    };
-    // The old session's roster and carbons requests were never answered.
-    assert_eq!(
-        events(&mut s),
-        [
-            ended("t2"),
-            ended("t3"),
-            Event::ResumeFailed {
-                unacknowledged: vec!["m1".into()]
-            }
-        ]
-    );
-    let sent = out(&mut s);
-    assert!(
-        sent[0].has_child("bind", "urn:ietf:params:xml:ns:xmpp-bind"),
-        "{sent:?}"
-    );
-}
-
-#[test]
-fn aggregates_presence_and_reports_subscription_requests() {
-    let mut s = logged_in();
-    feed(
-        &mut s,
-        &format!(
-            "<presence {C} from='juliet@example.net/a'><show>away</show><priority>1</priority></presence>"
-        ),
-    );
-    feed(
-        &mut s,
-        &format!(
-            "<presence {C} from='juliet@example.net/b'><status>here</status><priority>5</priority></presence>"
-        ),
-    );
-    feed(
-        &mut s,
-        &format!("<presence {C} from='juliet@example.net/b' type='unavailable'/>"),
-    );
-    feed(
-        &mut s,
-        &format!("<presence {C} from='romeo@example.net' type='subscribe'/>"),
-    );
-    let j: BareJid = "juliet@example.net".parse().unwrap();
-    assert_eq!(
-        events(&mut s),
-        [
-            Event::PresenceChanged {
-                jid: j.clone(),
-                show: Some(Availability::Away),
-                status: None
-            },
-            Event::PresenceChanged {
-                jid: j.clone(),
-                show: Some(Availability::Available),
-                status: Some("here".into())
-            },
-            Event::PresenceChanged {
-                jid: j,
-                show: Some(Availability::Away),
-                status: None
-            },
-            Event::SubscriptionRequested {
-                from: "romeo@example.net".parse().unwrap()
-            },
-        ]
-    );
-}
-
-#[test]
 fn request_errors_are_tied_to_their_request() {
     let mut s = logged_in();
     let iq_error = |id: &str, condition: &str| {
@@ -763,132 +579,6 @@ fn reception_still_works_after_a_malformed_stanza() {
         &format!("<message {C} from='juliet@example.net/a' type='chat'><body>still here</body></message>"),
     );
     assert!(matches!(&events(&mut s)[..], [Event::MessageReceived(m)] if m.body == "still here"));
-}
-
-#[test]
-fn keepalive_requests_an_ack_when_idle() {
-    let mut s = logged_in();
-    s.handle_command(Command::Tick { now_ms: 10_000 });
-    assert!(out(&mut s).is_empty());
-    s.handle_command(Command::Tick {
-        now_ms: 10_000 + KEEPALIVE_MS,
-    });
-    expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
-}
-
-#[test]
-fn fetches_history_backwards_and_merges_it_with_live_messages() {
-    let mut s = logged_in();
-    s.handle_command(Command::FetchHistory {
-        with: "juliet@example.net".parse().unwrap(),
-        before: None,
-        max: 20,
-    });
-    let sent = out(&mut s);
-    // Compared as text: an empty <before/> is how RSM asks for the last page.
-    assert_eq!(
-        sent.iter().map(String::from).collect::<Vec<_>>(),
-        [
-            "<iq xmlns='jabber:client' id='t4' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t4'>\
-             <x xmlns='jabber:x:data' type='submit'>\
-             <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>\
-             <field var='with'><value>juliet@example.net</value></field></x>\
-             <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
-        ]
-    );
-    let result = |queryid: &str, from: &str, archive_id: &str, body: &str| {
-        format!(
-            "<message {C} from='{from}' to='user@example.com/abc'>\
-             <result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{archive_id}'>\
-             <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
-             <message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='x{archive_id}'>\
-             <body>{body}</body></message></forwarded></result></message>"
-        )
-    };
-    feed(&mut s, &result("t4", "user@example.com", "a1", "archived one"));
-    // Results for no query of ours, or from someone else's archive, are
-    // not history.
-    feed(&mut s, &result("other", "user@example.com", "a2", "forged"));
-    feed(&mut s, &result("t4", "mallory@evil.example", "a3", "forged"));
-    // The same message arriving live with our server's stanza-id is a
-    // duplicate.
-    feed(
-        &mut s,
-        &format!(
-            "<message {C} from='juliet@example.net/balcony' type='chat' id='xa1'><body>archived one</body>\
-             <stanza-id xmlns='urn:xmpp:sid:0' id='a1' by='user@example.com'/></message>"
-        ),
-    );
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
-             <set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>"
-        ),
-    );
-    let ev = events(&mut s);
-    assert_eq!(ev.len(), 4, "{ev:?}");
-    assert!(
-        matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.stable_id.as_deref() == Some("a1")
-            && m.body == "archived one" && m.timestamp_ms == 1_278_803_305_000),
-        "{ev:?}"
-    );
-    let reason = |e: &Event| match e {
-        Event::Ignored { reason } => reason.clone(),
-        other => format!("not ignored: {other:?}"),
-    };
-    assert_eq!(
-        [reason(&ev[1]), reason(&ev[2])],
-        [
-            "archive result for no query of ours",
-            "archive result from a foreign JID"
-        ]
-    );
-    assert_eq!(
-        ev[3],
-        Event::HistoryFetched(mam::Page {
-            with: Some("juliet@example.net".parse().unwrap()),
-            complete: true,
-            first: Some("a1".into()),
-            last: Some("a1".into()),
-        })
-    );
-    // No receipt for archived messages.
-    assert!(out(&mut s).is_empty());
-}
-
-#[test]
-fn catch_up_pages_until_the_archive_is_exhausted() {
-    let mut s = logged_in();
-    s.handle_command(Command::CatchUp { after: "a9".into() });
-    let sent = out(&mut s);
-    let q = sent[0].get_child("query", "urn:xmpp:mam:2").unwrap();
-    let set = q.get_child("set", "http://jabber.org/protocol/rsm").unwrap();
-    assert_eq!(
-        set.get_child("after", "http://jabber.org/protocol/rsm")
-            .unwrap()
-            .text(),
-        "a9"
-    );
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
-             <set xmlns='http://jabber.org/protocol/rsm'><first>b1</first><last>b100</last></set></fin></iq>"
-        ),
-    );
-    let next = out(&mut s);
-    let set = next[0]
-        .get_child("query", "urn:xmpp:mam:2")
-        .and_then(|q| q.get_child("set", "http://jabber.org/protocol/rsm"))
-        .unwrap();
-    assert_eq!(
-        set.get_child("after", "http://jabber.org/protocol/rsm")
-            .unwrap()
-            .text(),
-        "b100"
-    );
-    assert!(matches!(&events(&mut s)[..], [Event::HistoryFetched(p)] if !p.complete && p.with.is_none()));
 }
 
 #[test]
@@ -1021,98 +711,7 @@ fn a_message_seen_twice_is_reported_once() {
     );
 }
 
-#[test]
-fn advertises_and_discovers_capabilities() {
-    let mut s = logged_in();
-    // Our disco#info, for our caps node or none, and nothing for another.
-    let ver = disco::own_ver();
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='get' id='d1' from='juliet@example.net/a'>\
-             <query xmlns='http://jabber.org/protocol/disco#info' node='https://parlons.chat#{ver}'/></iq>"
-        ),
-    );
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='get' id='d2' from='juliet@example.net/a'>\
-             <query xmlns='http://jabber.org/protocol/disco#info' node='https://parlons.chat#bogus'/></iq>"
-        ),
-    );
-    let sent = out(&mut s);
-    let answer = |a| sent[0].attr(a);
-    assert_eq!(
-        [answer("type"), answer("id"), answer("to")],
-        [Some("result"), Some("d1"), Some("juliet@example.net/a")]
-    );
-    let info =
-        DiscoInfoResult::try_from(sent[0].get_child("query", ns::DISCO_INFO).unwrap().clone()).unwrap();
-    assert_eq!(
-        info.node.as_deref(),
-        Some(format!("https://parlons.chat#{ver}").as_str())
-    );
-    // The hash covers exactly what we answer (XEP-0115 §5).
-    let hashed = xmpp_parsers::caps::hash_caps(
-        &xmpp_parsers::caps::compute_disco(&DiscoInfoResult { node: None, ..info }),
-        xmpp_parsers::hashes::Algo::Sha_1,
-    )
-    .unwrap();
-    assert_eq!(hashed.to_base64(), ver);
-    assert_eq!(sent[1].attr("type"), Some("error"));
-
-    // A contact's caps are asked about once, checked, and cached.
-    let their_info = DiscoInfoResult {
-        node: None,
-        identities: vec![xmpp_parsers::disco::Identity::new("client", "pc", "en", "Other")],
-        features: [
-            "http://jabber.org/protocol/disco#info".to_owned(),
-            "urn:xmpp:receipts".to_owned(),
-        ]
-        .into(),
-        extensions: Vec::new(),
-    };
-    let their_ver = xmpp_parsers::caps::hash_caps(
-        &xmpp_parsers::caps::compute_disco(&their_info),
-        xmpp_parsers::hashes::Algo::Sha_1,
-    )
-    .unwrap()
-    .to_base64();
-    let presence = |resource: &str| {
-        format!(
-            "<presence {C} from='juliet@example.net/{resource}'><c xmlns='http://jabber.org/protocol/caps' \
-             hash='sha-1' node='https://other.example' ver='{their_ver}'/></presence>"
-        )
-    };
-    feed(&mut s, &presence("a"));
-    feed(&mut s, &presence("b"));
-    let asked = out(&mut s);
-    assert_eq!(asked.len(), 1, "asked once per ver: {asked:?}");
-    let query = asked[0].get_child("query", ns::DISCO_INFO).unwrap();
-    assert_eq!(
-        query.attr("node"),
-        Some(format!("https://other.example#{their_ver}").as_str())
-    );
-    let id = asked[0].attr("id").unwrap().to_owned();
-    events(&mut s);
-    let result = Iq::from_result(id, Some(their_info)).with_from("juliet@example.net/a".parse().unwrap());
-    s.handle_incoming(result.into());
-    let ev = events(&mut s);
-    assert!(
-        matches!(&ev[..], [Event::FeaturesDiscovered { features, .. }] if features.contains("urn:xmpp:receipts")),
-        "{ev:?}"
-    );
-    // Now known: a third resource is answered from the cache.
-    feed(&mut s, &presence("c"));
-    assert!(out(&mut s).is_empty());
-    assert!(
-        events(&mut s)
-            .iter()
-            .any(|e| matches!(e, Event::FeaturesDiscovered { .. }))
-    );
-}
-
-const FEATURES_SASL2: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+pub(super) const FEATURES_SASL2: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <authentication xmlns='urn:xmpp:sasl:2'><mechanism>SCRAM-SHA-1</mechanism><inline>\
     <bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/><feature var='urn:xmpp:sm:3'/>\
     </inline></bind><sm xmlns='urn:xmpp:sm:3'/></inline></authentication>\
@@ -1335,64 +934,6 @@ mod arbitrary_input {
 }
 
 #[test]
-fn manages_contacts_and_subscriptions() {
-    let mut s = logged_in();
-    let juliet: BareJid = "juliet@example.net".parse().unwrap();
-    s.handle_command(Command::SetContact {
-        jid: juliet.clone(),
-        name: Some("Juliet".into()),
-        groups: vec!["Friends".into()],
-    });
-    s.handle_command(Command::Subscribe { to: juliet.clone() });
-    s.handle_command(Command::RemoveContact { jid: juliet.clone() });
-    expect_out(
-        &mut s,
-        &[
-            &format!(
-                "<iq {C} type='set' id='t4'><query xmlns='jabber:iq:roster'>\
-                 <item jid='juliet@example.net' name='Juliet'><group>Friends</group></item></query></iq>"
-            ),
-            &format!("<presence {C} to='juliet@example.net' type='subscribe'/>"),
-            // Pre-approved (RFC 6121 §3.4): her request will be granted.
-            &format!("<presence {C} to='juliet@example.net' type='subscribed'/>"),
-            &format!(
-                "<iq {C} type='set' id='t5'><query xmlns='jabber:iq:roster'>\
-                 <item jid='juliet@example.net' subscription='remove'/></query></iq>"
-            ),
-        ],
-    );
-
-    // A request is reported once, stays pending, and is answered.
-    for _ in 0..2 {
-        feed(
-            &mut s,
-            &format!("<presence {C} from='romeo@example.net' type='subscribe'/>"),
-        );
-    }
-    assert_eq!(
-        events(&mut s),
-        [Event::SubscriptionRequested {
-            from: "romeo@example.net".parse().unwrap()
-        }]
-    );
-    assert_eq!(s.subscription_requests().count(), 1);
-    s.handle_command(Command::ApproveSubscription {
-        from: "romeo@example.net".parse().unwrap(),
-    });
-    s.handle_command(Command::DenySubscription { from: juliet.clone() });
-    s.handle_command(Command::Unsubscribe { from: juliet });
-    expect_out(
-        &mut s,
-        &[
-            &format!("<presence {C} to='romeo@example.net' type='subscribed'/>"),
-            &format!("<presence {C} to='juliet@example.net' type='unsubscribed'/>"),
-            &format!("<presence {C} to='juliet@example.net' type='unsubscribe'/>"),
-        ],
-    );
-    assert_eq!(s.subscription_requests().count(), 0);
-}
-
-#[test]
 fn only_the_derived_key_is_kept_after_login() {
     let mut s = logged_in();
     assert!(!format!("{s:?}").contains("pencil"));
@@ -1421,40 +962,14 @@ fn only_the_derived_key_is_kept_after_login() {
     ));
 }
 
-#[test]
-fn the_roster_is_fetched_by_version_on_a_new_session() {
-    let mut s = bound();
-    feed(
-        &mut s,
-        &format!("<iq {C} type='result' id='t2'><query xmlns='jabber:iq:roster' ver='v7'/></iq>"),
-    );
-    s.handle_command(Command::Disconnect);
-    out(&mut s);
-    authenticate(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    let bind = out(&mut s);
-    let id = bind.last().and_then(|b| b.attr("id")).unwrap();
-    feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
-    assert_eq!(roster_get_version(&mut s).as_deref(), Some("v7"));
-}
-
 /// The `ver` of the roster get just sent.
-fn roster_get_version(s: &mut Session) -> Option<String> {
+pub(super) fn roster_get_version(s: &mut Session) -> Option<String> {
     let sent = out(s);
     let query = sent
         .iter()
         .find_map(|e| e.get_child("query", "jabber:iq:roster"))
         .expect("roster get");
     query.attr("ver").map(str::to_owned)
-}
-
-#[test]
-fn a_kept_roster_version_is_asked_about_at_the_first_login() {
-    let mut s = session().with_roster_version(Some("v9".into()));
-    authenticate(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    feed(&mut s, &bind_result());
-    assert_eq!(roster_get_version(&mut s).as_deref(), Some("v9"));
 }
 
 #[test]
@@ -1590,83 +1105,6 @@ fn our_own_messages_from_elsewhere_are_from_us() {
         ),
     );
     assert_eq!(events(&mut s), [moved("o1", Delivery::Delivered)]);
-}
-
-#[test]
-fn a_new_session_enables_stream_management_afresh() {
-    let mut s = session();
-    authenticate(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    feed(&mut s, &bind_result());
-    // Enabled, but not resumable: a drop means a new session.
-    feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3'/>");
-    out(&mut s);
-    s.handle_command(Command::ConnectionLost);
-    authenticate(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    let bind = out(&mut s);
-    let id = bind.last().and_then(|b| b.attr("id")).unwrap();
-    feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
-    let sent = out(&mut s);
-    assert!(sent.iter().any(|e| e.is("enable", "urn:xmpp:sm:3")), "{sent:?}");
-    // Until the server says enabled, no acks are asked for.
-    s.handle_command(Command::SendMessage {
-        id: "m1".into(),
-        to: "juliet@example.net".parse().unwrap(),
-        body: "x".into(),
-    });
-    assert!(!out(&mut s).iter().any(|e| e.is("r", "urn:xmpp:sm:3")));
-}
-
-#[test]
-fn refused_stream_management_keeps_nothing_back() {
-    let mut s = session();
-    authenticate(&mut s);
-    feed(&mut s, FEATURES_BIND);
-    feed(&mut s, &bind_result());
-    feed(&mut s, "<failed xmlns='urn:xmpp:sm:3'/>");
-    s.handle_command(Command::SendMessage {
-        id: "m1".into(),
-        to: "juliet@example.net".parse().unwrap(),
-        body: "x".into(),
-    });
-    let sent = out(&mut s);
-    assert!(sent.iter().any(|e| e.attr("id") == Some("m1")));
-    events(&mut s);
-    // Nothing is kept for acks that will never come.
-    assert!(!format!("{:?}", s.sm).contains("m1"));
-}
-
-#[test]
-fn catch_up_stops_when_the_server_makes_no_progress() {
-    let mut s = logged_in();
-    s.handle_command(Command::CatchUp { after: "a9".into() });
-    out(&mut s);
-    feed(
-        &mut s,
-        &format!(
-            "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
-             <set xmlns='http://jabber.org/protocol/rsm'><last>a9</last></set></fin></iq>"
-        ),
-    );
-    assert!(out(&mut s).is_empty());
-}
-
-#[test]
-fn a_flood_of_resources_is_bounded() {
-    let mut s = logged_in();
-    for i in 0..40 {
-        feed(
-            &mut s,
-            &format!("<presence {C} from='mallory@evil.example/r{i}'><priority>{i}</priority></presence>"),
-        );
-    }
-    // Only the first 16 resources are tracked, so at most 16 changes.
-    let changes = events(&mut s)
-        .iter()
-        .filter(|e| matches!(e, Event::PresenceChanged { .. }))
-        .count();
-    assert!(changes <= 16, "{changes}");
 }
 
 #[test]
