@@ -151,6 +151,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    use crate::ns;
     use crate::session::tests::*;
     use crate::session::*;
     use xmpp_parsers::disco::DiscoInfoResult;

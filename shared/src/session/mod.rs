@@ -3,11 +3,12 @@
 //! and randomness come from the owner, so it runs the same in the browser,
 //! natively and in tests.
 //!
-//! This module is the router: the owner's API, command dispatch and the
-//! stream's lifecycle. Each protocol has its own module: `auth` (SASL),
-//! `bind` (session start), `iq`, `roster`, `presence`, `disco`, `chat`
-//! (messages, receipts, markers, states, carbons, corrections), `mam`,
-//! `sm` (XEP-0198) and `sasl2`.
+//! This module is the router: the owner's API and command dispatch. Each
+//! concern has its own module: `stream` (the stream's lifecycle), `auth`
+//! (SASL), `bind` (session start), `iq`, `roster`, `presence`, `disco`,
+//! `chat` (messages, receipts, markers, states, carbons, corrections) with
+//! `incoming` (a received message's stages), `mam`, `sm` (XEP-0198) and
+//! `sasl2`.
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod arbitrary_xml;
@@ -27,33 +28,25 @@ mod roster;
 pub mod sasl;
 mod sasl2;
 mod sm;
+mod stream;
 
-use crate::element::{self, ToElement};
 use std::collections::{HashMap, VecDeque};
 
 use minidom::Element;
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
-use xmpp_parsers::presence::{Presence, Type as PresenceType};
+use xmpp_parsers::presence::Type as PresenceType;
 use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
-use xmpp_parsers::stream_error::StreamError;
-use xmpp_parsers::stream_features::StreamFeatures;
 
 pub use auth::Credential;
 use auth::SaslState;
 pub use command::{Command, Secret};
 pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, RequestError};
-use presence::{Presences, presence_element};
+use presence::Presences;
 pub use sasl::{KeysError, ScramKeys};
 use sm::StreamManagement;
 pub use xmpp_parsers::sasl::DefinedCondition as SaslCondition;
 pub use xmpp_parsers::stanza_error::DefinedCondition as StanzaCondition;
 pub use xmpp_parsers::stream_error::DefinedCondition as StreamCondition;
-
-use crate::framing::{Close, Frame, Open};
-use crate::ns;
-
-/// Ping the server after this long without sending anything.
-const KEEPALIVE_MS: u64 = 60_000;
 
 /// What the session is for.
 #[derive(Debug, Clone)]
@@ -296,46 +289,6 @@ impl Session {
         }
     }
 
-    /// Ends the stream: unavailable presence, then `<close/>`; nothing is
-    /// kept to resume.
-    fn disconnect(&mut self) {
-        if !matches!(self.state, State::Idle) {
-            if self.is_ready() {
-                let bye = presence_element(Presence::unavailable());
-                self.send_stanza(bye, None);
-            }
-            self.send(Close::default().to_element());
-        }
-        self.sm.forget();
-        self.state = State::Idle;
-    }
-
-    fn connect(&mut self, nonce: String) {
-        self.state = State::Features { authenticated: false };
-        self.scram_nonce = Some(nonce);
-        self.send(self.open());
-    }
-
-    /// `<open to="domain"/>`: the stream goes to our server, not to us.
-    fn open(&self) -> Element {
-        Open::new(BareJid::from_parts(None, self.jid.domain())).to_element()
-    }
-
-    fn tick(&mut self, now_ms: u64) {
-        self.now_ms = now_ms;
-        self.pause_idle_typing();
-        if self.is_ready() && now_ms.saturating_sub(self.last_sent_ms) >= KEEPALIVE_MS {
-            if self.sm.is_enabled() {
-                self.send(sm::request());
-            } else {
-                let id = self.id();
-                self.pending.insert(id.clone(), Request::Ping);
-                let iq = element::get(id, &xmpp_parsers::ping::Ping);
-                self.send_stanza(iq.to_element(), None);
-            }
-        }
-    }
-
     /// Handles one element from the server. Nothing here can panic on bad
     /// input: what cannot be understood becomes [`Event::Ignored`].
     ///
@@ -347,13 +300,6 @@ impl Session {
         } else {
             self.handle_now(el);
         }
-    }
-
-    fn connection_lost(&mut self) {
-        // Unhandled, so unacknowledged: resumption resends them.
-        self.held.clear();
-        self.state = State::Idle;
-        self.event(Event::Disconnected);
     }
 
     /// Does one short batch of the work put off by [`Self::handle_incoming`]:
@@ -368,89 +314,6 @@ impl Session {
             return false;
         }
         true
-    }
-
-    fn handle_now(&mut self, el: Element) {
-        let frame = match Frame::try_from(el) {
-            Ok(f) => f,
-            Err(e) => return self.ignore(e.to_string()),
-        };
-        let el = match frame {
-            Frame::Open(_) => return,
-            Frame::Close(_) => {
-                self.state = State::Idle;
-                self.event(Event::Disconnected);
-                return;
-            }
-            Frame::Element(el) => el,
-        };
-        if el.is("error", ns::STREAM) {
-            return self.stream_error(&el);
-        }
-        if el.is("features", ns::STREAM) {
-            return self.features(el);
-        }
-        if el.ns() == ns::SASL || el.ns() == ns::SASL2 {
-            return self.sasl(el);
-        }
-        if el.ns() == ns::SM {
-            return self.stream_management(el);
-        }
-        if el.ns() != ns::JABBER_CLIENT {
-            return self.ignore(format!("unexpected <{}/> in {}", el.name(), el.ns()));
-        }
-        if !matches!(self.state, State::Ready | State::Binding) {
-            return self.ignore(format!("<{}/> before the session is ready", el.name()));
-        }
-        match el.name() {
-            "iq" | "message" | "presence" => {
-                self.sm.handled();
-                match el.name() {
-                    "iq" => self.iq(el),
-                    "message" => self.message(el),
-                    _ => self.presence(el),
-                }
-            }
-            other => self.ignore(format!("unknown stanza <{other}/>")),
-        }
-    }
-
-    fn stream_error(&mut self, el: &Element) {
-        let (condition, text) = match StreamError::try_from(el.clone()) {
-            Ok(e) => {
-                let text = e.get_best_text_cloned(vec![]).map(|(_, t)| t);
-                (e.condition, text)
-            }
-            // An unknown condition, or no condition at all.
-            Err(_) => (
-                StreamCondition::UndefinedCondition,
-                el.get_child("text", xmpp_parsers::ns::XMPP_STREAMS)
-                    .map(Element::text),
-            ),
-        };
-        self.state = State::Idle;
-        self.event(Event::StreamError { condition, text });
-    }
-
-    fn features(&mut self, el: Element) {
-        let features = match StreamFeatures::try_from(el) {
-            Ok(f) => f,
-            Err(e) => return self.ignore(format!("invalid stream features: {e}")),
-        };
-        match self.state {
-            State::Features { authenticated: false } => self.start_sasl(&features),
-            State::Features { authenticated: true } => {
-                self.sm.offered(features.stream_management.is_some());
-                if let Some(resume) = self.sm.resume_request() {
-                    self.state = State::Resuming;
-                    self.send(resume);
-                } else {
-                    self.new_session();
-                    self.bind();
-                }
-            }
-            _ => self.ignore("stream features at an unexpected time"),
-        }
     }
 
     /// No `from`, our domain, our bare JID or our full JID.

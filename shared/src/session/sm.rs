@@ -203,6 +203,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    use crate::session::stream::KEEPALIVE_MS;
     use crate::session::tests::*;
     use crate::session::*;
 

@@ -1,5 +1,6 @@
 //! Literal XML transcripts in, exact XML and events out.
 
+use super::stream::KEEPALIVE_MS;
 use super::*;
 
 pub(super) const C: &str = "xmlns='jabber:client'";

@@ -1,0 +1,152 @@
+//! RFC 6120 §4 over RFC 7395: the stream's lifecycle. Opening, closing
+//! and losing it, its errors and features, keeping it alive, and each
+//! element that arrives sorted to the module that handles it.
+
+use minidom::Element;
+use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::presence::Presence;
+use xmpp_parsers::stream_error::StreamError;
+use xmpp_parsers::stream_features::StreamFeatures;
+
+use super::presence::presence_element;
+use super::{Event, Request, Session, State, StreamCondition, sm};
+use crate::element::{self, ToElement};
+use crate::framing::{Close, Frame, Open};
+use crate::ns;
+
+/// Ping the server after this long without sending anything.
+pub(super) const KEEPALIVE_MS: u64 = 60_000;
+
+impl Session {
+    /// Ends the stream: unavailable presence, then `<close/>`; nothing is
+    /// kept to resume.
+    pub(super) fn disconnect(&mut self) {
+        if !matches!(self.state, State::Idle) {
+            if self.is_ready() {
+                let bye = presence_element(Presence::unavailable());
+                self.send_stanza(bye, None);
+            }
+            self.send(Close::default().to_element());
+        }
+        self.sm.forget();
+        self.state = State::Idle;
+    }
+
+    pub(super) fn connect(&mut self, nonce: String) {
+        self.state = State::Features { authenticated: false };
+        self.scram_nonce = Some(nonce);
+        self.send(self.open());
+    }
+
+    /// `<open to="domain"/>`: the stream goes to our server, not to us.
+    pub(super) fn open(&self) -> Element {
+        Open::new(BareJid::from_parts(None, self.jid.domain())).to_element()
+    }
+
+    /// The clock: idle typing pauses, and an idle stream is kept alive.
+    pub(super) fn tick(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+        self.pause_idle_typing();
+        if self.is_ready() && now_ms.saturating_sub(self.last_sent_ms) >= KEEPALIVE_MS {
+            if self.sm.is_enabled() {
+                self.send(sm::request());
+            } else {
+                let id = self.id();
+                self.pending.insert(id.clone(), Request::Ping);
+                let iq = element::get(id, &xmpp_parsers::ping::Ping);
+                self.send_stanza(iq.to_element(), None);
+            }
+        }
+    }
+
+    pub(super) fn connection_lost(&mut self) {
+        // Unhandled, so unacknowledged: resumption resends them.
+        self.held.clear();
+        self.state = State::Idle;
+        self.event(Event::Disconnected);
+    }
+
+    /// One element from the server, sorted to the module that handles it.
+    pub(super) fn handle_now(&mut self, el: Element) {
+        let frame = match Frame::try_from(el) {
+            Ok(f) => f,
+            Err(e) => return self.ignore(e.to_string()),
+        };
+        let el = match frame {
+            Frame::Open(_) => return,
+            Frame::Close(_) => {
+                self.state = State::Idle;
+                self.event(Event::Disconnected);
+                return;
+            }
+            Frame::Element(el) => el,
+        };
+        if el.is("error", ns::STREAM) {
+            return self.stream_error(&el);
+        }
+        if el.is("features", ns::STREAM) {
+            return self.features(el);
+        }
+        if el.ns() == ns::SASL || el.ns() == ns::SASL2 {
+            return self.sasl(el);
+        }
+        if el.ns() == ns::SM {
+            return self.stream_management(el);
+        }
+        if el.ns() != ns::JABBER_CLIENT {
+            return self.ignore(format!("unexpected <{}/> in {}", el.name(), el.ns()));
+        }
+        if !matches!(self.state, State::Ready | State::Binding) {
+            return self.ignore(format!("<{}/> before the session is ready", el.name()));
+        }
+        match el.name() {
+            "iq" | "message" | "presence" => {
+                self.sm.handled();
+                match el.name() {
+                    "iq" => self.iq(el),
+                    "message" => self.message(el),
+                    _ => self.presence(el),
+                }
+            }
+            other => self.ignore(format!("unknown stanza <{other}/>")),
+        }
+    }
+
+    pub(super) fn stream_error(&mut self, el: &Element) {
+        let (condition, text) = match StreamError::try_from(el.clone()) {
+            Ok(e) => {
+                let text = e.get_best_text_cloned(vec![]).map(|(_, t)| t);
+                (e.condition, text)
+            }
+            // An unknown condition, or no condition at all.
+            Err(_) => (
+                StreamCondition::UndefinedCondition,
+                el.get_child("text", xmpp_parsers::ns::XMPP_STREAMS)
+                    .map(Element::text),
+            ),
+        };
+        self.state = State::Idle;
+        self.event(Event::StreamError { condition, text });
+    }
+
+    pub(super) fn features(&mut self, el: Element) {
+        let features = match StreamFeatures::try_from(el) {
+            Ok(f) => f,
+            Err(e) => return self.ignore(format!("invalid stream features: {e}")),
+        };
+        match self.state {
+            State::Features { authenticated: false } => self.start_sasl(&features),
+            State::Features { authenticated: true } => {
+                self.sm.offered(features.stream_management.is_some());
+                if let Some(resume) = self.sm.resume_request() {
+                    self.state = State::Resuming;
+                    self.send(resume);
+                } else {
+                    self.new_session();
+                    self.bind();
+                }
+            }
+            _ => self.ignore("stream features at an unexpected time"),
+        }
+    }
+}
