@@ -13,7 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
 
 use super::Gateway;
-use super::client_frame::{self, ClientFrame};
+use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::fail::{Fail, server_fault};
 use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_upstream};
 use super::socket::{ClientSocket, SocketEvent, close_socket, next_text, socket_text, to_client};
@@ -71,24 +71,10 @@ async fn session<S: ClientSocket>(
     domain_out: &mut String,
     counts: &mut Counts,
 ) -> Outcome {
-    // The first message must be <open to=…/>.
-    let open = match tokio::time::timeout(gw.settings.open_timeout, next_text(ws)).await {
-        Err(_) => {
-            let fail = Fail::new(Condition::ConnectionTimeout, "no <open/> received in time");
-            return fail_before_open(ws, gw, None, fail).await;
-        }
-        Ok(None) => return Outcome::ClientGone,
-        Ok(Some(Err((condition, text)))) => {
-            return fail_before_open(ws, gw, None, Fail::client_fault(condition, text)).await;
-        }
-        Ok(Some(Ok(text))) => match client_frame::parse(&text, &gw.settings.limits) {
-            Ok(ClientFrame::Open(open)) => open,
-            Ok(_) => {
-                let fail = Fail::new(Condition::NotWellFormed, "the stream must start with <open/>");
-                return fail_before_open(ws, gw, None, fail).await;
-            }
-            Err(e) => return fail_before_open(ws, gw, None, Fail::new(e.condition(), e.to_string())).await,
-        },
+    let open = match first_open(ws, gw).await {
+        Ok(open) => open,
+        Err(None) => return Outcome::ClientGone,
+        Err(Some(fail)) => return fail_before_open(ws, gw, None, fail).await,
     };
     let domain = match stream::open_domain(&open) {
         Ok(d) => d,
@@ -124,20 +110,27 @@ async fn session<S: ClientSocket>(
         Some(end) => end,
         None => relay.run(ws).await,
     };
-    match end {
-        End::Outcome(o) => o,
-        End::Fail(fail) => {
-            let opened = relay.stream.opened();
-            if fail.end_upstream {
-                let _ = send_upstream(&mut relay.writer, b"</stream:stream>").await;
-            }
-            shutdown_upstream(&mut relay.writer).await;
-            if opened {
-                send_error(ws, gw, fail).await
-            } else {
-                fail_before_open(ws, gw, Some(&domain), fail).await
-            }
-        }
+    relay.ended(ws, end, &domain).await
+}
+
+/// The first message, which must be `<open to=…/>`; `Err(None)` when the
+/// client left without one.
+async fn first_open<S: ClientSocket>(ws: &mut S, gw: &Gateway) -> Result<OpenRequest, Option<Fail>> {
+    match tokio::time::timeout(gw.settings.open_timeout, next_text(ws)).await {
+        Err(_) => Err(Some(Fail::new(
+            Condition::ConnectionTimeout,
+            "no <open/> received in time",
+        ))),
+        Ok(None) => Err(None),
+        Ok(Some(Err((condition, text)))) => Err(Some(Fail::client_fault(condition, text))),
+        Ok(Some(Ok(text))) => match client_frame::parse(&text, &gw.settings.limits) {
+            Ok(ClientFrame::Open(open)) => Ok(open),
+            Ok(_) => Err(Some(Fail::new(
+                Condition::NotWellFormed,
+                "the stream must start with <open/>",
+            ))),
+            Err(e) => Err(Some(Fail::new(e.condition(), e.to_string()))),
+        },
     }
 }
 
@@ -153,6 +146,24 @@ struct Relay<'a> {
 }
 
 impl Relay<'_> {
+    /// How the session ends: a failure ends the server's side too, and
+    /// reaches the client as a stream error.
+    async fn ended<S: ClientSocket>(&mut self, ws: &mut S, end: End, domain: &str) -> Outcome {
+        let fail = match end {
+            End::Outcome(o) => return o,
+            End::Fail(fail) => fail,
+        };
+        if fail.end_upstream {
+            let _ = send_upstream(&mut self.writer, b"</stream:stream>").await;
+        }
+        shutdown_upstream(&mut self.writer).await;
+        if self.stream.opened() {
+            send_error(ws, self.gw, fail).await
+        } else {
+            fail_before_open(ws, self.gw, Some(domain), fail).await
+        }
+    }
+
     async fn run<S: ClientSocket>(&mut self, ws: &mut S) -> End {
         let settings = &self.gw.settings;
         let mut buf = vec![0u8; READ_CHUNK];
@@ -183,23 +194,8 @@ impl Relay<'_> {
                     }
                 }
                 read = self.reader.read(&mut buf) => {
-                    let n = match read {
-                        Ok(0) | Err(_) => {
-                            if self.closing.is_some() {
-                                return self.finish_close(ws).await;
-                            }
-                            return End::Fail(Fail::server_gone());
-                        }
-                        Ok(n) => n,
-                    };
-                    if let Err(e) = self.splitter.feed(&buf[..n], &mut items) {
-                        items.clear();
-                        return End::Fail(server_fault(&e));
-                    }
-                    for item in items.drain(..) {
-                        if let Some(end) = self.server_item(ws, item).await {
-                            return end;
-                        }
+                    if let Some(end) = self.server_bytes(ws, read, &buf, &mut items).await {
+                        return end;
                     }
                 }
                 _ = ping.tick() => {
@@ -269,6 +265,31 @@ impl Relay<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// Relays what one read from the server gave; `Some` ends the session.
+    async fn server_bytes<S: ClientSocket>(
+        &mut self,
+        ws: &mut S,
+        read: std::io::Result<usize>,
+        buf: &[u8],
+        items: &mut Vec<Item>,
+    ) -> Option<End> {
+        let n = match read {
+            Ok(0) | Err(_) if self.closing.is_some() => return Some(self.finish_close(ws).await),
+            Ok(0) | Err(_) => return Some(End::Fail(Fail::server_gone())),
+            Ok(n) => n,
+        };
+        if let Err(e) = self.splitter.feed(&buf[..n], items) {
+            items.clear();
+            return Some(End::Fail(server_fault(&e)));
+        }
+        for item in items.drain(..) {
+            if let Some(end) = self.server_item(ws, item).await {
+                return Some(end);
+            }
+        }
+        None
     }
 
     /// Relays one thing from the server; `Some` ends the session.
