@@ -42,6 +42,31 @@ fn scram_start(scram: Scram) -> (SaslState, Mechanism, Vec<u8>) {
     (SaslState::Scram(Box::new(scram)), mechanism, first)
 }
 
+/// What authentication keeps: the credential (the password is replaced
+/// by SCRAM keys after a first login), whether this session verified those
+/// keys, the transport's security, the nonce of the next exchange and
+/// what went inline in a SASL2 request.
+#[derive(Debug)]
+pub(super) struct Login {
+    pub credential: Credential,
+    pub keys_verified: bool,
+    pub secure: bool,
+    pub nonce: Option<String>,
+    pub inline: Option<super::sasl2::Inline>,
+}
+
+impl Login {
+    pub fn new(credential: Credential, secure: bool) -> Self {
+        Self {
+            credential,
+            keys_verified: false,
+            secure,
+            nonce: None,
+            inline: None,
+        }
+    }
+}
+
 impl Session {
     pub(super) fn start_sasl(&mut self, features: &StreamFeatures) {
         // XEP-0388 when the server offers it, else RFC 6120 SASL.
@@ -50,8 +75,8 @@ impl Session {
             None => features.sasl_mechanisms.iter().map(String::as_str).collect(),
         };
         let user = self.jid.node().map(|n| n.to_string()).unwrap_or_default();
-        let nonce = self.scram_nonce.take().unwrap_or_default();
-        let started = match &self.credential {
+        let nonce = self.login.nonce.take().unwrap_or_default();
+        let started = match &self.login.credential {
             // After a first login only the SCRAM keys are left: the same
             // mechanism must be offered again.
             Credential::Keys(keys) => {
@@ -62,21 +87,23 @@ impl Session {
                     Err(AuthError::PasswordNeeded)
                 }
             }
-            Credential::Password(password) => match Mechanism::choose(offered.iter().copied(), self.secure) {
-                None => Err(AuthError::NoSupportedMechanism),
-                Some(Mechanism::Plain) => {
-                    Ok((SaslState::Plain, Mechanism::Plain, sasl::plain(&user, password)))
+            Credential::Password(password) => {
+                match Mechanism::choose(offered.iter().copied(), self.login.secure) {
+                    None => Err(AuthError::NoSupportedMechanism),
+                    Some(Mechanism::Plain) => {
+                        Ok((SaslState::Plain, Mechanism::Plain, sasl::plain(&user, password)))
+                    }
+                    Some(m) => Scram::new(m, &user, password, &nonce)
+                        .map(scram_start)
+                        .map_err(|_| AuthError::InvalidPassword),
                 }
-                Some(m) => Scram::new(m, &user, password, &nonce)
-                    .map(scram_start)
-                    .map_err(|_| AuthError::InvalidPassword),
-            },
+            }
         };
         let (state, mechanism, initial) = match started {
             Ok(s) => s,
             Err(error) => {
                 self.state = State::Idle;
-                self.keys_verified = false;
+                self.login.keys_verified = false;
                 return self.event(Event::AuthFailed { error, text: None });
             }
         };
@@ -84,7 +111,7 @@ impl Session {
         let auth = match &features.sasl2 {
             Some(offer) => self.authenticate(offer, mechanism.name(), initial),
             None => {
-                self.inline = None;
+                self.login.inline = None;
                 sasl::Auth {
                     mechanism: mechanism.name().to_owned(),
                     data: initial,
@@ -123,8 +150,8 @@ impl Session {
                 Ok(()) => {
                     // The password is dropped; the keys suffice to resume.
                     if let Some(keys) = scram.keys() {
-                        self.credential = Credential::Keys(keys);
-                        self.keys_verified = true;
+                        self.login.credential = Credential::Keys(keys);
+                        self.login.keys_verified = true;
                     }
                     self.authenticated(el, sasl2);
                 }
@@ -139,7 +166,7 @@ impl Session {
                     .unwrap_or(SaslCondition::NotAuthorized);
                 let text = el.get_child("text", el.ns().as_str()).map(Element::text);
                 self.state = State::Idle;
-                self.keys_verified = false;
+                self.login.keys_verified = false;
                 self.event(Event::AuthFailed {
                     error: AuthError::Sasl(error),
                     text,
@@ -153,7 +180,7 @@ impl Session {
     /// The server failed to prove itself: stop, do not trust it.
     pub(super) fn abort_sasl(&mut self, error: AuthError) {
         self.state = State::Idle;
-        self.keys_verified = false;
+        self.login.keys_verified = false;
         self.send(xmpp_parsers::sasl::Abort.to_element());
         self.send(Close::default().to_element());
         self.event(Event::AuthFailed { error, text: None });

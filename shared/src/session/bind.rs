@@ -54,9 +54,9 @@ impl Session {
         self.full_jid = Some(jid.clone());
         self.state = State::Ready;
         // A new session: contacts saw us go, not whether we were typing.
-        self.chat_states.clear();
+        self.chats.states.clear();
         // A new session: what we knew of presence is stale.
-        for contact in self.presences.clear() {
+        for contact in self.presences.contacts.clear() {
             self.event(Event::PresenceChanged {
                 jid: contact,
                 show: None,
@@ -64,11 +64,11 @@ impl Session {
             });
         }
         // The roster first (RFC 6121 §2.2); presence once it is in.
-        self.own_presence.reset();
+        self.presences.own.reset();
         let id = self.id();
         self.pending.insert(id.clone(), Request::Roster);
         let roster = Roster {
-            ver: self.roster_ver.clone(),
+            ver: self.roster.ver.clone(),
             items: Vec::new(),
         };
         self.send_stanza(element::get(id, &roster).to_element(), None);
@@ -86,7 +86,7 @@ impl Session {
 
     /// Initial presence (RFC 6121 §4.2), once the roster is in.
     pub(super) fn announce(&mut self) {
-        if let Some(p) = self.own_presence.announce() {
+        if let Some(p) = self.presences.own.announce() {
             self.send_stanza(presence_element(p), None);
         }
     }

@@ -33,6 +33,15 @@ const MAX_CHAT_STATES: usize = 256;
 /// the owner last set it.
 pub(super) type OwnChatStates = std::collections::HashMap<BareJid, (ChatState, u64)>;
 
+/// What chat keeps: messages waiting for the session, whom our recent
+/// messages went to, and our chat state to each contact.
+#[derive(Debug, Default)]
+pub(super) struct Chats {
+    pub outbox: Vec<Outgoing>,
+    pub recipients: Recipients,
+    pub states: OwnChatStates,
+}
+
 /// A message waiting for the session to be ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Outgoing {
@@ -74,21 +83,21 @@ impl Session {
         if self.is_ready() {
             self.transmit_message(m);
         } else {
-            self.outbox.push(m);
+            self.chats.outbox.push(m);
         }
     }
 
     /// Sends what was queued while offline.
     pub(super) fn flush_outbox(&mut self) {
-        for m in std::mem::take(&mut self.outbox) {
+        for m in std::mem::take(&mut self.chats.outbox) {
             self.transmit_message(m);
         }
     }
 
     fn transmit_message(&mut self, out: Outgoing) {
-        self.recipients.insert(&out.id, out.to.clone());
+        self.chats.recipients.insert(&out.id, out.to.clone());
         // The message says active.
-        self.chat_states.remove(&out.to);
+        self.chats.states.remove(&out.to);
         let mut m = Message::chat(Jid::from(out.to)).with_body(Lang::default(), out.body);
         m.id = Some(Id(out.id.clone()));
         m.payloads.push(OriginId { id: out.id.clone() }.to_element());
@@ -111,12 +120,13 @@ impl Session {
             return;
         }
         let tracked = matches!(state, ChatState::Composing | ChatState::Paused);
-        let last =
-            if tracked && (self.chat_states.contains_key(&to) || self.chat_states.len() < MAX_CHAT_STATES) {
-                self.chat_states.insert(to.clone(), (state.clone(), self.now_ms))
-            } else {
-                self.chat_states.remove(&to)
-            };
+        let last = if tracked
+            && (self.chats.states.contains_key(&to) || self.chats.states.len() < MAX_CHAT_STATES)
+        {
+            self.chats.states.insert(to.clone(), (state.clone(), self.now_ms))
+        } else {
+            self.chats.states.remove(&to)
+        };
         if last.is_some_and(|(last, _)| last == state) {
             return;
         }
@@ -130,7 +140,8 @@ impl Session {
     pub(super) fn pause_idle_typing(&mut self) {
         let now = self.now_ms;
         let idle: Vec<BareJid> = self
-            .chat_states
+            .chats
+            .states
             .iter()
             .filter(|(_, (state, since))| {
                 *state == ChatState::Composing && now.saturating_sub(*since) >= PAUSED_AFTER_MS
@@ -234,7 +245,7 @@ impl Session {
         // recipient may still acknowledge it.
         if direction == Direction::Outgoing {
             for sent in [&ids.id, &ids.origin_id].into_iter().flatten() {
-                self.recipients.insert(sent, peer_jid.to_bare());
+                self.chats.recipients.insert(sent, peer_jid.to_bare());
             }
         }
         let (archive_id, archive_stamp) = match via {
@@ -300,7 +311,7 @@ impl Session {
             };
             if let Some((id, state)) = acked {
                 // Only whom we sent it to can say it arrived or was read.
-                if self.recipients.get(&id) == Some(&from.to_bare()) {
+                if self.chats.recipients.get(&id) == Some(&from.to_bare()) {
                     self.event(Event::MessageStateChanged { id, state });
                 } else {
                     self.ignore("a receipt or marker from someone the message was not sent to");
@@ -324,7 +335,7 @@ impl Session {
         let Some(id) = m.id.as_ref().map(|i| i.0.clone()) else {
             return;
         };
-        let Some(to) = self.recipients.get(&id) else {
+        let Some(to) = self.chats.recipients.get(&id) else {
             return self.ignore("an error about a message we did not send");
         };
         let expected = self.is_server_or_self(m.from.as_ref())

@@ -41,7 +41,7 @@ pub use auth::Credential;
 use auth::SaslState;
 pub use command::{Command, Secret};
 pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, RequestError};
-use presence::Presences;
+
 pub use sasl::{KeysError, ScramKeys};
 use sm::StreamManagement;
 pub use xmpp_parsers::sasl::DefinedCondition as SaslCondition;
@@ -106,10 +106,7 @@ enum Request {
 #[derive(Debug)]
 pub struct Session {
     jid: BareJid,
-    credential: Credential,
-    /// The credential is SCRAM keys that a login of this session verified.
-    keys_verified: bool,
-    secure: bool,
+    login: auth::Login,
     id_prefix: String,
     next_id: u64,
     state: State,
@@ -117,24 +114,15 @@ pub struct Session {
     out: VecDeque<Element>,
     events: VecDeque<Event>,
     pending: HashMap<String, Request>,
-    presences: Presences,
-    own_presence: presence::OwnPresence,
+    presences: presence::PresenceState,
     sm: StreamManagement,
-    roster_ver: Option<String>,
+    roster: roster::RosterState,
     seen: mam::Seen,
     device_id: uuid::Uuid,
-    inline: Option<sasl2::Inline>,
     caps: disco::Capabilities,
-    subscription_requests: std::collections::BTreeSet<BareJid>,
-    scram_nonce: Option<String>,
-    outbox: Vec<chat::Outgoing>,
-    recipients: chat::Recipients,
-    chat_states: chat::OwnChatStates,
+    chats: chat::Chats,
     now_ms: u64,
     last_sent_ms: u64,
-    roster_import: Option<roster::Import>,
-    /// What arrived during an import, in order, handled by [`Self::work`].
-    held: VecDeque<Element>,
 }
 
 impl Session {
@@ -142,9 +130,7 @@ impl Session {
     pub fn new(config: Config) -> Self {
         Self {
             jid: config.jid,
-            credential: config.credential,
-            keys_verified: false,
-            secure: config.secure_transport,
+            login: auth::Login::new(config.credential, config.secure_transport),
             id_prefix: config.id_prefix,
             next_id: 0,
             state: State::Idle,
@@ -152,23 +138,15 @@ impl Session {
             out: VecDeque::new(),
             events: VecDeque::new(),
             pending: HashMap::new(),
-            presences: Presences::default(),
-            own_presence: presence::OwnPresence::default(),
+            presences: presence::PresenceState::default(),
             sm: StreamManagement::default(),
-            roster_ver: None,
+            roster: roster::RosterState::default(),
             seen: mam::Seen::default(),
             device_id: config.device_id,
-            inline: None,
             caps: disco::Capabilities::default(),
-            subscription_requests: std::collections::BTreeSet::new(),
-            scram_nonce: None,
-            outbox: Vec::new(),
-            recipients: chat::Recipients::default(),
-            chat_states: chat::OwnChatStates::new(),
+            chats: chat::Chats::default(),
             now_ms: 0,
             last_sent_ms: 0,
-            roster_import: None,
-            held: VecDeque::new(),
         }
     }
 
@@ -176,7 +154,7 @@ impl Session {
     /// earlier session (RFC 6121 §2.6): the server then sends only what
     /// changed, or nothing when it is current.
     pub fn with_roster_version(mut self, ver: Option<String>) -> Self {
-        self.roster_ver = ver;
+        self.roster.ver = ver;
         self
     }
 
@@ -201,15 +179,15 @@ impl Session {
     /// login (stored keys should then be dropped), or after a password
     /// change until the next login.
     pub fn scram_keys(&self) -> Option<&ScramKeys> {
-        match &self.credential {
-            Credential::Keys(keys) if self.keys_verified => Some(keys),
+        match &self.login.credential {
+            Credential::Keys(keys) if self.login.keys_verified => Some(keys),
             _ => None,
         }
     }
 
     /// Subscription requests not yet approved or denied.
     pub fn subscription_requests(&self) -> impl Iterator<Item = &BareJid> {
-        self.subscription_requests.iter()
+        self.presences.requests.iter()
     }
 
     /// Whether stanzas can be sent.
@@ -295,8 +273,8 @@ impl Session {
     /// While a large roster result is being converted, elements wait their
     /// turn for [`Self::work`].
     pub fn handle_incoming(&mut self, el: Element) {
-        if self.roster_import.is_some() || !self.held.is_empty() {
-            self.held.push_back(el);
+        if self.roster.import.is_some() || !self.roster.held.is_empty() {
+            self.roster.held.push_back(el);
         } else {
             self.handle_now(el);
         }
@@ -306,9 +284,9 @@ impl Session {
     /// 100 roster items, or one waiting element. False when none was left.
     /// A browser calls it between tasks, so that none runs long.
     pub fn work(&mut self) -> bool {
-        if self.roster_import.is_some() {
+        if self.roster.import.is_some() {
             self.import_roster();
-        } else if let Some(el) = self.held.pop_front() {
+        } else if let Some(el) = self.roster.held.pop_front() {
             self.handle_now(el);
         } else {
             return false;

@@ -50,6 +50,15 @@ impl Availability {
     }
 }
 
+/// What presence keeps: our contacts' resources, our own presence, and
+/// the subscription requests not yet answered.
+#[derive(Debug, Default)]
+pub(super) struct PresenceState {
+    pub contacts: Presences,
+    pub own: OwnPresence,
+    pub requests: std::collections::BTreeSet<BareJid>,
+}
+
 /// Our own presence (RFC 6121 §4.2, §4.4): what we broadcast, and
 /// whether this session's initial presence has gone out. It goes out once
 /// the roster is in: the presence of every contact, and their servers'
@@ -219,18 +228,19 @@ impl Session {
                 };
                 let changed = self
                     .presences
+                    .contacts
                     .available(&bare, resource.as_deref().unwrap_or(""), rp);
                 if changed {
                     self.presence_changed(bare);
                 }
             }
-            PresenceType::Unavailable if self.presences.unavailable(&bare, resource.as_deref()) => {
+            PresenceType::Unavailable if self.presences.contacts.unavailable(&bare, resource.as_deref()) => {
                 self.presence_changed(bare);
             }
             // Reported once per contact until answered.
             PresenceType::Subscribe
-                if self.subscription_requests.len() < MAX_SUBSCRIPTION_REQUESTS
-                    && self.subscription_requests.insert(bare.clone()) =>
+                if self.presences.requests.len() < MAX_SUBSCRIPTION_REQUESTS
+                    && self.presences.requests.insert(bare.clone()) =>
             {
                 self.event(Event::SubscriptionRequested { from: bare });
             }
@@ -241,7 +251,8 @@ impl Session {
     /// Our own presence (RFC 6121 §4.4), sent now if the initial one went out.
     pub(super) fn set_presence(&mut self, show: Availability, status: Option<String>, priority: i8) {
         let changed = self
-            .own_presence
+            .presences
+            .own
             .set(show, status.map(crate::element::xml_text), priority);
         if let Some(p) = changed.filter(|_| self.is_ready()) {
             self.send_stanza(presence_element(p), None);
@@ -249,7 +260,7 @@ impl Session {
     }
 
     pub(super) fn presence_changed(&mut self, jid: BareJid) {
-        let best = self.presences.best(&jid).cloned();
+        let best = self.presences.contacts.best(&jid).cloned();
         self.event(Event::PresenceChanged {
             jid,
             show: best.as_ref().map(|b| b.show),

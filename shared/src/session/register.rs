@@ -377,8 +377,8 @@ impl Session {
 
     /// The server took the new password: the next login derives fresh keys.
     pub(super) fn password_changed(&mut self, id: String, new: Secret) {
-        self.credential = super::Credential::Password(new.expose().to_owned());
-        self.keys_verified = false;
+        self.login.credential = super::Credential::Password(new.expose().to_owned());
+        self.login.keys_verified = false;
         self.event(Event::PasswordChanged { id });
     }
 }

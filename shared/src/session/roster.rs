@@ -14,6 +14,17 @@ use super::{Event, Request, Session};
 /// browser, where 5,000 at once would hold the page for a long task.
 const IMPORT_BATCH: usize = 100;
 
+/// The roster as the session keeps it in step (RFC 6121 §2.6): its
+/// version, a large result being converted, and what arrived meanwhile.
+#[derive(Debug, Default)]
+pub(super) struct RosterState {
+    pub ver: Option<String>,
+    pub import: Option<Import>,
+    /// What arrived during an import, in order, handled by
+    /// [`Session::work`].
+    pub held: std::collections::VecDeque<Element>,
+}
+
 /// A roster result being converted a batch at a time.
 #[derive(Debug)]
 pub(super) struct Import {
@@ -35,7 +46,7 @@ impl Session {
         }
         let ver = query.attr("ver").map(str::to_owned);
         let rest: Vec<Element> = query.take_contents_as_children().collect();
-        self.roster_import = Some(Import {
+        self.roster.import = Some(Import {
             ver,
             items: Vec::with_capacity(rest.len()),
             rest: rest.into_iter(),
@@ -46,7 +57,7 @@ impl Session {
     /// Converts the next batch of the roster result; after the last, the
     /// owner gets the roster. A bad item is left out, not the roster.
     pub(super) fn import_roster(&mut self) {
-        let Some(mut import) = self.roster_import.take() else {
+        let Some(mut import) = self.roster.import.take() else {
             return;
         };
         for el in import.rest.by_ref().take(IMPORT_BATCH) {
@@ -56,10 +67,10 @@ impl Session {
             }
         }
         if import.rest.len() > 0 {
-            self.roster_import = Some(import);
+            self.roster.import = Some(import);
             return;
         }
-        self.roster_ver.clone_from(&import.ver);
+        self.roster.ver.clone_from(&import.ver);
         self.event(Event::RosterReceived {
             items: import.items,
             ver: import.ver,
@@ -75,7 +86,7 @@ impl Session {
         match Roster::try_from(payload) {
             Ok(roster) if roster.items.len() == 1 => {
                 if roster.ver.is_some() {
-                    self.roster_ver = roster.ver;
+                    self.roster.ver = roster.ver;
                 }
                 for item in roster.items {
                     self.event(Event::RosterItemChanged { item });
@@ -138,7 +149,7 @@ impl Session {
             return self.ignore("subscription change while offline");
         }
         if matches!(type_, PresenceType::Subscribed | PresenceType::Unsubscribed) {
-            self.subscription_requests.remove(&to);
+            self.presences.requests.remove(&to);
         }
         let p = Presence::new(type_).with_to(Jid::from(to));
         self.send_stanza(super::presence::presence_element(p), None);

@@ -55,7 +55,7 @@ impl Session {
             );
             inline.bind = true;
         }
-        self.inline = Some(inline);
+        self.login.inline = Some(inline);
         Authenticate {
             mechanism: mechanism.to_owned(),
             initial_response: Some(initial),
@@ -72,7 +72,7 @@ impl Session {
     /// `<success/>` of SASL2: the stream is authenticated, and maybe bound or
     /// resumed, with no restart.
     pub(super) fn sasl2_success(&mut self, success: Success) {
-        let inline = self.inline.take().unwrap_or_default();
+        let inline = self.login.inline.take().unwrap_or_default();
         let find = |name: &str, ns: &str| success.payloads.iter().find(|p| p.is(name, ns)).cloned();
         if let Some(resumed) = find("resumed", ns::SM) {
             self.state = State::Resuming;

@@ -34,7 +34,7 @@ impl Session {
 
     pub(super) fn connect(&mut self, nonce: String) {
         self.state = State::Features { authenticated: false };
-        self.scram_nonce = Some(nonce);
+        self.login.nonce = Some(nonce);
         self.send(self.open());
     }
 
@@ -61,7 +61,7 @@ impl Session {
 
     pub(super) fn connection_lost(&mut self) {
         // Unhandled, so unacknowledged: resumption resends them.
-        self.held.clear();
+        self.roster.held.clear();
         self.state = State::Idle;
         self.event(Event::Disconnected);
     }
