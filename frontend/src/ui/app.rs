@@ -6,7 +6,8 @@ use parlons_shared::session::Credential;
 use parlons_shared::session::sasl::ScramKeys;
 use xmpp_parsers::jid::BareJid;
 
-use super::login::{LoginPage, LoginRequest};
+use super::login::LoginPage;
+use super::sign_in::LoginRequest;
 
 use super::route::{self, Route};
 use super::settings::Settings;

@@ -12,9 +12,9 @@ use leptos::wasm_split::SplitLoaderError;
 use xmpp_parsers::jid::BareJid;
 
 use super::conversation::ConversationPane;
-use super::login::LoginRequest;
 use super::register::RegisterPage;
 use super::settings::SettingsContent;
+use super::sign_in::LoginRequest;
 use crate::i18n::t;
 
 /// A chunk could not be fetched: offline, or the site was updated since

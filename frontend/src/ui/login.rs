@@ -6,25 +6,11 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::chunks;
+use super::sign_in::{LoginRequest, problem_key};
 use super::use_store;
 use crate::address::{self, AddressError};
 use crate::i18n::t;
-use crate::store::{Connection, Problem, Store};
-
-/// What the person asked to sign in with.
-#[derive(Clone)]
-pub struct LoginRequest {
-    /// The local part of the address.
-    pub local: String,
-    /// The server's domain.
-    pub domain: String,
-    /// The password, handed straight to the session and never stored.
-    pub password: String,
-    /// Keep the SCRAM keys for the next visit.
-    pub keep: bool,
-    /// Another RFC 7395 endpoint than the default.
-    pub url: Option<String>,
-}
+use crate::store::{Connection, Store};
 
 /// What was typed into the static form before the client took over.
 #[derive(Debug, Clone, Default)]
@@ -68,18 +54,6 @@ fn address_error_key(e: AddressError) -> &'static str {
         AddressError::NotAnAddress => "address-not-an-address",
         AddressError::BadCharacter => "address-bad-character",
         AddressError::TooLong => "address-too-long",
-    }
-}
-
-/// The sentence for a failed sign-in.
-pub fn problem_key(p: &Problem) -> &'static str {
-    match p {
-        Problem::WrongPassword => "error-wrong-password",
-        Problem::AuthRefused(_) => "error-auth-refused",
-        Problem::ServerUnreachable => "error-server-unreachable",
-        Problem::DomainRefused => "error-domain-refused",
-        Problem::StreamClosed(_) => "error-stream-closed",
-        Problem::GatewayUnreachable => "error-gateway-unreachable",
     }
 }
 

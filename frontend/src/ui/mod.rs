@@ -18,6 +18,7 @@ pub mod rich_text;
 pub mod route;
 pub mod settings;
 pub mod shell;
+pub mod sign_in;
 pub mod status_line;
 pub mod window;
 

@@ -12,7 +12,7 @@ use parlons_shared::session::register::{
 };
 use xmpp_parsers::jid::BareJid;
 
-use super::login::{LoginRequest, problem_key};
+use super::sign_in::{LoginRequest, problem_key};
 use crate::client::register::Registrar;
 use crate::client::{Notice, default_url, random};
 use crate::i18n::t;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::login::problem_key;
+use super::sign_in::problem_key;
 use super::{actions, use_store};
 use crate::i18n::t;
 use crate::store::Connection;

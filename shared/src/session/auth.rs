@@ -207,3 +207,6 @@ fn sasl_error(e: &sasl::SaslError) -> AuthError {
         _ => AuthError::ServerNotTrusted,
     }
 }
+
+#[cfg(test)]
+mod tests;

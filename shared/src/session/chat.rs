@@ -360,3 +360,6 @@ impl Session {
         });
     }
 }
+
+#[cfg(test)]
+mod tests;

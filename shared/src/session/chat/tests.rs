@@ -1,0 +1,435 @@
+//! One-to-one chat, as transcripts of literal XML.
+
+use crate::session::tests::*;
+use crate::session::*;
+
+#[test]
+fn sends_messages_with_ids_receipt_requests_and_markers() {
+    let mut s = logged_in();
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "Hi <there> & bye".into(),
+    });
+    expect_out(
+        &mut s,
+        &[
+            &format!(
+                "<message {C} to='juliet@example.net' id='m1' type='chat'><body>Hi &lt;there&gt; &amp; bye</body>\
+                 <origin-id xmlns='urn:xmpp:sid:0' id='m1'/><request xmlns='urn:xmpp:receipts'/>\
+                 <markable xmlns='urn:xmpp:chat-markers:0'/><active xmlns='http://jabber.org/protocol/chatstates'/>\
+                 </message>"
+            ),
+            "<r xmlns='urn:xmpp:sm:3'/>",
+        ],
+    );
+    assert_eq!(events(&mut s), [moved("m1", Delivery::Pending)]);
+    // Roster, presence and carbons come first; then the message.
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='3'/>");
+    assert!(events(&mut s).is_empty());
+    // A count beyond what was sent is ignored.
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='9'/>");
+    assert!(events(&mut s).is_empty());
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='4'/>");
+    assert_eq!(events(&mut s), [moved("m1", Delivery::Sent)]);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/phone' id='x'><received xmlns='urn:xmpp:receipts' id='m1'/></message>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/phone' id='y'><displayed xmlns='urn:xmpp:chat-markers:0' id='m1'/></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [moved("m1", Delivery::Delivered), moved("m1", Delivery::Displayed),]
+    );
+}
+
+#[test]
+fn messages_sent_before_login_wait_in_the_outbox() {
+    let mut s = session();
+    s.handle_command(Command::SendMessage {
+        id: "early".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        body: "queued".into(),
+    });
+    assert!(out(&mut s).is_empty());
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    feed(&mut s, &bind_result());
+    let sent = out(&mut s);
+    assert!(
+        sent.iter()
+            .any(|e| e.name() == "message" && e.attr("id") == Some("early")),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn receives_messages_and_answers_receipt_requests() {
+    let mut s = logged_in();
+    s.handle_command(Command::Tick {
+        now_ms: 1_700_000_000_000,
+    });
+    // Idle since the clock started: a keepalive went out.
+    expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='j1'>\
+             <body>Wherefore art thou?</body><request xmlns='urn:xmpp:receipts'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='juliet@example.net'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='arch-7' by='user@example.com'/></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::MessageReceived(ChatMessage {
+            peer: "juliet@example.net".parse().unwrap(),
+            from: Some("juliet@example.net/balcony".parse().unwrap()),
+            direction: Direction::Incoming,
+            stable_id: Some("arch-7".into()),
+            id: Some("j1".into()),
+            body: "Wherefore art thou?".into(),
+            timestamp_ms: 1_700_000_000_000,
+            receipt_requested: true,
+            replaces: None,
+            archived: false,
+        })]
+    );
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<message {C} to='juliet@example.net/balcony' id='t4' type='chat'>\
+             <received xmlns='urn:xmpp:receipts' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
+        )],
+    );
+}
+
+#[test]
+fn delayed_messages_keep_their_time_unless_it_is_to_come() {
+    let mut s = logged_in();
+    s.handle_command(Command::Tick {
+        now_ms: 1_700_000_000_000,
+    });
+    // The second stamp is in the future, by a wrong clock or on purpose.
+    for (stamp, expected) in [
+        ("2002-09-10T23:08:25Z", 1_031_699_305_000),
+        ("2100-01-01T00:00:00Z", 1_700_000_000_000),
+    ] {
+        feed(
+            &mut s,
+            &format!(
+                "<message {C} from='juliet@example.net/balcony' type='chat'><body>{stamp}</body>\
+                 <delay xmlns='urn:xmpp:delay' stamp='{stamp}'/></message>"
+            ),
+        );
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[..], [Event::MessageReceived(m)] if m.timestamp_ms == expected),
+            "{ev:?}"
+        );
+    }
+}
+
+#[test]
+fn carbons_are_accepted_only_from_our_bare_jid() {
+    let carbon = |from: &str| {
+        format!(
+            "<message {C} from='{from}' to='user@example.com/abc' type='chat'>\
+             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
+             <message {C} from='user@example.com/phone' to='juliet@example.net' type='chat' id='c1'>\
+             <body>from my phone</body></message></forwarded></sent></message>"
+        )
+    };
+    let mut s = logged_in();
+    feed(&mut s, &carbon("mallory@evil.example"));
+    feed(&mut s, &carbon("user@example.com/other"));
+    assert_eq!(ignored(&mut s), ["carbon from a foreign JID"; 2]);
+    feed(&mut s, &carbon("user@example.com"));
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[..], [Event::MessageReceived(m)]
+            if m.direction == Direction::Outgoing && m.peer.as_str() == "juliet@example.net" && m.body == "from my phone"),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn chat_states_corrections_and_me() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a' type='chat' id='fix'><body>/me waves</body>\
+             <replace xmlns='urn:xmpp:message-correct:0' id='orig'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert_eq!(
+        ev[0],
+        Event::ChatStateChanged {
+            from: "juliet@example.net".parse().unwrap(),
+            state: xmpp_parsers::chatstates::ChatState::Composing
+        }
+    );
+    let Event::MessageReceived(m) = &ev[1] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(m.replaces.as_deref(), Some("orig"));
+    assert_eq!(m.action(), Some("waves"));
+
+    s.handle_command(Command::SendChatState {
+        to: "juliet@example.net".parse().unwrap(),
+        state: xmpp_parsers::chatstates::ChatState::Paused,
+    });
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<message {C} to='juliet@example.net' type='chat'><paused xmlns='http://jabber.org/protocol/chatstates'/>\
+             <no-store xmlns='urn:xmpp:hints'/></message>"
+        )],
+    );
+    s.handle_command(Command::CorrectMessage {
+        id: "m2".into(),
+        to: "juliet@example.net".parse().unwrap(),
+        replaces: "m1".into(),
+        body: "fixed".into(),
+    });
+    let sent = out(&mut s);
+    assert_eq!(
+        sent[0]
+            .get_child("replace", "urn:xmpp:message-correct:0")
+            .and_then(|r| r.attr("id")),
+        Some("m1")
+    );
+}
+
+#[test]
+fn typing_is_sent_once_and_pauses_by_itself() {
+    use xmpp_parsers::chatstates::ChatState;
+    let mut s = logged_in();
+    let juliet: BareJid = "juliet@example.net".parse().unwrap();
+    let sent_states = |s: &mut Session| -> Vec<String> {
+        out(s)
+            .iter()
+            .flat_map(|m| m.children().map(|c| c.name().to_owned()).collect::<Vec<_>>())
+            .filter(|n| ["active", "composing", "paused"].contains(&n.as_str()))
+            .collect()
+    };
+    let at = |s: &mut Session, now_ms: u64| s.handle_command(Command::Tick { now_ms });
+    let typing = |s: &mut Session| {
+        s.handle_command(Command::SendChatState {
+            to: juliet.clone(),
+            state: ChatState::Composing,
+        });
+    };
+    at(&mut s, 1_000);
+    typing(&mut s);
+    at(&mut s, 20_000);
+    typing(&mut s);
+    assert_eq!(sent_states(&mut s), ["composing"]);
+    // 30 s after the last keystroke, not the first.
+    at(&mut s, 49_999);
+    assert!(sent_states(&mut s).is_empty());
+    at(&mut s, 50_000);
+    assert_eq!(sent_states(&mut s), ["paused"]);
+    at(&mut s, 90_000);
+    assert!(sent_states(&mut s).is_empty());
+    // Typing again, then the message itself says active.
+    typing(&mut s);
+    send_to_juliet(&mut s, "m1");
+    at(&mut s, 200_000);
+    typing(&mut s);
+    assert_eq!(sent_states(&mut s), ["composing"]);
+}
+
+#[test]
+fn marks_messages_displayed() {
+    let mut s = logged_in();
+    s.handle_command(Command::MarkDisplayed {
+        to: "juliet@example.net".parse().unwrap(),
+        id: "j1".into(),
+    });
+    expect_out(
+        &mut s,
+        &[&format!(
+            "<message {C} to='juliet@example.net' id='t4' type='chat'>\
+             <displayed xmlns='urn:xmpp:chat-markers:0' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
+        )],
+    );
+}
+
+#[test]
+fn a_message_seen_twice_is_reported_once() {
+    let mut s = logged_in();
+    let live = format!(
+        "<message {C} from='juliet@example.net/a' type='chat' id='dup'><body>once</body>\
+         <origin-id xmlns='urn:xmpp:sid:0' id='o-1'/></message>"
+    );
+    feed(&mut s, &live);
+    feed(&mut s, &live);
+    let ev = events(&mut s);
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, Event::MessageReceived(_)))
+            .count(),
+        1,
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_private_element_does_not_hide_a_message() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a' type='chat' id='p1'><body>hi</body>\
+             <private xmlns='urn:xmpp:carbons:2'/></message>"
+        ),
+    );
+    assert!(matches!(&events(&mut s)[..], [Event::MessageReceived(m)] if m.body == "hi"));
+}
+
+#[test]
+fn receipts_go_only_to_others_for_live_messages() {
+    let mut s = logged_in();
+    let carbon = format!(
+        "<message {C} from='user@example.com' type='chat'><received xmlns='urn:xmpp:carbons:2'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><message {C} from='juliet@example.net/a' \
+         to='user@example.com/phone' type='chat' id='c1'><body>to my phone</body>\
+         <request xmlns='urn:xmpp:receipts'/></message></forwarded></received></message>"
+    );
+    feed(&mut s, &carbon);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='user@example.com/laptop' type='chat' id='self1'><body>note to self</body>\
+             <request xmlns='urn:xmpp:receipts'/></message>"
+        ),
+    );
+    assert!(out(&mut s).is_empty());
+    assert_eq!(
+        events(&mut s)
+            .iter()
+            .filter(|e| matches!(e, Event::MessageReceived(_)))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn ids_chosen_by_senders_are_unique_per_sender_only() {
+    let mut s = logged_in();
+    for from in ["alice@example.net/a", "bob@example.net/b"] {
+        feed(
+            &mut s,
+            &format!("<message {C} from='{from}' type='chat' id='1'><body>hello</body></message>"),
+        );
+    }
+    let received = events(&mut s)
+        .into_iter()
+        .filter(|e| matches!(e, Event::MessageReceived(_)))
+        .count();
+    assert_eq!(received, 2);
+}
+
+#[test]
+fn our_own_messages_from_elsewhere_are_from_us() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='user@example.com' type='chat'><sent xmlns='urn:xmpp:carbons:2'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><message {C} from='user@example.com/phone' \
+             to='juliet@example.net/a' type='chat' id='o1'><body>mine</body></message></forwarded></sent></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    let Event::MessageReceived(m) = &ev[0] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        m.from.as_ref().map(|j| j.as_str()),
+        Some("user@example.com/phone")
+    );
+    assert_eq!(m.peer.as_str(), "juliet@example.net");
+    assert!(!m.archived);
+    // Her receipt for it is ours to see, as it would be on the phone.
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/a'><received xmlns='urn:xmpp:receipts' id='o1'/></message>"
+        ),
+    );
+    assert_eq!(events(&mut s), [moved("o1", Delivery::Delivered)]);
+}
+
+#[test]
+fn only_the_recipient_acknowledges_a_message() {
+    let mut s = logged_in();
+    send_to_juliet(&mut s, "m1");
+    for (from, payload) in [
+        (
+            "mallory@example.org/x",
+            "<received xmlns='urn:xmpp:receipts' id='m1'/>",
+        ),
+        (
+            "mallory@example.org/x",
+            "<displayed xmlns='urn:xmpp:chat-markers:0' id='m1'/>",
+        ),
+        (
+            "juliet@example.net/phone",
+            "<received xmlns='urn:xmpp:receipts' id='other'/>",
+        ),
+    ] {
+        feed(&mut s, &format!("<message {C} from='{from}'>{payload}</message>"));
+        assert_eq!(
+            ignored(&mut s),
+            ["a receipt or marker from someone the message was not sent to"],
+            "{payload}"
+        );
+    }
+    let error = |from: &str, id: &str| {
+        format!(
+            "<message {C} type='error' id='{id}' from='{from}'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+        )
+    };
+    feed(&mut s, &error("mallory@example.org", "m1"));
+    assert_eq!(ignored(&mut s), ["an error about our message from someone else"]);
+    feed(&mut s, &error("example.net", "unknown"));
+    assert_eq!(ignored(&mut s), ["an error about a message we did not send"]);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/phone'><received xmlns='urn:xmpp:receipts' id='m1'/></message>"
+        ),
+    );
+    // Her server answers for her.
+    feed(&mut s, &error("example.net", "m1"));
+    assert_eq!(
+        events(&mut s),
+        [
+            moved("m1", Delivery::Delivered),
+            Event::MessageStateChanged {
+                id: "m1".into(),
+                state: Delivery::Failed {
+                    error: RequestError::Stanza(StanzaCondition::ItemNotFound)
+                }
+            },
+        ]
+    );
+}
