@@ -96,7 +96,7 @@ async fn session<S: ClientSocket>(
         writer,
         splitter,
         stream: StreamState::new(domain.clone()),
-        closing: None,
+        close_deadline: None,
         counts,
     };
     let mut end = None;
@@ -141,7 +141,7 @@ struct Relay<'a> {
     splitter: Splitter,
     stream: StreamState,
     /// When the client asked to close, the deadline for the server's answer.
-    closing: Option<tokio::time::Instant>,
+    close_deadline: Option<tokio::time::Instant>,
     counts: &'a mut Counts,
 }
 
@@ -179,7 +179,7 @@ impl Relay<'_> {
         let shutdown = shutdown_rx.changed();
         tokio::pin!(preauth, close, shutdown);
         loop {
-            if let Some(deadline) = self.closing
+            if let Some(deadline) = self.close_deadline
                 && close.deadline() != deadline
             {
                 close.as_mut().reset(deadline);
@@ -209,7 +209,7 @@ impl Relay<'_> {
                 () = &mut preauth, if self.stream.phase() != Phase::Restarted => {
                     return End::Fail(Fail::new(Condition::ConnectionTimeout, "authentication took too long"));
                 }
-                () = &mut close, if self.closing.is_some() => {
+                () = &mut close, if self.stream.closing() => {
                     return self.finish_close(ws).await;
                 }
                 _ = &mut shutdown => {
@@ -232,12 +232,7 @@ impl Relay<'_> {
         };
         let frame = client_frame::parse(&text, &self.gw.settings.limits)
             .map_err(|e| Fail::client_fault(e.condition(), e.to_string()))?;
-        let upstream = |_| {
-            Fail::new(
-                Condition::RemoteConnectionFailed,
-                "the server closed the connection",
-            )
-        };
+        let upstream = |_| Fail::server_gone();
         match self
             .stream
             .from_client(&frame)
@@ -253,7 +248,7 @@ impl Relay<'_> {
                 send_upstream(&mut self.writer, b"</stream:stream>")
                     .await
                     .map_err(upstream)?;
-                self.closing = Some(tokio::time::Instant::now() + Duration::from_secs(5));
+                self.close_deadline = Some(tokio::time::Instant::now() + Duration::from_secs(5));
             }
             ToServer::Element { xml, name } => {
                 send_upstream(&mut self.writer, xml.as_bytes())
@@ -276,7 +271,7 @@ impl Relay<'_> {
         items: &mut Vec<Item>,
     ) -> Option<End> {
         let n = match read {
-            Ok(0) | Err(_) if self.closing.is_some() => return Some(self.finish_close(ws).await),
+            Ok(0) | Err(_) if self.stream.closing() => return Some(self.finish_close(ws).await),
             Ok(0) | Err(_) => return Some(End::Fail(Fail::server_gone())),
             Ok(n) => n,
         };

@@ -14,6 +14,8 @@ pub const STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
 pub const TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
 /// RFC 6120 §6: SASL.
 pub const SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
+/// XEP-0388: Extensible SASL Profile, which authenticates without a restart.
+pub const SASL2: &str = "urn:xmpp:sasl:2";
 /// XEP-0138: stream compression, which would hide stanza boundaries.
 pub const COMPRESS_FEATURE: &str = "http://jabber.org/features/compress";
 /// XEP-0138: the compression protocol.

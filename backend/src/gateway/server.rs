@@ -40,17 +40,11 @@ pub(super) async fn open_upstream(
     mut conn: Connection,
 ) -> Result<Upstream, Fail> {
     let header = stream_header(domain, open.from.as_deref(), open.lang.as_deref());
-    let broken = || {
-        Fail::new(
-            Condition::RemoteConnectionFailed,
-            "the server closed the connection",
-        )
-    };
     for redirect in 0..=MAX_REDIRECTS {
         let (mut reader, mut writer) = tokio::io::split(conn);
         send_upstream(&mut writer, header.as_bytes())
             .await
-            .map_err(|_| broken())?;
+            .map_err(|_| Fail::server_gone())?;
         let mut splitter = Splitter::new(gw.settings.server_limits, true);
         let first = tokio::time::timeout(gw.settings.open_timeout, first_items(&mut reader, &mut splitter))
             .await
@@ -86,10 +80,7 @@ async fn first_items(reader: &mut ReadHalf<Connection>, splitter: &mut Splitter)
     loop {
         let n = reader.read(&mut buf).await.unwrap_or(0);
         if n == 0 {
-            return Err(Fail::new(
-                Condition::RemoteConnectionFailed,
-                "the server closed the connection",
-            ));
+            return Err(Fail::server_gone());
         }
         splitter
             .feed(&buf[..n], &mut items)

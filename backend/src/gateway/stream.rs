@@ -18,7 +18,8 @@ pub enum Phase {
     Authenticating,
     /// SASL succeeded; the client's stream restart comes next.
     Authenticated,
-    /// The authenticated stream, after the restart (RFC 6120 §6.4.6).
+    /// The authenticated stream: after the restart (RFC 6120 §6.4.6), or
+    /// at once after XEP-0388 SASL2, which has none.
     Restarted,
 }
 
@@ -152,8 +153,12 @@ impl StreamState {
                 ToClient::Open(open_frame(&header, &self.domain))
             }
             Item::Stanza(stanza) => {
-                if self.phase == Phase::Authenticating && stanza.is("success", ns::SASL) {
-                    self.phase = Phase::Authenticated;
+                if self.phase == Phase::Authenticating {
+                    if stanza.is("success", ns::SASL) {
+                        self.phase = Phase::Authenticated;
+                    } else if stanza.is("success", ns::SASL2) {
+                        self.phase = Phase::Restarted;
+                    }
                 }
                 ToClient::Stanza(stanza)
             }

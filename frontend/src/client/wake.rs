@@ -31,9 +31,10 @@ impl Wake {
         channel
             .port1()
             .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // Only where the method is there: a missing one would throw.
         let scheduling = web_sys::window()
             .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"scheduling".into()).ok())
-            .filter(JsValue::is_object)
+            .filter(|s| js_sys::Reflect::get(s, &"isInputPending".into()).is_ok_and(|f| f.is_function()))
             .map(JsCast::unchecked_into);
         Some(Self {
             channel,

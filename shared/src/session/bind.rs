@@ -84,10 +84,19 @@ impl Session {
         self.flush_outbox();
     }
 
-    /// Initial presence (RFC 6121 §4.2), once the roster is in.
+    /// Initial presence (RFC 6121 §4.2), once the roster is in. While the
+    /// stream is down it waits: a resumed session sends it then.
     pub(super) fn announce(&mut self) {
+        if !self.is_ready() {
+            return;
+        }
         if let Some(p) = self.presences.own.announce() {
             self.send_stanza(presence_element(p), None);
         }
+    }
+
+    /// The roster result has been handled: no request or import under way.
+    pub(super) fn roster_in(&self) -> bool {
+        self.roster.import.is_none() && !self.pending.values().any(|r| matches!(r, Request::Roster))
     }
 }

@@ -18,7 +18,7 @@ use super::{Event, Request, Session};
 pub const CAPS_NODE: &str = "https://parlons.chat";
 
 /// What we support, for disco#info and caps.
-pub fn own_info(node: Option<String>) -> DiscoInfoResult {
+pub fn own_info() -> DiscoInfoResult {
     let features = [
         "http://jabber.org/protocol/disco#info",
         "http://jabber.org/protocol/caps",
@@ -32,7 +32,7 @@ pub fn own_info(node: Option<String>) -> DiscoInfoResult {
         "urn:xmpp:mam:2",
     ];
     DiscoInfoResult {
-        node,
+        node: None,
         identities: vec![Identity::new("client", "web", "en", "Parlons")],
         features: features.iter().map(|f| (*f).to_owned()).collect(),
         extensions: Vec::new(),
@@ -43,7 +43,7 @@ pub fn own_info(node: Option<String>) -> DiscoInfoResult {
 /// may ask for it when we come online.
 pub fn own_info_element(node: Option<String>) -> Element {
     static INFO: OnceLock<Element> = OnceLock::new();
-    let mut info = INFO.get_or_init(|| own_info(None).to_element()).clone();
+    let mut info = INFO.get_or_init(|| own_info().to_element()).clone();
     if let Some(node) = node {
         info.set_attr(Namespace::NONE, element::name("node"), node);
     }
@@ -57,7 +57,7 @@ pub fn own_ver() -> String {
 
 fn own_hash() -> &'static xmpp_parsers::hashes::Hash {
     static HASH: OnceLock<xmpp_parsers::hashes::Hash> = OnceLock::new();
-    HASH.get_or_init(|| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&own_info(None))))
+    HASH.get_or_init(|| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&own_info())))
 }
 
 /// The XEP-0115 verification string's SHA-1. Hashed here rather than with

@@ -206,6 +206,19 @@ mod tests {
             matches!(&ev[..], [Event::Disconnected, Event::RosterReceived { items, .. }] if items.len() == IMPORT_BATCH + 1),
             "{ev:?}"
         );
+        // Our presence waits for the stream, and goes out once resumed.
+        let before = out(&mut s);
+        assert!(!before.iter().any(|e| e.name() == "presence"), "{before:?}");
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        out(&mut s);
+        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='2'/>");
+        let after = out(&mut s);
+        assert_eq!(
+            after.iter().filter(|e| e.name() == "presence").count(),
+            1,
+            "{after:?}"
+        );
     }
 
     #[test]

@@ -177,6 +177,10 @@ impl Session {
                     self.send(stanza);
                 }
                 self.event(Event::Resumed);
+                // The roster came in while the stream was down.
+                if self.roster_in() {
+                    self.announce();
+                }
                 self.flush_outbox();
             }
             "failed" if matches!(self.state, State::Resuming) => {

@@ -115,6 +115,22 @@ fn a_restart_before_authentication_or_to_another_domain_is_refused() {
 }
 
 #[test]
+fn sasl2_success_is_the_authenticated_stream_at_once() {
+    let mut s = StreamState::new("localhost".into());
+    let mut server = Server::new();
+    server.relay(
+        &mut s,
+        &format!("{HEADER}<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>a@localhost/r</authorization-identifier></success>"),
+    );
+    // No restart follows, so the authentication deadline must stop here.
+    assert_eq!(s.phase(), Phase::Restarted);
+    assert_eq!(
+        s.from_client(&client(OPEN)).map_err(|r| r.condition),
+        Err(Condition::PolicyViolation)
+    );
+}
+
+#[test]
 fn success_outside_sasl_does_not_authenticate() {
     let mut s = StreamState::new("localhost".into());
     let mut server = Server::new();
