@@ -20,7 +20,7 @@ use super::socket::{ClientSocket, SocketEvent, close_socket, next_text, socket_t
 use super::splitter::{Item, Splitter};
 use super::stream::{self, CLOSE, Phase, StreamState, ToClient, ToServer};
 use super::stream_error::{Condition, stream_error};
-use super::upstream::Connection;
+use super::upstream::{Connection, STREAM_END};
 use crate::metrics::Outcome;
 
 /// How the relay loop ended.
@@ -154,7 +154,7 @@ impl Relay<'_> {
             End::Fail(fail) => fail,
         };
         if fail.end_upstream {
-            let _ = send_upstream(&mut self.writer, b"</stream:stream>").await;
+            let _ = send_upstream(&mut self.writer, STREAM_END).await;
         }
         shutdown_upstream(&mut self.writer).await;
         if self.stream.opened() {
@@ -245,7 +245,7 @@ impl Relay<'_> {
                     .map_err(upstream)?;
             }
             ToServer::Close => {
-                send_upstream(&mut self.writer, b"</stream:stream>")
+                send_upstream(&mut self.writer, STREAM_END)
                     .await
                     .map_err(upstream)?;
                 self.close_deadline = Some(tokio::time::Instant::now() + Duration::from_secs(5));
@@ -309,7 +309,7 @@ impl Relay<'_> {
     async fn finish_close<S: ClientSocket>(&mut self, ws: &mut S) -> End {
         if !self.stream.closing() {
             // The server closed first: answer in kind (RFC 6120 §4.4).
-            let _ = send_upstream(&mut self.writer, b"</stream:stream>").await;
+            let _ = send_upstream(&mut self.writer, STREAM_END).await;
         }
         shutdown_upstream(&mut self.writer).await;
         to_client(ws, Message::text(CLOSE)).await;

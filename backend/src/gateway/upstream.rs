@@ -413,6 +413,9 @@ impl Connector {
     }
 }
 
+/// The end of our stream to the server (RFC 6120 §4.4).
+pub const STREAM_END: &[u8] = b"</stream:stream>";
+
 /// The stream header the gateway sends upstream.
 pub fn stream_header(domain: &str, from: Option<&str>, lang: Option<&str>) -> String {
     use super::xml::push_attr;
