@@ -122,104 +122,98 @@ impl Metrics {
 
     /// Everything, in the Prometheus text format.
     pub fn render(&self) -> String {
-        let mut out = String::with_capacity(4096);
-        let metric = |out: &mut String, name: &str, kind: &str, help: &str| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        };
-        metric(
-            &mut out,
-            "parlons_sessions_open",
-            "gauge",
-            "WebSocket sessions open now.",
-        );
-        let _ = writeln!(out, "parlons_sessions_open {}", self.open_sessions.load(Relaxed));
-        metric(
-            &mut out,
-            "parlons_sessions_total",
-            "counter",
-            "Sessions ended, by outcome.",
-        );
-        for (label, n) in Outcome::LABELS.iter().zip(&self.outcomes) {
-            let _ = writeln!(
-                out,
-                "parlons_sessions_total{{outcome=\"{label}\"}} {}",
-                n.load(Relaxed)
-            );
-        }
-        metric(
-            &mut out,
-            "parlons_stanzas_total",
-            "counter",
-            "Elements relayed, by direction.",
-        );
-        let _ = writeln!(
-            out,
-            "parlons_stanzas_total{{direction=\"to_server\"}} {}\nparlons_stanzas_total{{direction=\"to_client\"}} {}",
-            self.stanzas_to_server.load(Relaxed),
-            self.stanzas_to_client.load(Relaxed)
-        );
-        metric(
-            &mut out,
-            "parlons_bytes_total",
-            "counter",
-            "Bytes of elements relayed, by direction.",
-        );
-        let _ = writeln!(
-            out,
-            "parlons_bytes_total{{direction=\"to_server\"}} {}\nparlons_bytes_total{{direction=\"to_client\"}} {}",
-            self.bytes_to_server.load(Relaxed),
-            self.bytes_to_client.load(Relaxed)
-        );
-        metric(
-            &mut out,
-            "parlons_stream_errors_total",
-            "counter",
-            "Stream errors sent by the gateway, by condition.",
-        );
-        for (c, n) in Condition::ALL.iter().zip(&self.stream_errors) {
-            let _ = writeln!(
-                out,
-                "parlons_stream_errors_total{{condition=\"{}\"}} {}",
-                c.name(),
-                n.load(Relaxed)
-            );
-        }
-        metric(
-            &mut out,
-            "parlons_upstream_connect_seconds",
-            "histogram",
-            "Time to reach and secure an XMPP server.",
-        );
-        for (bound, n) in CONNECT_BUCKETS.iter().zip(&self.connect_buckets) {
-            let _ = writeln!(
-                out,
-                "parlons_upstream_connect_seconds_bucket{{le=\"{bound}\"}} {}",
-                n.load(Relaxed)
-            );
-        }
-        let count = self.connect_count.load(Relaxed);
-        let _ = writeln!(
-            out,
-            "parlons_upstream_connect_seconds_bucket{{le=\"+Inf\"}} {count}"
-        );
-        let _ = writeln!(
-            out,
-            "parlons_upstream_connect_seconds_sum {}",
-            self.connect_micros.load(Relaxed) as f64 / 1e6
-        );
-        let _ = writeln!(out, "parlons_upstream_connect_seconds_count {count}");
-        metric(
-            &mut out,
+        let mut out = Exposition(String::with_capacity(4096));
+        self.render_sessions(&mut out);
+        self.render_traffic(&mut out);
+        self.render_errors(&mut out);
+        self.render_connects(&mut out);
+        out.family(
             "parlons_dns_failures_total",
             "counter",
             "DNS lookups that failed.",
         );
-        let _ = writeln!(
-            out,
-            "parlons_dns_failures_total {}",
-            self.dns_failures.load(Relaxed)
+        out.sample(
+            "parlons_dns_failures_total",
+            None,
+            self.dns_failures.load(Relaxed),
         );
-        out
+        out.0
+    }
+
+    fn render_sessions(&self, out: &mut Exposition) {
+        let open = "parlons_sessions_open";
+        out.family(open, "gauge", "WebSocket sessions open now.");
+        out.sample(open, None, self.open_sessions.load(Relaxed));
+        let total = "parlons_sessions_total";
+        out.family(total, "counter", "Sessions ended, by outcome.");
+        for (label, n) in Outcome::LABELS.iter().zip(&self.outcomes) {
+            out.sample(total, Some(("outcome", label)), n.load(Relaxed));
+        }
+    }
+
+    fn render_traffic(&self, out: &mut Exposition) {
+        for (name, help, to_server, to_client) in [
+            (
+                "parlons_stanzas_total",
+                "Elements relayed, by direction.",
+                &self.stanzas_to_server,
+                &self.stanzas_to_client,
+            ),
+            (
+                "parlons_bytes_total",
+                "Bytes of elements relayed, by direction.",
+                &self.bytes_to_server,
+                &self.bytes_to_client,
+            ),
+        ] {
+            out.family(name, "counter", help);
+            out.sample(name, Some(("direction", "to_server")), to_server.load(Relaxed));
+            out.sample(name, Some(("direction", "to_client")), to_client.load(Relaxed));
+        }
+    }
+
+    fn render_errors(&self, out: &mut Exposition) {
+        let errors = "parlons_stream_errors_total";
+        out.family(
+            errors,
+            "counter",
+            "Stream errors sent by the gateway, by condition.",
+        );
+        for (c, n) in Condition::ALL.iter().zip(&self.stream_errors) {
+            out.sample(errors, Some(("condition", c.name())), n.load(Relaxed));
+        }
+    }
+
+    fn render_connects(&self, out: &mut Exposition) {
+        let name = "parlons_upstream_connect_seconds";
+        out.family(name, "histogram", "Time to reach and secure an XMPP server.");
+        let bucket = "parlons_upstream_connect_seconds_bucket";
+        for (bound, n) in CONNECT_BUCKETS.iter().zip(&self.connect_buckets) {
+            out.sample(bucket, Some(("le", &bound.to_string())), n.load(Relaxed));
+        }
+        let count = self.connect_count.load(Relaxed);
+        out.sample(bucket, Some(("le", "+Inf")), count);
+        let seconds = self.connect_micros.load(Relaxed) as f64 / 1e6;
+        out.sample("parlons_upstream_connect_seconds_sum", None, seconds);
+        out.sample("parlons_upstream_connect_seconds_count", None, count);
+    }
+}
+
+/// Prometheus text being written.
+struct Exposition(String);
+
+impl Exposition {
+    /// The `HELP` and `TYPE` lines of a metric family.
+    fn family(&mut self, name: &str, kind: &str, help: &str) {
+        let _ = writeln!(self.0, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    }
+
+    /// One sample, with at most one label.
+    fn sample(&mut self, name: &str, label: Option<(&str, &str)>, value: impl std::fmt::Display) {
+        let _ = match label {
+            Some((key, v)) => writeln!(self.0, "{name}{{{key}=\"{v}\"}} {value}"),
+            None => writeln!(self.0, "{name} {value}"),
+        };
     }
 }
 

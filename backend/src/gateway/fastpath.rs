@@ -12,6 +12,8 @@
 use super::ns;
 use super::xml::ElementLimits;
 
+mod write;
+
 /// What [`scan`] found at the start of its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scan<'a> {
@@ -52,6 +54,16 @@ struct Attr<'a> {
     name: &'a str,
     /// The value as written, entities and all (already checked).
     raw: &'a [u8],
+}
+
+/// What a start tag held besides its name.
+struct TagEnd<'a> {
+    /// Attributes read, `xmlns` aside.
+    count: usize,
+    /// The default namespace it declares.
+    declared: Option<&'a str>,
+    /// It ended with `/>`.
+    empty: bool,
 }
 
 /// Scans the element at the start of `input` (which must start with `<`).
@@ -216,6 +228,17 @@ impl<'a, 'o> Scanner<'a, 'o> {
             return Err(Stop::Other);
         }
         let mut attrs = [Attr { name: "", raw: b"" }; MAX_ATTRS];
+        let tag = self.attributes(&mut attrs[..max_attrs])?;
+        let ns = tag.declared.unwrap_or(parent_ns);
+        if ns == ns::STREAM {
+            return Err(Stop::Other);
+        }
+        self.write_start_tag(name, ns, written_ns, &mut attrs[..tag.count]);
+        Ok((Open { name, ns }, tag.empty))
+    }
+
+    /// Reads attributes up to the end of the start tag, into `attrs`.
+    fn attributes(&mut self, attrs: &mut [Attr<'a>]) -> Step<TagEnd<'a>> {
         let mut count = 0;
         let mut declared = None;
         let empty = loop {
@@ -242,35 +265,18 @@ impl<'a, 'o> Scanner<'a, 'o> {
                 }
                 declared = Some(ns);
             } else {
-                if count == max_attrs || attrs[..count].iter().any(|a| a.name == attr.name) {
+                if count == attrs.len() || attrs[..count].iter().any(|a| a.name == attr.name) {
                     return Err(Stop::Other);
                 }
                 attrs[count] = attr;
                 count += 1;
             }
         };
-        let ns = declared.unwrap_or(parent_ns);
-        if ns == ns::STREAM {
-            return Err(Stop::Other);
-        }
-        if let Some(out) = self.out.as_deref_mut() {
-            if std::mem::take(&mut self.tag_open) {
-                out.push(b'>');
-            }
-            out.push(b'<');
-            out.extend_from_slice(name.as_bytes());
-            if ns != written_ns {
-                push_attr(out, "xmlns", ns.as_bytes());
-            }
-            // In the order of rxml's attribute map: by namespace, then name.
-            let attrs = &mut attrs[..count];
-            attrs.sort_unstable_by_key(|a| (a.name == "xml:lang", a.name));
-            for a in attrs.iter() {
-                push_attr(out, a.name, a.raw);
-            }
-            self.tag_open = true;
-        }
-        Ok((Open { name, ns }, empty))
+        Ok(TagEnd {
+            count,
+            declared,
+            empty,
+        })
     }
 
     /// `name = "value"`, at the name.
@@ -415,50 +421,6 @@ impl<'a, 'o> Scanner<'a, 'o> {
         self.pos += 1;
         Ok(())
     }
-
-    /// Writes input text verbatim (it holds nothing to escape).
-    fn text(&mut self, from: usize, to: usize) {
-        if from < to {
-            let text = &self.input[from..to];
-            self.open_content();
-            if let Some(out) = self.out.as_deref_mut() {
-                out.extend_from_slice(text);
-            }
-        }
-    }
-
-    fn write_escaped_text(&mut self, c: u8) {
-        self.open_content();
-        if let Some(out) = self.out.as_deref_mut() {
-            match c {
-                b'&' => out.extend_from_slice(b"&amp;"),
-                b'<' => out.extend_from_slice(b"&lt;"),
-                b'>' => out.extend_from_slice(b"&gt;"),
-                c => out.push(c),
-            }
-        }
-    }
-
-    /// Closes the start tag before the element's first content.
-    fn open_content(&mut self) {
-        if let Some(out) = self.out.as_deref_mut()
-            && std::mem::take(&mut self.tag_open)
-        {
-            out.push(b'>');
-        }
-    }
-
-    fn end_tag(&mut self, name: &str) {
-        if let Some(out) = self.out.as_deref_mut() {
-            if std::mem::take(&mut self.tag_open) {
-                out.extend_from_slice(b"/>");
-            } else {
-                out.extend_from_slice(b"</");
-                out.extend_from_slice(name.as_bytes());
-                out.push(b'>');
-            }
-        }
-    }
 }
 
 const ENTITIES: [(&[u8], u8); 5] = [
@@ -468,41 +430,6 @@ const ENTITIES: [(&[u8], u8); 5] = [
     (b"quot;", b'"'),
     (b"apos;", b'\''),
 ];
-
-/// ` name="value"`, from a checked raw value, escaped as the splitter
-/// escapes attribute values.
-fn push_attr(out: &mut Vec<u8>, name: &str, raw: &[u8]) {
-    out.push(b' ');
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"=\"");
-    let mut i = 0;
-    let mut run = 0;
-    while i < raw.len() {
-        let (skip, c) = match raw[i] {
-            b'&' => ENTITIES
-                .iter()
-                .find(|(name, _)| raw[i + 1..].starts_with(name))
-                .map_or((1, b'&'), |(name, c)| (1 + name.len(), *c)),
-            b @ (b'>' | b'"') => (1, b),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.extend_from_slice(&raw[run..i]);
-        match c {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'"' => out.extend_from_slice(b"&quot;"),
-            c => out.push(c),
-        }
-        i += skip;
-        run = i;
-    }
-    out.extend_from_slice(&raw[run..]);
-    out.push(b'"');
-}
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')

@@ -11,7 +11,8 @@ use rxml::error::EndOrError;
 use rxml::{Event, Namespace, Parse, Parser};
 
 use super::fastpath::{self, Scan};
-use super::xml::{ElementLimits, escape_text, push_attr};
+use super::xml::ElementLimits;
+use builder::Builder;
 
 pub use error::SplitError;
 
@@ -57,29 +58,6 @@ pub enum Item {
     Stanza(Stanza),
     /// `</stream:stream>`.
     Close,
-}
-
-/// One open element of the one being written.
-#[derive(Debug)]
-struct Open {
-    /// Its name as written (`stream:features`, `message`).
-    tag: String,
-    /// The default namespace in scope inside it.
-    default_ns: Namespace<'static>,
-    /// Whether the `stream` prefix is declared in scope.
-    stream_prefix: bool,
-}
-
-/// The element being written.
-#[derive(Debug)]
-struct Builder {
-    stanza: Stanza,
-    stack: Vec<Open>,
-    /// The start tag is still open (`<a b="c"`), to be closed by `>` or `/>`.
-    tag_open: bool,
-    /// Skipping a subtree at this stack depth (a stripped feature).
-    skip_from: Option<usize>,
-    strip_features: bool,
 }
 
 /// Splits one XML stream; [`Splitter::reset`] on each stream restart.
@@ -249,68 +227,9 @@ impl Splitter {
         match event {
             Event::XmlDeclaration(..) => {}
             Event::StartElement(_, (ns, name), attrs) => {
-                match self.depth {
-                    0 => {
-                        if ns.as_str() != ns::STREAM || name.as_str() != "stream" {
-                            return Err(SplitError::NotAStream);
-                        }
-                        let get = |ns: &Namespace<'static>, n: &str| attrs.get(ns, n).map(|v| v.to_string());
-                        items.push(Item::Open(StreamHeader {
-                            from: get(&Namespace::NONE, "from"),
-                            id: get(&Namespace::NONE, "id"),
-                            version: get(&Namespace::NONE, "version"),
-                            lang: get(&Namespace::XML, "lang"),
-                        }));
-                    }
-                    1 => {
-                        let mut b = Builder {
-                            stanza: Stanza {
-                                ns: ns.to_string(),
-                                name: name.to_string(),
-                                xml: String::with_capacity(len.max(64) + 64),
-                                bytes: 0,
-                            },
-                            stack: Vec::new(),
-                            tag_open: false,
-                            skip_from: None,
-                            strip_features: self.strip_features,
-                        };
-                        b.start(&ns, &name, &attrs, &self.limits)?;
-                        self.current = Some(b);
-                    }
-                    depth => {
-                        if depth > self.limits.max_depth {
-                            return Err(SplitError::TooDeep(self.limits.max_depth));
-                        }
-                        if let Some(b) = self.current.as_mut() {
-                            b.start(&ns, &name, &attrs, &self.limits)?;
-                        }
-                    }
-                }
-                self.depth += 1;
+                self.start_element(&ns, &name, &attrs, len, items)?;
             }
-            Event::EndElement(_) => {
-                self.depth = self.depth.saturating_sub(1);
-                match self.depth {
-                    0 => {
-                        self.closed = true;
-                        items.push(Item::Close);
-                    }
-                    1 => {
-                        if let Some(mut b) = self.current.take() {
-                            b.end();
-                            b.stanza.bytes += len;
-                            self.check_size(b.stanza.bytes)?;
-                            items.push(Item::Stanza(b.stanza));
-                        }
-                    }
-                    _ => {
-                        if let Some(b) = self.current.as_mut() {
-                            b.end();
-                        }
-                    }
-                }
-            }
+            Event::EndElement(_) => self.end_element(len, items)?,
             Event::Text(_, text) => {
                 // Text between stanzas is whitespace keepalive: dropped.
                 if let Some(b) = self.current.as_mut() {
@@ -318,15 +237,73 @@ impl Splitter {
                 }
             }
         }
-        if let Some(b) = self.current.as_mut() {
-            b.stanza.bytes += len;
-            let (bytes, written) = (b.stanza.bytes, b.stanza.xml.len());
-            self.check_size(bytes)?;
-            // Declaring namespaces anew can make the output larger than the
-            // input: bound it too.
-            if written > 2 * self.limits.max_stanza_bytes {
-                return Err(SplitError::TooBig(self.limits.max_stanza_bytes));
+        self.count_written(len)
+    }
+
+    fn start_element(
+        &mut self,
+        ns: &Namespace<'static>,
+        name: &rxml::NcName,
+        attrs: &rxml::AttrMap,
+        len: usize,
+        items: &mut Vec<Item>,
+    ) -> Result<(), SplitError> {
+        match self.depth {
+            0 => items.push(Item::Open(stream_header(ns, name, attrs)?)),
+            1 => {
+                let mut b = Builder::new(ns, name, len, self.strip_features);
+                b.start(ns, name, attrs, &self.limits)?;
+                self.current = Some(b);
             }
+            depth => {
+                if depth > self.limits.max_depth {
+                    return Err(SplitError::TooDeep(self.limits.max_depth));
+                }
+                if let Some(b) = self.current.as_mut() {
+                    b.start(ns, name, attrs, &self.limits)?;
+                }
+            }
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn end_element(&mut self, len: usize, items: &mut Vec<Item>) -> Result<(), SplitError> {
+        self.depth = self.depth.saturating_sub(1);
+        match self.depth {
+            0 => {
+                self.closed = true;
+                items.push(Item::Close);
+            }
+            1 => {
+                if let Some(mut b) = self.current.take() {
+                    b.end();
+                    b.stanza.bytes += len;
+                    self.check_size(b.stanza.bytes)?;
+                    items.push(Item::Stanza(b.stanza));
+                }
+            }
+            _ => {
+                if let Some(b) = self.current.as_mut() {
+                    b.end();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts `len` input bytes against the element being written.
+    fn count_written(&mut self, len: usize) -> Result<(), SplitError> {
+        let Some(b) = self.current.as_mut() else {
+            return Ok(());
+        };
+        b.stanza.bytes += len;
+        let (bytes, written) = (b.stanza.bytes, b.stanza.xml.len());
+        self.check_size(bytes)?;
+        // Declaring namespaces anew can make the output larger than the
+        // input: bound it too.
+        if written > 2 * self.limits.max_stanza_bytes {
+            return Err(SplitError::TooBig(self.limits.max_stanza_bytes));
         }
         Ok(())
     }
@@ -340,125 +317,25 @@ impl Splitter {
     }
 }
 
-impl Builder {
-    fn start(
-        &mut self,
-        ns: &Namespace<'static>,
-        name: &rxml::NcName,
-        attrs: &rxml::AttrMap,
-        limits: &ElementLimits,
-    ) -> Result<(), SplitError> {
-        if attrs.len() > limits.max_attributes {
-            return Err(SplitError::TooManyAttributes(limits.max_attributes));
-        }
-        if self.skip_from.is_some() {
-            self.stack.push(Open {
-                tag: String::new(),
-                default_ns: ns.clone(),
-                stream_prefix: false,
-            });
-            return Ok(());
-        }
-        let (inherited_default, parent_stream_prefix) =
-            self.stack.last().map_or((Namespace::NONE, false), |p| {
-                (p.default_ns.clone(), p.stream_prefix)
-            });
-        // Inside <stream:features>, drop what the gateway handles itself.
-        if self.strip_features
-            && self.stack.len() == 1
-            && self.stanza.is("features", ns::STREAM)
-            && ((ns.as_str() == ns::TLS && name.as_str() == "starttls")
-                || (ns.as_str() == ns::COMPRESS_FEATURE && name.as_str() == "compression"))
-        {
-            self.skip_from = Some(self.stack.len());
-            self.stack.push(Open {
-                tag: String::new(),
-                default_ns: ns.clone(),
-                stream_prefix: false,
-            });
-            return Ok(());
-        }
-        self.close_start_tag();
-        let xml = &mut self.stanza.xml;
-        let mut stream_prefix = parent_stream_prefix;
-        let mut default_ns = inherited_default.clone();
-        xml.push('<');
-        // The XML namespace is bound to its prefix and can be no default.
-        let tag = if ns.as_str() == ns::STREAM {
-            format!("stream:{name}")
-        } else if *ns == Namespace::XML {
-            format!("xml:{name}")
-        } else {
-            name.to_string()
-        };
-        xml.push_str(&tag);
-        if ns.as_str() == ns::STREAM {
-            if !stream_prefix {
-                push_attr(xml, "xmlns:stream", ns::STREAM);
-                stream_prefix = true;
-            }
-        } else if *ns != inherited_default && *ns != Namespace::XML {
-            push_attr(xml, "xmlns", ns.as_str());
-            default_ns = ns.clone();
-        }
-        let mut prefixes = 0;
-        for ((attr_ns, attr_name), value) in attrs.iter() {
-            if attr_ns.is_none() {
-                push_attr(xml, attr_name.as_str(), value);
-            } else if *attr_ns == Namespace::XML {
-                push_attr(xml, &format!("xml:{attr_name}"), value);
-            } else {
-                let prefix = format!("a{prefixes}");
-                prefixes += 1;
-                push_attr(xml, &format!("xmlns:{prefix}"), attr_ns.as_str());
-                push_attr(xml, &format!("{prefix}:{attr_name}"), value);
-            }
-        }
-        self.tag_open = true;
-        self.stack.push(Open {
-            tag,
-            default_ns,
-            stream_prefix,
-        });
-        Ok(())
+/// The client's view of the stream header, or why it is none.
+fn stream_header(
+    ns: &Namespace<'static>,
+    name: &rxml::NcName,
+    attrs: &rxml::AttrMap,
+) -> Result<StreamHeader, SplitError> {
+    if ns.as_str() != ns::STREAM || name.as_str() != "stream" {
+        return Err(SplitError::NotAStream);
     }
-
-    fn close_start_tag(&mut self) {
-        if self.tag_open {
-            self.stanza.xml.push('>');
-            self.tag_open = false;
-        }
-    }
-
-    fn end(&mut self) {
-        let Some(open) = self.stack.pop() else {
-            return;
-        };
-        if let Some(from) = self.skip_from {
-            if self.stack.len() == from {
-                self.skip_from = None;
-            }
-            return;
-        }
-        if self.tag_open {
-            self.stanza.xml.push_str("/>");
-            self.tag_open = false;
-        } else {
-            self.stanza.xml.push_str("</");
-            self.stanza.xml.push_str(&open.tag);
-            self.stanza.xml.push('>');
-        }
-    }
-
-    fn text(&mut self, text: &str) {
-        if self.skip_from.is_some() {
-            return;
-        }
-        self.close_start_tag();
-        escape_text(&mut self.stanza.xml, text);
-    }
+    let get = |ns: &Namespace<'static>, n: &str| attrs.get(ns, n).map(|v| v.to_string());
+    Ok(StreamHeader {
+        from: get(&Namespace::NONE, "from"),
+        id: get(&Namespace::NONE, "id"),
+        version: get(&Namespace::NONE, "version"),
+        lang: get(&Namespace::XML, "lang"),
+    })
 }
 
+mod builder;
 mod error;
 #[cfg(test)]
 mod tests;

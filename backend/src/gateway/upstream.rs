@@ -190,6 +190,55 @@ pub enum SetupError {
     Tls(String),
 }
 
+/// Mozilla's roots, plus every certificate in `ca_files`.
+fn trust_roots(ca_files: &[PathBuf]) -> Result<rustls::RootCertStore, SetupError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for path in ca_files {
+        let ca_err = |reason: String| SetupError::CaFile {
+            path: path.clone(),
+            reason,
+        };
+        let certs = CertificateDer::pem_file_iter(path).map_err(|e| ca_err(e.to_string()))?;
+        let mut found = false;
+        for cert in certs {
+            let cert = cert.map_err(|e| ca_err(e.to_string()))?;
+            roots.add(cert).map_err(|e| ca_err(e.to_string()))?;
+            found = true;
+        }
+        if !found {
+            return Err(ca_err("no certificate in it".into()));
+        }
+    }
+    Ok(roots)
+}
+
+/// The system's resolver, or one that asks `dns_servers`.
+fn resolver(dns_servers: &[SocketAddr], timeout: Duration) -> Result<TokioResolver, SetupError> {
+    let mut builder = if dns_servers.is_empty() {
+        TokioResolver::builder_tokio().map_err(|e| SetupError::Dns(e.to_string()))?
+    } else {
+        let mut group = NameServerConfigGroup::new();
+        for addr in dns_servers {
+            group.merge(NameServerConfigGroup::from_ips_clear(
+                &[addr.ip()],
+                addr.port(),
+                true,
+            ));
+        }
+        TokioResolver::builder_with_config(
+            ResolverConfig::from_parts(None, vec![], group),
+            TokioConnectionProvider::default(),
+        )
+    };
+    let opts: &mut ResolverOpts = builder.options_mut();
+    opts.timeout = timeout;
+    opts.attempts = 2;
+    opts.cache_size = 1024;
+    opts.ip_strategy = hickory_resolver::config::LookupIpStrategy::Ipv4AndIpv6;
+    Ok(builder.build())
+}
+
 impl Connector {
     /// Builds the resolver (system configuration, or `dns_servers`) and TLS
     /// (Mozilla's roots plus `ca_files`).
@@ -199,24 +248,7 @@ impl Connector {
         timeouts: Timeouts,
         limits: ElementLimits,
     ) -> Result<Self, SetupError> {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for path in ca_files {
-            let ca_err = |reason: String| SetupError::CaFile {
-                path: path.clone(),
-                reason,
-            };
-            let certs = CertificateDer::pem_file_iter(path).map_err(|e| ca_err(e.to_string()))?;
-            let mut found = false;
-            for cert in certs {
-                let cert = cert.map_err(|e| ca_err(e.to_string()))?;
-                roots.add(cert).map_err(|e| ca_err(e.to_string()))?;
-                found = true;
-            }
-            if !found {
-                return Err(ca_err("no certificate in it".into()));
-            }
-        }
+        let roots = trust_roots(ca_files)?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = |alpn: Vec<Vec<u8>>| -> Result<Arc<rustls::ClientConfig>, SetupError> {
             let mut c = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
@@ -227,34 +259,10 @@ impl Connector {
             c.alpn_protocols = alpn;
             Ok(Arc::new(c))
         };
-        let starttls = TlsConnector::from(config(Vec::new())?);
-        let direct_tls = TlsConnector::from(config(vec![b"xmpp-client".to_vec()])?);
-
-        let mut builder = if dns_servers.is_empty() {
-            TokioResolver::builder_tokio().map_err(|e| SetupError::Dns(e.to_string()))?
-        } else {
-            let mut group = NameServerConfigGroup::new();
-            for addr in dns_servers {
-                group.merge(NameServerConfigGroup::from_ips_clear(
-                    &[addr.ip()],
-                    addr.port(),
-                    true,
-                ));
-            }
-            TokioResolver::builder_with_config(
-                ResolverConfig::from_parts(None, vec![], group),
-                TokioConnectionProvider::default(),
-            )
-        };
-        let opts: &mut ResolverOpts = builder.options_mut();
-        opts.timeout = timeouts.dns;
-        opts.attempts = 2;
-        opts.cache_size = 1024;
-        opts.ip_strategy = hickory_resolver::config::LookupIpStrategy::Ipv4AndIpv6;
         Ok(Self {
-            resolver: builder.build(),
-            starttls,
-            direct_tls,
+            resolver: resolver(dns_servers, timeouts.dns)?,
+            starttls: TlsConnector::from(config(Vec::new())?),
+            direct_tls: TlsConnector::from(config(vec![b"xmpp-client".to_vec()])?),
             timeouts,
             limits,
         })
