@@ -1,10 +1,12 @@
-//! One-to-one chat (RFC 6121 §5) with XEP-0359 ids, XEP-0184 receipts,
-//! XEP-0333 displayed markers, XEP-0085 chat states, XEP-0308 corrections,
-//! XEP-0203 delays, XEP-0334 hints and XEP-0280 carbons.
+//! One-to-one chat (RFC 6121 §5): sending with XEP-0359 ids and XEP-0308
+//! corrections, and the path of an incoming message, from its sender check
+//! through carbon (`carbons`) and archive (`mam`) unwrapping to the stages
+//! in `incoming`, receipts and markers (`receipts`) and chat states
+//! (`chatstates`).
 
+use super::carbons;
 use crate::element::ToElement;
 use minidom::Element;
-use xmpp_parsers::carbons;
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::date::DateTime;
 use xmpp_parsers::jid::{BareJid, Jid};
@@ -16,30 +18,13 @@ use xmpp_parsers::stanza_id::OriginId;
 use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition, incoming};
 use crate::ns;
 
-/// Our messages whose recipient is remembered, to check who acknowledges
-/// them.
-const SENT_CAPACITY: usize = 1_000;
-
-/// Whom each of our recent messages went to, by id.
-pub(super) type Recipients = super::recent::Recent<BareJid, SENT_CAPACITY>;
-
-/// XEP-0085: typing stops counting as composing after this long.
-const PAUSED_AFTER_MS: u64 = 30_000;
-
-/// Contacts whose chat state we keep track of, at most.
-const MAX_CHAT_STATES: usize = 256;
-
-/// Our last chat state to each contact that is not simply active, and when
-/// the owner last set it.
-pub(super) type OwnChatStates = std::collections::HashMap<BareJid, (ChatState, u64)>;
-
 /// What chat keeps: messages waiting for the session, whom our recent
 /// messages went to, and our chat state to each contact.
 #[derive(Debug, Default)]
 pub(super) struct Chats {
     pub outbox: Vec<Outgoing>,
-    pub recipients: Recipients,
-    pub states: OwnChatStates,
+    pub recipients: super::receipts::Recipients,
+    pub states: super::chatstates::OwnChatStates,
 }
 
 /// A message waiting for the session to be ready.
@@ -113,60 +98,6 @@ impl Session {
         }
     }
 
-    /// A chat state on its own: transient, so not archived. Sent when it
-    /// changes; the owner may repeat `composing` at every keystroke.
-    pub(super) fn send_chat_state(&mut self, to: BareJid, state: ChatState) {
-        if !self.is_ready() {
-            return;
-        }
-        let tracked = matches!(state, ChatState::Composing | ChatState::Paused);
-        let last = if tracked
-            && (self.chats.states.contains_key(&to) || self.chats.states.len() < MAX_CHAT_STATES)
-        {
-            self.chats.states.insert(to.clone(), (state.clone(), self.now_ms))
-        } else {
-            self.chats.states.remove(&to)
-        };
-        if last.is_some_and(|(last, _)| last == state) {
-            return;
-        }
-        let mut m = Message::chat(Jid::from(to));
-        m.payloads.push(state.into());
-        m.payloads.push(Element::builder("no-store", ns::HINTS).build());
-        self.send_stanza(m.to_element(), None);
-    }
-
-    /// Composing that the owner stopped refreshing turns to paused.
-    pub(super) fn pause_idle_typing(&mut self) {
-        let now = self.now_ms;
-        let idle: Vec<BareJid> = self
-            .chats
-            .states
-            .iter()
-            .filter(|(_, (state, since))| {
-                *state == ChatState::Composing && now.saturating_sub(*since) >= PAUSED_AFTER_MS
-            })
-            .map(|(jid, _)| jid.clone())
-            .collect();
-        for jid in idle {
-            self.send_chat_state(jid, ChatState::Paused);
-        }
-    }
-
-    /// XEP-0333: we read up to `id`; stored, so our other devices learn it
-    /// too.
-    pub(super) fn mark_displayed(&mut self, to: BareJid, id: String) {
-        if !self.is_ready() {
-            return;
-        }
-        let mut m = Message::chat(Jid::from(to));
-        m.id = Some(Id(self.id()));
-        m.payloads
-            .push(xmpp_parsers::displayed_markers::Displayed { id: Id(id) }.to_element());
-        m.payloads.push(Element::builder("store", ns::HINTS).build());
-        self.send_stanza(m.to_element(), None);
-    }
-
     pub(super) fn message(&mut self, el: Element) {
         let m = match Message::try_from(el) {
             Ok(m) => m,
@@ -182,30 +113,11 @@ impl Session {
         if let Some(result) = m.payloads.iter().find(|p| p.is("result", ns::MAM)) {
             return self.mam_result(from_own_account, result.clone());
         }
-        // XEP-0280 §11: a carbon must come from our own bare JID.
-        let carbon = m
-            .payloads
-            .iter()
-            .find(|p| p.ns() == ns::CARBONS && matches!(p.name(), "received" | "sent"));
-        if let Some(carbon) = carbon {
-            if m.from.is_none() || !from_own_account {
-                return self.ignore("carbon from a foreign JID");
-            }
-            let carbon = carbon.clone();
-            let (inner, direction) = match carbon.name() {
-                "received" => match carbons::Received::try_from(carbon) {
-                    Ok(r) => (r.forwarded.message, Direction::Incoming),
-                    Err(e) => return self.ignore(format!("invalid carbon: {e}")),
-                },
-                "sent" => match carbons::Sent::try_from(carbon) {
-                    Ok(s) => (s.forwarded.message, Direction::Outgoing),
-                    Err(e) => return self.ignore(format!("invalid carbon: {e}")),
-                },
-                _ => return,
-            };
-            return self.chat_message(inner, direction, Via::Carbon);
+        match carbons::unwrap(&m, from_own_account) {
+            Some(Ok((inner, direction))) => self.chat_message(inner, direction, Via::Carbon),
+            Some(Err(reason)) => self.ignore(reason),
+            None => self.chat_message(m, Direction::Incoming, Via::Live),
         }
-        self.chat_message(m, Direction::Incoming, Via::Live);
     }
 
     /// A message archived under `archive` (MAM), or live when `None`.
@@ -231,7 +143,10 @@ impl Session {
         let live = matches!(via, Via::Live);
         let archived = matches!(via, Via::Archive(_));
         if direction == Direction::Incoming && live {
-            self.markers_and_states(&m, &peer_jid);
+            for p in &m.payloads {
+                self.acknowledgement(p, &peer_jid);
+                self.chat_state(p, &peer_jid);
+            }
         }
         let Some((_, body)) = m.get_best_body_cloned(vec![]) else {
             return;
@@ -276,57 +191,6 @@ impl Session {
             replaces,
             archived,
         }));
-    }
-
-    /// XEP-0184 §5.4: a receipt for a live message that asks for one,
-    /// except from ourselves or a room. A resent message gets one again,
-    /// since the first may have been lost.
-    fn send_receipt(&mut self, m: &Message, peer: &Jid) {
-        let Some(id) = m.id.as_ref() else { return };
-        if m.type_ == MessageType::Groupchat || peer.to_bare() == self.jid {
-            return;
-        }
-        let mut receipt = Message::new(Some(peer.clone()));
-        receipt.type_ = m.type_.clone();
-        receipt.id = Some(Id(self.id()));
-        receipt
-            .payloads
-            .push(receipts::Received { id: id.0.clone() }.to_element());
-        // Stored, so that our other devices see it was delivered.
-        receipt
-            .payloads
-            .push(Element::builder("store", ns::HINTS).build());
-        self.send_stanza(receipt.to_element(), None);
-    }
-
-    /// Receipts, displayed markers and chat states of a live message.
-    fn markers_and_states(&mut self, m: &Message, from: &Jid) {
-        for p in &m.payloads {
-            let acked = if p.is("received", "urn:xmpp:receipts") {
-                p.attr("id").map(|id| (id.to_owned(), Delivery::Delivered))
-            } else if p.is("displayed", ns::CHAT_MARKERS) {
-                p.attr("id").map(|id| (id.to_owned(), Delivery::Displayed))
-            } else {
-                None
-            };
-            if let Some((id, state)) = acked {
-                // Only whom we sent it to can say it arrived or was read.
-                if self.chats.recipients.get(&id) == Some(&from.to_bare()) {
-                    self.event(Event::MessageStateChanged { id, state });
-                } else {
-                    self.ignore("a receipt or marker from someone the message was not sent to");
-                }
-            }
-            let state = (p.ns() == ns::CHATSTATES)
-                .then(|| ChatState::try_from(p.clone()).ok())
-                .flatten();
-            if let Some(state) = state {
-                self.event(Event::ChatStateChanged {
-                    from: from.to_bare(),
-                    state,
-                });
-            }
-        }
     }
 
     /// RFC 6120 §8.3: an error about one of our messages comes from its

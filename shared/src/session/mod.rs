@@ -6,15 +6,17 @@
 //! This module is the router: the owner's API and command dispatch. Each
 //! concern has its own module: `stream` (the stream's lifecycle), `auth`
 //! (SASL), `bind` (session start), `iq`, `roster`, `presence`, `disco`,
-//! `chat` (messages, receipts, markers, states, carbons, corrections) with
-//! `incoming` (a received message's stages), `mam`, `sm` (XEP-0198) and
-//! `sasl2`.
+//! `chat` (sending, and a received message's path) with `incoming` (its
+//! stages), `carbons`, `receipts` (and displayed markers), `chatstates`,
+//! `mam`, `sm` (XEP-0198) and `sasl2`.
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod arbitrary_xml;
 mod auth;
 mod bind;
+mod carbons;
 mod chat;
+mod chatstates;
 mod command;
 pub mod disco;
 mod event;
@@ -22,6 +24,7 @@ mod incoming;
 mod iq;
 pub mod mam;
 pub mod presence;
+mod receipts;
 mod recent;
 pub mod register;
 mod roster;

@@ -138,29 +138,6 @@ fn delayed_messages_keep_their_time_unless_it_is_to_come() {
 }
 
 #[test]
-fn carbons_are_accepted_only_from_our_bare_jid() {
-    let carbon = |from: &str| {
-        format!(
-            "<message {C} from='{from}' to='user@example.com/abc' type='chat'>\
-             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
-             <message {C} from='user@example.com/phone' to='juliet@example.net' type='chat' id='c1'>\
-             <body>from my phone</body></message></forwarded></sent></message>"
-        )
-    };
-    let mut s = logged_in();
-    feed(&mut s, &carbon("mallory@evil.example"));
-    feed(&mut s, &carbon("user@example.com/other"));
-    assert_eq!(ignored(&mut s), ["carbon from a foreign JID"; 2]);
-    feed(&mut s, &carbon("user@example.com"));
-    let ev = events(&mut s);
-    assert!(
-        matches!(&ev[..], [Event::MessageReceived(m)]
-            if m.direction == Direction::Outgoing && m.peer.as_str() == "juliet@example.net" && m.body == "from my phone"),
-        "{ev:?}"
-    );
-}
-
-#[test]
 fn chat_states_corrections_and_me() {
     let mut s = logged_in();
     feed(
@@ -217,61 +194,6 @@ fn chat_states_corrections_and_me() {
 }
 
 #[test]
-fn typing_is_sent_once_and_pauses_by_itself() {
-    use xmpp_parsers::chatstates::ChatState;
-    let mut s = logged_in();
-    let juliet: BareJid = "juliet@example.net".parse().unwrap();
-    let sent_states = |s: &mut Session| -> Vec<String> {
-        out(s)
-            .iter()
-            .flat_map(|m| m.children().map(|c| c.name().to_owned()).collect::<Vec<_>>())
-            .filter(|n| ["active", "composing", "paused"].contains(&n.as_str()))
-            .collect()
-    };
-    let at = |s: &mut Session, now_ms: u64| s.handle_command(Command::Tick { now_ms });
-    let typing = |s: &mut Session| {
-        s.handle_command(Command::SendChatState {
-            to: juliet.clone(),
-            state: ChatState::Composing,
-        });
-    };
-    at(&mut s, 1_000);
-    typing(&mut s);
-    at(&mut s, 20_000);
-    typing(&mut s);
-    assert_eq!(sent_states(&mut s), ["composing"]);
-    // 30 s after the last keystroke, not the first.
-    at(&mut s, 49_999);
-    assert!(sent_states(&mut s).is_empty());
-    at(&mut s, 50_000);
-    assert_eq!(sent_states(&mut s), ["paused"]);
-    at(&mut s, 90_000);
-    assert!(sent_states(&mut s).is_empty());
-    // Typing again, then the message itself says active.
-    typing(&mut s);
-    send_to_juliet(&mut s, "m1");
-    at(&mut s, 200_000);
-    typing(&mut s);
-    assert_eq!(sent_states(&mut s), ["composing"]);
-}
-
-#[test]
-fn marks_messages_displayed() {
-    let mut s = logged_in();
-    s.handle_command(Command::MarkDisplayed {
-        to: "juliet@example.net".parse().unwrap(),
-        id: "j1".into(),
-    });
-    expect_out(
-        &mut s,
-        &[&format!(
-            "<message {C} to='juliet@example.net' id='t4' type='chat'>\
-             <displayed xmlns='urn:xmpp:chat-markers:0' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
-        )],
-    );
-}
-
-#[test]
 fn a_message_seen_twice_is_reported_once() {
     let mut s = logged_in();
     let live = format!(
@@ -301,33 +223,6 @@ fn a_private_element_does_not_hide_a_message() {
         ),
     );
     assert!(matches!(&events(&mut s)[..], [Event::MessageReceived(m)] if m.body == "hi"));
-}
-
-#[test]
-fn receipts_go_only_to_others_for_live_messages() {
-    let mut s = logged_in();
-    let carbon = format!(
-        "<message {C} from='user@example.com' type='chat'><received xmlns='urn:xmpp:carbons:2'>\
-         <forwarded xmlns='urn:xmpp:forward:0'><message {C} from='juliet@example.net/a' \
-         to='user@example.com/phone' type='chat' id='c1'><body>to my phone</body>\
-         <request xmlns='urn:xmpp:receipts'/></message></forwarded></received></message>"
-    );
-    feed(&mut s, &carbon);
-    feed(
-        &mut s,
-        &format!(
-            "<message {C} from='user@example.com/laptop' type='chat' id='self1'><body>note to self</body>\
-             <request xmlns='urn:xmpp:receipts'/></message>"
-        ),
-    );
-    assert!(out(&mut s).is_empty());
-    assert_eq!(
-        events(&mut s)
-            .iter()
-            .filter(|e| matches!(e, Event::MessageReceived(_)))
-            .count(),
-        2
-    );
 }
 
 #[test]
@@ -375,61 +270,4 @@ fn our_own_messages_from_elsewhere_are_from_us() {
         ),
     );
     assert_eq!(events(&mut s), [moved("o1", Delivery::Delivered)]);
-}
-
-#[test]
-fn only_the_recipient_acknowledges_a_message() {
-    let mut s = logged_in();
-    send_to_juliet(&mut s, "m1");
-    for (from, payload) in [
-        (
-            "mallory@example.org/x",
-            "<received xmlns='urn:xmpp:receipts' id='m1'/>",
-        ),
-        (
-            "mallory@example.org/x",
-            "<displayed xmlns='urn:xmpp:chat-markers:0' id='m1'/>",
-        ),
-        (
-            "juliet@example.net/phone",
-            "<received xmlns='urn:xmpp:receipts' id='other'/>",
-        ),
-    ] {
-        feed(&mut s, &format!("<message {C} from='{from}'>{payload}</message>"));
-        assert_eq!(
-            ignored(&mut s),
-            ["a receipt or marker from someone the message was not sent to"],
-            "{payload}"
-        );
-    }
-    let error = |from: &str, id: &str| {
-        format!(
-            "<message {C} type='error' id='{id}' from='{from}'><error type='cancel'>\
-             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
-        )
-    };
-    feed(&mut s, &error("mallory@example.org", "m1"));
-    assert_eq!(ignored(&mut s), ["an error about our message from someone else"]);
-    feed(&mut s, &error("example.net", "unknown"));
-    assert_eq!(ignored(&mut s), ["an error about a message we did not send"]);
-    feed(
-        &mut s,
-        &format!(
-            "<message {C} from='juliet@example.net/phone'><received xmlns='urn:xmpp:receipts' id='m1'/></message>"
-        ),
-    );
-    // Her server answers for her.
-    feed(&mut s, &error("example.net", "m1"));
-    assert_eq!(
-        events(&mut s),
-        [
-            moved("m1", Delivery::Delivered),
-            Event::MessageStateChanged {
-                id: "m1".into(),
-                state: Delivery::Failed {
-                    error: RequestError::Stanza(StanzaCondition::ItemNotFound)
-                }
-            },
-        ]
-    );
 }
