@@ -3,7 +3,7 @@
 // each.
 import { test, expect, signIn, befriend, newPage, log } from '../fixtures';
 import { sendMessages } from '../bot';
-import { longTasks, now, record, report } from './measure';
+import { explainFrames, longTasks, now, record, report } from './measure';
 
 const MESSAGES = 10_000;
 const ms = (v: number) => `${v.toFixed(0)} ms`;
@@ -58,7 +58,9 @@ test('a conversation of 10,000 messages', async ({ browser, baseURL, account, ha
   });
   await expect(log(pa)).toContainText('Message 0:');
   const shownAll = await log(pa).getByRole('listitem').count();
-  const scrollTasks = await longTasks(pa, scrollFrom, await now(pa));
+  const scrollTo = await now(pa);
+  const scrollTasks = await longTasks(pa, scrollFrom, scrollTo);
+  for (const line of await explainFrames(pa, scrollFrom, scrollTo)) console.log(line);
 
   const oneMoreFrom = await now(pa);
   await sendMessages(bot, { url, domain: harness.prosody.domain, user, password: bob.password, to: alice.jid, count: 1, prefix: 'Late' });
