@@ -25,6 +25,10 @@ pub trait Machine: 'static {
     fn work(&mut self) -> bool {
         false
     }
+    /// The server stopped answering: the connection is to be dropped.
+    fn unresponsive(&mut self) -> bool {
+        false
+    }
 }
 
 impl Machine for Session {
@@ -53,5 +57,8 @@ impl Machine for Session {
     }
     fn work(&mut self) -> bool {
         Session::work(self)
+    }
+    fn unresponsive(&mut self) -> bool {
+        self.take_unresponsive()
     }
 }

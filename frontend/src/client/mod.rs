@@ -6,6 +6,7 @@ mod inbox;
 mod machine;
 pub mod random;
 pub mod register;
+mod retry;
 pub mod storage;
 mod wake;
 
@@ -47,6 +48,8 @@ pub enum Notice<E = Event> {
         /// Whether it had opened: if not, the gateway was not reached.
         reached: bool,
     },
+    /// A planned try to reconnect starts.
+    Retrying,
 }
 
 /// What to sign in with.
@@ -100,6 +103,7 @@ struct Inner<M: Machine> {
     wake: Option<Wake>,
     /// Events to tell at the start of the next task.
     stash: Vec<M::Event>,
+    retry: retry::Retry,
 }
 
 /// A WebSocket with the handlers that must live as long as it does.
@@ -167,6 +171,7 @@ impl<M: Machine> Transport<M> {
                 draining: false,
                 wake: None,
                 stash: Vec::new(),
+                retry: retry::Retry::default(),
             })),
         }
     }
@@ -179,6 +184,7 @@ impl<M: Machine> Transport<M> {
             inner.machine = Some(machine);
             inner.url = url;
         }
+        self.listen_to_network();
         self.open_socket()
     }
 
@@ -188,6 +194,7 @@ impl<M: Machine> Transport<M> {
         inner.machine = None;
         inner.inbox.clear();
         inner.stash.clear();
+        inner.retry.cancel();
         if let Some(t) = inner.tick.take() {
             t.clear();
         }
@@ -269,6 +276,12 @@ impl<M: Machine> Transport<M> {
         let Some(socket) = socket else { return };
         socket.close();
         self.deliver(|inbox| inbox.closed(reached));
+    }
+
+    /// No WebSocket could be made for another try.
+    fn closed_unreached(&self) {
+        let sink = self.inner.borrow().sink.clone();
+        sink(Notice::Closed { reached: false });
     }
 
     /// Queues what the WebSocket delivered. It is handed over in a task of
@@ -379,6 +392,12 @@ impl<M: Machine> Transport<M> {
             if let Some(s) = socket.as_ref().filter(|s| s.ws.ready_state() == WebSocket::OPEN) {
                 let _ = s.ws.send_with_str(&String::from(&el));
             }
+        }
+        // The machine already counts it as lost.
+        if machine.unresponsive()
+            && let Some(s) = socket.take()
+        {
+            s.close();
         }
         std::iter::from_fn(|| machine.event()).collect()
     }

@@ -25,6 +25,7 @@ error-gateway-unreachable = Parlons cannot be reached. Check your connection and
 connection-lost = The connection was lost.
 reconnecting = Reconnecting…
 reconnect = Reconnect
+retry-in = Trying again in { $seconds } s.
 status = Status
 status-message = Status message
 show-chat = Free to chat

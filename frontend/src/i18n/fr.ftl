@@ -25,6 +25,7 @@ error-gateway-unreachable = Parlons est injoignable. Vérifiez votre connexion e
 connection-lost = La connexion a été perdue.
 reconnecting = Reconnexion…
 reconnect = Se reconnecter
+retry-in = Nouvel essai dans { $seconds } s.
 status = Statut
 status-message = Message d'état
 show-chat = Disponible pour discuter

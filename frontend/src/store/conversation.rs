@@ -125,6 +125,11 @@ impl Conversation {
             if existing.stable_id.is_none() {
                 existing.stable_id = msg.stable_id;
             }
+            // Our message, found in the archive or copied back: the server
+            // has it, whatever the lost connection left unsaid.
+            if existing.delivery == Some(Delivery::Pending) {
+                existing.delivery = Some(Delivery::Sent);
+            }
             return false;
         }
         if incoming {

@@ -40,7 +40,8 @@ pub enum Connection {
     SigningIn,
     /// Ready.
     Online,
-    /// It was up and dropped; the person can reconnect.
+    /// It was up and dropped; the person can reconnect, and a try may be
+    /// planned ([`Store::retry_at`]).
     Lost(Option<Problem>),
     /// Reconnecting after a drop.
     Reconnecting,
@@ -55,6 +56,8 @@ pub struct Store {
     pub account: Option<BareJid>,
     /// The connection.
     pub connection: Connection,
+    /// When the next try to reconnect is due, in Unix milliseconds.
+    pub retry_at: Option<u64>,
     /// The contacts.
     pub contacts: Contacts,
     /// People who asked to see our presence.
@@ -79,6 +82,7 @@ impl Default for Store {
         Self {
             account: None,
             connection: Connection::SignedOut,
+            retry_at: None,
             contacts: Contacts::default(),
             requests: BTreeSet::new(),
             conversations: HashMap::new(),
@@ -135,6 +139,27 @@ impl Store {
         }
     }
 
+    /// Lost, for a reason that may pass: worth trying again by itself. A
+    /// domain the gateway refuses, or another client that took our place,
+    /// is not.
+    pub fn should_retry(&self) -> bool {
+        match &self.connection {
+            Connection::Lost(problem) => !matches!(
+                problem,
+                Some(Problem::DomainRefused | Problem::StreamClosed(Some(StreamCondition::Conflict)))
+            ),
+            _ => false,
+        }
+    }
+
+    /// A try to reconnect starts.
+    pub fn retrying(&mut self) {
+        if matches!(self.connection, Connection::Lost(_)) {
+            self.connection = Connection::Reconnecting;
+        }
+        self.retry_at = None;
+    }
+
     /// The conversation with `jid`, created when first needed.
     pub fn conversation(&mut self, jid: &BareJid) -> &mut Conversation {
         let c = self.conversations.entry(jid.clone()).or_default();
@@ -181,16 +206,11 @@ impl Store {
     /// Applies one session event.
     pub fn apply(&mut self, event: Event) -> Outcome {
         match event {
-            Event::Connected { .. } | Event::Resumed => self.connection = Connection::Online,
-            Event::AuthFailed { error, .. } => {
-                let problem = match error {
-                    AuthError::Sasl(parlons_shared::session::SaslCondition::NotAuthorized) => {
-                        Problem::WrongPassword
-                    }
-                    other => Problem::AuthRefused(other),
-                };
-                self.connection = Connection::Failed(problem);
+            Event::Connected { .. } | Event::Resumed => {
+                self.connection = Connection::Online;
+                self.retry_at = None;
             }
+            Event::AuthFailed { error, .. } => self.connection = Connection::Failed(auth_problem(error)),
             Event::StreamError { condition, .. } => self.connection_dropped(Some(stream_problem(condition))),
             Event::Disconnected => self.connection_dropped(None),
             Event::RosterReceived { items, .. } => self.contacts.replace(items),
@@ -249,6 +269,14 @@ impl Store {
         } else {
             Outcome::Nothing
         }
+    }
+}
+
+/// What a refused sign-in means to the person.
+fn auth_problem(error: AuthError) -> Problem {
+    match error {
+        AuthError::Sasl(parlons_shared::session::SaslCondition::NotAuthorized) => Problem::WrongPassword,
+        other => Problem::AuthRefused(other),
     }
 }
 

@@ -208,3 +208,67 @@ fn a_conversation_revision_follows_its_own_changes_only() {
     });
     assert_eq!(rev(&s, &bob), before);
 }
+
+#[test]
+fn a_drop_that_may_pass_is_retried_and_the_plan_ends_once_back() {
+    let mut s = online();
+    s.transport_closed(true);
+    assert!(s.should_retry());
+    s.retry_at = Some(5_000);
+    s.retrying();
+    assert_eq!((&s.connection, s.retry_at), (&Connection::Reconnecting, None));
+    s.transport_closed(false);
+    assert_eq!(s.connection, Connection::Lost(Some(Problem::GatewayUnreachable)));
+    assert!(s.should_retry());
+    s.retry_at = Some(9_000);
+    s.apply(Event::Resumed);
+    assert_eq!((&s.connection, s.retry_at), (&Connection::Online, None));
+    // Another client took our place, or the domain is refused: not retried.
+    for condition in [StreamCondition::Conflict, StreamCondition::PolicyViolation] {
+        let mut s = online();
+        s.apply(Event::StreamError {
+            condition,
+            text: None,
+        });
+        assert!(!s.should_retry(), "{:?}", s.connection);
+    }
+    // Never signed in: the form says why instead.
+    let mut s = Store::default();
+    s.signing_in(jid("alice@localhost"));
+    s.transport_closed(false);
+    assert!(!s.should_retry());
+}
+
+#[test]
+fn our_pending_message_found_in_the_archive_was_sent() {
+    let mut s = online();
+    let bob = jid("bob@b.test");
+    s.sent(&bob, "m1".into(), "hello".into(), 1);
+    let mut archived = ChatMessage {
+        peer: bob.clone(),
+        from: None,
+        direction: Direction::Outgoing,
+        stable_id: Some("a1".into()),
+        id: Some("m1".into()),
+        body: "hello".into(),
+        timestamp_ms: 2,
+        receipt_requested: false,
+        replaces: None,
+        archived: false,
+    };
+    s.apply(Event::MessageReceived(archived.clone()));
+    let c = &s.conversations[&bob];
+    assert_eq!(c.messages.len(), 1);
+    assert_eq!(c.messages[0].delivery, Some(Delivery::Sent));
+    // Later states are not undone by another copy.
+    s.apply(Event::MessageStateChanged {
+        id: "m1".into(),
+        state: Delivery::Displayed,
+    });
+    archived.stable_id = Some("a2".into());
+    s.apply(Event::MessageReceived(archived));
+    assert_eq!(
+        s.conversations[&bob].messages[0].delivery,
+        Some(Delivery::Displayed)
+    );
+}

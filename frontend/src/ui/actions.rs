@@ -142,12 +142,8 @@ pub fn change_password(new_password: String) {
 
 /// Reconnects after a drop.
 pub fn reconnect() {
-    let store = use_store();
-    store.update(|s| s.connection = crate::store::Connection::Reconnecting);
-    if let Some(client) = use_client()
-        && client.reconnect().is_err()
-    {
-        store.update(|s| s.transport_closed(false));
+    if let Some(client) = use_client() {
+        client.retry_now();
     }
 }
 

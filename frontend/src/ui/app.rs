@@ -146,12 +146,25 @@ impl Sink {
     fn notice(self, notice: Notice) {
         let store = self.store;
         match notice {
-            Notice::Closed { reached } => store.update(|s| s.transport_closed(reached)),
+            Notice::Closed { reached } => {
+                store.update(|s| s.transport_closed(reached));
+                self.retry_if_lost();
+            }
+            Notice::Retrying => store.update(Store::retrying),
             Notice::Event(event) => {
-                let connected = matches!(event, parlons_shared::session::Event::Connected { .. });
+                use parlons_shared::session::Event;
+                let connected = matches!(event, Event::Connected { .. });
+                let up = connected || matches!(event, Event::Resumed);
+                let dropped = matches!(event, Event::Disconnected | Event::StreamError { .. });
                 let outcome = store.try_update(|s| s.apply(event)).unwrap_or(Outcome::Nothing);
                 if connected {
                     self.keep_login();
+                }
+                if up {
+                    self.client.with_value(|c| c.as_ref().map(Client::reset_backoff));
+                }
+                if dropped {
+                    self.retry_if_lost();
                 }
                 if let Outcome::NewMessage { from, body } = outcome {
                     self.settings.notify(store, &from, &body);
@@ -163,6 +176,15 @@ impl Sink {
                 }
             }
         }
+    }
+
+    /// Plans a try to reconnect when the drop may pass.
+    fn retry_if_lost(self) {
+        if !self.store.with_untracked(Store::should_retry) {
+            return;
+        }
+        let at = self.client.with_value(|c| c.as_ref().map(Client::retry_later));
+        self.store.update(|s| s.retry_at = at);
     }
 
     fn keep_login(self) {

@@ -123,7 +123,7 @@ impl Registering {
                 }
                 self.fail(error_key(&e));
             }
-            Notice::Event(RegistrationEvent::Ignored { .. }) => {}
+            Notice::Event(RegistrationEvent::Ignored { .. }) | Notice::Retrying => {}
             Notice::Closed { reached } => {
                 if self.step.get_untracked() == Step::Waiting {
                     self.step.set(Step::Start);

@@ -1,11 +1,13 @@
-//! The connection line: says when the connection is lost, and offers to
-//! reconnect (resuming the XEP-0198 session when the server kept it).
+//! The connection line: says when the connection is lost and when the next
+//! try is, and offers to reconnect now (resuming the XEP-0198 session when
+//! the server kept it).
 
 use leptos::prelude::*;
 
 use super::sign_in::problem_key;
 use super::{actions, use_store};
-use crate::i18n::t;
+use crate::client::now_ms;
+use crate::i18n::{t, t_with};
 use crate::store::Connection;
 
 /// The connection line (role `status`).
@@ -13,9 +15,39 @@ use crate::store::Connection;
 pub fn StatusLine() -> impl IntoView {
     let store = use_store();
     let connection = move || store.with(|s| s.connection.clone());
+    // The countdown to the next try, redrawn each second while one is due.
+    let now = RwSignal::new(now_ms());
+    let clock = set_interval_with_handle(
+        move || {
+            if store.with_untracked(|s| s.retry_at.is_some()) {
+                now.set(now_ms());
+            }
+        },
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(c) = clock {
+            c.clear();
+        }
+    });
+    let next_try = move || {
+        let at = store.with(|s| s.retry_at)?;
+        let seconds = at.saturating_sub(now.get()).div_ceil(1000);
+        Some(t_with("retry-in", &[("seconds", &seconds.to_string())]))
+    };
     let message = move || match connection() {
-        Connection::Lost(None) => Some(t("connection-lost")),
-        Connection::Lost(Some(p)) => Some(format!("{} {}", t("connection-lost"), t(problem_key(&p)))),
+        Connection::Lost(problem) => {
+            let mut line = t("connection-lost");
+            for part in [problem.map(|p| t(problem_key(&p))), next_try()]
+                .into_iter()
+                .flatten()
+            {
+                line.push(' ');
+                line.push_str(&part);
+            }
+            Some(line)
+        }
         Connection::Reconnecting => Some(t("reconnecting")),
         _ => None,
     };

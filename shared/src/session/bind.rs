@@ -1,6 +1,6 @@
 //! RFC 6120 §7: resource binding, and what a new session starts with:
-//! the roster first (RFC 6121 §2.2), carbons (XEP-0280), then our presence
-//! once the roster is in. A session that cannot be resumed (XEP-0198) ends
+//! the roster first (RFC 6121 §2.2), carbons (XEP-0280), archive catch-up
+//! (XEP-0313), then our presence once the roster is in. A session that cannot be resumed (XEP-0198) ends
 //! here too.
 
 use xmpp_parsers::bind::BindQuery;
@@ -22,7 +22,8 @@ impl Session {
     }
 
     /// The previous session is gone for good: the requests it never answered
-    /// fail, and the messages it never acknowledged are returned.
+    /// fail, and the messages it never acknowledged wait to be sent again;
+    /// returns their ids.
     pub(super) fn previous_session_ended(&mut self) -> Vec<String> {
         let mut unanswered: Vec<_> = self.pending.drain().collect();
         // In the order they were asked.
@@ -30,7 +31,10 @@ impl Session {
         for (id, request) in unanswered {
             self.request_failed(id, request, RequestError::SessionEnded, None);
         }
-        self.sm.resume_failed()
+        let unacknowledged = self.sm.resume_failed();
+        let ids = unacknowledged.iter().map(|(_, id)| id.clone()).collect();
+        self.chats.resend.extend(unacknowledged);
+        ids
     }
 
     /// RFC 6120 §7: let the server choose the resource.
@@ -80,6 +84,7 @@ impl Session {
                 None,
             );
         }
+        self.sync_archive();
         self.event(Event::Connected { jid });
         self.flush_outbox();
     }

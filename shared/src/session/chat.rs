@@ -23,6 +23,9 @@ use crate::ns;
 #[derive(Debug, Default)]
 pub(super) struct Chats {
     pub outbox: Vec<Outgoing>,
+    /// Messages of a session that ended before the server acknowledged
+    /// them, to send again as they were.
+    pub resend: Vec<(Element, String)>,
     pub recipients: super::receipts::Recipients,
     pub states: super::chatstates::OwnChatStates,
 }
@@ -50,6 +53,8 @@ enum Via {
 struct Archived {
     id: String,
     stamp: Option<DateTime>,
+    /// Found by catch-up: new to the person, unlike history.
+    new: bool,
 }
 
 impl Session {
@@ -72,8 +77,17 @@ impl Session {
         }
     }
 
-    /// Sends what was queued while offline.
+    /// Sends again what the last session did not get acknowledged, then
+    /// what was queued while offline.
     pub(super) fn flush_outbox(&mut self) {
+        let resend = std::mem::take(&mut self.chats.resend);
+        let again = !resend.is_empty();
+        for (el, id) in resend {
+            self.send_stanza(el, Some(id));
+        }
+        if again && self.sm.is_enabled() {
+            self.send(super::sm::request());
+        }
         for m in std::mem::take(&mut self.chats.outbox) {
             self.transmit_message(m);
         }
@@ -120,15 +134,16 @@ impl Session {
         }
     }
 
-    /// A message archived under `archive` (MAM), or live when `None`.
+    /// A message archived under `id` (MAM); `new` when catch-up found it.
     pub(super) fn archived_message(
         &mut self,
         m: Message,
         direction: Direction,
         id: String,
         stamp: Option<DateTime>,
+        new: bool,
     ) {
-        self.chat_message(m, direction, Via::Archive(Archived { id, stamp }));
+        self.chat_message(m, direction, Via::Archive(Archived { id, stamp, new }));
     }
 
     /// A chat message, unwrapped: reported once, after its receipt is sent.
@@ -141,7 +156,7 @@ impl Session {
             return self.ignore("message without a peer");
         };
         let live = matches!(via, Via::Live);
-        let archived = matches!(via, Via::Archive(_));
+        let archived = matches!(via, Via::Archive(Archived { new: false, .. }));
         if direction == Direction::Incoming && live {
             for p in &m.payloads {
                 self.acknowledgement(p, &peer_jid);
@@ -156,13 +171,7 @@ impl Session {
             self.send_receipt(&m, &peer_jid);
         }
         let ids = incoming::ids(&m, &self.jid);
-        // Sent from another of our devices, or before a reload: its
-        // recipient may still acknowledge it.
-        if direction == Direction::Outgoing {
-            for sent in [&ids.id, &ids.origin_id].into_iter().flatten() {
-                self.chats.recipients.insert(sent, peer_jid.to_bare());
-            }
-        }
+        self.note_ids(&ids, direction, &peer_jid, &via);
         let (archive_id, archive_stamp) = match via {
             Via::Archive(a) => (Some(a.id), a.stamp),
             Via::Live | Via::Carbon => (None, None),
@@ -170,7 +179,7 @@ impl Session {
         let server_id = archive_id.or(ids.stanza_id);
         let sender_id = ids.origin_id.or_else(|| ids.id.clone());
         let key = incoming::dedup_key(server_id.as_deref(), sender_id.as_deref(), &peer_jid.to_bare());
-        if key.is_some_and(|k| !self.seen.insert(&k, ())) {
+        if key.is_some_and(|k| !self.archive.seen.insert(&k, ())) {
             return;
         }
         let timestamp_ms = incoming::sent_at(&m, archive_stamp, self.now_ms);
@@ -191,6 +200,21 @@ impl Session {
             replaces,
             archived,
         }));
+    }
+
+    /// What a message's ids tell: how far our archive goes, and whom our
+    /// own messages went to.
+    fn note_ids(&mut self, ids: &incoming::Ids, direction: Direction, peer: &Jid, via: &Via) {
+        if let (Some(archived_as), Via::Live | Via::Carbon) = (&ids.stanza_id, via) {
+            self.archived_live(archived_as);
+        }
+        // Sent from another of our devices, or before a reload: its
+        // recipient may still acknowledge it.
+        if direction == Direction::Outgoing {
+            for sent in [&ids.id, &ids.origin_id].into_iter().flatten() {
+                self.chats.recipients.insert(sent, peer.to_bare());
+            }
+        }
     }
 
     /// RFC 6120 §8.3: an error about one of our messages comes from its

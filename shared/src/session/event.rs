@@ -81,7 +81,8 @@ pub struct ChatMessage {
     pub receipt_requested: bool,
     /// The id of the message this one corrects (XEP-0308).
     pub replaces: Option<String>,
-    /// It came from the archive (XEP-0313), not live.
+    /// It is history from the archive (XEP-0313), which the person asked
+    /// for: not new. What catch-up finds after a gap is new, as if live.
     pub archived: bool,
 }
 
@@ -119,7 +120,8 @@ pub enum Event {
     /// XEP-0198: the previous session was resumed.
     Resumed,
     /// XEP-0198: resumption failed; a new session is being set up. These
-    /// messages may not have reached the server.
+    /// messages may not have reached the server: they are sent again, with
+    /// the same ids, once it is.
     ResumeFailed {
         /// Ids of messages that were never acknowledged.
         unacknowledged: Vec<String>,

@@ -25,7 +25,10 @@ impl Session {
         text: Option<String>,
     ) {
         match request {
-            Request::Mam { with, .. } => return self.event(Event::HistoryFailed { with, error }),
+            Request::Mam(query) => {
+                let with = query.with();
+                return self.event(Event::HistoryFailed { with, error });
+            }
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
             _ => {}
         }
@@ -102,7 +105,7 @@ impl Session {
                 }
             },
             Some(Request::Roster) => self.roster_result(payload),
-            Some(Request::Mam { with, after }) => self.mam_fin(with, after, payload),
+            Some(Request::Mam(query)) => self.mam_fin(query, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
             Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}

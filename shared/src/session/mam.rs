@@ -1,6 +1,6 @@
 //! XEP-0313: Message Archive Management, paged with XEP-0059 (RSM):
-//! history by conversation, backwards, and catch-up since the last known
-//! archive id.
+//! history by conversation, backwards, and, at each new session, catch-up
+//! since the newest archive id we know.
 
 use crate::element::{self, ToElement, name};
 use crate::ns;
@@ -49,6 +49,49 @@ pub struct Page {
 /// copies of a message are reported once.
 pub(super) type Seen = super::recent::Recent<(), SEEN_CAPACITY>;
 
+/// How far we have read our archive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum Position {
+    /// Not known yet: the first session asks where the archive ends.
+    #[default]
+    Unknown,
+    /// The archive was empty: everything in it is new.
+    Start,
+    /// Up to this archive id.
+    At(String),
+}
+
+/// What we know of our archive.
+#[derive(Debug, Default)]
+pub(super) struct Archive {
+    /// Ids already reported.
+    pub seen: Seen,
+    /// How far we have read it.
+    pub position: Position,
+}
+
+/// What a query of ours asks the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Query {
+    /// Older messages with one contact, which the person asked for.
+    History(BareJid),
+    /// The newest message, to learn where the archive ends.
+    Head,
+    /// Everything after an archive id (from the start when `None`), over
+    /// every conversation.
+    CatchUp(Option<String>),
+}
+
+impl Query {
+    /// The conversation a history query is about.
+    pub(super) fn with(&self) -> Option<BareJid> {
+        match self {
+            Self::History(with) => Some(with.clone()),
+            Self::Head | Self::CatchUp(_) => None,
+        }
+    }
+}
+
 impl Session {
     /// Asks for the `max` messages with `with` before the archive id
     /// `before` (the newest ones when `None`).
@@ -59,31 +102,52 @@ impl Session {
             before: Some(before.unwrap_or_default()),
             index: None,
         };
-        self.mam_query(Some(with), set);
+        self.mam_query(Query::History(with), set);
     }
 
-    /// Asks for what arrived after the archive id `after`, over every
-    /// conversation; pages follow until the archive is exhausted.
-    pub(super) fn catch_up(&mut self, after: String) {
+    /// Asks for what arrived after the archive id `after` (from the start
+    /// when `None`), over every conversation; pages follow until the
+    /// archive is exhausted.
+    pub(super) fn catch_up(&mut self, after: Option<String>) {
         let set = SetQuery {
             max: Some(100),
-            after: Some(after),
+            after: after.clone(),
             before: None,
             index: None,
         };
-        self.mam_query(None, set);
+        self.mam_query(Query::CatchUp(after), set);
     }
 
-    fn mam_query(&mut self, with: Option<BareJid>, set: SetQuery) {
+    /// A new session: what arrived while we were away, or, on the first,
+    /// where the archive ends.
+    pub(super) fn sync_archive(&mut self) {
+        match self.archive.position.clone() {
+            Position::Unknown => {
+                let last = SetQuery {
+                    max: Some(1),
+                    after: None,
+                    before: Some(String::new()),
+                    index: None,
+                };
+                self.mam_query(Query::Head, last);
+            }
+            Position::Start => self.catch_up(None),
+            Position::At(id) => self.catch_up(Some(id)),
+        }
+    }
+
+    fn mam_query(&mut self, query: Query, set: SetQuery) {
         let id = self.id();
-        let after = set.after.clone();
-        let query = Element::builder("query", ns::MAM)
+        let el = Element::builder("query", ns::MAM)
             .attr(name("queryid"), id.clone())
-            .append(query_form(with.as_ref()))
+            .append(query_form(match &query {
+                Query::History(with) => Some(with),
+                Query::Head | Query::CatchUp(_) => None,
+            }))
             .append(set.to_element())
             .build();
-        self.pending.insert(id.clone(), Request::Mam { with, after });
-        self.send_stanza(element::set_element(id, query).to_element(), None);
+        self.pending.insert(id.clone(), Request::Mam(query));
+        self.send_stanza(element::set_element(id, el).to_element(), None);
     }
 
     /// A `<result/>` of one of our queries, from our own archive only.
@@ -95,13 +159,10 @@ impl Session {
             Ok(r) => r,
             Err(e) => return self.ignore(format!("invalid archive result: {e}")),
         };
-        let known = result
-            .queryid
-            .as_ref()
-            .is_some_and(|q| matches!(self.pending.get(&q.0), Some(Request::Mam { .. })));
-        if !known {
-            return self.ignore("archive result for no query of ours");
-        }
+        let query = match result.queryid.as_ref().and_then(|q| self.pending.get(&q.0)) {
+            Some(Request::Mam(query)) => query.clone(),
+            _ => return self.ignore("archive result for no query of ours"),
+        };
         let message = result.forwarded.message;
         let outgoing = message.from.as_ref().is_some_and(|f| f.to_bare() == self.jid);
         let direction = if outgoing {
@@ -110,27 +171,46 @@ impl Session {
             Direction::Incoming
         };
         let stamp = result.forwarded.delay.map(|d| d.stamp);
-        self.archived_message(message, direction, result.id, stamp);
+        // Caught up, a message is as new to the person as a live one.
+        let new = matches!(query, Query::CatchUp(_));
+        self.archived_message(message, direction, result.id, stamp, new);
     }
 
     /// The `<fin/>` that ends a page.
-    pub(super) fn mam_fin(&mut self, with: Option<BareJid>, after: Option<String>, payload: Option<Element>) {
+    pub(super) fn mam_fin(&mut self, query: Query, payload: Option<Element>) {
         let Some(fin) = payload.and_then(|p| mam::Fin::try_from(p).ok()) else {
             return self.ignore("archive query ended without <fin/>");
         };
         let page = Page {
-            with,
+            with: query.with(),
             complete: fin.complete,
             first: fin.set.first.map(|f| f.item),
             last: fin.set.last,
         };
-        // Catch-up goes on by itself until the archive is exhausted, or the
-        // server stops making progress.
-        let more = page.with.is_none() && !page.complete && page.last != after;
-        if let Some(last) = page.last.clone().filter(|_| more) {
-            self.catch_up(last);
+        match query {
+            Query::History(_) => {}
+            Query::Head => {
+                if self.archive.position == Position::Unknown {
+                    self.archive.position = page.last.clone().map_or(Position::Start, Position::At);
+                }
+            }
+            // Catch-up goes on by itself until the archive is exhausted, or
+            // the server stops making progress.
+            Query::CatchUp(after) => {
+                if let Some(last) = page.last.clone().filter(|l| Some(l) != after.as_ref()) {
+                    self.archive.position = Position::At(last.clone());
+                    if !page.complete {
+                        self.catch_up(Some(last));
+                    }
+                }
+            }
         }
         self.event(Event::HistoryFetched(page));
+    }
+
+    /// Our server archived a message we saw live as `id`.
+    pub(super) fn archived_live(&mut self, id: &str) {
+        self.archive.position = Position::At(id.to_owned());
     }
 }
 
@@ -152,7 +232,7 @@ mod tests {
         assert_eq!(
             sent.iter().map(String::from).collect::<Vec<_>>(),
             [
-                "<iq xmlns='jabber:client' id='t4' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t4'>\
+                "<iq xmlns='jabber:client' id='t5' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t5'>\
                  <x xmlns='jabber:x:data' type='submit'>\
                  <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>\
                  <field var='with'><value>juliet@example.net</value></field></x>\
@@ -168,11 +248,11 @@ mod tests {
                  <body>{body}</body></message></forwarded></result></message>"
             )
         };
-        feed(&mut s, &result("t4", "user@example.com", "a1", "archived one"));
+        feed(&mut s, &result("t5", "user@example.com", "a1", "archived one"));
         // Results for no query of ours, or from someone else's archive, are
         // not history.
         feed(&mut s, &result("other", "user@example.com", "a2", "forged"));
-        feed(&mut s, &result("t4", "mallory@evil.example", "a3", "forged"));
+        feed(&mut s, &result("t5", "mallory@evil.example", "a3", "forged"));
         // The same message arriving live with our server's stanza-id is a
         // duplicate.
         feed(
@@ -185,7 +265,7 @@ mod tests {
         feed(
             &mut s,
             &format!(
-                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
+                "<iq {C} type='result' id='t5'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
                  <set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>"
             ),
         );
@@ -236,7 +316,7 @@ mod tests {
         feed(
             &mut s,
             &format!(
-                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+                "<iq {C} type='result' id='t5'><fin xmlns='urn:xmpp:mam:2'>\
                  <set xmlns='http://jabber.org/protocol/rsm'><first>b1</first><last>b100</last></set></fin></iq>"
             ),
         );
@@ -254,6 +334,106 @@ mod tests {
         assert!(matches!(&events(&mut s)[..], [Event::HistoryFetched(p)] if !p.complete && p.with.is_none()));
     }
 
+    /// Drops the stream for good and binds a new session; returns what it
+    /// sent once bound.
+    fn new_session(s: &mut Session) -> Vec<Element> {
+        s.handle_command(Command::ConnectionLost);
+        s.handle_command(Command::Disconnect);
+        authenticate(s);
+        feed(s, FEATURES_BIND);
+        let bind = out(s);
+        let id = bind.last().and_then(|b| b.attr("id")).unwrap();
+        feed(s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+        events(s);
+        out(s)
+    }
+
+    fn rsm(query: &Element, name: &str) -> Option<String> {
+        query
+            .get_child("query", "urn:xmpp:mam:2")?
+            .get_child("set", "http://jabber.org/protocol/rsm")?
+            .get_child(name, "http://jabber.org/protocol/rsm")
+            .map(|e| e.text())
+    }
+
+    #[test]
+    fn a_new_session_catches_up_from_the_newest_archive_id_seen() {
+        let mut s = logged_in();
+        // The first session asked where the archive ends (t4).
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+                 <set xmlns='http://jabber.org/protocol/rsm'><first>a5</first><last>a5</last></set></fin></iq>"
+            ),
+        );
+        // A live message archived after it, with our server's id.
+        feed(
+            &mut s,
+            &format!(
+                "<message {C} from='juliet@example.net/a' type='chat' id='j7'><body>live</body>\
+                 <stanza-id xmlns='urn:xmpp:sid:0' id='a7' by='user@example.com'/></message>"
+            ),
+        );
+        events(&mut s);
+        let sent = new_session(&mut s);
+        let query = sent
+            .iter()
+            .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
+            .unwrap();
+        assert_eq!(rsm(query, "after").as_deref(), Some("a7"));
+        assert_eq!(rsm(query, "before"), None);
+        // What it finds is new, unlike history.
+        let queryid = query.attr("id").unwrap().to_owned();
+        feed(
+            &mut s,
+            &format!(
+                "<message {C} from='user@example.com'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='a8'>\
+                 <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+                 <message {C} from='juliet@example.net/a' to='user@example.com/abc' type='chat' id='j8'>\
+                 <body>while away</body></message></forwarded></result></message>"
+            ),
+        );
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='{queryid}'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
+                 <set xmlns='http://jabber.org/protocol/rsm'><first>a8</first><last>a8</last></set></fin></iq>"
+            ),
+        );
+        let ev = events(&mut s);
+        assert!(
+            matches!(&ev[0], Event::MessageReceived(m) if !m.archived && m.body == "while away"),
+            "{ev:?}"
+        );
+        // Exhausted: no more pages; the next session goes on from a8.
+        assert!(out(&mut s).is_empty());
+        let sent = new_session(&mut s);
+        let query = sent
+            .iter()
+            .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
+            .unwrap();
+        assert_eq!(rsm(query, "after").as_deref(), Some("a8"));
+    }
+
+    #[test]
+    fn an_archive_empty_at_first_is_caught_up_from_its_start() {
+        let mut s = logged_in();
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'/></fin></iq>"
+            ),
+        );
+        let sent = new_session(&mut s);
+        let query = sent
+            .iter()
+            .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
+            .unwrap();
+        assert_eq!((rsm(query, "after"), rsm(query, "before")), (None, None));
+        assert_eq!(rsm(query, "max").as_deref(), Some("100"));
+    }
+
     #[test]
     fn catch_up_stops_when_the_server_makes_no_progress() {
         let mut s = logged_in();
@@ -262,7 +442,7 @@ mod tests {
         feed(
             &mut s,
             &format!(
-                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
+                "<iq {C} type='result' id='t5'><fin xmlns='urn:xmpp:mam:2'>\
                  <set xmlns='http://jabber.org/protocol/rsm'><last>a9</last></set></fin></iq>"
             ),
         );

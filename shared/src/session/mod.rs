@@ -93,16 +93,10 @@ enum Request {
     Roster,
     EnableCarbons,
     Ping,
-    Mam {
-        with: Option<BareJid>,
-        after: Option<String>,
-    },
+    Mam(mam::Query),
     RosterSet,
     ChangePassword(Secret),
-    Disco {
-        jid: Jid,
-        ver: Option<String>,
-    },
+    Disco { jid: Jid, ver: Option<String> },
 }
 
 /// The client session.
@@ -120,12 +114,12 @@ pub struct Session {
     presences: presence::PresenceState,
     sm: StreamManagement,
     roster: roster::RosterState,
-    seen: mam::Seen,
+    archive: mam::Archive,
     device_id: uuid::Uuid,
     caps: disco::Capabilities,
     chats: chat::Chats,
     now_ms: u64,
-    last_sent_ms: u64,
+    liveness: stream::Liveness,
 }
 
 impl Session {
@@ -144,12 +138,12 @@ impl Session {
             presences: presence::PresenceState::default(),
             sm: StreamManagement::default(),
             roster: roster::RosterState::default(),
-            seen: mam::Seen::default(),
+            archive: mam::Archive::default(),
             device_id: config.device_id,
             caps: disco::Capabilities::default(),
             chats: chat::Chats::default(),
             now_ms: 0,
-            last_sent_ms: 0,
+            liveness: stream::Liveness::default(),
         }
     }
 
@@ -193,6 +187,13 @@ impl Session {
         self.presences.requests.iter()
     }
 
+    /// Whether the server stopped answering, so that the session counts the
+    /// connection as lost ([`Event::Disconnected`]): the owner should close
+    /// it and may reconnect. Asking clears it.
+    pub fn take_unresponsive(&mut self) -> bool {
+        std::mem::take(&mut self.liveness.unresponsive)
+    }
+
     /// Whether stanzas can be sent.
     pub fn is_ready(&self) -> bool {
         matches!(self.state, State::Ready)
@@ -204,7 +205,7 @@ impl Session {
     }
 
     fn send(&mut self, el: Element) {
-        self.last_sent_ms = self.now_ms;
+        self.liveness.last_sent_ms = self.now_ms;
         self.out.push_back(el);
     }
 
@@ -250,7 +251,7 @@ impl Session {
                 self.ignore("a request while offline; ask again once connected");
             }
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
-            Command::CatchUp { after } => self.catch_up(after),
+            Command::CatchUp { after } => self.catch_up(Some(after)),
             Command::Discover { jid } => self.discover(jid, None, None),
             Command::ChangePassword { id, new_password } => self.change_password(id, new_password),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
@@ -276,6 +277,7 @@ impl Session {
     /// While a large roster result is being converted, elements wait their
     /// turn for [`Self::work`].
     pub fn handle_incoming(&mut self, el: Element) {
+        self.liveness.heard();
         if self.roster.import.is_some() || !self.roster.held.is_empty() {
             self.roster.held.push_back(el);
         } else {

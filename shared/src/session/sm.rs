@@ -132,9 +132,13 @@ impl StreamManagement {
     }
 
     /// Resumption failed: a new session starts; returns the messages that
-    /// may not have reached the server.
-    pub fn resume_failed(&mut self) -> Vec<String> {
-        let lost = self.unacked.drain(..).filter_map(|(_, id)| id).collect();
+    /// may not have reached the server, with their ids.
+    pub fn resume_failed(&mut self) -> Vec<(Element, String)> {
+        let lost = self
+            .unacked
+            .drain(..)
+            .filter_map(|(el, id)| Some((el, id?)))
+            .collect();
         self.forget();
         lost
     }
@@ -222,8 +226,9 @@ mod tests {
         feed(&mut s, FEATURES_BIND);
         // We had handled the roster result.
         expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>"]);
-        // The server had roster, carbons and presence, not the message.
-        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+        // The server had roster, carbons, the archive query and presence,
+        // not the message.
+        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>");
         let sent = out(&mut s);
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].attr("id"), Some("m1"));
@@ -254,6 +259,10 @@ mod tests {
             [
                 ended("t2"),
                 ended("t3"),
+                Event::HistoryFailed {
+                    with: None,
+                    error: RequestError::SessionEnded
+                },
                 Event::ResumeFailed {
                     unacknowledged: vec!["m1".into()]
                 }
@@ -264,6 +273,22 @@ mod tests {
             sent[0].has_child("bind", "urn:ietf:params:xml:ns:xmpp-bind"),
             "{sent:?}"
         );
+        // Once bound anew, the message goes again as it was, counted for
+        // acknowledgement in the new session.
+        let id = sent[0].attr("id").unwrap();
+        feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+        let sent = out(&mut s);
+        let again: Vec<_> = sent.iter().filter(|e| e.name() == "message").collect();
+        assert_eq!(again.len(), 1, "{sent:?}");
+        assert_eq!(again[0].attr("id"), Some("m1"));
+        assert_eq!(
+            again[0].get_child("body", "jabber:client").map(|b| b.text()),
+            Some("hello".into())
+        );
+        feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3' id='sm-2' resume='true'/>");
+        let counted = sent.iter().filter(|e| e.name() != "enable").count();
+        feed(&mut s, &format!("<a xmlns='urn:xmpp:sm:3' h='{counted}'/>"));
+        assert!(events(&mut s).contains(&moved("m1", Delivery::Sent)));
     }
 
     #[test]
@@ -320,5 +345,47 @@ mod tests {
             now_ms: 10_000 + KEEPALIVE_MS,
         });
         expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+    }
+
+    #[test]
+    fn a_server_that_stops_answering_counts_as_lost() {
+        use crate::session::stream::ANSWER_MS;
+        let mut s = logged_in();
+        let pinged = 10_000 + KEEPALIVE_MS;
+        s.handle_command(Command::Tick { now_ms: 10_000 });
+        s.handle_command(Command::Tick { now_ms: pinged });
+        expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+        // Anything from the server is an answer.
+        feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='4'/>");
+        s.handle_command(Command::Tick {
+            now_ms: pinged + ANSWER_MS,
+        });
+        assert!(events(&mut s).is_empty());
+        assert!(!s.take_unresponsive());
+        // The next ping goes unanswered.
+        let pinged = pinged + KEEPALIVE_MS;
+        s.handle_command(Command::Tick { now_ms: pinged });
+        expect_out(&mut s, &["<r xmlns='urn:xmpp:sm:3'/>"]);
+        s.handle_command(Command::Tick {
+            now_ms: pinged + ANSWER_MS - 1,
+        });
+        assert!(events(&mut s).is_empty());
+        s.handle_command(Command::Tick {
+            now_ms: pinged + ANSWER_MS,
+        });
+        assert_eq!(events(&mut s), [Event::Disconnected]);
+        assert!(!s.is_ready());
+        assert!(s.take_unresponsive());
+        assert!(!s.take_unresponsive());
+        // A new connection starts with a clean slate: it resumes, and the
+        // old ping is forgotten.
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>");
+        events(&mut s);
+        s.handle_command(Command::Tick {
+            now_ms: pinged + ANSWER_MS + 1,
+        });
+        assert!(events(&mut s).is_empty());
     }
 }

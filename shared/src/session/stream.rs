@@ -16,6 +16,27 @@ use crate::ns;
 
 /// Ping the server after this long without sending anything.
 pub(super) const KEEPALIVE_MS: u64 = 60_000;
+/// After a ping, the server has this long to send anything at all before
+/// the connection counts as dead.
+pub(super) const ANSWER_MS: u64 = 20_000;
+
+/// Whether the server is still there.
+#[derive(Debug, Default)]
+pub(super) struct Liveness {
+    /// When we last sent anything.
+    pub last_sent_ms: u64,
+    /// A ping went out then, and nothing has arrived since.
+    pinged_at: Option<u64>,
+    /// No answer came: the owner is to drop the connection.
+    pub unresponsive: bool,
+}
+
+impl Liveness {
+    /// Something arrived from the server.
+    pub fn heard(&mut self) {
+        self.pinged_at = None;
+    }
+}
 
 impl Session {
     /// Ends the stream: unavailable presence, then `<close/>`; nothing is
@@ -34,6 +55,7 @@ impl Session {
 
     pub(super) fn connect(&mut self, nonce: String) {
         self.state = State::Features { authenticated: false };
+        self.liveness.heard();
         self.login.nonce = Some(nonce);
         self.send(self.open());
     }
@@ -43,11 +65,25 @@ impl Session {
         Open::new(BareJid::from_parts(None, self.jid.domain())).to_element()
     }
 
-    /// The clock: idle typing pauses, and an idle stream is kept alive.
+    /// The clock: idle typing pauses, an idle stream is kept alive, and one
+    /// that stopped answering counts as lost.
     pub(super) fn tick(&mut self, now_ms: u64) {
         self.now_ms = now_ms;
         self.pause_idle_typing();
-        if self.is_ready() && now_ms.saturating_sub(self.last_sent_ms) >= KEEPALIVE_MS {
+        if !self.is_ready() {
+            return;
+        }
+        if let Some(at) = self.liveness.pinged_at
+            && now_ms.saturating_sub(at) >= ANSWER_MS
+        {
+            self.liveness = Liveness {
+                unresponsive: true,
+                ..Liveness::default()
+            };
+            return self.connection_lost();
+        }
+        if now_ms.saturating_sub(self.liveness.last_sent_ms) >= KEEPALIVE_MS {
+            self.liveness.pinged_at.get_or_insert(now_ms);
             if self.sm.is_enabled() {
                 self.send(sm::request());
             } else {

@@ -168,13 +168,17 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
         )],
     );
     feed(&mut s, &bind_result());
-    expect_out(
-        &mut s,
-        &[
-            "<enable xmlns='urn:xmpp:sm:3' resume='true'/>",
-            &format!("<iq {C} type='get' id='t2'><query xmlns='jabber:iq:roster'/></iq>"),
-            &format!("<iq {C} type='set' id='t3'><enable xmlns='urn:xmpp:carbons:2'/></iq>"),
-        ],
+    // Compared as text: an empty <before/> is how RSM asks for the last page.
+    let sent: Vec<String> = out(&mut s).iter().map(String::from).collect();
+    assert_eq!(
+        sent,
+        [
+            "<enable xmlns='urn:xmpp:sm:3' resume='true'/>".to_owned(),
+            format!("<iq {C} id='t2' type='get'><query xmlns='jabber:iq:roster'/></iq>"),
+            format!("<iq {C} id='t3' type='set'><enable xmlns='urn:xmpp:carbons:2'/></iq>"),
+            // The first session learns where the archive ends.
+            archive_query("t4", "", "<max>1</max><before></before>"),
+        ]
     );
     assert_eq!(
         events(&mut s),
@@ -186,6 +190,22 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
     // Presence once the roster is in (RFC 6121 §2.2): here, unchanged.
     feed(&mut s, &format!("<iq {C} type='result' id='t2'/>"));
     expect_out(&mut s, &[&own_presence("")]);
+}
+
+/// A MAM query `id`, with a `with` field unless `with` is empty, and the
+/// RSM elements `set`.
+pub(super) fn archive_query(id: &str, with: &str, set: &str) -> String {
+    let with = if with.is_empty() {
+        String::new()
+    } else {
+        format!("<field var='with'><value>{with}</value></field>")
+    };
+    format!(
+        "<iq {C} id='{id}' type='set'><query xmlns='urn:xmpp:mam:2' queryid='{id}'>\
+         <x xmlns='jabber:x:data' type='submit'>\
+         <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>{with}</x>\
+         <set xmlns='http://jabber.org/protocol/rsm'>{set}</set></query></iq>"
+    )
 }
 
 /// Our presence stanza with our caps; `extra` goes before them.
@@ -544,13 +564,13 @@ fn keepalive_pings_the_server_without_stream_management() {
     expect_out(
         &mut s,
         &[&format!(
-            "<iq {C} type='get' id='t4'><ping xmlns='urn:xmpp:ping'/></iq>"
+            "<iq {C} type='get' id='t5'><ping xmlns='urn:xmpp:ping'/></iq>"
         )],
     );
     // The answer needs no event.
     feed(
         &mut s,
-        &format!("<iq {C} type='result' id='t4' from='example.com'/>"),
+        &format!("<iq {C} type='result' id='t5' from='example.com'/>"),
     );
     assert!(matches!(&events(&mut s)[..], [Event::Connected { .. }]));
 }

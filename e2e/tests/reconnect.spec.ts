@@ -1,0 +1,89 @@
+// Never lose a message: the client reconnects by itself after a drop,
+// resumes the session when the server kept it, and nothing arrives twice.
+import type { Browser, Page } from '@playwright/test';
+import { test, expect, signIn, befriend, newPage, log, say, type Account } from '../fixtures';
+
+/** Keeps the page's WebSockets within reach, and the frames they carried. */
+async function watchSockets(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { sockets: WebSocket[]; frames: string[] };
+    w.sockets = [];
+    w.frames = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        w.sockets.push(this);
+        this.addEventListener('message', (ev) => w.frames.push(String(ev.data)));
+      }
+      send(data: string) {
+        w.frames.push(data);
+        super.send(data);
+      }
+    };
+  });
+}
+
+const frames = (page: Page) => page.evaluate(() => (window as unknown as { frames: string[] }).frames);
+
+/** How many messages in the open conversation read exactly `text`. */
+async function copies(page: Page, text: string) {
+  return log(page).getByText(text, { exact: true }).count();
+}
+
+/** Alice and Bob, contacts of each other, each in their conversation. */
+async function chatting(browser: Browser, baseURL: string | undefined, account: () => Promise<Account>, watch = false) {
+  const alice = await account();
+  const bob = await account();
+  const pa = await newPage(browser, baseURL);
+  if (watch) await watchSockets(pa);
+  const pb = await newPage(browser, baseURL);
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  await befriend(pa, pb, bob, alice);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await pb.goto(`/#/chat/${alice.jid}`);
+  return { pa, pb };
+}
+
+test('a dropped connection comes back by itself, resuming the session with what was missed', async ({ browser, baseURL, account }) => {
+  const { pa, pb } = await chatting(browser, baseURL, account, true);
+
+  await pa.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.forEach((s) => s.close()));
+  // The line says when the next try is.
+  const line = pa.getByRole('status').filter({ hasText: 'The connection was lost.' });
+  await expect(line).toContainText(/Trying again in \d+ s\./);
+  // Sent while Alice is away: her server keeps it for the resumed session.
+  await say(pb, 'while you were cut off');
+  await expect(line).toHaveCount(0);
+  await expect.poll(async () => (await frames(pa)).some((f) => f.startsWith('<resumed '))).toBe(true);
+  expect((await frames(pa)).some((f) => f.startsWith('<resume '))).toBe(true);
+  await expect(log(pa)).toContainText('while you were cut off');
+  await say(pa, 'back again');
+  await expect(log(pb)).toContainText('back again');
+  expect(await copies(pa, 'while you were cut off')).toBe(1);
+});
+
+test('offline for 30 s: the 20 messages sent meanwhile arrive once each, and Reconnect waits for the network', async ({ browser, baseURL, account }) => {
+  test.setTimeout(120_000);
+  const { pa, pb } = await chatting(browser, baseURL, account);
+  await say(pb, 'before');
+  await expect(log(pa)).toContainText('before');
+
+  await pa.context().setOffline(true);
+  const line = pa.getByRole('status').filter({ hasText: 'The connection was lost.' });
+  await expect(line).toBeVisible({ timeout: 60_000 });
+  for (let i = 0; i < 20; i++) await say(pb, `offline ${i}`);
+  // A try while the network is down fails, and another is planned.
+  await line.getByRole('button', { name: 'Reconnect' }).click();
+  await expect(line).toContainText(/Trying again in \d+ s\./);
+  await pa.waitForTimeout(30_000);
+  await pa.context().setOffline(false);
+
+  await expect(log(pa)).toContainText('offline 19', { timeout: 30_000 });
+  for (let i = 0; i < 20; i++) expect(await copies(pa, `offline ${i}`), `offline ${i}`).toBe(1);
+  expect(await copies(pa, 'before')).toBe(1);
+  await expect(line).toHaveCount(0);
+  await say(pa, 'back');
+  await expect(log(pb)).toContainText('back');
+});
