@@ -2,6 +2,7 @@
 // console-error capture and an axe accessibility check.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
@@ -15,6 +16,8 @@ export interface HarnessInfo {
   ejabberd: { domain: string; ws: string; api: string; captchaAnswer: string };
   /** A server that ends every stream with a stream error. */
   closing: { domain: string };
+  /** The harness's control port (`harness/src/control.rs`). */
+  control: number;
 }
 
 export interface Account {
@@ -55,6 +58,33 @@ const binDir = process.env.PARLONS_BIN_DIR ?? path.join(import.meta.dirname, '..
 export async function giveRoster(account: Account, count: number) {
   const h = harness();
   await promisify(execFile)(path.join(binDir, 'parlons-harness'), ['roster', h.prosody.config, account.jid, `${count}`]);
+}
+
+/** Asks the harness to act (`gateway crash`, `gateway restart`, `prosody
+ * restart`); resolves once it is done. */
+export function control(command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(harness().control, '127.0.0.1', () => socket.write(`${command}\n`));
+    let reply = '';
+    socket.on('data', (d) => (reply += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => (reply.startsWith('ok') ? resolve() : reject(new Error(`harness: ${reply.trim() || 'no answer'}`))));
+  });
+}
+
+/** Alice and Bob, contacts of each other, each in their conversation. */
+export async function chatting(browser: Browser, baseURL: string | undefined, account: (server?: 'prosody' | 'ejabberd') => Promise<Account>, prepare?: (page: Page) => Promise<void>) {
+  const alice = await account();
+  const bob = await account();
+  const pa = await newPage(browser, baseURL);
+  if (prepare) await prepare(pa);
+  const pb = await newPage(browser, baseURL);
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  await befriend(pa, pb, bob, alice);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await pb.goto(`/#/chat/${alice.jid}`);
+  return { pa, pb, alice, bob };
 }
 
 interface Fixtures {
@@ -100,6 +130,11 @@ export function log(page: Page) {
 
 export function messageBox(page: Page) {
   return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+/** How many messages in the open conversation read exactly `text`. */
+export async function copies(page: Page, text: string) {
+  return log(page).getByText(text, { exact: true }).count();
 }
 
 /** Types a message into the open conversation and sends it with Enter. */

@@ -27,5 +27,9 @@ export default defineConfig({
       args: chromiumFlags,
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: /restart\.spec\.ts/ },
+    // They restart the shared gateway and server: alone, after the rest.
+    { name: 'restarts', use: { browserName: 'chromium' }, testMatch: /restart\.spec\.ts/, dependencies: ['chromium'] },
+  ],
 });

@@ -1,7 +1,7 @@
 // Never lose a message: the client reconnects by itself after a drop,
 // resumes the session when the server kept it, and nothing arrives twice.
-import type { Browser, Page } from '@playwright/test';
-import { test, expect, signIn, befriend, newPage, log, say, type Account } from '../fixtures';
+import type { Page } from '@playwright/test';
+import { test, expect, chatting, copies, log, say } from '../fixtures';
 
 /** Keeps the page's WebSockets within reach, and the frames they carried. */
 async function watchSockets(page: Page) {
@@ -26,28 +26,8 @@ async function watchSockets(page: Page) {
 
 const frames = (page: Page) => page.evaluate(() => (window as unknown as { frames: string[] }).frames);
 
-/** How many messages in the open conversation read exactly `text`. */
-async function copies(page: Page, text: string) {
-  return log(page).getByText(text, { exact: true }).count();
-}
-
-/** Alice and Bob, contacts of each other, each in their conversation. */
-async function chatting(browser: Browser, baseURL: string | undefined, account: () => Promise<Account>, watch = false) {
-  const alice = await account();
-  const bob = await account();
-  const pa = await newPage(browser, baseURL);
-  if (watch) await watchSockets(pa);
-  const pb = await newPage(browser, baseURL);
-  await signIn(pa, alice);
-  await signIn(pb, bob);
-  await befriend(pa, pb, bob, alice);
-  await pa.goto(`/#/chat/${bob.jid}`);
-  await pb.goto(`/#/chat/${alice.jid}`);
-  return { pa, pb };
-}
-
 test('a dropped connection comes back by itself, resuming the session with what was missed', async ({ browser, baseURL, account }) => {
-  const { pa, pb } = await chatting(browser, baseURL, account, true);
+  const { pa, pb } = await chatting(browser, baseURL, account, watchSockets);
 
   await pa.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.forEach((s) => s.close()));
   // The line says when the next try is.

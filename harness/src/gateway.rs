@@ -12,6 +12,17 @@ pub struct Gateway {
     /// Its HTTP port on 127.0.0.1.
     pub port: u16,
     process: Supervised,
+    /// How it was started, to start it again.
+    command: Command,
+}
+
+/// How a gateway is stopped before it starts again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// SIGTERM: it closes its sessions with `system-shutdown` first.
+    Graceful,
+    /// SIGKILL: a crash.
+    Crash,
 }
 
 impl Gateway {
@@ -44,7 +55,19 @@ impl Gateway {
         }
         let process = Supervised::spawn("parlons", &mut cmd, &dir.join("parlons.log"))?;
         process.wait_until(Duration::from_secs(30), || wait_for_port(port))?;
-        Ok(Self { port, process })
+        Ok(Self {
+            port,
+            process,
+            command: cmd,
+        })
+    }
+
+    /// Stops it as `stop` says, then starts it again on the same port.
+    pub fn restart(&mut self, stop: Stop) -> Result<(), HarnessError> {
+        self.process.restart(&mut self.command, stop == Stop::Crash)?;
+        let port = self.port;
+        self.process
+            .wait_until(Duration::from_secs(30), || wait_for_port(port))
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -9,6 +9,7 @@
 
 mod ca;
 mod closing;
+pub mod control;
 pub mod ejabberd;
 mod error;
 mod gateway;
@@ -22,7 +23,7 @@ pub use ca::TestCa;
 pub use closing::{CLOSING_DOMAIN, ClosingServer};
 pub use ejabberd::Ejabberd;
 pub use error::HarnessError;
-pub use gateway::Gateway;
+pub use gateway::{Gateway, Stop};
 pub use process::{Ports, Supervised, free_port, wait_for_port};
 pub use prosody::Prosody;
 

@@ -98,8 +98,11 @@ fn roster(args: &[String]) -> ExitCode {
 fn serve(opts: &Opts) -> Result<(), HarnessError> {
     let mut servers = Servers::start()?;
     let gateway = servers.start_gateway(&opts.parlons, &opts.site_dir)?.url();
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let control = parlons_harness::control::listen(std::sync::Arc::clone(&shared))?;
     let info = serde_json::json!({
         "gateway": gateway,
+        "control": control,
         "ca": servers.ca.ca,
         "prosody": {
             "domain": servers.prosody.domain(),
@@ -116,7 +119,11 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
         "closing": { "domain": parlons_harness::CLOSING_DOMAIN },
     });
     println!("{info}");
+    *shared.lock().unwrap_or_else(|e| e.into_inner()) = Some(servers);
     wait_for_stdin_to_close();
+    // Stopped here, not when the process ends: the control thread may
+    // hold them meanwhile.
+    let servers = shared.lock().unwrap_or_else(|e| e.into_inner()).take();
     drop(servers);
     Ok(())
 }

@@ -56,14 +56,7 @@ impl Prosody {
         );
         let config_path = dir.join("prosody.cfg.lua");
         std::fs::write(&config_path, config).map_err(|e| HarnessError::io("write prosody config", e))?;
-        let process = Supervised::spawn(
-            "prosody",
-            Command::new("prosody")
-                .arg("--config")
-                .arg(&config_path)
-                .arg("-F"),
-            &dir.join("prosody.log"),
-        )?;
+        let process = Supervised::spawn("prosody", &mut command(&config_path), &dir.join("prosody.log"))?;
         Ok(Self {
             ports,
             config: config_path,
@@ -129,6 +122,23 @@ impl Prosody {
     pub fn pid(&self) -> u32 {
         self.process.pid()
     }
+
+    /// Stops Prosody and starts it again from the same configuration and
+    /// data: its sessions end, accounts and archives stay.
+    pub fn restart(&mut self) -> Result<(), HarnessError> {
+        // The old log is kept aside: readiness is read from the new one.
+        let log = self.config.with_file_name("prosody.log");
+        let _ = std::fs::rename(&log, log.with_extension("log.1"));
+        self.process.restart(&mut command(&self.config), false)?;
+        self.wait_ready()
+    }
+}
+
+/// Runs Prosody in the foreground from `config`.
+fn command(config: &Path) -> Command {
+    let mut cmd = Command::new("prosody");
+    cmd.arg("--config").arg(config).arg("-F");
+    cmd
 }
 
 /// Gives `user@domain` of the Prosody configured by `config`, before its

@@ -77,7 +77,9 @@ modules_enabled = {
 	"s2s_static_route";
 }
 
-modules_disabled = { }
+-- No offline storage: a message to someone with no session waits only in
+-- their archive, so the client's MAM catch-up is what brings it (XEP-0313).
+modules_disabled = { "offline" }
 
 ---------- Auth / encryption ----------
 authentication = "internal_hashed"

@@ -1,0 +1,62 @@
+// The gateway and the XMPP server restart under people who are chatting:
+// every message arrives exactly once, in order, and none stays pending.
+// These restart the shared servers, so they run after every other test
+// (the "restarts" project in playwright.config.ts).
+import type { Page } from '@playwright/test';
+import { test, expect, chatting, control, copies, log, say } from '../fixtures';
+
+const EACH = 50;
+
+/** The numbers of `prefix N` messages in the log, in the order shown. */
+async function order(page: Page, prefix: string): Promise<number[]> {
+  const texts = await log(page).getByRole('listitem').allInnerTexts();
+  const pattern = new RegExp(`^${prefix} (\\d+)$`, 'm');
+  return texts.flatMap((t) => {
+    const m = pattern.exec(t);
+    return m ? [Number(m[1])] : [];
+  });
+}
+
+/** Alice and Bob each send `EACH` messages, half while `outage` runs and
+ * half after it; then each side has every one of the other's, once and in
+ * order, and none of their own stays pending. */
+async function chatThrough(pa: Page, pb: Page, outage: () => Promise<void>) {
+  const down = outage();
+  for (let i = 0; i < EACH / 2; i++) {
+    await say(pa, `A ${i}`);
+    await say(pb, `B ${i}`);
+  }
+  await down;
+  for (let i = EACH / 2; i < EACH; i++) {
+    await say(pa, `A ${i}`);
+    await say(pb, `B ${i}`);
+  }
+  const all = [...Array(EACH).keys()];
+  for (const [page, other] of [[pb, 'A'], [pa, 'B']] as const) {
+    await expect(log(page)).toContainText(`${other} ${EACH - 1}`, { timeout: 60_000 });
+    await expect.poll(() => order(page, other), { timeout: 30_000 }).toEqual(all);
+    for (const i of all) expect(await copies(page, `${other} ${i}`), `${other} ${i}`).toBe(1);
+  }
+  for (const page of [pa, pb]) {
+    await expect(log(page).getByText('Pending', { exact: true })).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.getByRole('status').filter({ hasText: 'The connection was lost.' })).toHaveCount(0);
+  }
+}
+
+test('the gateway crashes (SIGKILL) and comes back: nothing is lost or doubled', async ({ browser, baseURL, account }) => {
+  test.setTimeout(180_000);
+  const { pa, pb } = await chatting(browser, baseURL, account);
+  await chatThrough(pa, pb, () => control('gateway crash'));
+});
+
+test('the gateway restarts (SIGTERM): clients resume through the new one', async ({ browser, baseURL, account }) => {
+  test.setTimeout(180_000);
+  const { pa, pb } = await chatting(browser, baseURL, account);
+  await chatThrough(pa, pb, () => control('gateway restart'));
+});
+
+test('the XMPP server restarts: a new session, and the archive fills the gap', async ({ browser, baseURL, account }) => {
+  test.setTimeout(180_000);
+  const { pa, pb } = await chatting(browser, baseURL, account);
+  await chatThrough(pa, pb, () => control('prosody restart'));
+});
