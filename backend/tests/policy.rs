@@ -259,6 +259,7 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
 
 #[tokio::test]
 async fn sessions_per_address_are_capped() {
+    let (_guard, logs) = support::capture_logs();
     let (addr, _stop) = spawn_gateway(|c| {
         let (d, t) = prosody_override();
         c.upstreams.insert(d, t);
@@ -269,6 +270,19 @@ async fn sessions_per_address_are_capped() {
     let mut first = XmppWs::connect(&url).await;
     first.open("localhost").await;
     assert_stream_error(&open_and_drain(&url, "localhost").await, "resource-constraint");
+    assert_stream_error(&open_and_drain(&url, "localhost").await, "resource-constraint");
+    // The operator is told why, once a minute at most, with a hint: behind
+    // a proxy, everyone shares its address.
+    let warnings: Vec<String> = logs
+        .text()
+        .lines()
+        .filter(|l| l.contains("a connection cap refused a client"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", logs.text());
+    for part in ["WARN", "connections-per-ip", "trusted-proxies", "127.0.0.1"] {
+        assert!(warnings[0].contains(part), "{part} in {}", warnings[0]);
+    }
     // The first session is untouched, and its slot frees on close.
     first.close().await;
     let account = servers().prosody.create_account().unwrap();

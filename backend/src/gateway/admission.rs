@@ -1,10 +1,14 @@
 //! Connection caps (per client address, global, per domain) and a rate
-//! limit on connection attempts per client address.
+//! limit on connection attempts per client address, with a warning for the
+//! operator, at most once a minute for each cap, when one refuses someone.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// A cap warns the operator at most this often.
+const WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// The limits, each configurable.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,12 +27,15 @@ pub struct ConnectionLimits {
 
 impl Default for ConnectionLimits {
     fn default() -> Self {
+        // Sized for an office behind one NAT address: a few hundred people,
+        // each with a tab or two, who all come back at once after a
+        // restart.
         Self {
             global: 10_000,
-            per_ip: 20,
+            per_ip: 500,
             per_domain: 5_000,
-            attempt_burst: 30,
-            attempts_per_minute: 60,
+            attempt_burst: 500,
+            attempts_per_minute: 1_000,
         }
     }
 }
@@ -48,6 +55,44 @@ pub enum LimitError {
     /// This client connects too often.
     #[error("too many connection attempts from your address; wait a minute")]
     Rate,
+}
+
+impl LimitError {
+    const COUNT: usize = 4;
+
+    fn index(self) -> usize {
+        match self {
+            Self::Global => 0,
+            Self::PerIp => 1,
+            Self::PerDomain => 2,
+            Self::Rate => 3,
+        }
+    }
+
+    /// The setting that raises this cap.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Self::Global => "connections",
+            Self::PerIp => "connections-per-ip",
+            Self::PerDomain => "connections-per-domain",
+            Self::Rate => "attempt-burst and attempts-per-minute",
+        }
+    }
+
+    /// What else may explain a refusal of a client at `ip`: a proxy or NAT
+    /// in front of many people.
+    pub fn hint(self, ip: Option<IpAddr>) -> &'static str {
+        // Loopback, private, CGNAT, link-local: not a person's own address.
+        let shared = ip.is_some_and(|ip| !super::policy::is_public_ip(ip.to_canonical()));
+        match self {
+            Self::PerIp | Self::Rate if shared => {
+                "a loopback or private address: if it is a reverse proxy's, list it in trusted-proxies, \
+                 or every user behind it shares one address's caps"
+            }
+            Self::PerIp | Self::Rate => "many people behind one NAT address share its caps",
+            Self::Global | Self::PerDomain => "this replica is full: add replicas or raise the cap",
+        }
+    }
 }
 
 /// Client addresses are grouped: IPv4 by address, IPv6 by /64, since one
@@ -82,6 +127,8 @@ struct State {
     per_ip: HashMap<ClientKey, usize>,
     per_domain: HashMap<String, usize>,
     buckets: HashMap<ClientKey, Bucket>,
+    /// For each cap, when it last warned, and refusals since.
+    warned: [(Option<Instant>, u64); LimitError::COUNT],
 }
 
 /// Shared counters; permits give their slot back when dropped.
@@ -150,6 +197,33 @@ impl Limiter {
             domain: domain.to_owned(),
             state: Arc::clone(&self.state),
         })
+    }
+
+    /// Tells the operator that `limit` refused a client at `ip`, once a
+    /// minute at most for each cap.
+    pub fn warn_refused(&self, limit: LimitError, ip: Option<IpAddr>, now: Instant) {
+        if let Some(refused) = self.refused(limit, now) {
+            tracing::warn!(
+                client = ?ip,
+                refused,
+                setting = limit.setting(),
+                hint = limit.hint(ip),
+                "a connection cap refused a client: {limit}"
+            );
+        }
+    }
+
+    /// `limit` refused someone at `now`: whether to warn the operator, with
+    /// the refusals by this cap since the last warning (this one included).
+    fn refused(&self, limit: LimitError, now: Instant) -> Option<u64> {
+        let mut s = lock(&self.state);
+        let (last, count) = &mut s.warned[limit.index()];
+        *count += 1;
+        if last.is_some_and(|at| now.saturating_duration_since(at) < WARN_EVERY) {
+            return None;
+        }
+        *last = Some(now);
+        Some(std::mem::take(count))
     }
 
     /// Open sessions now.
@@ -261,6 +335,39 @@ mod tests {
         assert!(l.admit_domain("example.net").is_ok());
         drop(d);
         assert!(l.admit_domain("example.org").is_ok());
+    }
+
+    #[test]
+    fn refusals_warn_once_a_minute_per_cap_with_a_count() {
+        let l = limiter(1, 1, 1);
+        let t0 = Instant::now();
+        assert_eq!(l.refused(LimitError::PerIp, t0), Some(1));
+        assert_eq!(l.refused(LimitError::PerIp, t0 + Duration::from_secs(1)), None);
+        assert_eq!(
+            l.refused(LimitError::Global, t0 + Duration::from_secs(2)),
+            Some(1)
+        );
+        assert_eq!(l.refused(LimitError::PerIp, t0 + Duration::from_secs(59)), None);
+        assert_eq!(l.refused(LimitError::PerIp, t0 + WARN_EVERY), Some(3));
+    }
+
+    #[test]
+    fn a_private_or_loopback_address_hints_at_trusted_proxies() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.9",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "::ffff:172.16.0.1",
+        ] {
+            let hint = LimitError::PerIp.hint(Some(ip.parse().unwrap()));
+            assert!(hint.contains("trusted-proxies"), "{ip}: {hint}");
+        }
+        let public = LimitError::PerIp.hint(Some("193.0.14.129".parse().unwrap()));
+        assert!(public.contains("NAT") && !public.contains("trusted-proxies"));
+        assert!(LimitError::Global.hint(None).contains("replica"));
     }
 
     #[test]

@@ -71,11 +71,15 @@ impl Policy {
 /// public unicast address, on port 443 or an unprivileged port.
 pub fn is_public(addr: SocketAddr) -> bool {
     let port_ok = addr.port() == 443 || addr.port() >= 1024;
-    port_ok
-        && match addr.ip() {
-            IpAddr::V4(ip) => is_public_v4(ip),
-            IpAddr::V6(ip) => is_public_v6(ip),
-        }
+    port_ok && is_public_ip(addr.ip())
+}
+
+/// Whether `ip` is a public unicast address.
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => is_public_v4(ip),
+        IpAddr::V6(ip) => is_public_v6(ip),
+    }
 }
 
 fn in_v4(ip: Ipv4Addr, net: [u8; 4], bits: u32) -> bool {

@@ -130,10 +130,10 @@ pub(super) async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, R
         .policy
         .route(domain)
         .map_err(|e| Fail::new(Condition::HostUnknown, e.to_string()))?;
-    let permit = gw
-        .limiter
-        .admit_domain(domain)
-        .map_err(|e| Fail::new(Condition::ResourceConstraint, e.to_string()))?;
+    let permit = gw.limiter.admit_domain(domain).map_err(|e| {
+        gw.limiter.warn_refused(e, None, std::time::Instant::now());
+        Fail::new(Condition::ResourceConstraint, e.to_string())
+    })?;
     let (target, vet) = match &route {
         Route::Override(t) => (Some(t), None),
         Route::Resolve { vet } => (None, vet.then_some(policy::is_public as fn(_) -> bool)),

@@ -49,6 +49,7 @@ async fn upgrade(
     let (permit, refusal) = match ip.map(|ip| gateway.limiter.admit(ip, Instant::now())) {
         Some(Ok(permit)) => (Some(permit), None),
         Some(Err(e)) => {
+            gateway.limiter.warn_refused(e, ip, Instant::now());
             let condition = match e {
                 LimitError::Rate => Condition::PolicyViolation,
                 _ => Condition::ResourceConstraint,

@@ -163,6 +163,10 @@ impl Session {
             Some(Request::Mam(query)) => query.clone(),
             _ => return self.ignore("archive result for no query of ours"),
         };
+        // Only where the archive ends counts: the message was seen before.
+        if query == Query::Head {
+            return;
+        }
         let message = result.forwarded.message;
         let outgoing = message.from.as_ref().is_some_and(|f| f.to_bare() == self.jid);
         let direction = if outgoing {
@@ -189,10 +193,12 @@ impl Session {
         };
         match query {
             Query::History(_) => {}
+            // Bookkeeping, not history: no event.
             Query::Head => {
                 if self.archive.position == Position::Unknown {
-                    self.archive.position = page.last.clone().map_or(Position::Start, Position::At);
+                    self.archive.position = page.last.map_or(Position::Start, Position::At);
                 }
+                return;
             }
             // Catch-up goes on by itself until the archive is exhausted, or
             // the server stops making progress.
@@ -359,7 +365,17 @@ mod tests {
     #[test]
     fn a_new_session_catches_up_from_the_newest_archive_id_seen() {
         let mut s = logged_in();
-        // The first session asked where the archive ends (t4).
+        // The first session asked where the archive ends (t4): the answer
+        // is bookkeeping, reported as nothing.
+        feed(
+            &mut s,
+            &format!(
+                "<message {C} from='user@example.com'><result xmlns='urn:xmpp:mam:2' queryid='t4' id='a5'>\
+                 <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+                 <message {C} from='juliet@example.net/a' to='user@example.com/abc' type='chat' id='j5'>\
+                 <body>seen before</body></message></forwarded></result></message>"
+            ),
+        );
         feed(
             &mut s,
             &format!(
@@ -367,6 +383,7 @@ mod tests {
                  <set xmlns='http://jabber.org/protocol/rsm'><first>a5</first><last>a5</last></set></fin></iq>"
             ),
         );
+        assert_eq!(events(&mut s), []);
         // A live message archived after it, with our server's id.
         feed(
             &mut s,
