@@ -7,12 +7,13 @@ use std::sync::OnceLock;
 
 use minidom::Element;
 use minidom::rxml::Namespace;
-use xmpp_parsers::caps::{self, Caps};
+use xmpp_parsers::caps::Caps;
 use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
 use xmpp_parsers::hashes::Algo;
 use xmpp_parsers::jid::Jid;
 
 use super::{Event, Request, Session};
+use crate::ns;
 
 /// Our XEP-0115 node.
 pub const CAPS_NODE: &str = "https://parlons.chat";
@@ -57,14 +58,17 @@ pub fn own_ver() -> String {
 
 fn own_hash() -> &'static xmpp_parsers::hashes::Hash {
     static HASH: OnceLock<xmpp_parsers::hashes::Hash> = OnceLock::new();
-    HASH.get_or_init(|| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&own_info())))
+    HASH.get_or_init(|| {
+        let (_, ver) = super::caps::read_info(&own_info_element(None));
+        xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1(&ver.unwrap_or_default()))
+    })
 }
 
-/// The XEP-0115 verification string's SHA-1. Hashed here rather than with
-/// `caps::hash_caps`, which links every algorithm it knows (docs/size.md).
-fn sha1_ver(info: &DiscoInfoResult) -> Vec<u8> {
+/// SHA-1, hashed here rather than with `caps::hash_caps`, which links every
+/// algorithm it knows (docs/size.md).
+fn sha1(ver: &str) -> Vec<u8> {
     use sha1::{Digest, Sha1};
-    Sha1::digest(caps::compute_disco(info)).to_vec()
+    Sha1::digest(ver.as_bytes()).to_vec()
 }
 
 /// The `<c/>` we put in our presence.
@@ -131,21 +135,21 @@ impl Session {
 
     /// A disco#info result for a request of ours.
     pub(super) fn disco_result(&mut self, jid: Jid, ver: Option<String>, payload: Option<Element>) {
-        let Some(info) = payload.and_then(|p| DiscoInfoResult::try_from(p).ok()) else {
+        let Some(query) = payload.filter(|p| p.is("query", ns::DISCO_INFO)) else {
             return self.ignore("invalid disco#info result");
         };
+        let (features, verification) = super::caps::read_info(&query);
+        let features: BTreeSet<String> = features.into_iter().collect();
         if let Some(ver) = ver {
             self.caps.asking.remove(&ver);
             // XEP-0115 §5.4: cache by ver only what hashes to it.
-            let computed = xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1_ver(&info)).to_base64();
-            if computed == ver && self.caps.by_ver.len() < MAX_KNOWN {
-                self.caps.by_ver.insert(ver, info.features.clone());
+            let computed =
+                verification.map(|v| xmpp_parsers::hashes::Hash::new(Algo::Sha_1, sha1(&v)).to_base64());
+            if computed.as_ref() == Some(&ver) && self.caps.by_ver.len() < MAX_KNOWN {
+                self.caps.by_ver.insert(ver, features.clone());
             }
         }
-        self.event(Event::FeaturesDiscovered {
-            jid,
-            features: info.features,
-        });
+        self.event(Event::FeaturesDiscovered { jid, features });
     }
 }
 

@@ -14,6 +14,7 @@
 mod arbitrary_xml;
 mod auth;
 mod bind;
+mod caps;
 mod carbons;
 mod chat;
 mod chatstates;
