@@ -72,14 +72,20 @@ export function control(command: string): Promise<void> {
   });
 }
 
-/** Alice and Bob, contacts of each other, each in their conversation. */
-export async function chatting(browser: Browser, baseURL: string | undefined, account: (server?: 'prosody' | 'ejabberd') => Promise<Account>, prepare?: (page: Page) => Promise<void>) {
+/** Alice (kept signed in with `keep`) and Bob, contacts of each other,
+ * each in their conversation. */
+export async function chatting(
+  browser: Browser,
+  baseURL: string | undefined,
+  account: (server?: 'prosody' | 'ejabberd') => Promise<Account>,
+  opts: { prepare?: (page: Page) => Promise<void>; keep?: boolean } = {},
+) {
   const alice = await account();
   const bob = await account();
   const pa = await newPage(browser, baseURL);
-  if (prepare) await prepare(pa);
+  if (opts.prepare) await opts.prepare(pa);
   const pb = await newPage(browser, baseURL);
-  await signIn(pa, alice);
+  await signIn(pa, alice, { keep: opts.keep });
   await signIn(pb, bob);
   await befriend(pa, pb, bob, alice);
   await pa.goto(`/#/chat/${bob.jid}`);
@@ -130,6 +136,11 @@ export function log(page: Page) {
 
 export function messageBox(page: Page) {
   return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+/** The names of the page's IndexedDB databases (the offline store). */
+export async function databases(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
 }
 
 /** How many messages in the open conversation read exactly `text`. */

@@ -1,7 +1,7 @@
 // Never lose a message: the client reconnects by itself after a drop,
 // resumes the session when the server kept it, and nothing arrives twice.
 import type { Page } from '@playwright/test';
-import { test, expect, chatting, copies, log, say } from '../fixtures';
+import { test, expect, chatting, contact, copies, log, say } from '../fixtures';
 
 /** Keeps the page's WebSockets within reach, and the frames they carried. */
 async function watchSockets(page: Page) {
@@ -27,7 +27,7 @@ async function watchSockets(page: Page) {
 const frames = (page: Page) => page.evaluate(() => (window as unknown as { frames: string[] }).frames);
 
 test('a dropped connection comes back by itself, resuming the session with what was missed', async ({ browser, baseURL, account }) => {
-  const { pa, pb } = await chatting(browser, baseURL, account, watchSockets);
+  const { pa, pb } = await chatting(browser, baseURL, account, { prepare: watchSockets });
 
   await pa.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.forEach((s) => s.close()));
   // The line says when the next try is.
@@ -66,4 +66,53 @@ test('offline for 30 s: the 20 messages sent meanwhile arrive once each, and Rec
   await expect(line).toHaveCount(0);
   await say(pa, 'back');
   await expect(log(pb)).toContainText('back');
+});
+
+/** Our messages the page's offline store holds as pending. */
+async function keptPending(page: Page, account: string): Promise<number> {
+  return page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction('conversations').objectStore('conversations').getAll();
+          all.onsuccess = () => {
+            // Records are arrays; a message's delivery is its 7th field, 0 pending.
+            const pending = (all.result as unknown[][]).flatMap((c) => c[1] as unknown[][]).filter((m) => m[6] === 0);
+            db.close();
+            resolve(pending.length);
+          };
+        };
+      }),
+    `parlons/${account}`,
+  );
+}
+
+test('typed offline, kept over a reload, and delivered once when the network is back', async ({ browser, baseURL, account }) => {
+  test.setTimeout(90_000);
+  const { pa, pb, alice, bob } = await chatting(browser, baseURL, account, { keep: true });
+  await say(pb, 'before');
+  await expect(log(pa)).toContainText('before');
+  // The app shell is cached, so the page loads offline.
+  await pa.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+  await pa.context().setOffline(true);
+  await expect(pa.getByRole('status').filter({ hasText: 'The connection was lost.' })).toBeVisible();
+  for (let i = 0; i < 5; i++) await say(pa, `offline ${i}`);
+  await expect(log(pa).getByText('Pending', { exact: true })).toHaveCount(5);
+  await expect.poll(() => keptPending(pa, alice.jid)).toBe(5);
+
+  await pa.reload();
+  // Shown from the offline store, with no connection at all.
+  await expect(contact(pa, bob.jid)).toBeVisible();
+  await expect(log(pa)).toContainText('before');
+  await expect(log(pa).getByText('Pending', { exact: true })).toHaveCount(5);
+
+  await pa.context().setOffline(false);
+  await expect(log(pb)).toContainText('offline 4', { timeout: 30_000 });
+  for (let i = 0; i < 5; i++) expect(await copies(pb, `offline ${i}`), `offline ${i}`).toBe(1);
+  await expect(log(pa).getByText('Pending', { exact: true })).toHaveCount(0);
+  expect(await copies(pa, 'before')).toBe(1);
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { test, expect, signIn } from '../fixtures';
+import { test, expect, signIn, databases } from '../fixtures';
 
 test('log in and log out', async ({ page, account, consoleErrors, expectAccessible }) => {
   const alice = await account();
@@ -80,7 +80,10 @@ test('keep me signed in survives a reload, and log out forgets it', async ({ pag
   expect(stored).not.toContain(alice.password);
   await page.reload();
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await expect.poll(() => databases(page)).toContain(`parlons/${alice.jid}`);
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The offline store goes with it.
+  await expect.poll(() => databases(page)).not.toContain(`parlons/${alice.jid}`);
   await page.reload();
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toHaveCount(0);

@@ -18,7 +18,7 @@ test('Keep me signed in: after a reload, signed in again with the history back',
   await expect(log(pa)).toContainText('answered before the reload');
 
   await pa.reload();
-  // Nothing is kept in the page: both come back from the server's archive.
+  // Both come back: from the offline store at once, and the archive agrees.
   await expect(log(pa)).toContainText('written before the reload');
   await expect(log(pa)).toContainText('answered before the reload');
   await expect(contact(pa, bob.jid)).toBeVisible();

@@ -8,6 +8,7 @@
 pub mod address;
 pub mod client;
 pub mod i18n;
+pub mod offline;
 pub mod store;
 pub mod ui;
 

@@ -7,6 +7,7 @@ mod machine;
 pub mod random;
 pub mod register;
 mod retry;
+mod session;
 pub mod storage;
 mod wake;
 
@@ -14,8 +15,9 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use leptos::prelude::{IntervalHandle, set_interval_with_handle, set_timeout};
-use parlons_shared::session::{Command, Config, Credential, Event, Session};
+use leptos::prelude::{IntervalHandle, set_timeout};
+use parlons_shared::session::mam::Position;
+use parlons_shared::session::{Credential, Event, Session};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -61,6 +63,9 @@ pub struct Login {
     pub credential: Credential,
     /// The RFC 7395 endpoint.
     pub url: String,
+    /// What an offline store kept: the roster's version and how far the
+    /// archive was read, to sync from.
+    pub kept: Option<(Option<String>, Position)>,
 }
 
 /// Why a sign-in could not start.
@@ -135,19 +140,6 @@ pub fn default_url() -> String {
     };
     let host = location.host().unwrap_or_default();
     format!("{scheme}://{host}/xmpp-websocket")
-}
-
-/// Whether PLAIN may be used: only over TLS, or to a gateway on this
-/// machine.
-fn is_secure(url: &str) -> bool {
-    let host = url
-        .split_once("://")
-        .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
-    url.starts_with("wss://")
-        || host.starts_with("127.")
-        || host.starts_with("localhost:")
-        || host == "localhost"
-        || host.starts_with("[::1]")
 }
 
 /// The clock, in Unix milliseconds.
@@ -410,80 +402,8 @@ impl<M: Machine> Transport<M> {
     }
 }
 
-impl Client {
-    /// Starts a new session, ending any other.
-    pub fn sign_in(&self, login: Login) -> Result<(), StartError> {
-        self.sign_out();
-        let id_prefix = random::token(8).ok_or(StartError::NoRandomness)?;
-        let device_id = device_id().ok_or(StartError::NoRandomness)?;
-        let session = Session::new(Config {
-            jid: login.jid,
-            credential: login.credential,
-            secure_transport: is_secure(&login.url),
-            id_prefix,
-            device_id,
-        });
-        self.start(session, login.url)?;
-        self.start_clock();
-        Ok(())
-    }
-
-    /// Hands a command to the session.
-    pub fn command(&self, command: Command) {
-        self.with_machine(|s| s.handle_command(command));
-    }
-
-    /// Ends the session cleanly and forgets it.
-    pub fn sign_out(&self) {
-        self.command(Command::Disconnect);
-        self.stop();
-    }
-
-    /// The SCRAM keys of the signed-in account, encoded, to keep a sign-in.
-    pub fn scram_keys(&self) -> Option<String> {
-        let inner = self.inner.borrow();
-        inner.machine.as_ref()?.scram_keys().map(|k| k.encode())
-    }
-
-    fn start_clock(&self) {
-        let weak = Rc::downgrade(&self.inner);
-        let handle = set_interval_with_handle(
-            move || with_transport(&weak, |c: &Client| c.command(Command::Tick { now_ms: now_ms() })),
-            TICK,
-        )
-        .ok();
-        self.inner.borrow_mut().tick = handle;
-        self.command(Command::Tick { now_ms: now_ms() });
-    }
-}
-
 fn with_transport<M: Machine>(weak: &Weak<RefCell<Inner<M>>>, f: impl FnOnce(&Transport<M>)) {
     if let Some(inner) = weak.upgrade() {
         f(&Transport { inner });
-    }
-}
-
-/// This device's stable id, made once.
-fn device_id() -> Option<uuid::Uuid> {
-    if let Some(id) = storage::get(storage::key::DEVICE).and_then(|s| uuid::Uuid::parse_str(&s).ok()) {
-        return Some(id);
-    }
-    let id = random::uuid()?;
-    storage::set(storage::key::DEVICE, &id.to_string());
-    Some(id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_secure;
-
-    #[test]
-    fn plain_is_allowed_only_over_tls_or_loopback() {
-        assert!(is_secure("wss://chat.example.org/xmpp-websocket"));
-        assert!(is_secure("ws://127.0.0.1:8080/xmpp-websocket"));
-        assert!(is_secure("ws://localhost:8080/xmpp-websocket"));
-        assert!(is_secure("ws://[::1]:8080/xmpp-websocket"));
-        assert!(!is_secure("ws://chat.example.org/xmpp-websocket"));
-        assert!(!is_secure("ws://localhost.evil.test/xmpp-websocket"));
     }
 }

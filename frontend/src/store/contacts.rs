@@ -26,7 +26,8 @@ pub struct Contact {
 }
 
 impl Contact {
-    fn new(jid: BareJid) -> Self {
+    /// A contact with nothing known of it yet.
+    pub fn new(jid: BareJid) -> Self {
         Self {
             jid,
             name: None,
@@ -64,6 +65,11 @@ impl Contacts {
             set_item(&mut contact, item);
             self.by_jid.insert(contact.jid.clone(), contact);
         }
+    }
+
+    /// Contacts from the offline store, before the roster arrives.
+    pub fn restore(&mut self, contacts: Vec<Contact>) {
+        self.by_jid = contacts.into_iter().map(|c| (c.jid.clone(), c)).collect();
     }
 
     /// A roster push: one contact added, changed or removed.

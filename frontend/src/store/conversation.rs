@@ -228,7 +228,33 @@ impl Conversation {
     pub fn last(&self) -> Option<&Message> {
         self.messages.last()
     }
+
+    /// What the offline store keeps: the latest [`KEPT`] messages, and any
+    /// older one of ours still pending, which must not be lost.
+    pub fn kept(&self) -> Conversation {
+        let cut = self.messages.len().saturating_sub(KEPT);
+        let pending = |m: &&Message| m.delivery == Some(Delivery::Pending);
+        let messages: Vec<Message> = self.messages[..cut]
+            .iter()
+            .filter(pending)
+            .chain(&self.messages[cut..])
+            .cloned()
+            .collect();
+        Conversation {
+            messages,
+            unread: self.unread,
+            first_unread: self.first_unread.clone(),
+            draft: self.draft.clone(),
+            // Older pages are asked again from the newest once some are gone.
+            history_complete: self.history_complete && cut == 0,
+            oldest_archive_id: self.oldest_archive_id.clone().filter(|_| cut == 0),
+            ..Conversation::default()
+        }
+    }
 }
+
+/// Messages the offline store keeps per conversation.
+pub const KEPT: usize = 50;
 
 #[cfg(test)]
 mod tests {
@@ -248,6 +274,33 @@ mod tests {
             replaces: None,
             archived: false,
         }
+    }
+
+    #[test]
+    fn the_offline_store_keeps_the_latest_and_every_pending_message() {
+        let mut c = Conversation::default();
+        c.send(Message::outgoing("old-pending".into(), "not yet sent".into(), 1));
+        for i in 0..KEPT + 10 {
+            c.receive(
+                chat(&format!("m{i}"), None, Direction::Incoming, "hi", 10 + i as u64),
+                true,
+            );
+        }
+        c.history_complete = true;
+        c.oldest_archive_id = Some("a1".into());
+        c.draft = "half a thought".into();
+        let kept = c.kept();
+        assert_eq!(kept.messages.len(), KEPT + 1);
+        assert_eq!(kept.messages[0].key, "old-pending");
+        assert_eq!(kept.messages[1].key, "m10");
+        assert_eq!((kept.history_complete, kept.oldest_archive_id), (false, None));
+        assert_eq!((kept.unread, kept.draft.as_str()), (KEPT + 10, "half a thought"));
+        // A short conversation is kept whole, with where its history stands.
+        let mut short = Conversation::default();
+        short.receive(chat("m1", Some("a1"), Direction::Incoming, "hi", 1), true);
+        short.history_complete = true;
+        assert_eq!(short.kept().messages, short.messages);
+        assert!(short.kept().history_complete);
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod conversation;
 use std::collections::{BTreeSet, HashMap};
 
 use parlons_shared::session::presence::Availability;
-use parlons_shared::session::{AuthError, Event, RequestError, StreamCondition};
+use parlons_shared::session::{AuthError, Delivery, Event, RequestError, StreamCondition};
 use xmpp_parsers::jid::BareJid;
 
 use contacts::Contacts;
@@ -118,6 +118,8 @@ impl Store {
             account: Some(account),
             connection: Connection::SigningIn,
             attentive: self.attentive,
+            // The page's route, which may have been read first.
+            open: self.open.take(),
             ..Self::default()
         };
     }
@@ -150,6 +152,38 @@ impl Store {
             ),
             _ => false,
         }
+    }
+
+    /// What the offline store kept, shown while the connection comes up.
+    pub fn restore(&mut self, contacts: Vec<contacts::Contact>, conversations: Vec<(BareJid, Conversation)>) {
+        self.contacts.restore(contacts);
+        self.conversations.extend(conversations);
+        if self.connection == Connection::SigningIn {
+            self.connection = Connection::Reconnecting;
+        }
+        self.read_open();
+    }
+
+    /// Our messages still pending, in order in each conversation:
+    /// `(to, id, body)`, to be sent again with their ids.
+    pub fn pending(&self) -> Vec<(BareJid, String, String)> {
+        self.conversations
+            .iter()
+            .flat_map(|(to, c)| {
+                c.messages
+                    .iter()
+                    .filter(|m| m.mine && m.delivery == Some(Delivery::Pending))
+                    .filter_map(move |m| Some((to.clone(), m.id.clone()?, m.body.clone())))
+            })
+            .collect()
+    }
+
+    /// The conversation holding our message `id`.
+    pub fn conversation_of(&self, id: &str) -> Option<BareJid> {
+        self.conversations
+            .iter()
+            .find(|(_, c)| c.messages.iter().any(|m| m.mine && m.id.as_deref() == Some(id)))
+            .map(|(jid, _)| jid.clone())
     }
 
     /// A try to reconnect starts.
@@ -293,4 +327,4 @@ pub fn stream_problem(condition: StreamCondition) -> Problem {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

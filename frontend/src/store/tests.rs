@@ -2,11 +2,11 @@ use parlons_shared::session::{ChatMessage, Delivery, Direction, SaslCondition, S
 
 use super::*;
 
-fn jid(s: &str) -> BareJid {
+pub(crate) fn jid(s: &str) -> BareJid {
     BareJid::new(s).unwrap()
 }
 
-fn incoming(id: &str, body: &str) -> Event {
+pub(crate) fn incoming(id: &str, body: &str) -> Event {
     Event::MessageReceived(ChatMessage {
         peer: jid("bob@b.test"),
         from: None,
@@ -271,4 +271,45 @@ fn our_pending_message_found_in_the_archive_was_sent() {
         s.conversations[&bob].messages[0].delivery,
         Some(Delivery::Displayed)
     );
+}
+
+#[test]
+fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
+    let mut kept = Store::default();
+    let bob = jid("bob@b.test");
+    let carol = jid("carol@b.test");
+    kept.sent(&bob, "m2".into(), "second".into(), 20);
+    kept.sent(&carol, "m1".into(), "first".into(), 10);
+    kept.apply(incoming("i1", "hello"));
+    kept.apply(Event::MessageStateChanged {
+        id: "m2".into(),
+        state: Delivery::Sent,
+    });
+    kept.sent(&bob, "m3".into(), "third".into(), 30);
+    let conversations: Vec<_> = kept
+        .conversations
+        .iter()
+        .map(|(j, c)| (j.clone(), c.kept()))
+        .collect();
+
+    let mut s = Store::default();
+    // The route was read before the kept store was.
+    s.open(Some(bob.clone()));
+    s.signing_in(jid("alice@localhost"));
+    s.restore(vec![contacts::Contact::new(bob.clone())], conversations);
+    assert_eq!(s.connection, Connection::Reconnecting);
+    assert_eq!(s.open.as_ref(), Some(&bob));
+    assert!(s.contacts.get(&bob).is_some());
+    assert_eq!(s.conversations[&bob].messages.len(), 3);
+    let mut pending = s.pending();
+    pending.sort();
+    assert_eq!(
+        pending,
+        [
+            (bob.clone(), "m3".to_owned(), "third".to_owned()),
+            (carol.clone(), "m1".to_owned(), "first".to_owned())
+        ]
+    );
+    assert_eq!(s.conversation_of("m3"), Some(bob));
+    assert_eq!(s.conversation_of("i1"), None);
 }

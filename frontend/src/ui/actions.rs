@@ -153,6 +153,10 @@ pub fn log_out() {
         client.sign_out();
     }
     storage::forget_login();
+    let account = use_store().with_untracked(|s| s.account.clone());
+    if let (Some(keep), Some(account)) = (use_context::<super::keep::Keep>(), account) {
+        keep.forget(account);
+    }
     use_store().set(crate::store::Store::default());
     super::route::go(&super::route::Route::Home);
 }

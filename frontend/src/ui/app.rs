@@ -9,6 +9,7 @@ use xmpp_parsers::jid::BareJid;
 use super::login::LoginPage;
 use super::sign_in::LoginRequest;
 
+use super::keep::Keep;
 use super::route::{self, Route};
 use super::settings::Settings;
 use super::shell::Shell;
@@ -16,7 +17,9 @@ use super::{ClientHandle, StoreHandle};
 use crate::client::storage::{self, KeptLogin};
 use crate::client::{Client, Login, Notice, default_url};
 use crate::i18n::{Locale, t, t_with};
+use crate::offline::Snapshot;
 use crate::store::{Connection, Outcome, Store};
+use parlons_shared::session::Command;
 
 /// What the sign-in under way should do once it succeeds.
 #[derive(Clone, Default)]
@@ -59,14 +62,17 @@ pub fn App(
 /// The transport, as a context, with its news going to the store.
 fn start_client(store: RwSignal<Store>, settings: Settings) -> Sink {
     let slot = StoredValue::new_local(None::<Client>);
+    let keep = Keep::new(store, slot);
     let sink = Sink {
         store,
         pending: StoredValue::new(Pending::default()),
         settings,
         client: slot,
+        keep,
     };
     slot.set_value(Some(Client::new(move |notice| sink.notice(notice))));
     provide_context(ClientHandle(slot));
+    provide_context(keep);
     sink
 }
 
@@ -103,7 +109,11 @@ fn resume_kept(sink: Sink, kept: KeptLogin) {
         keep: true,
         url: kept.url,
     };
-    sink.begin(jid, Credential::Keys(keys), pending);
+    // What the offline store kept shows first; the session syncs from it.
+    leptos::task::spawn_local(async move {
+        let snapshot = sink.keep.open(&jid).await;
+        sink.begin(jid, Credential::Keys(keys), pending, snapshot);
+    });
 }
 
 /// Where the transport's news goes. It runs outside any component, so it
@@ -114,6 +124,7 @@ struct Sink {
     pending: StoredValue<Pending>,
     settings: Settings,
     client: StoredValue<Option<Client>, LocalStorage>,
+    keep: Keep,
 }
 
 impl Sink {
@@ -126,19 +137,36 @@ impl Sink {
             keep: req.keep,
             url: req.url,
         };
-        self.begin(jid, Credential::Password(req.password), pending);
+        self.begin(jid, Credential::Password(req.password), pending, None);
         Ok(())
     }
 
     /// Starts a sign-in; what to keep once it succeeds is in `pending`.
-    fn begin(self, jid: BareJid, credential: Credential, pending: Pending) {
+    /// What an offline store kept shows at once, and our messages still
+    /// pending in it go again, with their ids.
+    fn begin(self, jid: BareJid, credential: Credential, pending: Pending, kept: Option<Snapshot>) {
         let url = pending.url.clone().unwrap_or_else(default_url);
         self.pending.set_value(pending);
         self.store.update(|s| s.signing_in(jid.clone()));
-        let login = Login { jid, credential, url };
+        let kept = kept.map(|k| {
+            self.store.update(|s| s.restore(k.contacts, k.conversations));
+            (k.roster_ver, k.archive)
+        });
+        let login = Login {
+            jid,
+            credential,
+            url,
+            kept,
+        };
         let started = self.client.with_value(|c| c.as_ref().map(|c| c.sign_in(login)));
         if !matches!(started, Some(Ok(()))) {
-            self.store.update(|s| s.transport_closed(false));
+            return self.store.update(|s| s.transport_closed(false));
+        }
+        for (to, id, body) in self.store.with_untracked(Store::pending) {
+            self.client.with_value(|c| {
+                c.as_ref()
+                    .map(|c| c.command(Command::SendMessage { id, to, body }))
+            });
         }
     }
 
@@ -156,6 +184,7 @@ impl Sink {
                 let connected = matches!(event, Event::Connected { .. });
                 let up = connected || matches!(event, Event::Resumed);
                 let dropped = matches!(event, Event::Disconnected | Event::StreamError { .. });
+                self.keep.note(&event);
                 let outcome = store.try_update(|s| s.apply(event)).unwrap_or(Outcome::Nothing);
                 if connected {
                     self.keep_login();
@@ -173,6 +202,9 @@ impl Sink {
                     // Kept keys that no longer work are forgotten; a server
                     // or gateway that is down does not make them stale.
                     storage::forget_login();
+                    if let Some(account) = store.with_untracked(|s| s.account.clone()) {
+                        self.keep.forget(account);
+                    }
                 }
             }
         }
@@ -194,11 +226,14 @@ impl Sink {
             .client
             .with_value(|c| c.as_ref().and_then(Client::scram_keys));
         match (keep, account, keys) {
-            (true, Some(account), Some(keys)) => storage::keep_login(&KeptLogin {
-                account: account.to_string(),
-                keys,
-                url,
-            }),
+            (true, Some(account), Some(keys)) => {
+                storage::keep_login(&KeptLogin {
+                    account: account.to_string(),
+                    keys,
+                    url,
+                });
+                self.keep.start(account);
+            }
             _ => storage::forget_login(),
         }
     }

@@ -9,6 +9,7 @@ pub mod composer;
 pub mod contact_list;
 pub mod conversation;
 pub mod dialog;
+pub mod keep;
 pub mod login;
 pub mod message_row;
 pub mod own_status;

@@ -49,9 +49,11 @@ pub struct Page {
 /// copies of a message are reported once.
 pub(super) type Seen = super::recent::Recent<(), SEEN_CAPACITY>;
 
-/// How far we have read our archive.
+/// How far we have read our archive: the owner may keep it across page
+/// loads ([`Session::archive_position`]), so that the next session catches
+/// up from there.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) enum Position {
+pub enum Position {
     /// Not known yet: the first session asks where the archive ends.
     #[default]
     Unknown,
@@ -431,6 +433,21 @@ mod tests {
             .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
             .unwrap();
         assert_eq!(rsm(query, "after").as_deref(), Some("a8"));
+    }
+
+    #[test]
+    fn a_kept_position_is_caught_up_from_in_the_first_session() {
+        let mut s = session().with_archive_position(mam::Position::At("a9".into()));
+        authenticate(&mut s);
+        feed(&mut s, FEATURES_BIND);
+        feed(&mut s, &bind_result());
+        let sent = out(&mut s);
+        let query = sent
+            .iter()
+            .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
+            .unwrap();
+        assert_eq!(rsm(query, "after").as_deref(), Some("a9"));
+        assert_eq!(s.archive_position(), &mam::Position::At("a9".into()));
     }
 
     #[test]

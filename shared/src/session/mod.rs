@@ -188,6 +188,23 @@ impl Session {
         self.presences.requests.iter()
     }
 
+    /// The roster's version, to keep with the roster for the next session.
+    pub fn roster_version(&self) -> Option<&str> {
+        self.roster.ver.as_deref()
+    }
+
+    /// How far the archive has been read, to keep for the next session.
+    pub fn archive_position(&self) -> &mam::Position {
+        &self.archive.position
+    }
+
+    /// Starts from an archive position kept from an earlier session: the
+    /// first session catches up from there.
+    pub fn with_archive_position(mut self, position: mam::Position) -> Self {
+        self.archive.position = position;
+        self
+    }
+
     /// Whether the server stopped answering, so that the session counts the
     /// connection as lost ([`Event::Disconnected`]): the owner should close
     /// it and may reconnect. Asking clears it.

@@ -1,0 +1,101 @@
+//! A kept sign-in's offline store, kept up to date: the session's events
+//! mark what changed, and a task right after writes it (`crate::offline`).
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use parlons_shared::session::Event;
+use xmpp_parsers::jid::BareJid;
+
+use crate::client::Client;
+use crate::offline::{self, Db, Dirty, Snapshot};
+use crate::store::Store;
+
+/// The offline store of the signed-in account, when the sign-in is kept.
+#[derive(Clone, Copy)]
+pub struct Keep {
+    store: RwSignal<Store>,
+    client: StoredValue<Option<Client>, LocalStorage>,
+    db: StoredValue<Option<Rc<Db>>, LocalStorage>,
+    dirty: StoredValue<Dirty, LocalStorage>,
+    scheduled: StoredValue<bool>,
+}
+
+impl Keep {
+    /// Nothing kept yet.
+    pub fn new(store: RwSignal<Store>, client: StoredValue<Option<Client>, LocalStorage>) -> Self {
+        Self {
+            store,
+            client,
+            db: StoredValue::new_local(None),
+            dirty: StoredValue::new_local(Dirty::default()),
+            scheduled: StoredValue::new(false),
+        }
+    }
+
+    /// Opens the store of `account` and returns what it holds; `None`
+    /// where the browser keeps nothing.
+    pub async fn open(self, account: &BareJid) -> Option<Snapshot> {
+        let db = Db::open(account).await.ok()?;
+        let snapshot = db.load().await.ok();
+        self.db.set_value(Some(Rc::new(db)));
+        snapshot
+    }
+
+    /// A new kept sign-in: its store, written whole.
+    pub fn start(self, account: BareJid) {
+        leptos::task::spawn_local(async move {
+            let _ = self.open(&account).await;
+            if self.db.with_value(Option::is_some) {
+                self.dirty.update_value(Dirty::whole_roster);
+                self.write_soon();
+            }
+        });
+    }
+
+    /// What `event` changes is written soon.
+    pub fn note(self, event: &Event) {
+        if self.db.with_value(Option::is_none) {
+            return;
+        }
+        self.dirty.update_value(|d| d.note(event));
+        self.write_soon();
+    }
+
+    /// Log out, or refused keys: the store is deleted.
+    pub fn forget(self, account: BareJid) {
+        self.db.set_value(None);
+        leptos::task::spawn_local(async move {
+            let _ = offline::wipe(&account).await;
+        });
+    }
+
+    /// Writes what changed in a task of its own, once for a burst of events.
+    fn write_soon(self) {
+        if self.scheduled.get_value() {
+            return;
+        }
+        self.scheduled.set_value(true);
+        set_timeout(move || self.write(), std::time::Duration::ZERO);
+    }
+
+    fn write(self) {
+        self.scheduled.set_value(false);
+        let Some(db) = self.db.get_value() else { return };
+        let dirty = std::mem::take(&mut *self.dirty.write_value());
+        if dirty.is_empty() {
+            return;
+        }
+        let Some((ver, archive)) = self
+            .client
+            .with_value(|c| c.as_ref().and_then(Client::sync_state))
+        else {
+            return;
+        };
+        let all = db.take_first();
+        let changes = self.store.with_untracked(|s| dirty.changes(s, archive, ver, all));
+        leptos::task::spawn_local(async move {
+            let _ = db.save(changes).await;
+        });
+    }
+}
