@@ -18,6 +18,8 @@ export interface HarnessInfo {
   closing: { domain: string };
   /** The harness's control port (`harness/src/control.rs`). */
   control: number;
+  /** nginx in front of three more replicas. */
+  balanced: string;
 }
 
 export interface Account {
@@ -137,6 +139,29 @@ export function log(page: Page) {
 export function messageBox(page: Page) {
   return page.getByRole('textbox', { name: 'Message', exact: true });
 }
+
+/** Keeps the page's WebSockets within reach, and the frames they carried. */
+export async function watchSockets(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { sockets: WebSocket[]; frames: string[] };
+    w.sockets = [];
+    w.frames = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        w.sockets.push(this);
+        this.addEventListener('message', (ev) => w.frames.push(String(ev.data)));
+      }
+      send(data: string) {
+        w.frames.push(data);
+        super.send(data);
+      }
+    };
+  });
+}
+
+export const frames = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { frames: string[] }).frames);
 
 /** The names of the page's IndexedDB databases (the offline store). */
 export async function databases(page: Page): Promise<string[]> {

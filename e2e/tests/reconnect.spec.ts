@@ -1,30 +1,7 @@
 // Never lose a message: the client reconnects by itself after a drop,
 // resumes the session when the server kept it, and nothing arrives twice.
 import type { Page } from '@playwright/test';
-import { test, expect, chatting, contact, copies, log, say } from '../fixtures';
-
-/** Keeps the page's WebSockets within reach, and the frames they carried. */
-async function watchSockets(page: Page) {
-  await page.addInitScript(() => {
-    const w = window as unknown as { sockets: WebSocket[]; frames: string[] };
-    w.sockets = [];
-    w.frames = [];
-    const Native = window.WebSocket;
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        w.sockets.push(this);
-        this.addEventListener('message', (ev) => w.frames.push(String(ev.data)));
-      }
-      send(data: string) {
-        w.frames.push(data);
-        super.send(data);
-      }
-    };
-  });
-}
-
-const frames = (page: Page) => page.evaluate(() => (window as unknown as { frames: string[] }).frames);
+import { test, expect, chatting, contact, copies, frames, log, say, watchSockets } from '../fixtures';
 
 test('a dropped connection comes back by itself, resuming the session with what was missed', async ({ browser, baseURL, account }) => {
   const { pa, pb } = await chatting(browser, baseURL, account, { prepare: watchSockets });

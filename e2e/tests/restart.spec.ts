@@ -1,9 +1,10 @@
 // The gateway and the XMPP server restart under people who are chatting:
 // every message arrives exactly once, in order, and none stays pending.
 // These restart the shared servers, so they run after every other test
-// (the "restarts" project in playwright.config.ts).
+// (the "restarts" project in playwright.config.ts). The last one runs 20
+// people through nginx and three replicas, and kills one.
 import type { Page } from '@playwright/test';
-import { test, expect, chatting, control, copies, log, say } from '../fixtures';
+import { test, expect, chatting, control, copies, frames, log, newPage, say, signIn, watchSockets } from '../fixtures';
 
 const EACH = 50;
 
@@ -59,4 +60,37 @@ test('the XMPP server restarts: a new session, and the archive fills the gap', a
   test.setTimeout(180_000);
   const { pa, pb } = await chatting(browser, baseURL, account);
   await chatThrough(pa, pb, () => control('prosody restart'));
+});
+
+test('three replicas behind nginx: one is killed while 20 people chat, and every message arrives once', async ({ browser, account, harness }) => {
+  test.setTimeout(300_000);
+  const PAIRS = 10;
+  const ROUNDS = 6;
+  const people = [];
+  for (let i = 0; i < 2 * PAIRS; i++) people.push(await account());
+  const pages: Page[] = [];
+  for (const person of people) {
+    const page = await newPage(browser, harness.balanced);
+    await watchSockets(page);
+    await signIn(page, person);
+    pages.push(page);
+  }
+  // Each opens the conversation with their partner: 2k with 2k+1.
+  await Promise.all(pages.map((page, i) => page.goto(`/#/chat/${people[i ^ 1].jid}`)));
+  const round = (r: number) => Promise.all(pages.map((page, i) => say(page, `from ${i} ${r}`)));
+
+  for (let r = 0; r < ROUNDS / 2; r++) await round(r);
+  await control('replica kill 0');
+  for (let r = ROUNDS / 2; r < ROUNDS; r++) await round(r);
+
+  for (const [i, page] of pages.entries()) {
+    const other = i ^ 1;
+    await expect(log(page)).toContainText(`from ${other} ${ROUNDS - 1}`, { timeout: 90_000 });
+    await expect.poll(() => order(page, `from ${other}`)).toEqual([...Array(ROUNDS).keys()]);
+    for (let r = 0; r < ROUNDS; r++) expect(await copies(page, `from ${other} ${r}`), `page ${i}, round ${r}`).toBe(1);
+    await expect(log(page).getByText('Pending', { exact: true })).toHaveCount(0, { timeout: 30_000 });
+  }
+  // The killed replica's people moved to the others and resumed there.
+  const resumed = await Promise.all(pages.map(async (page) => (await frames(page)).some((f) => f.startsWith('<resumed '))));
+  expect(resumed.filter(Boolean).length).toBeGreaterThan(0);
 });

@@ -5,6 +5,7 @@
 //! - `gateway restart`: SIGTERM (it ends its sessions with
 //!   `system-shutdown`), then start it again.
 //! - `prosody restart`: stop Prosody and start it again on the same data.
+//! - `replica kill N`: SIGKILL replica N behind nginx, and leave it dead.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -58,6 +59,14 @@ fn run(command: &str, servers: &Shared) -> Result<(), String> {
             gateway.restart(stop).map_err(|e| e.to_string())
         }
         "prosody restart" => servers.prosody.restart().map_err(|e| e.to_string()),
-        other => Err(format!("unknown command {other:?}")),
+        other => match other.strip_prefix("replica kill ").map(str::parse::<usize>) {
+            Some(Ok(n)) => {
+                let balancer = servers.balancer.as_mut().ok_or("no replicas")?;
+                let replica = balancer.replicas.get_mut(n).ok_or("no such replica")?;
+                replica.kill();
+                Ok(())
+            }
+            _ => Err(format!("unknown command {other:?}")),
+        },
     }
 }

@@ -62,6 +62,11 @@ impl Gateway {
         })
     }
 
+    /// Kills it (SIGKILL), as a crash would, and leaves it dead.
+    pub fn kill(&mut self) {
+        self.process.kill();
+    }
+
     /// Stops it as `stop` says, then starts it again on the same port.
     pub fn restart(&mut self, stop: Stop) -> Result<(), HarnessError> {
         self.process.restart(&mut self.command, stop == Stop::Crash)?;

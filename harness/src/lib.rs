@@ -7,6 +7,7 @@
 //! of a pipe: when the harness drops it, or when the test process dies for any
 //! reason, the supervisor stops its server by pid. Nothing outlives the tests.
 
+mod balancer;
 mod ca;
 mod closing;
 pub mod control;
@@ -19,6 +20,7 @@ pub mod prosody;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub use balancer::Balancer;
 pub use ca::TestCa;
 pub use closing::{CLOSING_DOMAIN, ClosingServer};
 pub use ejabberd::Ejabberd;
@@ -122,6 +124,8 @@ impl Drop for TempDir {
 pub struct Servers {
     /// The gateway, when started.
     pub gateway: Option<Gateway>,
+    /// nginx in front of three more replicas, when started.
+    pub balancer: Option<Balancer>,
     /// ejabberd, domain `b.test`.
     pub ejabberd: Ejabberd,
     /// Prosody, domain `localhost`.
@@ -156,6 +160,7 @@ impl Servers {
         ejabberd.wait_ready()?;
         Ok(Self {
             gateway: None,
+            balancer: None,
             ejabberd,
             prosody,
             ca,
@@ -182,6 +187,41 @@ impl Servers {
             None,
         )?;
         Ok(self.gateway.insert(gateway))
+    }
+
+    /// Starts `count` more replicas of `parlons` in front of both servers,
+    /// which trust the proxy's address, and nginx in front of them.
+    pub fn start_balanced(
+        &mut self,
+        bin: &Path,
+        site_dir: &Path,
+        count: usize,
+    ) -> Result<&Balancer, HarnessError> {
+        let upstreams = [
+            format!("{PROSODY_DOMAIN}=127.0.0.1:{}", self.prosody.ports.c2s),
+            format!("{EJABBERD_DOMAIN}=127.0.0.1:{}", self.ejabberd.ports.c2s),
+        ];
+        let dir = self.dir.path().join("balanced");
+        std::fs::create_dir_all(&dir).map_err(|e| HarnessError::io("create balanced dir", e))?;
+        let config = dir.join("parlons.toml");
+        std::fs::write(&config, "trusted-proxies = [\"127.0.0.1\"]\n")
+            .map_err(|e| HarnessError::io("write replica config", e))?;
+        let replicas = (0..count)
+            .map(|i| {
+                let dir = dir.join(format!("replica-{i}"));
+                Gateway::spawn(
+                    bin,
+                    free_port()?,
+                    site_dir,
+                    &upstreams,
+                    &self.ca,
+                    &dir,
+                    Some(&config),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let balancer = Balancer::spawn(&dir.join("nginx"), free_port()?, replicas)?;
+        Ok(self.balancer.insert(balancer))
     }
 
     /// The folder holding every server's data.

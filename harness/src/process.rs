@@ -134,13 +134,19 @@ impl Supervised {
         self.shutdown();
     }
 
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &self.pid.to_string()])
+            .status();
+        self.shutdown();
+    }
+
     /// Stops the server, at once with SIGKILL when `crash` (as a crash
     /// would), and starts `cmd` in its place with the same log.
     pub fn restart(&mut self, cmd: &mut Command, crash: bool) -> Result<(), HarnessError> {
         if crash {
-            let _ = Command::new("kill")
-                .args(["-KILL", &self.pid.to_string()])
-                .status();
+            self.kill();
         }
         self.shutdown();
         *self = Self::spawn(&self.name.clone(), cmd, &self.log.clone())?;

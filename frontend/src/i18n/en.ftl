@@ -91,4 +91,5 @@ register-not-allowed = This server does not let you create an account from here.
 register-conflict = That name is taken on this server. Choose another.
 register-not-acceptable = The server did not accept these answers. Check them and try again.
 register-failed = The account could not be created.
-chunk-unavailable = This part of Parlons could not be loaded. Check your connection and reload the page.
+chunk-unavailable = This part of Parlons could not be loaded. It is tried again once the connection is back.
+chunk-retry = Try again

@@ -91,4 +91,5 @@ register-not-allowed = Ce serveur ne permet pas de créer un compte depuis ici.
 register-conflict = Ce nom est déjà pris sur ce serveur. Choisissez-en un autre.
 register-not-acceptable = Le serveur n'a pas accepté ces réponses. Vérifiez-les et réessayez.
 register-failed = Le compte n'a pas pu être créé.
-chunk-unavailable = Cette partie de Parlons n'a pas pu être chargée. Vérifiez votre connexion et rechargez la page.
+chunk-unavailable = Cette partie de Parlons n'a pas pu être chargée. Un nouvel essai aura lieu au retour de la connexion.
+chunk-retry = Réessayer

@@ -55,19 +55,46 @@ pub fn settings_view(dialog: NodeRef<leptos::html::Dialog>) -> Result<AnyView, U
     Ok(view! { <SettingsContent dialog=dialog /> }.into_any())
 }
 
-/// Shows `chunk`'s view once fetched, or says it could not be.
-pub fn on_demand<F>(chunk: F) -> impl IntoView
+/// Shows the view that `load` fetches, or says it could not be, with
+/// "Try again"; it is tried again by itself once the connection is back
+/// (a failed fetch is not remembered).
+pub fn on_demand<F, Fut>(load: F) -> impl IntoView
 where
-    F: std::future::Future<Output = Result<AnyView, Unavailable>> + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<AnyView, Unavailable>> + 'static,
 {
-    let view = async move {
-        match chunk.await {
-            Ok(view) => view,
-            Err(Unavailable) => {
-                view! { <p class="error" role="alert">{t("chunk-unavailable")}</p> }.into_any()
+    let attempt = RwSignal::new(0u32);
+    let load = send_wrapper::SendWrapper::new(load);
+    move || {
+        attempt.track();
+        let chunk = (*load)();
+        let view = async move {
+            match chunk.await {
+                Ok(view) => view,
+                Err(Unavailable) => unavailable(attempt),
             }
+        };
+        let view = Suspend::new(send_wrapper::SendWrapper::new(view));
+        view! { <Suspense fallback=|| ()>{view}</Suspense> }
+    }
+}
+
+/// The chunk could not be fetched: a sentence, and another try.
+fn unavailable(attempt: RwSignal<u32>) -> AnyView {
+    let again = move || attempt.update(|n| *n += 1);
+    let store = super::use_store();
+    Effect::new(move |was_online: Option<bool>| {
+        let online = store.with(|s| s.connection == crate::store::Connection::Online);
+        if online && was_online == Some(false) {
+            again();
         }
-    };
-    let view = Suspend::new(send_wrapper::SendWrapper::new(view));
-    view! { <Suspense fallback=|| ()>{view}</Suspense> }
+        online
+    });
+    view! {
+        <div class="error" role="alert">
+            <p>{t("chunk-unavailable")}</p>
+            <button type="button" on:click=move |_| again()>{move || t("chunk-retry")}</button>
+        </div>
+    }
+    .into_any()
 }

@@ -77,7 +77,7 @@ pub fn LoginPage(
             }
         >
             // A chunk of its own, fetched when first shown.
-            {move || chunks::on_demand(chunks::register_view(on_login, creating))}
+            {move || chunks::on_demand(move || chunks::register_view(on_login, creating))}
         </Show>
     }
 }

@@ -152,7 +152,7 @@ pub fn SettingsDialog(handle: SettingsDialogHandle) -> impl IntoView {
     view! {
         <dialog node_ref=dialog class="dialog" aria-labelledby="settings-title">
             <h2 id="settings-title">{move || t("settings")}</h2>
-            {move || handle.opened.get().then(|| chunks::on_demand(chunks::settings_view(dialog)))}
+            {move || handle.opened.get().then(|| chunks::on_demand(move || chunks::settings_view(dialog)))}
         </dialog>
     }
 }

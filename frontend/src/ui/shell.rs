@@ -42,7 +42,7 @@ pub fn Shell() -> impl IntoView {
             </aside>
             <div class="pane">
                 {move || match open() {
-                    Some(jid) => chunks::on_demand(chunks::conversation_view(jid)).into_any(),
+                    Some(jid) => chunks::on_demand(move || chunks::conversation_view(jid.clone())).into_any(),
                     None => view! { <p class="empty">{move || t("pick-contact")}</p> }.into_any(),
                 }}
             </div>

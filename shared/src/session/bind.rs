@@ -1,6 +1,6 @@
 //! RFC 6120 §7: resource binding, and what a new session starts with:
-//! the roster first (RFC 6121 §2.2), carbons (XEP-0280), archive catch-up
-//! (XEP-0313), then our presence once the roster is in. A session that cannot be resumed (XEP-0198) ends
+//! the roster first (RFC 6121 §2.2), carbons (XEP-0280), then our presence
+//! once the roster is in, and archive catch-up (XEP-0313) after it. A session that cannot be resumed (XEP-0198) ends
 //! here too.
 
 use xmpp_parsers::bind::BindQuery;
@@ -84,7 +84,6 @@ impl Session {
                 None,
             );
         }
-        self.sync_archive();
         self.event(Event::Connected { jid });
         self.flush_outbox();
     }
@@ -97,6 +96,10 @@ impl Session {
         }
         if let Some(p) = self.presences.own.announce() {
             self.send_stanza(presence_element(p), None);
+            // Only now: until we are available, the server archives what
+            // comes for us without delivering it, and the archive is asked
+            // after that.
+            self.sync_archive();
         }
     }
 

@@ -352,6 +352,21 @@ mod tests {
         let bind = out(s);
         let id = bind.last().and_then(|b| b.attr("id")).unwrap();
         feed(s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+        // The archive is asked once the roster is in and we are available:
+        // what comes before is archived, not delivered.
+        let sent = out(s);
+        assert!(
+            !sent.iter().any(|e| e.has_child("query", "urn:xmpp:mam:2")),
+            "{sent:?}"
+        );
+        let roster = sent
+            .iter()
+            .find(|e| e.has_child("query", "jabber:iq:roster"))
+            .unwrap();
+        feed(
+            s,
+            &format!("<iq {C} type='result' id='{}'/>", roster.attr("id").unwrap()),
+        );
         events(s);
         out(s)
     }
@@ -441,6 +456,7 @@ mod tests {
         authenticate(&mut s);
         feed(&mut s, FEATURES_BIND);
         feed(&mut s, &bind_result());
+        feed(&mut s, &format!("<iq {C} type='result' id='t2'/>"));
         let sent = out(&mut s);
         let query = sent
             .iter()

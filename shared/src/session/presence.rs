@@ -331,7 +331,7 @@ mod tests {
             ),
         );
         let away = own_presence("<show>away</show><status>Lunch</status>");
-        expect_out(&mut s, &[&away]);
+        expect_presence_then_archive(&mut s, &away);
         // From then on, each change goes out.
         s.handle_command(Command::SetPresence {
             show: Availability::Available,

@@ -256,7 +256,7 @@ mod tests {
             matches!(&ev[..], [Event::RosterReceived { items, ver }] if items.len() == 1 && ver.as_deref() == Some("v1")),
             "{ev:?}"
         );
-        expect_out(&mut s, &[&own_presence("")]);
+        expect_presence_then_archive(&mut s, &own_presence(""));
 
         // A push from someone else is ignored, and not answered.
         feed(

@@ -259,10 +259,6 @@ mod tests {
             [
                 ended("t2"),
                 ended("t3"),
-                Event::HistoryFailed {
-                    with: None,
-                    error: RequestError::SessionEnded
-                },
                 Event::ResumeFailed {
                     unacknowledged: vec!["m1".into()]
                 }
