@@ -14,7 +14,7 @@ help:
 	@echo "make run    build everything and start a demo: Prosody + parlons on http://127.0.0.1:8080"
 	@echo "make test   every check CI runs"
 	@echo "make build  target/release/parlons and the client in target/site"
-	@echo "make bench  the gateway and client benchmarks (see docs/benchmarks.md)"
+	@echo "make bench  the gateway, load and client benchmarks (see docs/benchmarks.md)"
 
 deps:
 	@scripts/install-deps.sh
@@ -57,6 +57,7 @@ fuzz: deps
 bench: deps site
 	$(CARGO) bench -p parlons-backend --bench xml
 	$(CARGO) bench -p parlons-backend --bench relay
+	$(CARGO) bench -p parlons-backend --bench load
 	$(CARGO) build --release -p parlons-backend -p parlons-harness
 	cd e2e && PARLONS_BIN_DIR=$(CURDIR)/target/release npx playwright test --config playwright.bench.config.ts
 

@@ -12,12 +12,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{XmppWs, login, servers};
+use common::{open_idle, percentile, rss};
+use support::{login, servers};
 
 const RTT_ROUNDS: usize = 5_000;
 const THROUGHPUT_MESSAGES: usize = 20_000;
@@ -214,14 +216,7 @@ fn tcp_relay(spec: &str) {
 /// A gateway of its own, so its memory is ours alone to count.
 async fn idle_memory() -> f64 {
     let dir = parlons_harness::TempDir::new("bench").unwrap();
-    let config = dir.path().join("parlons.toml");
-    std::fs::write(
-        &config,
-        "[timeouts]\npreauth = 3600\nidle = 3600\nping = 1800\n\
-         [limits]\nconnections = 100000\nconnections-per-ip = 100000\nconnections-per-domain = 100000\n\
-         attempt-burst = 100000\nattempts-per-minute = 100000\n",
-    )
-    .unwrap();
+    let config = common::uncapped_config(dir.path());
     let gateway = support::spawn_gateway_process(dir.path(), Some(&config));
     let url = gateway.websocket_url();
     // Warm up allocator and TLS state with a few sessions first.
@@ -233,36 +228,4 @@ async fn idle_memory() -> f64 {
     let after = rss(gateway.pid());
     drop(sessions);
     (after - before) as f64 / IDLE_SESSIONS as f64
-}
-
-/// Opens `n` streams (TLS upstream, features received) and keeps them.
-async fn open_idle(url: &str, n: usize) -> Vec<XmppWs> {
-    let mut out = Vec::with_capacity(n);
-    for batch in (0..n).collect::<Vec<_>>().chunks(50) {
-        let opened = futures_util::future::join_all(batch.iter().map(|_| async {
-            let mut ws = XmppWs::connect(url).await;
-            ws.open("localhost").await;
-            ws
-        }))
-        .await;
-        out.extend(opened);
-    }
-    out
-}
-
-/// Resident memory of a process, in bytes.
-fn rss(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .unwrap()
-        * 1024
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let i = ((p / 100.0) * (v.len() - 1) as f64).round() as usize;
-    v[i]
 }
