@@ -120,7 +120,10 @@ impl Conversation {
         }
         let archived = m.archived;
         let incoming = m.direction == Direction::Incoming;
-        let msg = Message::from_chat(m);
+        let mut msg = Message::from_chat(m);
+        if !archived {
+            self.keep_sender_order(&mut msg);
+        }
         if let Some(existing) = self.find_duplicate(&msg) {
             if existing.stable_id.is_none() {
                 existing.stable_id = msg.stable_id;
@@ -142,6 +145,22 @@ impl Conversation {
             self.first_unread.get_or_insert(key);
         }
         true
+    }
+
+    /// A stamp in whole seconds (XEP-0082 allows them; a resumed stream's
+    /// resent stanzas carry one) can be up to a second early, which would
+    /// place a message before one its sender sent after it. Within that
+    /// second, the order of arrival stands.
+    fn keep_sender_order(&self, msg: &mut Message) {
+        if !msg.timestamp_ms.is_multiple_of(1000) {
+            return;
+        }
+        let last = self.messages.iter().rev().find(|o| o.mine == msg.mine);
+        if let Some(last) =
+            last.filter(|o| o.timestamp_ms > msg.timestamp_ms && o.timestamp_ms - msg.timestamp_ms < 1000)
+        {
+            msg.timestamp_ms = last.timestamp_ms;
+        }
     }
 
     /// The same message seen before: same archive id, or the same sender's
@@ -274,6 +293,21 @@ mod tests {
             replaces: None,
             archived: false,
         }
+    }
+
+    #[test]
+    fn a_stamp_in_whole_seconds_keeps_the_senders_order() {
+        let mut c = Conversation::default();
+        c.receive(chat("m2", None, Direction::Incoming, "second", 14_300), true);
+        // Resent on resumption, stamped 14:00 for 14.6: still after m2.
+        c.receive(chat("m3", None, Direction::Incoming, "third", 14_000), true);
+        let order: Vec<&str> = c.messages.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(order, ["second", "third"]);
+        // A precise stamp, or one more than a second older, is believed.
+        c.receive(chat("m1", None, Direction::Incoming, "first", 13_000), true);
+        c.receive(chat("m0", None, Direction::Incoming, "zeroth", 14_299), true);
+        let order: Vec<&str> = c.messages.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(order, ["first", "zeroth", "second", "third"]);
     }
 
     #[test]
