@@ -227,6 +227,26 @@ mod tests {
     use crate::session::tests::*;
     use crate::session::*;
 
+    /// A result of query `queryid` from the archive of `from`: juliet's
+    /// message `body`, archived as `archive_id`.
+    fn result(queryid: &str, from: &str, archive_id: &str, body: &str) -> String {
+        format!(
+            "<message {C} from='{from}' to='user@example.com/abc'>\
+             <result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{archive_id}'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+             <message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='x{archive_id}'>\
+             <body>{body}</body></message></forwarded></result></message>"
+        )
+    }
+
+    /// The `<fin/>` that ends query `id`, from `first` to `last`.
+    fn fin(id: &str, complete: bool, first: &str, last: &str) -> String {
+        format!(
+            "<iq {C} type='result' id='{id}'><fin xmlns='urn:xmpp:mam:2' complete='{complete}'>\
+             <set xmlns='http://jabber.org/protocol/rsm'><first>{first}</first><last>{last}</last></set></fin></iq>"
+        )
+    }
+
     #[test]
     fn fetches_history_backwards_and_merges_it_with_live_messages() {
         let mut s = logged_in();
@@ -247,15 +267,6 @@ mod tests {
                  <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
             ]
         );
-        let result = |queryid: &str, from: &str, archive_id: &str, body: &str| {
-            format!(
-                "<message {C} from='{from}' to='user@example.com/abc'>\
-                 <result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{archive_id}'>\
-                 <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
-                 <message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='x{archive_id}'>\
-                 <body>{body}</body></message></forwarded></result></message>"
-            )
-        };
         feed(&mut s, &result("t5", "user@example.com", "a1", "archived one"));
         // Results for no query of ours, or from someone else's archive, are
         // not history.
@@ -270,13 +281,7 @@ mod tests {
                  <stanza-id xmlns='urn:xmpp:sid:0' id='a1' by='user@example.com'/></message>"
             ),
         );
-        feed(
-            &mut s,
-            &format!(
-                "<iq {C} type='result' id='t5'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
-                 <set xmlns='http://jabber.org/protocol/rsm'><first>a1</first><last>a1</last></set></fin></iq>"
-            ),
-        );
+        feed(&mut s, &fin("t5", true, "a1", "a1"));
         let ev = events(&mut s);
         assert_eq!(ev.len(), 4, "{ev:?}");
         assert!(
@@ -321,13 +326,7 @@ mod tests {
                 .text(),
             "a9"
         );
-        feed(
-            &mut s,
-            &format!(
-                "<iq {C} type='result' id='t5'><fin xmlns='urn:xmpp:mam:2'>\
-                 <set xmlns='http://jabber.org/protocol/rsm'><first>b1</first><last>b100</last></set></fin></iq>"
-            ),
-        );
+        feed(&mut s, &fin("t5", false, "b1", "b100"));
         let next = out(&mut s);
         let set = next[0]
             .get_child("query", "urn:xmpp:mam:2")
@@ -384,22 +383,8 @@ mod tests {
         let mut s = logged_in();
         // The first session asked where the archive ends (t4): the answer
         // is bookkeeping, reported as nothing.
-        feed(
-            &mut s,
-            &format!(
-                "<message {C} from='user@example.com'><result xmlns='urn:xmpp:mam:2' queryid='t4' id='a5'>\
-                 <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
-                 <message {C} from='juliet@example.net/a' to='user@example.com/abc' type='chat' id='j5'>\
-                 <body>seen before</body></message></forwarded></result></message>"
-            ),
-        );
-        feed(
-            &mut s,
-            &format!(
-                "<iq {C} type='result' id='t4'><fin xmlns='urn:xmpp:mam:2'>\
-                 <set xmlns='http://jabber.org/protocol/rsm'><first>a5</first><last>a5</last></set></fin></iq>"
-            ),
-        );
+        feed(&mut s, &result("t4", "user@example.com", "a5", "seen before"));
+        feed(&mut s, &fin("t4", false, "a5", "a5"));
         assert_eq!(events(&mut s), []);
         // A live message archived after it, with our server's id.
         feed(
@@ -419,22 +404,8 @@ mod tests {
         assert_eq!(rsm(query, "before"), None);
         // What it finds is new, unlike history.
         let queryid = query.attr("id").unwrap().to_owned();
-        feed(
-            &mut s,
-            &format!(
-                "<message {C} from='user@example.com'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='a8'>\
-                 <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
-                 <message {C} from='juliet@example.net/a' to='user@example.com/abc' type='chat' id='j8'>\
-                 <body>while away</body></message></forwarded></result></message>"
-            ),
-        );
-        feed(
-            &mut s,
-            &format!(
-                "<iq {C} type='result' id='{queryid}'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
-                 <set xmlns='http://jabber.org/protocol/rsm'><first>a8</first><last>a8</last></set></fin></iq>"
-            ),
-        );
+        feed(&mut s, &result(&queryid, "user@example.com", "a8", "while away"));
+        feed(&mut s, &fin(&queryid, true, "a8", "a8"));
         let ev = events(&mut s);
         assert!(
             matches!(&ev[0], Event::MessageReceived(m) if !m.archived && m.body == "while away"),
