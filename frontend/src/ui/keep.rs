@@ -45,8 +45,9 @@ impl Keep {
     /// A new kept sign-in: its store, written whole.
     pub fn start(self, account: BareJid) {
         leptos::task::spawn_local(async move {
-            let _ = self.open(&account).await;
-            if self.db.with_value(Option::is_some) {
+            // Written, not read: what the page shows is newer.
+            if let Ok(db) = Db::open(&account).await {
+                self.db.set_value(Some(Rc::new(db)));
                 self.dirty.update_value(Dirty::whole_roster);
                 self.write_soon();
             }
