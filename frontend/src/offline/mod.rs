@@ -9,7 +9,7 @@
 mod idb;
 mod record;
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use js_sys::Array;
@@ -23,6 +23,7 @@ use crate::store::Store;
 use crate::store::contacts::Contact;
 use crate::store::conversation::Conversation;
 use idb::stores;
+use record::opt;
 
 /// Why the offline store could not be used; the client then works without.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +140,7 @@ impl Dirty {
 pub struct Db {
     db: IdbDatabase,
     /// Every conversation is written at the first save.
-    first: RefCell<bool>,
+    first: Cell<bool>,
 }
 
 fn name(account: &BareJid) -> String {
@@ -159,7 +160,7 @@ impl Db {
         on_change.forget();
         Ok(Self {
             db,
-            first: RefCell::new(true),
+            first: Cell::new(true),
         })
     }
 
@@ -246,10 +247,6 @@ fn names(names: &[&str]) -> JsValue {
         .map(|n| JsValue::from_str(n))
         .collect::<Array>()
         .into()
-}
-
-fn opt(s: Option<&str>) -> JsValue {
-    s.map_or(JsValue::NULL, JsValue::from_str)
 }
 
 /// `at:ID`, `start`, or nothing.

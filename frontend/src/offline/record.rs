@@ -10,7 +10,8 @@ use xmpp_parsers::roster::Subscription;
 use crate::store::contacts::Contact;
 use crate::store::conversation::{Conversation, Message};
 
-fn opt(s: Option<&str>) -> JsValue {
+/// A string, or null.
+pub(super) fn opt(s: Option<&str>) -> JsValue {
     s.map_or(JsValue::NULL, JsValue::from_str)
 }
 

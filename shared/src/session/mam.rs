@@ -142,10 +142,7 @@ impl Session {
         let id = self.id();
         let el = Element::builder("query", ns::MAM)
             .attr(name("queryid"), id.clone())
-            .append(query_form(match &query {
-                Query::History(with) => Some(with),
-                Query::Head | Query::CatchUp(_) => None,
-            }))
+            .append(query_form(query.with().as_ref()))
             .append(set.to_element())
             .build();
         self.pending.insert(id.clone(), Request::Mam(query));
