@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { binDir } from './harness';
 
 /** What `parlons-harness serve` prints once everything is up. */
 export interface HarnessInfo {
@@ -52,7 +53,6 @@ async function createAccount(server: 'prosody' | 'ejabberd'): Promise<Account> {
   return { jid: `${user}@${h.ejabberd.domain}`, password };
 }
 
-const binDir = process.env.PARLONS_BIN_DIR ?? path.join(import.meta.dirname, '..', 'target', 'debug');
 
 /** Gives a Prosody account `count` contacts ("Contact N", in 20 groups),
  * written as its roster file before its first sign-in: that many roster

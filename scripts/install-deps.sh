@@ -40,7 +40,7 @@ fi
 
 # Debian packages. The policy keeps apt from starting system services: the
 # tests start their own servers.
-debs=(prosody ejabberd chromium nginx brotli openssl ca-certificates)
+debs=(prosody ejabberd chromium nginx dnsmasq-base iproute2 brotli openssl ca-certificates)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")

@@ -1,7 +1,7 @@
 // Never lose a message: the client reconnects by itself after a drop,
 // resumes the session when the server kept it, and nothing arrives twice.
 import type { Page } from '@playwright/test';
-import { test, expect, chatting, contact, copies, frames, log, say, watchSockets } from '../fixtures';
+import { test, expect, chatting, contact, copies, frames, log, messageBox, say, watchSockets } from '../fixtures';
 
 test('a dropped connection comes back by itself, resuming the session with what was missed', async ({ browser, baseURL, account }) => {
   const { pa, pb } = await chatting(browser, baseURL, account, { prepare: watchSockets });
@@ -72,11 +72,20 @@ test('typed offline, kept over a reload, and delivered once when the network is 
   const { pa, pb, alice, bob } = await chatting(browser, baseURL, account, { keep: true });
   await say(pb, 'before');
   await expect(log(pa)).toContainText('before');
+  await say(pa, 'a typo: teh');
+  await expect(log(pb)).toContainText('a typo: teh');
+  await expect(log(pa).getByText('Pending', { exact: true })).toHaveCount(0);
   // The app shell is cached, so the page loads offline.
   await pa.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
   await pa.context().setOffline(true);
   await expect(pa.getByRole('status').filter({ hasText: 'The connection was lost.' })).toBeVisible();
+  // A correction (XEP-0308) of a message Bob has, then 5 new ones.
+  const box = messageBox(pa);
+  await box.press('ArrowUp');
+  await expect(box).toHaveValue('a typo: teh');
+  await box.fill('a typo: the');
+  await box.press('Enter');
   for (let i = 0; i < 5; i++) await say(pa, `offline ${i}`);
   await expect(log(pa).getByText('Pending', { exact: true })).toHaveCount(5);
   await expect.poll(() => keptPending(pa, alice.jid)).toBe(5);
@@ -90,6 +99,9 @@ test('typed offline, kept over a reload, and delivered once when the network is 
   await pa.context().setOffline(false);
   await expect(log(pb)).toContainText('offline 4', { timeout: 30_000 });
   for (let i = 0; i < 5; i++) expect(await copies(pb, `offline ${i}`), `offline ${i}`).toBe(1);
+  await expect(log(pb)).toContainText('a typo: the');
+  await expect(log(pb)).not.toContainText('a typo: teh');
+  await expect(log(pb)).toContainText('edited');
   await expect(log(pa).getByText('Pending', { exact: true })).toHaveCount(0);
   expect(await copies(pa, 'before')).toBe(1);
 });

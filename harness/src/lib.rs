@@ -11,9 +11,12 @@ mod balancer;
 mod ca;
 mod closing;
 pub mod control;
+mod dns;
 pub mod ejabberd;
 mod error;
+mod federation;
 mod gateway;
+mod netns;
 mod process;
 pub mod prosody;
 
@@ -25,7 +28,9 @@ pub use ca::TestCa;
 pub use closing::{CLOSING_DOMAIN, ClosingServer};
 pub use ejabberd::Ejabberd;
 pub use error::HarnessError;
+pub use federation::Federation;
 pub use gateway::{Gateway, Stop};
+pub use netns::Netns;
 pub use process::{Ports, Supervised, free_port, wait_for_port};
 pub use prosody::Prosody;
 
@@ -147,6 +152,7 @@ impl Servers {
         let prosody = Prosody::spawn(
             &dir.path().join("prosody"),
             &ca,
+            PROSODY_DOMAIN,
             prosody_ports,
             Some(ejabberd_ports.s2s),
         )?;

@@ -10,12 +10,19 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use parlons_harness::{Account, Gateway, HarnessError, Ports, Prosody, Servers, TestCa, free_port};
+use parlons_harness::{
+    Account, Federation, Gateway, HarnessError, Netns, Ports, Prosody, Servers, TestCa, free_port,
+};
 
 const USAGE: &str = "usage:
   parlons-harness serve --parlons BIN --site-dir DIR
   parlons-harness demo  --parlons BIN --site-dir DIR --data DIR [--listen PORT]
+  parlons-harness federation --parlons BIN --site-dir DIR
   parlons-harness roster PROSODY_CONFIG USER@DOMAIN COUNT";
+
+/// The namespace that a `federation` harness runs in, set by the one that
+/// made it.
+const NETNS_ENV: &str = "PARLONS_HARNESS_NETNS";
 
 /// The demo accounts `make run` creates.
 const DEMO_ACCOUNTS: &[(&str, &str)] = &[("alice", "alice-demo"), ("bob", "bob-demo")];
@@ -62,6 +69,7 @@ fn main() -> ExitCode {
     let result = match command {
         "serve" => serve(&opts),
         "demo" => demo(&opts),
+        "federation" => federation(&opts, rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -130,12 +138,63 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
     Ok(())
 }
 
+/// Makes a namespace and runs itself inside it, where [`federation_inside`]
+/// prints one JSON line once everything is up; deletes the namespace after.
+fn federation(opts: &Opts, args: &[String]) -> Result<(), HarnessError> {
+    if let Ok(name) = std::env::var(NETNS_ENV) {
+        return federation_inside(opts, &name);
+    }
+    let netns = Netns::create()?;
+    let exe = std::env::current_exe().map_err(|e| HarnessError::io("find the harness binary", e))?;
+    let status = netns
+        .command(exe)
+        .arg("federation")
+        .args(args)
+        .env(NETNS_ENV, netns.name())
+        .status()
+        .map_err(|e| HarnessError::io("start the harness in its namespace", e))?;
+    drop(netns);
+    if status.success() {
+        Ok(())
+    } else {
+        Err(HarnessError::Command {
+            what: "federation harness".into(),
+            status: status.to_string(),
+            output: String::new(),
+        })
+    }
+}
+
+fn federation_inside(opts: &Opts, netns: &str) -> Result<(), HarnessError> {
+    let federation = Federation::start(netns, &opts.parlons, &opts.site_dir)?;
+    let accounts: Vec<_> = federation
+        .accounts
+        .iter()
+        .map(|a| serde_json::json!({ "jid": a.jid(), "password": a.password }))
+        .collect();
+    let info = serde_json::json!({
+        "gateway": federation.gateway.url(),
+        "chromium": federation.chromium,
+        "dnsQueries": federation.dns.queries,
+        "accounts": accounts,
+    });
+    println!("{info}");
+    wait_for_stdin_to_close();
+    Ok(())
+}
+
 fn demo(opts: &Opts) -> Result<(), HarnessError> {
     let data = opts.data.clone().unwrap_or_else(|| PathBuf::from("target/demo"));
     let data = std::path::absolute(&data).map_err(|e| HarnessError::io("demo dir", e))?;
     let ca = TestCa::generate(&data.join("ca"))?;
     let ports = Ports::pick()?;
-    let server = Prosody::spawn(&data.join("prosody"), &ca, ports, None)?;
+    let server = Prosody::spawn(
+        &data.join("prosody"),
+        &ca,
+        parlons_harness::PROSODY_DOMAIN,
+        ports,
+        None,
+    )?;
     server.wait_ready()?;
     for (user, password) in DEMO_ACCOUNTS {
         server.register(&Account {

@@ -1,4 +1,4 @@
-//! Debian's Prosody 0.12, domain `localhost`, with MUC, MAM, carbons, stream
+//! Debian's Prosody 0.12, domain `localhost` (or `a.test`), with MUC, MAM, carbons, stream
 //! management, bookmarks, HTTP file sharing and its own WebSocket endpoint.
 
 use std::path::{Path, PathBuf};
@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::process::{render, run};
-use crate::{Account, HarnessError, PROSODY_DOMAIN, Ports, Supervised, TestCa, wait_for_port};
+use crate::{Account, HarnessError, Ports, Supervised, TestCa, wait_for_port};
 
 const CONFIG: &str = include_str!("../templates/prosody.cfg.lua");
 const S2S_ROUTE_PLUGIN: &str = include_str!("../templates/mod_s2s_static_route.lua");
@@ -14,6 +14,8 @@ const S2S_ROUTE_PLUGIN: &str = include_str!("../templates/mod_s2s_static_route.l
 /// A running Prosody.
 #[derive(Debug)]
 pub struct Prosody {
+    /// Its domain.
+    domain: &'static str,
     /// Where it listens.
     pub ports: Ports,
     /// Its configuration file, which `prosodyctl` needs too.
@@ -22,12 +24,14 @@ pub struct Prosody {
 }
 
 impl Prosody {
-    /// Writes the configuration into `dir` and starts Prosody, federated with
-    /// the ejabberd whose s2s port is `b_test_s2s`, if any. Call
+    /// Writes the configuration into `dir` and starts Prosody for
+    /// `domain`, federated with the ejabberd whose s2s port is
+    /// `b_test_s2s`, if any; without one, DNS finds `b.test`. Call
     /// [`Self::wait_ready`].
     pub fn spawn(
         dir: &Path,
         ca: &TestCa,
+        domain: &'static str,
         ports: Ports,
         b_test_s2s: Option<u16>,
     ) -> Result<Self, HarnessError> {
@@ -39,6 +43,7 @@ impl Prosody {
         let config = render(
             CONFIG,
             &[
+                ("DOMAIN", domain.to_owned()),
                 ("DATA_DIR", path(dir)),
                 ("PID_FILE", path(&dir.join("prosody.pid"))),
                 ("LOG", path(&dir.join("prosody.log"))),
@@ -58,6 +63,7 @@ impl Prosody {
         std::fs::write(&config_path, config).map_err(|e| HarnessError::io("write prosody config", e))?;
         let process = Supervised::spawn("prosody", &mut command(&config_path), &dir.join("prosody.log"))?;
         Ok(Self {
+            domain,
             ports,
             config: config_path,
             process,
@@ -83,9 +89,9 @@ impl Prosody {
         Ok(())
     }
 
-    /// The domain, `localhost`.
+    /// The domain.
     pub fn domain(&self) -> &'static str {
-        PROSODY_DOMAIN
+        self.domain
     }
 
     /// Prosody's own RFC 7395 endpoint.
@@ -101,7 +107,7 @@ impl Prosody {
 
     /// Creates a fresh account.
     pub fn create_account(&self) -> Result<Account, HarnessError> {
-        let account = Account::random(PROSODY_DOMAIN);
+        let account = Account::random(self.domain);
         self.register(&account)?;
         Ok(account)
     }

@@ -97,7 +97,9 @@ fn read_delivery(v: JsValue) -> Option<Delivery> {
     })
 }
 
-/// `[key, id, stable_id, mine, body, timestamp, delivery, edited]`.
+/// `[key, id, stable_id, mine, body, timestamp, delivery, edited,
+/// correction]`; records written before `correction` was added read as
+/// without one.
 fn message(m: &Message) -> JsValue {
     array([
         JsValue::from_str(&m.key),
@@ -108,6 +110,7 @@ fn message(m: &Message) -> JsValue {
         JsValue::from_f64(m.timestamp_ms as f64),
         delivery(m.delivery.as_ref()),
         JsValue::from_bool(m.edited),
+        opt(m.correction.as_deref()),
     ])
 }
 
@@ -122,6 +125,7 @@ fn read_message(v: JsValue) -> Option<Message> {
         timestamp_ms: number(&a, 5)?,
         delivery: read_delivery(a.get(6)),
         edited: flag(&a, 7),
+        correction: string(&a, 8),
     })
 }
 

@@ -23,6 +23,9 @@ pub struct Message {
     pub delivery: Option<Delivery>,
     /// It was corrected after it was sent.
     pub edited: bool,
+    /// The id of our correction of it that our server has not taken yet,
+    /// to be sent again after a reload.
+    pub correction: Option<String>,
 }
 
 impl Message {
@@ -37,6 +40,7 @@ impl Message {
             timestamp_ms: now_ms,
             delivery: Some(Delivery::Pending),
             edited: false,
+            correction: None,
         }
     }
 
@@ -57,6 +61,7 @@ impl Message {
             // Sent from another device: our server has it.
             delivery: mine.then_some(Delivery::Sent),
             edited: false,
+            correction: None,
         }
     }
 
@@ -186,8 +191,9 @@ impl Conversation {
         self.messages.push(msg);
     }
 
-    /// Our own correction, just typed.
-    pub fn correct(&mut self, replaces: &str, body: String) {
+    /// Our own correction `id`, just typed. A message not sent yet goes
+    /// again with the new text, so only a sent one waits for the correction.
+    pub fn correct(&mut self, replaces: &str, id: String, body: String) {
         if let Some(m) = self
             .messages
             .iter_mut()
@@ -196,6 +202,9 @@ impl Conversation {
         {
             m.body = body;
             m.edited = true;
+            if m.delivery != Some(Delivery::Pending) {
+                m.correction = Some(id);
+            }
         }
     }
 
@@ -207,7 +216,7 @@ impl Conversation {
             .iter()
             .position(|m| m.mine && m.id.as_deref() == Some(id))
         else {
-            return false;
+            return self.correction_changed(id, state);
         };
         let covered = if *state == Delivery::Displayed {
             0..=at
@@ -222,6 +231,22 @@ impl Conversation {
             if m.mine && better {
                 m.delivery = Some(state.clone());
             }
+        }
+        true
+    }
+
+    /// Our correction `id` moved on: once our server has it, it is no
+    /// longer ours to send again.
+    fn correction_changed(&mut self, id: &str, state: &Delivery) -> bool {
+        let Some(m) = self
+            .messages
+            .iter_mut()
+            .find(|m| m.correction.as_deref() == Some(id))
+        else {
+            return false;
+        };
+        if !matches!(state, Delivery::Pending | Delivery::Failed { .. }) {
+            m.correction = None;
         }
         true
     }
@@ -249,10 +274,11 @@ impl Conversation {
     }
 
     /// What the offline store keeps: the latest [`KEPT`] messages, and any
-    /// older one of ours still pending, which must not be lost.
+    /// older one of ours still pending, or with a correction pending, which
+    /// must not be lost.
     pub fn kept(&self) -> Conversation {
         let cut = self.messages.len().saturating_sub(KEPT);
-        let pending = |m: &&Message| m.delivery == Some(Delivery::Pending);
+        let pending = |m: &&Message| m.delivery == Some(Delivery::Pending) || m.correction.is_some();
         let messages: Vec<Message> = self.messages[..cut]
             .iter()
             .filter(pending)
@@ -385,7 +411,7 @@ mod tests {
         assert!(!c.messages[0].edited);
         assert_eq!(c.messages[1].body, "their fix");
         assert!(c.messages[1].edited);
-        c.correct("x", "hello".into());
+        c.correct("x", "c1".into(), "hello".into());
         assert_eq!(c.messages[0].body, "hello");
         assert!(c.messages[0].edited);
     }
@@ -416,5 +442,27 @@ mod tests {
         assert_eq!(c.first_unread.as_deref(), Some("1"));
         c.mark_read();
         assert_eq!((c.unread, c.first_unread.as_deref()), (0, None));
+    }
+
+    #[test]
+    fn a_correction_waits_until_our_server_has_it() {
+        let mut c = Conversation::default();
+        c.send(Message::outgoing("m1".into(), "helo".into(), 1));
+        assert!(c.delivery_changed("m1", &Delivery::Delivered));
+        c.correct("m1", "c1".into(), "hello".into());
+        assert_eq!(c.messages[0].correction.as_deref(), Some("c1"));
+        // Kept even once older than what the store keeps.
+        for i in 0..KEPT {
+            c.send(Message::outgoing(format!("n{i}"), "more".into(), 2));
+            c.delivery_changed(&format!("n{i}"), &Delivery::Sent);
+        }
+        assert_eq!(c.kept().messages[0].correction.as_deref(), Some("c1"));
+        // Still queued, then taken by our server.
+        assert!(c.delivery_changed("c1", &Delivery::Pending));
+        assert_eq!(c.messages[0].correction.as_deref(), Some("c1"));
+        assert!(c.delivery_changed("c1", &Delivery::Sent));
+        assert_eq!(c.messages[0].correction, None);
+        // The message's own state did not move.
+        assert_eq!(c.messages[0].delivery, Some(Delivery::Delivered));
     }
 }

@@ -8,7 +8,7 @@ pub mod conversation;
 use std::collections::{BTreeSet, HashMap};
 
 use parlons_shared::session::presence::Availability;
-use parlons_shared::session::{AuthError, Delivery, Event, RequestError, StreamCondition};
+use parlons_shared::session::{AuthError, Command, Delivery, Event, RequestError, StreamCondition};
 use xmpp_parsers::jid::BareJid;
 
 use contacts::Contacts;
@@ -164,16 +164,27 @@ impl Store {
         self.read_open();
     }
 
-    /// Our messages still pending, in order in each conversation:
-    /// `(to, id, body)`, to be sent again with their ids.
-    pub fn pending(&self) -> Vec<(BareJid, String, String)> {
+    /// Our messages and corrections still pending, in order in each
+    /// conversation, to be sent again with their ids.
+    pub fn pending(&self) -> Vec<Command> {
         self.conversations
             .iter()
             .flat_map(|(to, c)| {
-                c.messages
-                    .iter()
-                    .filter(|m| m.mine && m.delivery == Some(Delivery::Pending))
-                    .filter_map(move |m| Some((to.clone(), m.id.clone()?, m.body.clone())))
+                c.messages.iter().filter(|m| m.mine).filter_map(move |m| {
+                    let (id, to, body) = (m.id.clone()?, to.clone(), m.body.clone());
+                    match &m.correction {
+                        _ if m.delivery == Some(Delivery::Pending) => {
+                            Some(Command::SendMessage { id, to, body })
+                        }
+                        Some(correction) => Some(Command::CorrectMessage {
+                            id: correction.clone(),
+                            to,
+                            replaces: id,
+                            body,
+                        }),
+                        None => None,
+                    }
+                })
             })
             .collect()
     }

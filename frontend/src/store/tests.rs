@@ -285,7 +285,12 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
         id: "m2".into(),
         state: Delivery::Sent,
     });
-    kept.sent(&bob, "m3".into(), "third".into(), 30);
+    kept.sent(&bob, "m3".into(), "thrid".into(), 30);
+    // Corrected offline: the sent one needs its correction sent, the pending
+    // one goes with the new text.
+    kept.conversation(&bob)
+        .correct("m2", "c1".into(), "second, fixed".into());
+    kept.conversation(&bob).correct("m3", "c2".into(), "third".into());
     let conversations: Vec<_> = kept
         .conversations
         .iter()
@@ -301,15 +306,24 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
     assert_eq!(s.open.as_ref(), Some(&bob));
     assert!(s.contacts.get(&bob).is_some());
     assert_eq!(s.conversations[&bob].messages.len(), 3);
-    let mut pending = s.pending();
-    pending.sort();
-    assert_eq!(
-        pending,
-        [
-            (bob.clone(), "m3".to_owned(), "third".to_owned()),
-            (carol.clone(), "m1".to_owned(), "first".to_owned())
-        ]
-    );
+    let pending = s.pending();
+    let send = |to: &BareJid, id: &str, body: &str| Command::SendMessage {
+        id: id.into(),
+        to: to.clone(),
+        body: body.into(),
+    };
+    let correct = Command::CorrectMessage {
+        id: "c1".into(),
+        to: bob.clone(),
+        replaces: "m2".into(),
+        body: "second, fixed".into(),
+    };
+    assert_eq!(pending.len(), 3);
+    assert!(pending.contains(&send(&carol, "m1", "first")));
+    // In order within a conversation.
+    let at = |c: &Command| pending.iter().position(|p| p == c);
+    assert!(at(&correct) < at(&send(&bob, "m3", "third")));
+    assert!(at(&correct).is_some());
     assert_eq!(s.conversation_of("m3"), Some(bob));
     assert_eq!(s.conversation_of("i1"), None);
 }

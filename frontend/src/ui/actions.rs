@@ -43,7 +43,7 @@ pub fn retry(to: BareJid, key: String) {
 /// Corrects our last message (XEP-0308).
 pub fn correct(to: BareJid, replaces: String, body: String) {
     let Some(id) = message_id() else { return };
-    use_store().update(|s| s.conversation(&to).correct(&replaces, body.clone()));
+    use_store().update(|s| s.conversation(&to).correct(&replaces, id.clone(), body.clone()));
     command(Command::CorrectMessage {
         id,
         to,

@@ -19,7 +19,6 @@ use crate::client::{Client, Login, Notice, default_url};
 use crate::i18n::{Locale, t, t_with};
 use crate::offline::Snapshot;
 use crate::store::{Connection, Outcome, Store};
-use parlons_shared::session::Command;
 
 /// What the sign-in under way should do once it succeeds.
 #[derive(Clone, Default)]
@@ -162,11 +161,8 @@ impl Sink {
         if !matches!(started, Some(Ok(()))) {
             return self.store.update(|s| s.transport_closed(false));
         }
-        for (to, id, body) in self.store.with_untracked(Store::pending) {
-            self.client.with_value(|c| {
-                c.as_ref()
-                    .map(|c| c.command(Command::SendMessage { id, to, body }))
-            });
+        for command in self.store.with_untracked(Store::pending) {
+            self.client.with_value(|c| c.as_ref().map(|c| c.command(command)));
         }
     }
 

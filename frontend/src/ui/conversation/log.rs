@@ -17,11 +17,16 @@ use crate::ui::message_row::{MessageRow, day, day_number, delivery_key};
 /// How close to the bottom, in pixels, counts as "at the latest message".
 const NEAR_BOTTOM: i32 = 48;
 
+/// How long after a wheel, touch, key or click in the log a scroll counts
+/// as the person's, in milliseconds (a wheel's smooth scroll lasts a while).
+const BY_PERSON_MS: f64 = 1000.0;
+
 /// Whether the log still follows the latest message after a scroll event.
 /// Scroll events arrive a frame late, when new rows may already have grown
-/// the log; only a move upwards, by the person, stops the following.
-fn still_following(following: bool, previous_top: i32, top: i32, near_bottom: bool) -> bool {
-    near_bottom || (following && top >= previous_top)
+/// the log, and rows dropped above move it up without anyone scrolling:
+/// only a move upwards by the person stops the following.
+fn still_following(following: bool, previous_top: i32, top: i32, near_bottom: bool, by_person: bool) -> bool {
+    near_bottom || (following && !(by_person && top < previous_top))
 }
 
 /// One item of the log.
@@ -100,11 +105,27 @@ pub fn MessageLog(
     /// The messages rendered.
     span: RwSignal<Span>,
 ) -> impl IntoView {
-    let on_scroll = scroll_handler(jid.clone(), conv, log, at_bottom, span);
+    // When the person last reached for the log.
+    let touched = StoredValue::new(f64::NEG_INFINITY);
+    let touch = move || touched.set_value(js_sys::Date::now());
+    let on_scroll = scroll_handler(jid.clone(), conv, log, at_bottom, span, touched);
     view! {
-        <div class="log" role="log" aria-label=move || t("messages") tabindex="0" node_ref=log on:scroll=on_scroll>
+        <div
+            class="log"
+            role="log"
+            aria-label=move || t("messages")
+            tabindex="0"
+            node_ref=log
+            on:scroll=on_scroll
+            on:wheel=move |_| touch()
+            on:touchmove=move |_| touch()
+            on:keydown=move |_| touch()
+            on:mousedown=move |_| touch()
+        >
             <ol>
-                <li class="history-marker">{move || conv.with(history_marker)}</li>
+                <li class="history-marker">
+                    {move || conv.with(|c| history_marker(c, span.get().range(c.messages.len()).start == 0))}
+                </li>
                 // Keyed: a new message adds its row and leaves the rest.
                 <For
                     each=move || {
@@ -140,6 +161,7 @@ fn scroll_handler(
     log: NodeRef<html::Div>,
     at_bottom: RwSignal<bool>,
     span: RwSignal<Span>,
+    touched: StoredValue<f64>,
 ) -> impl Fn(web_sys::Event) + 'static {
     let last_top = StoredValue::new(0);
     move |_| {
@@ -148,21 +170,74 @@ fn scroll_handler(
         let near = el.scroll_height() - top - el.client_height() <= NEAR_BOTTOM;
         let rendered = span.get_untracked();
         let latest = near && rendered.at_latest();
-        let following = still_following(at_bottom.get_untracked(), last_top.get_value(), top, latest);
+        let by_person = js_sys::Date::now() - touched.get_value() < BY_PERSON_MS;
+        let following = still_following(
+            at_bottom.get_untracked(),
+            last_top.get_value(),
+            top,
+            latest,
+            by_person,
+        );
         last_top.set_value(top);
         if following != at_bottom.get_untracked() {
             at_bottom.set(following);
         }
         if top < NEAR_BOTTOM {
             let (older, fetch) = rendered.older(conv.with(|c| c.messages.len()));
-            span.set(older);
+            shift_span(&el, span, older);
             if fetch {
                 actions::fetch_history(jid.clone());
             }
         } else if near && !rendered.at_latest() {
-            span.set(rendered.newer());
+            shift_span(&el, span, rendered.newer());
         }
     }
+}
+
+/// Renders `next` with the row at the top of the view kept in place.
+/// Chromium's scroll anchoring does not act at the very top, where rows
+/// added above would push the view to the oldest of them, and the wheel,
+/// finding nothing more to scroll, would load no more.
+fn shift_span(el: &web_sys::HtmlDivElement, span: RwSignal<Span>, next: Span) {
+    let Some(anchor) = row_at_top(el) else {
+        span.set(next);
+        return;
+    };
+    let before = content_top(el, &anchor);
+    span.set(next);
+    let el = el.clone();
+    request_animation_frame(move || {
+        if !anchor.is_connected() {
+            return;
+        }
+        let moved = content_top(&el, &anchor) - before;
+        if moved.abs() >= 1.0 {
+            el.set_scroll_top(el.scroll_top() + moved.round() as i32);
+        }
+    });
+}
+
+/// Where `row` is in the log's content, whatever scrolled meanwhile.
+fn content_top(el: &web_sys::HtmlDivElement, row: &web_sys::Element) -> f64 {
+    row.get_bounding_client_rect().top() + f64::from(el.scroll_top())
+}
+
+/// The first message row in view that follows another: headings stay at
+/// the top while rows are added below them, and the row after one is
+/// drawn again when rows above it join its sender's run.
+fn row_at_top(el: &web_sys::HtmlDivElement) -> Option<web_sys::Element> {
+    let rect = el.get_bounding_client_rect();
+    let x = (rect.left() + rect.width() / 2.0) as f32;
+    let document = el.owner_document()?;
+    let mut row = (0..4).find_map(|i| {
+        let y = (rect.top() + 1.0 + 16.0 * f64::from(i)) as f32;
+        document.element_from_point(x, y)?.closest("ol > li").ok()?
+    })?;
+    let message = |e: &web_sys::Element| e.matches("li.message").unwrap_or(false);
+    while !message(&row) || !row.previous_element_sibling().is_some_and(|p| message(&p)) {
+        row = row.next_element_sibling()?;
+    }
+    Some(row)
 }
 
 /// Shows the latest messages again, and scrolls to them.
@@ -171,9 +246,12 @@ pub fn jump_to_latest(span: RwSignal<Span>, log: NodeRef<html::Div>) {
     scroll_to_bottom(log);
 }
 
-/// Above the first message: whether older ones are coming or there are none.
-fn history_marker(c: &Conversation) -> String {
-    if c.history_complete {
+/// Above the first message: whether older ones are coming or there are
+/// none. Nothing while older rows we hold are not rendered.
+fn history_marker(c: &Conversation, first_shown: bool) -> String {
+    if !first_shown {
+        String::new()
+    } else if c.history_complete {
         t("history-start")
     } else if c.loading_history {
         t("history-loading")
@@ -209,16 +287,30 @@ pub fn scroll_to_bottom(log: NodeRef<html::Div>) {
 
 #[cfg(test)]
 mod tests {
-    use super::still_following;
+    use super::{history_marker, still_following};
+    use crate::store::conversation::Conversation;
 
     #[test]
     fn rows_arriving_before_the_scroll_event_keep_the_log_following() {
         // Scrolled to the bottom at 900, but new rows already grew the log.
-        assert!(still_following(true, 800, 900, false));
+        assert!(still_following(true, 800, 900, false, true));
         // The person scrolled up.
-        assert!(!still_following(true, 900, 850, false));
+        assert!(!still_following(true, 900, 850, false, true));
+        // Rows dropped above moved it up, with nobody scrolling.
+        assert!(still_following(true, 900, 850, false, false));
         // Scrolled up, then back down near the latest message.
-        assert!(still_following(false, 500, 880, true));
-        assert!(!still_following(false, 500, 600, false));
+        assert!(still_following(false, 500, 880, true, true));
+        assert!(!still_following(false, 500, 600, false, true));
+    }
+
+    #[test]
+    fn the_start_marker_shows_only_above_the_first_message() {
+        let c = Conversation {
+            history_complete: true,
+            ..Conversation::default()
+        };
+        assert_eq!(history_marker(&c, true), "This is the start of the conversation.");
+        // Held rows above are not rendered: not the start.
+        assert_eq!(history_marker(&c, false), "");
     }
 }

@@ -3,9 +3,11 @@
 
 use std::ops::Range;
 
+/// Rows rendered on opening, and while following the latest message.
+const LATEST: usize = 100;
 /// Rows added when an edge of the log is reached. At least a history page
-/// (50), so fetched history always shows.
-pub const PAGE: usize = 100;
+/// (50), so fetched history always shows; more makes a long frame.
+const PAGE: usize = 50;
 /// Rows rendered at most: going back further drops rows at the bottom.
 const MOST: usize = 4 * PAGE;
 
@@ -20,7 +22,7 @@ impl Span {
     /// The latest `count` messages.
     pub fn latest(count: usize) -> Self {
         Self {
-            top: count.max(PAGE),
+            top: count.max(LATEST),
             bottom: 0,
         }
     }
@@ -56,13 +58,13 @@ impl Span {
 
 #[cfg(test)]
 mod tests {
-    use super::{MOST, PAGE, Span};
+    use super::{LATEST, MOST, PAGE, Span};
 
     #[test]
     fn the_run_slides_and_stays_bounded() {
         let len = 10_000;
         let mut span = Span::latest(1);
-        assert_eq!(span.range(len), len - PAGE..len);
+        assert_eq!(span.range(len), len - LATEST..len);
         for _ in 0..10 {
             let (older, fetch) = span.older(len);
             assert!(!fetch);
@@ -70,7 +72,7 @@ mod tests {
             assert!(span.range(len).len() <= MOST);
         }
         assert!(!span.at_latest());
-        assert_eq!(span.range(len).start, len - 11 * PAGE);
+        assert_eq!(span.range(len).start, len - LATEST - 10 * PAGE);
         // New messages shift the indices, not the messages shown.
         let before = span.range(len);
         assert_eq!(span.range(len + 1), before.start + 1..before.end + 1);
@@ -89,7 +91,7 @@ mod tests {
         assert_eq!(span.range(held), 0..held);
         // The page that comes back (50) shows whole.
         assert_eq!(span.range(held + 50), 0..held + 50);
-        let (_, fetch) = Span::latest(1).older(PAGE + 1);
+        let (_, fetch) = Span::latest(1).older(LATEST + 1);
         assert!(!fetch);
         // A first unread message far back is reached.
         assert_eq!(Span::latest(450).range(1_000), 550..1_000);
