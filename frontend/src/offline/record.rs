@@ -98,8 +98,8 @@ fn read_delivery(v: JsValue) -> Option<Delivery> {
 }
 
 /// `[key, id, stable_id, mine, body, timestamp, delivery, edited,
-/// correction]`; records written before `correction` was added read as
-/// without one.
+/// correction, archive_id]`; records written before the last two were
+/// added read as without them.
 fn message(m: &Message) -> JsValue {
     array([
         JsValue::from_str(&m.key),
@@ -111,6 +111,7 @@ fn message(m: &Message) -> JsValue {
         delivery(m.delivery.as_ref()),
         JsValue::from_bool(m.edited),
         opt(m.correction.as_deref()),
+        opt(m.archive_id.as_deref()),
     ])
 }
 
@@ -126,6 +127,7 @@ fn read_message(v: JsValue) -> Option<Message> {
         delivery: read_delivery(a.get(6)),
         edited: flag(&a, 7),
         correction: string(&a, 8),
+        archive_id: string(&a, 9),
     })
 }
 

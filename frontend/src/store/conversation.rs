@@ -11,8 +11,10 @@ pub struct Message {
     pub key: String,
     /// The sender's id, which receipts and corrections refer to.
     pub id: Option<String>,
-    /// Our server's archive id, when known.
+    /// Its stable id (XEP-0359), for deduplication.
     pub stable_id: Option<String>,
+    /// Our server's archive id, when known (XEP-0313).
+    pub archive_id: Option<String>,
     /// Sent by us, from this device or another.
     pub mine: bool,
     /// The text, never HTML.
@@ -35,6 +37,7 @@ impl Message {
             key: id.clone(),
             id: Some(id),
             stable_id: None,
+            archive_id: None,
             mine: true,
             body,
             timestamp_ms: now_ms,
@@ -55,6 +58,7 @@ impl Message {
             key,
             id: m.id,
             stable_id: m.stable_id,
+            archive_id: m.archive_id,
             mine,
             body: m.body,
             timestamp_ms: m.timestamp_ms,
@@ -132,6 +136,9 @@ impl Conversation {
         if let Some(existing) = self.find_duplicate(&msg) {
             if existing.stable_id.is_none() {
                 existing.stable_id = msg.stable_id;
+            }
+            if existing.archive_id.is_none() {
+                existing.archive_id = msg.archive_id;
             }
             // Our message, found in the archive or copied back: the server
             // has it, whatever the lost connection left unsaid.
@@ -251,6 +258,16 @@ impl Conversation {
         true
     }
 
+    /// Where the archive's next page back ends: the oldest message we hold
+    /// that the archive has named, else the last page's start. Messages
+    /// that came live are not asked for again.
+    pub fn page_before(&self) -> Option<String> {
+        self.messages
+            .iter()
+            .find_map(|m| m.archive_id.clone())
+            .or_else(|| self.oldest_archive_id.clone())
+    }
+
     /// Marks everything read.
     pub fn mark_read(&mut self) {
         self.unread = 0;
@@ -312,6 +329,7 @@ mod tests {
             from: None,
             direction: dir,
             stable_id: stable.map(str::to_owned),
+            archive_id: stable.map(str::to_owned),
             id: Some(id.to_owned()),
             body: body.to_owned(),
             timestamp_ms: t,
@@ -464,5 +482,21 @@ mod tests {
         assert_eq!(c.messages[0].correction, None);
         // The message's own state did not move.
         assert_eq!(c.messages[0].delivery, Some(Delivery::Delivered));
+    }
+
+    #[test]
+    fn history_is_asked_from_before_the_oldest_message_the_archive_named() {
+        let mut c = Conversation::default();
+        // Came live, before anything was asked of the archive: the next page
+        // ends there, not at the archive's end.
+        c.receive(chat("m1", None, Direction::Outgoing, "no archive id", 1), false);
+        c.receive(chat("m2", Some("arch-2"), Direction::Incoming, "live", 2), true);
+        c.receive(chat("m3", Some("arch-3"), Direction::Incoming, "live", 3), true);
+        assert_eq!(c.page_before().as_deref(), Some("arch-2"));
+        // Nothing named: the last page's start.
+        let mut c = Conversation::default();
+        assert_eq!(c.page_before(), None);
+        c.oldest_archive_id = Some("page-1".into());
+        assert_eq!(c.page_before().as_deref(), Some("page-1"));
     }
 }

@@ -8,6 +8,7 @@ use xmpp_parsers::jid::BareJid;
 
 use super::{use_client, use_store};
 use crate::client::{now_ms, random, storage};
+use crate::store::conversation::Conversation;
 use leptos::prelude::*;
 
 fn command(c: Command) {
@@ -68,7 +69,7 @@ pub fn fetch_history(with: BareJid) {
     let before = store.with_untracked(|s| {
         let c = s.conversations.get(&with);
         let busy = c.is_some_and(|c| c.loading_history || c.history_complete);
-        (!busy).then(|| c.and_then(|c| c.oldest_archive_id.clone()))
+        (!busy).then(|| c.and_then(Conversation::page_before))
     });
     let Some(before) = before else { return };
     store.update(|s| s.conversation(&with).loading_history = true);

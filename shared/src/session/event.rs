@@ -71,6 +71,9 @@ pub struct ChatMessage {
     /// A stable id for deduplication: our server's stanza-id (XEP-0359), else
     /// the origin-id, else the message id.
     pub stable_id: Option<String>,
+    /// Our server's archive id: its stanza-id, or the archive result's id
+    /// (XEP-0313), to page the archive back from.
+    pub archive_id: Option<String>,
     /// The id the sender gave it, which receipts and corrections refer to.
     pub id: Option<String>,
     /// The text, never HTML.

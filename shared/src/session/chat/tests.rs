@@ -95,6 +95,7 @@ fn receives_messages_and_answers_receipt_requests() {
             from: Some("juliet@example.net/balcony".parse().unwrap()),
             direction: Direction::Incoming,
             stable_id: Some("arch-7".into()),
+            archive_id: Some("arch-7".into()),
             id: Some("j1".into()),
             body: "Wherefore art thou?".into(),
             timestamp_ms: 1_700_000_000_000,
