@@ -41,7 +41,8 @@ impl Span {
     /// when the archive must be asked, as every message held is shown.
     pub fn older(self, len: usize) -> (Self, bool) {
         let fetch = self.top >= len;
-        let top = if fetch { len + PAGE } else { self.top + PAGE };
+        // Room for the archive's page, never fewer rows than now.
+        let top = if fetch { self.top.max(len) } else { self.top } + PAGE;
         let bottom = self.bottom.max(top.saturating_sub(MOST));
         (Self { top, bottom }, fetch)
     }
@@ -93,6 +94,11 @@ mod tests {
         assert_eq!(span.range(held + 50), 0..held + 50);
         let (_, fetch) = Span::latest(1).older(LATEST + 1);
         assert!(!fetch);
+        // A short conversation asks the archive, and still renders as many
+        // of the messages to come as before.
+        let (span, fetch) = Span::latest(0).older(6);
+        assert!(fetch);
+        assert!(span.range(6 + 200).len() >= LATEST);
         // A first unread message far back is reached.
         assert_eq!(Span::latest(450).range(1_000), 550..1_000);
     }
