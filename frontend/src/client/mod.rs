@@ -291,11 +291,13 @@ impl<M: Machine> Transport<M> {
 
     /// Hands over what waits, for [`SLICE_MS`] at most or until input
     /// waits; the rest goes on in a later task, so the page stays
-    /// responsive. The store hears the
+    /// responsive. A step that would not end in time, judged by the last
+    /// one, waits for the next task. The store hears the
     /// machine's events at the start of a task, and the task ends there:
     /// the rendering they cause runs within it.
     fn drain(&self) {
         let started = now_ms();
+        let mut step_started = started;
         let stashed = std::mem::take(&mut self.inner.borrow_mut().stash);
         if !stashed.is_empty() {
             self.tell(stashed);
@@ -315,7 +317,10 @@ impl<M: Machine> Transport<M> {
                 }
                 return self.drain_later();
             }
-            if now_ms() >= started + SLICE_MS || self.input_pending() {
+            let now = now_ms();
+            let step = now - step_started;
+            step_started = now;
+            if now + step >= started + SLICE_MS || self.input_pending() {
                 return self.drain_later();
             }
         }
