@@ -197,29 +197,26 @@ fn scroll_handler(
 /// Renders `next` with the row at the top of the view kept in place.
 /// Chromium's scroll anchoring does not act at the very top, where rows
 /// added above would push the view to the oldest of them, and the wheel,
-/// finding nothing more to scroll, would load no more.
+/// finding nothing more to scroll, would load no more. Where anything
+/// else moved the view meanwhile (the browser's anchoring, the person, or
+/// following the latest message), it is left as it is.
 fn shift_span(el: &web_sys::HtmlDivElement, span: RwSignal<Span>, next: Span) {
     let Some(anchor) = row_at_top(el) else {
         span.set(next);
         return;
     };
-    let before = content_top(el, &anchor);
+    let (before, scrolled) = (anchor.get_bounding_client_rect().top(), el.scroll_top());
     span.set(next);
     let el = el.clone();
     request_animation_frame(move || {
-        if !anchor.is_connected() {
+        if !anchor.is_connected() || el.scroll_top() != scrolled {
             return;
         }
-        let moved = content_top(&el, &anchor) - before;
+        let moved = anchor.get_bounding_client_rect().top() - before;
         if moved.abs() >= 1.0 {
-            el.set_scroll_top(el.scroll_top() + moved.round() as i32);
+            el.set_scroll_top(scrolled + moved.round() as i32);
         }
     });
-}
-
-/// Where `row` is in the log's content, whatever scrolled meanwhile.
-fn content_top(el: &web_sys::HtmlDivElement, row: &web_sys::Element) -> f64 {
-    row.get_bounding_client_rect().top() + f64::from(el.scroll_top())
 }
 
 /// The first message row in view that follows another: headings stay at
