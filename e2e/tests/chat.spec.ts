@@ -202,6 +202,8 @@ test('scrolled back, a button jumps to the latest message', async ({ browser, ba
   await log.focus();
   await log.press('Home');
   await expect(jump).toBeVisible();
+  // Home scrolls smoothly: Jump after it has arrived.
+  await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBe(0);
   await jump.click();
   await expect(jump).toHaveCount(0);
   await expect(log.getByText('Line 59:', { exact: false })).toBeInViewport();

@@ -237,9 +237,11 @@ fn row_at_top(el: &web_sys::HtmlDivElement) -> Option<web_sys::Element> {
     Some(row)
 }
 
-/// Shows the latest messages again, and scrolls to them.
-pub fn jump_to_latest(span: RwSignal<Span>, log: NodeRef<html::Div>) {
+/// Shows the latest messages again, scrolls to them, and follows them: the
+/// person asked to, whether or not the scroll makes a `scroll` event.
+pub fn jump_to_latest(span: RwSignal<Span>, log: NodeRef<html::Div>, at_bottom: RwSignal<bool>) {
     span.set(Span::latest(0));
+    at_bottom.set(true);
     scroll_to_bottom(log);
 }
 

@@ -40,7 +40,7 @@ pub fn ConversationPane(
             <ConversationHeader jid=jid.clone() name=name conv=conv />
             <MessageLog jid=jid.clone() name=name conv=conv log=log at_bottom=at_bottom span=span />
             <Show when=move || !at_bottom.get()>
-                <button type="button" class="jump" on:click=move |_| jump_to_latest(span, log)>
+                <button type="button" class="jump" on:click=move |_| jump_to_latest(span, log, at_bottom)>
                     {move || t("jump-latest")}
                 </button>
             </Show>
