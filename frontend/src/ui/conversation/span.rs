@@ -41,8 +41,13 @@ impl Span {
     /// when the archive must be asked, as every message held is shown.
     pub fn older(self, len: usize) -> (Self, bool) {
         let fetch = self.top >= len;
-        // Room for the archive's page, never fewer rows than now.
-        let top = if fetch { self.top.max(len) } else { self.top } + PAGE;
+        // Room for the archive's page: never fewer rows than now, nor more
+        // with each ask while the page has not come.
+        let top = if fetch {
+            self.top.max(len + PAGE)
+        } else {
+            self.top + PAGE
+        };
         let bottom = self.bottom.max(top.saturating_sub(MOST));
         (Self { top, bottom }, fetch)
     }
@@ -99,6 +104,13 @@ mod tests {
         let (span, fetch) = Span::latest(0).older(6);
         assert!(fetch);
         assert!(span.range(6 + 200).len() >= LATEST);
+        // Asked again and again before the page comes, the run stays whole.
+        let mut again = span;
+        for _ in 0..20 {
+            again = again.older(6).0;
+        }
+        assert_eq!(again.range(6), 0..6);
+        assert!(again.at_latest());
         // A first unread message far back is reached.
         assert_eq!(Span::latest(450).range(1_000), 550..1_000);
     }
