@@ -258,14 +258,14 @@ impl Conversation {
         true
     }
 
-    /// Where the archive's next page back ends: the oldest message we hold
-    /// that the archive has named, else the last page's start. Messages
-    /// that came live are not asked for again.
+    /// Where the archive's next page back ends: the last page's start, which
+    /// is older than anything held, else the oldest message we hold that
+    /// the archive has named. Messages that came live are not asked for
+    /// again, nor is a page without messages (only markers, say).
     pub fn page_before(&self) -> Option<String> {
-        self.messages
-            .iter()
-            .find_map(|m| m.archive_id.clone())
-            .or_else(|| self.oldest_archive_id.clone())
+        self.oldest_archive_id
+            .clone()
+            .or_else(|| self.messages.iter().find_map(|m| m.archive_id.clone()))
     }
 
     /// Marks everything read.
@@ -493,6 +493,10 @@ mod tests {
         c.receive(chat("m2", Some("arch-2"), Direction::Incoming, "live", 2), true);
         c.receive(chat("m3", Some("arch-3"), Direction::Incoming, "live", 3), true);
         assert_eq!(c.page_before().as_deref(), Some("arch-2"));
+        // A page went further back than the messages it brought (the
+        // newest entries were markers): the next one starts from there.
+        c.oldest_archive_id = Some("page-1".into());
+        assert_eq!(c.page_before().as_deref(), Some("page-1"));
         // Nothing named: the last page's start.
         let mut c = Conversation::default();
         assert_eq!(c.page_before(), None);

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
 use super::ConversationView;
+use super::anchor::TopAnchor;
 use super::span::Span;
 use crate::i18n::t;
 use crate::store::conversation::{Conversation, Message};
@@ -108,7 +109,14 @@ pub fn MessageLog(
     // When the person last reached for the log.
     let touched = StoredValue::new(f64::NEG_INFINITY);
     let touch = move || touched.set_value(js_sys::Date::now());
-    let on_scroll = scroll_handler(jid.clone(), conv, log, at_bottom, span, touched);
+    let edge = TopEdge {
+        jid: StoredValue::new(jid.clone()),
+        conv,
+        span,
+        anchor: TopAnchor::new(log),
+    };
+    keep_top_in_place(edge, log);
+    let on_scroll = scroll_handler(edge, log, at_bottom, touched);
     view! {
         <div
             class="log"
@@ -153,14 +161,65 @@ pub fn first_span(conv: ConversationView) -> Span {
     Span::latest(unread.map_or(0, |n| n + 1))
 }
 
-/// Follows the scrolling: whether the latest message is in view, and more
-/// rows at either edge: older ones we hold, then the archive's.
-fn scroll_handler(
-    jid: BareJid,
+/// The log's top: older rows we hold, then the archive's, with the row in
+/// view kept in place.
+#[derive(Clone, Copy)]
+struct TopEdge {
+    jid: StoredValue<BareJid>,
     conv: ConversationView,
+    span: RwSignal<Span>,
+    anchor: TopAnchor,
+}
+
+impl TopEdge {
+    /// The view is near the top: a page more above, from the archive once
+    /// every message held shows.
+    fn reached(self, el: &web_sys::HtmlDivElement) {
+        self.anchor.hold(el);
+        let rendered = self.span.get_untracked();
+        let (older, fetch) = rendered.older(self.conv.with(|c| c.messages.len()));
+        if older != rendered {
+            self.span.set(older);
+        }
+        if fetch {
+            actions::fetch_history(self.jid.get_value());
+        }
+    }
+}
+
+/// After rows change while the view is near the top: the row in view is
+/// put back in place, and where an archive page left the top still in
+/// view (it held only markers, or the window is tall), the next is asked.
+fn keep_top_in_place(edge: TopEdge, log: NodeRef<html::Div>) {
+    let boundary = Memo::new(move |_| edge.conv.with(|c| c.oldest_archive_id.clone()));
+    // Actions find the store in the context, which a frame callback lacks.
+    let owner = Owner::current();
+    Effect::new(move |last: Option<Option<String>>| {
+        edge.span.track();
+        edge.conv.track();
+        let now = boundary.get();
+        let paged = last.is_some_and(|l| l != now);
+        if paged || edge.anchor.is_held() {
+            let owner = owner.clone();
+            request_animation_frame(move || {
+                edge.anchor.restore();
+                let Some(el) = log.get_untracked() else { return };
+                if paged && el.scroll_top() < NEAR_BOTTOM {
+                    let reach = || edge.reached(&el);
+                    owner.map_or_else(reach, |o| o.with(reach));
+                }
+            });
+        }
+        now
+    });
+}
+
+/// Follows the scrolling: whether the latest message is in view, and more
+/// rows at either edge.
+fn scroll_handler(
+    edge: TopEdge,
     log: NodeRef<html::Div>,
     at_bottom: RwSignal<bool>,
-    span: RwSignal<Span>,
     touched: StoredValue<f64>,
 ) -> impl Fn(web_sys::Event) + 'static {
     let last_top = StoredValue::new(0);
@@ -168,7 +227,7 @@ fn scroll_handler(
         let Some(el) = log.get() else { return };
         let top = el.scroll_top();
         let near = el.scroll_height() - top - el.client_height() <= NEAR_BOTTOM;
-        let rendered = span.get_untracked();
+        let rendered = edge.span.get_untracked();
         let latest = near && rendered.at_latest();
         let by_person = js_sys::Date::now() - touched.get_value() < BY_PERSON_MS;
         let following = still_following(
@@ -183,58 +242,14 @@ fn scroll_handler(
             at_bottom.set(following);
         }
         if top < NEAR_BOTTOM {
-            let (older, fetch) = rendered.older(conv.with(|c| c.messages.len()));
-            shift_span(&el, span, older);
-            if fetch {
-                actions::fetch_history(jid.clone());
+            edge.reached(&el);
+        } else {
+            edge.anchor.release();
+            if near && !rendered.at_latest() {
+                edge.span.set(rendered.newer());
             }
-        } else if near && !rendered.at_latest() {
-            shift_span(&el, span, rendered.newer());
         }
     }
-}
-
-/// Renders `next` with the row at the top of the view kept in place.
-/// Chromium's scroll anchoring does not act at the very top, where rows
-/// added above would push the view to the oldest of them, and the wheel,
-/// finding nothing more to scroll, would load no more. Where anything
-/// else moved the view meanwhile (the browser's anchoring, the person, or
-/// following the latest message), it is left as it is.
-fn shift_span(el: &web_sys::HtmlDivElement, span: RwSignal<Span>, next: Span) {
-    let Some(anchor) = row_at_top(el) else {
-        span.set(next);
-        return;
-    };
-    let (before, scrolled) = (anchor.get_bounding_client_rect().top(), el.scroll_top());
-    span.set(next);
-    let el = el.clone();
-    request_animation_frame(move || {
-        if !anchor.is_connected() || el.scroll_top() != scrolled {
-            return;
-        }
-        let moved = anchor.get_bounding_client_rect().top() - before;
-        if moved.abs() >= 1.0 {
-            el.set_scroll_top(scrolled + moved.round() as i32);
-        }
-    });
-}
-
-/// The first message row in view that follows another: headings stay at
-/// the top while rows are added below them, and the row after one is
-/// drawn again when rows above it join its sender's run.
-fn row_at_top(el: &web_sys::HtmlDivElement) -> Option<web_sys::Element> {
-    let rect = el.get_bounding_client_rect();
-    let x = (rect.left() + rect.width() / 2.0) as f32;
-    let document = el.owner_document()?;
-    let mut row = (0..4).find_map(|i| {
-        let y = (rect.top() + 1.0 + 16.0 * f64::from(i)) as f32;
-        document.element_from_point(x, y)?.closest("ol > li").ok()?
-    })?;
-    let message = |e: &web_sys::Element| e.matches("li.message").unwrap_or(false);
-    while !message(&row) || !row.previous_element_sibling().is_some_and(|p| message(&p)) {
-        row = row.next_element_sibling()?;
-    }
-    Some(row)
 }
 
 /// Shows the latest messages again, scrolls to them, and follows them: the

@@ -2,6 +2,7 @@
 //! day and sender with a new-messages divider, older history from the
 //! archive (XEP-0313) as the log scrolls up, and the composer.
 
+mod anchor;
 mod header;
 mod log;
 mod rename;
