@@ -137,6 +137,11 @@ test('an xmpp: URI opens its conversation', async ({ page, account }) => {
   await expect(page).toHaveURL(/#\/chat\/bob@example\.org$/);
 });
 
+/** A phone's page fits its width: nothing scrolls sideways. */
+async function expectNoSidewaysScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+}
+
 test('the conversation screen is accessible at desktop width and at 375 px', async ({ page, account, expectAccessible }) => {
   const alice = await account();
   await signIn(page, alice);
@@ -146,9 +151,11 @@ test('the conversation screen is accessible at desktop width and at 375 px', asy
   await page.setViewportSize({ width: 375, height: 700 });
   await expect(page.getByRole('button', { name: 'Back' })).toBeVisible();
   await expectAccessible(page);
+  await expectNoSidewaysScroll(page);
   await page.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
   await expectAccessible(page);
+  await expectNoSidewaysScroll(page);
 });
 
 test('the filter narrows the contacts, drafts stay with their conversation, and a contact can be removed', async ({ page, account }) => {
