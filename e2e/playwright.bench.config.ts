@@ -11,6 +11,9 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     ...base.use,
+    // A trace's DOM snapshots run in the page at each action: they would
+    // be measured as the client's own long tasks.
+    trace: 'off',
     launchOptions: {
       ...base.use?.launchOptions,
       args: [...(base.use?.launchOptions?.args ?? []), '--enable-precise-memory-info'],
