@@ -63,6 +63,9 @@ pub fn mark_displayed(to: BareJid, id: String) {
     command(Command::MarkDisplayed { to, id });
 }
 
+/// Messages asked of the archive at a time.
+pub const HISTORY_PAGE: usize = 50;
+
 /// Asks for the page of history before what we have (XEP-0313).
 pub fn fetch_history(with: BareJid) {
     let store = use_store();
@@ -76,7 +79,7 @@ pub fn fetch_history(with: BareJid) {
     command(Command::FetchHistory {
         with,
         before,
-        max: 50,
+        max: HISTORY_PAGE,
     });
 }
 

@@ -9,6 +9,7 @@ use xmpp_parsers::jid::BareJid;
 
 use super::ConversationView;
 use super::anchor::TopAnchor;
+use super::rows::Rows;
 use super::span::Span;
 use crate::i18n::t;
 use crate::store::conversation::{Conversation, Message};
@@ -116,6 +117,8 @@ pub fn MessageLog(
         anchor: TopAnchor::new(log),
     };
     keep_top_in_place(edge, log);
+    let list = NodeRef::<html::Ol>::new();
+    render_rows(list, conv, span, jid.clone(), name);
     let on_scroll = scroll_handler(edge, log, at_bottom, touched);
     view! {
         <div
@@ -130,24 +133,33 @@ pub fn MessageLog(
             on:keydown=move |_| touch()
             on:mousedown=move |_| touch()
         >
-            <ol>
+            <ol node_ref=list>
                 <li class="history-marker">
                     {move || conv.with(|c| history_marker(c, span.get().range(c.messages.len()).start == 0))}
                 </li>
-                // Keyed: a new message adds its row and leaves the rest.
-                <For
-                    each=move || {
-                        conv.with(|c| {
-                            let range = span.get().range(c.messages.len());
-                            items(&c.messages[range], c.first_unread.as_deref())
-                        })
-                    }
-                    key=Item::key
-                    children=move |item| item_view(item, &jid, name)
-                />
             </ol>
         </div>
     }
+}
+
+/// The rendered messages as rows after the history marker, keyed: a new
+/// message adds its row and leaves the rest.
+fn render_rows(
+    list: NodeRef<html::Ol>,
+    conv: ConversationView,
+    span: RwSignal<Span>,
+    jid: BareJid,
+    name: Memo<String>,
+) {
+    let rows = StoredValue::new_local(Rows::new());
+    Effect::new(move |_| {
+        let Some(ol) = list.get() else { return };
+        let shown = conv.with(|c| {
+            let range = span.get().range(c.messages.len());
+            items(&c.messages[range], c.first_unread.as_deref())
+        });
+        rows.update_value(|r| r.update(&ol, shown, Item::key, |item| item_view(item, &jid, name)));
+    });
 }
 
 /// The latest messages, enough to reach the first unread one, so that its

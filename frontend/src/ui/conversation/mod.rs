@@ -6,6 +6,7 @@ mod anchor;
 mod header;
 mod log;
 mod rename;
+mod rows;
 mod span;
 
 use leptos::html;

@@ -3,13 +3,15 @@
 
 use std::ops::Range;
 
+use crate::ui::actions::HISTORY_PAGE;
+
 /// Rows rendered on opening, and while following the latest message.
 const LATEST: usize = 100;
-/// Rows added when an edge of the log is reached. At least a history page
-/// (50), so fetched history always shows; more makes a long frame.
-const PAGE: usize = 50;
+/// Rows added when an edge of the log is reached: what one short frame
+/// draws (docs/benchmarks.md).
+const STEP: usize = 25;
 /// Rows rendered at most: going back further drops rows at the bottom.
-const MOST: usize = 4 * PAGE;
+const MOST: usize = 200;
 
 /// The rendered run: from `top` messages back to `bottom` messages back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,12 +43,12 @@ impl Span {
     /// when the archive must be asked, as every message held is shown.
     pub fn older(self, len: usize) -> (Self, bool) {
         let fetch = self.top >= len;
-        // Room for the archive's page: never fewer rows than now, nor more
-        // with each ask while the page has not come.
+        // Room for the archive's page, so that it shows whole: never fewer
+        // rows than now, nor more with each ask while the page has not come.
         let top = if fetch {
-            self.top.max(len + PAGE)
+            self.top.max(len + HISTORY_PAGE)
         } else {
-            self.top + PAGE
+            self.top + STEP
         };
         let bottom = self.bottom.max(top.saturating_sub(MOST));
         (Self { top, bottom }, fetch)
@@ -54,7 +56,7 @@ impl Span {
 
     /// A page more below, with rows dropped above past [`MOST`].
     pub fn newer(self) -> Self {
-        let bottom = self.bottom.saturating_sub(PAGE);
+        let bottom = self.bottom.saturating_sub(STEP);
         Self {
             top: self.top.min(bottom + MOST),
             bottom,
@@ -64,7 +66,7 @@ impl Span {
 
 #[cfg(test)]
 mod tests {
-    use super::{LATEST, MOST, PAGE, Span};
+    use super::{HISTORY_PAGE, LATEST, MOST, STEP, Span};
 
     #[test]
     fn the_run_slides_and_stays_bounded() {
@@ -78,7 +80,7 @@ mod tests {
             assert!(span.range(len).len() <= MOST);
         }
         assert!(!span.at_latest());
-        assert_eq!(span.range(len).start, len - LATEST - 10 * PAGE);
+        assert_eq!(span.range(len).start, len - LATEST - 10 * STEP);
         // New messages shift the indices, not the messages shown.
         let before = span.range(len);
         assert_eq!(span.range(len + 1), before.start + 1..before.end + 1);
@@ -91,12 +93,12 @@ mod tests {
 
     #[test]
     fn the_archive_is_asked_once_all_held_messages_show() {
-        let held = PAGE - 10;
+        let held = HISTORY_PAGE - 10;
         let (span, fetch) = Span::latest(1).older(held);
         assert!(fetch);
         assert_eq!(span.range(held), 0..held);
-        // The page that comes back (50) shows whole.
-        assert_eq!(span.range(held + 50), 0..held + 50);
+        // The page that comes back shows whole.
+        assert_eq!(span.range(held + HISTORY_PAGE), 0..held + HISTORY_PAGE);
         let (_, fetch) = Span::latest(1).older(LATEST + 1);
         assert!(!fetch);
         // A short conversation asks the archive, and still renders as many
