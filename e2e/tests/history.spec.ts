@@ -42,7 +42,17 @@ test('reading far back keeps the log small, and the latest message is a jump awa
   const { pa, bob } = await backlog(browser, baseURL, account, harness.prosody.domain, count);
   await pa.goto(`/#/chat/${bob.jid}`);
   await expect(log(pa)).toContainText(`Line ${count - 1}:`);
+  // Rows added above leave the others where they are in the DOM: moving
+  // them would lay the whole log out again.
+  await log(pa).evaluate((el) => {
+    const w = window as unknown as { moved: number };
+    w.moved = 0;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.removedNodes) if (n.isConnected) w.moved += 1;
+    }).observe(el.querySelector('ol')!, { childList: true });
+  });
   await readBack(pa);
+  expect(await pa.evaluate(() => (window as unknown as { moved: number }).moved)).toBe(0);
   // The latest rows were dropped on the way up.
   await expect(log(pa)).not.toContainText(`Line ${count - 1}:`);
   expect(await log(pa).getByRole('listitem').count()).toBeLessThan(count);
@@ -60,6 +70,9 @@ test('on another device, reading back fetches the archive page by page', async (
   await device.goto(`/#/chat/${bob.jid}`);
   await expect(log(device)).toContainText(`Line ${count - 1}:`);
   await expect(log(device)).not.toContainText('Line 0:');
+  // The archive quiet: a page fills the view, and none is coming.
+  await expect.poll(() => log(device).evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  await expect(log(device).getByText('Loading older messages…')).toHaveCount(0);
   // At the top, the next page comes in above the rows in view, which stay.
   const shown = log(device).getByRole('listitem').filter({ hasText: /Line \d+:/ });
   const oldest = Number((await shown.first().textContent())!.match(/Line (\d+):/)![1]);

@@ -108,6 +108,9 @@ pub struct Conversation {
     pub loading_history: bool,
     /// The archive id of the oldest message we have, to page back from.
     pub oldest_archive_id: Option<String>,
+    /// The message the history page asked for goes before: everything it
+    /// brings is older.
+    pub history_boundary: Option<String>,
 }
 
 impl Conversation {
@@ -151,7 +154,7 @@ impl Conversation {
             self.typing = false;
         }
         let key = msg.key.clone();
-        self.insert_in_order(msg);
+        self.insert_in_order(msg, archived);
         if incoming && !archived && counts_as_unread {
             self.unread += 1;
             self.first_unread.get_or_insert(key);
@@ -184,13 +187,32 @@ impl Conversation {
         })
     }
 
-    fn insert_in_order(&mut self, msg: Message) {
-        let at = self
+    /// By time; history comes before the message it was asked before, as
+    /// stamps in whole seconds cannot order a burst of messages.
+    fn insert_in_order(&mut self, msg: Message, history: bool) {
+        let by_time = self
             .messages
             .iter()
             .rposition(|o| o.timestamp_ms <= msg.timestamp_ms)
             .map_or(0, |i| i + 1);
+        let boundary = self
+            .history_boundary
+            .as_ref()
+            .filter(|_| history)
+            .and_then(|b| self.messages.iter().position(|o| &o.key == b));
+        let at = boundary.map_or(by_time, |b| by_time.min(b));
         self.messages.insert(at, msg);
+    }
+
+    /// A page of history was asked for: it ends at the oldest message that
+    /// the archive named ([`Self::page_before`]).
+    pub fn asking_history(&mut self) {
+        self.loading_history = true;
+        self.history_boundary = self
+            .messages
+            .iter()
+            .find(|m| m.archive_id.is_some())
+            .map(|m| m.key.clone());
     }
 
     /// Our own message, just typed.
@@ -337,6 +359,46 @@ mod tests {
             replaces: None,
             archived: false,
         }
+    }
+
+    #[test]
+    fn history_in_the_same_second_goes_before_what_it_was_asked_before() {
+        let mut c = Conversation::default();
+        // Held: a burst of messages, all stamped in the same second.
+        for n in 250..300 {
+            c.receive(
+                chat(
+                    &format!("m{n}"),
+                    Some(&format!("a{n}")),
+                    Direction::Incoming,
+                    &format!("Line {n}"),
+                    5_000,
+                ),
+                true,
+            );
+        }
+        c.asking_history();
+        assert_eq!(c.page_before().as_deref(), Some("a250"));
+        // The page before it, oldest first, in the same second.
+        for n in 200..250 {
+            let mut m = chat(
+                &format!("m{n}"),
+                Some(&format!("a{n}")),
+                Direction::Incoming,
+                &format!("Line {n}"),
+                5_000,
+            );
+            m.archived = true;
+            c.receive(m, false);
+        }
+        let order: Vec<&str> = c.messages.iter().map(|m| m.body.as_str()).collect();
+        let expected: Vec<String> = (200..300).map(|n| format!("Line {n}")).collect();
+        assert_eq!(order, expected);
+        // An older stamp still places a message by time.
+        let mut early = chat("m0", Some("a0"), Direction::Incoming, "Line 0", 1_000);
+        early.archived = true;
+        c.receive(early, false);
+        assert_eq!(c.messages[0].body, "Line 0");
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub fn fetch_history(with: BareJid) {
         (!busy).then(|| c.and_then(Conversation::page_before))
     });
     let Some(before) = before else { return };
-    store.update(|s| s.conversation(&with).loading_history = true);
+    store.update(|s| s.conversation(&with).asking_history());
     command(Command::FetchHistory {
         with,
         before,

@@ -1,7 +1,8 @@
-//! Keeps the row at the top of the log's view in place while rows come in
-//! above it. Chromium's scroll anchoring does not act at the very top,
-//! where rows added above would push the view to the oldest of them, and
-//! the wheel, finding nothing more to scroll, would load no more.
+//! Keeps the row at the top of the log's view in place while rows come and
+//! go above it. The browser's own scroll anchoring is off for the log
+//! (style/main.css): it does not act at the very top, where rows added
+//! above would push the view to the oldest of them, and while a page of
+//! history comes in, oldest first, it anchors on the first of it.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ struct Held {
     scrolled: i32,
 }
 
-/// The row to keep in place, while the view is near the log's top.
+/// The row to keep in place.
 #[derive(Clone, Copy)]
 pub struct TopAnchor {
     log: NodeRef<html::Div>,
@@ -38,9 +39,15 @@ impl TopAnchor {
         self.held.set_value(held);
     }
 
-    /// The view left the top: the browser's own anchoring acts there.
-    pub fn release(self) {
-        self.held.set_value(None);
+    /// The view scrolled: the row now at its top is held, unless the
+    /// scroll is [`Self::restore`]'s own.
+    pub fn scrolled(self, el: &web_sys::HtmlDivElement, top: i32) {
+        if self
+            .held
+            .with_value(|h| h.as_ref().is_none_or(|h| h.scrolled != top))
+        {
+            self.hold(el);
+        }
     }
 
     /// Whether a row is held.

@@ -116,7 +116,7 @@ pub fn MessageLog(
         span,
         anchor: TopAnchor::new(log),
     };
-    keep_top_in_place(edge, log);
+    keep_top_in_place(edge, log, at_bottom);
     let list = NodeRef::<html::Ol>::new();
     render_rows(list, conv, span, jid.clone(), name);
     let on_scroll = scroll_handler(edge, log, at_bottom, touched);
@@ -186,8 +186,7 @@ struct TopEdge {
 impl TopEdge {
     /// The view is near the top: a page more above, from the archive once
     /// every message held shows.
-    fn reached(self, el: &web_sys::HtmlDivElement) {
-        self.anchor.hold(el);
+    fn reached(self) {
         let rendered = self.span.get_untracked();
         let (older, fetch) = rendered.older(self.conv.with(|c| c.messages.len()));
         if older != rendered {
@@ -199,10 +198,12 @@ impl TopEdge {
     }
 }
 
-/// After rows change while the view is near the top: the row in view is
-/// put back in place, and where an archive page left the top still in
-/// view (it held only markers, or the window is tall), the next is asked.
-fn keep_top_in_place(edge: TopEdge, log: NodeRef<html::Div>) {
+/// After rows change: the row at the top of the view is put back in place,
+/// and where an archive page left the log's top still in view (it held
+/// only markers, or the window is tall), the next is asked. While
+/// following the latest message, the top is in view only when all of the
+/// log fits.
+fn keep_top_in_place(edge: TopEdge, log: NodeRef<html::Div>, at_bottom: RwSignal<bool>) {
     let boundary = Memo::new(move |_| edge.conv.with(|c| c.oldest_archive_id.clone()));
     // Actions find the store in the context, which a frame callback lacks.
     let owner = Owner::current();
@@ -216,8 +217,9 @@ fn keep_top_in_place(edge: TopEdge, log: NodeRef<html::Div>) {
             request_animation_frame(move || {
                 edge.anchor.restore();
                 let Some(el) = log.get_untracked() else { return };
-                if paged && el.scroll_top() < NEAR_BOTTOM {
-                    let reach = || edge.reached(&el);
+                let fits = el.scroll_height() <= el.client_height();
+                if paged && el.scroll_top() < NEAR_BOTTOM && (fits || !at_bottom.get_untracked()) {
+                    let reach = || edge.reached();
                     owner.map_or_else(reach, |o| o.with(reach));
                 }
             });
@@ -253,13 +255,11 @@ fn scroll_handler(
         if following != at_bottom.get_untracked() {
             at_bottom.set(following);
         }
+        edge.anchor.scrolled(&el, top);
         if top < NEAR_BOTTOM {
-            edge.reached(&el);
-        } else {
-            edge.anchor.release();
-            if near && !rendered.at_latest() {
-                edge.span.set(rendered.newer());
-            }
+            edge.reached();
+        } else if near && !rendered.at_latest() {
+            edge.span.set(rendered.newer());
         }
     }
 }
