@@ -22,6 +22,7 @@ pub struct TopAnchor {
 }
 
 impl TopAnchor {
+    /// Nothing held until the log first scrolls.
     pub fn new(log: NodeRef<html::Div>) -> Self {
         Self {
             log,
@@ -57,7 +58,7 @@ impl TopAnchor {
 
     /// Puts the held row back where it was, once the rows are drawn (in an
     /// animation frame), unless something else moved the view meanwhile:
-    /// the browser's anchoring, the person, or following the latest message.
+    /// the person, or following the latest message.
     pub fn restore(self) {
         let Some(el) = self.log.get_untracked() else {
             return;

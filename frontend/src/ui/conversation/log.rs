@@ -173,8 +173,8 @@ pub fn first_span(conv: ConversationView) -> Span {
     Span::latest(unread.map_or(0, |n| n + 1))
 }
 
-/// The log's top: older rows we hold, then the archive's, with the row in
-/// view kept in place.
+/// The log's top, where older rows come in: those we hold, then the
+/// archive's; and the row at the top of the view, kept in place.
 #[derive(Clone, Copy)]
 struct TopEdge {
     jid: StoredValue<BareJid>,
