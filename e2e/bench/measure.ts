@@ -105,3 +105,53 @@ export async function explainFrames(page: Page, from: number, to: number): Promi
     return `frame at ${f.start.toFixed(0)}: ${f.duration.toFixed(0)} ms, rendering ${f.render.toFixed(0)} ms; ${scripts.join(', ') || 'no script'}`;
   });
 }
+
+/** A main-thread task from Chromium's trace: wall time and the time the
+ * thread actually ran (CPU), which differ when the OS runs something else. */
+export interface TracedTask {
+  /** `performance.now()` at its start. */
+  start: number;
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * Starts Chromium's trace of the page's main-thread tasks. The returned
+ * function stops it and gives every task since the mark `from`
+ * (`performance.mark`, set by the caller in the page), in page time.
+ */
+export async function traceTasks(cdp: CDPSession) {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (d: { value: TraceEvent[] }) => events.push(...d.value));
+  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
+  return async (page: Page, from: string): Promise<TracedTask[]> => {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await done;
+    const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+    const onMain = (e: TraceEvent) => main.has(`${e.pid}:${e.tid}`);
+    const mark = events.find((e) => e.name === from && onMain(e));
+    if (!mark) throw new Error(`trace: no mark ${from}`);
+    // Trace time (µs) to page time (ms), by the mark.
+    const at = await page.evaluate((n) => performance.getEntriesByName(n)[0].startTime, from);
+    return events
+      .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && onMain(e) && e.ts >= mark.ts)
+      .map((e) => ({ start: at + (e.ts - mark.ts) / 1000, wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? 0) / 1000 }));
+  };
+}
+
+/** The tasks that overlap [from, to). */
+export function during(tasks: TracedTask[], from: number, to: number) {
+  return tasks.filter((t) => t.start < to && t.start + t.wall > from);
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}

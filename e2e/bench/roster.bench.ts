@@ -2,7 +2,7 @@
 // result arrives, the longest main-thread tasks on the way, the filter's
 // answer time per key, scrolling, and the JS heap after GC.
 import { test, expect, giveRoster } from '../fixtures';
-import { explainFrames, heapAfterGc, longTasks, now, record, report } from './measure';
+import { during, explainFrames, heapAfterGc, longTasks, now, record, report, traceTasks } from './measure';
 
 const CONTACTS = 5000;
 
@@ -17,7 +17,13 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Address' }).fill(alice.jid);
   await page.getByLabel('Password').fill(alice.password);
-  const clicked = await now(page);
+  // Chromium's trace tells, for each long task, how long the thread ran:
+  // the server, the gateway and the browser share two cores here.
+  const stopTrace = await traceTasks(cdp);
+  const clicked = await page.evaluate(() => {
+    performance.mark('bench-login');
+    return performance.now();
+  });
   await page.getByRole('button', { name: 'Log in' }).click();
 
   // Ready: the list's height holds every contact (it is windowed).
@@ -26,7 +32,11 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
       const list = document.querySelector<HTMLElement>('nav.contacts .window');
       const row = document.querySelector<HTMLElement>('nav.contacts li.contact');
       const done = !!list && !!row && list.offsetHeight >= n * row.offsetHeight * 0.95;
-      if (done) (window.__bench as unknown as { readyAt?: number }).readyAt ??= performance.now();
+      const bench = window.__bench as unknown as { readyAt?: number };
+      if (done && bench.readyAt === undefined) {
+        bench.readyAt = performance.now();
+        performance.mark('bench-usable');
+      }
       return done;
     },
     CONTACTS,
@@ -58,9 +68,11 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
       [from, to],
     );
     const slowest = Math.max(16, ...keys.map((e) => e.duration));
-    return { slowest, slow: keys.find((e) => e.duration === slowest) };
+    return { slowest, slow: keys.find((e) => e.duration === slowest), from, to };
   };
-  const { slowest: slowestKey, slow } = await typeFilter();
+  const { slowest: slowestKey, slow, from: typedFrom, to: typedTo } = await typeFilter();
+  const traced = await stopTrace(page, 'bench-login');
+  const tracedToReady = during(traced, clicked, readyAt);
   await page.waitForTimeout(5000);
   const { slowest: slowestLater } = await typeFilter();
 
@@ -88,7 +100,9 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
     ['Log in → list usable', ms(readyAt - clicked), '–'],
     ['longest task, Log in → usable', ms(longest(toReady)), '≤ 50 ms'],
     ['tasks over 50 ms, Log in → usable', `${toReady.length}`, '0'],
+    ['most CPU in one task, Log in → usable (trace)', ms(Math.max(0, ...tracedToReady.map((t) => t.cpu))), '≤ 50 ms'],
     ['slowest key in the filter, at once', ms(slowestKey), '≤ 50 ms'],
+    ['most CPU in one task meanwhile (trace)', ms(Math.max(0, ...during(traced, typedFrom, typedTo).map((t) => t.cpu))), '–'],
     ['slowest key in the filter, 5 s later', ms(slowestLater), '≤ 50 ms'],
     [`longest task scrolling (${steps} screens)`, ms(longest(scrollTasks)), '≤ 50 ms'],
     ['JS heap after GC', `${(heap / 1048576).toFixed(1)} MB`, '≤ 30 MB'],
@@ -97,10 +111,16 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
   for (const t of toReady) {
     console.log(`long task at +${ms(t.start - clicked)} (roster result at +${ms(rosterAt - clicked)}): ${ms(t.duration)}`);
   }
+  for (const t of tracedToReady.filter((t) => t.wall > 50)) {
+    console.log(`traced task at +${ms(t.start - clicked)}: ${ms(t.wall)}, of which the thread ran ${ms(t.cpu)}`);
+  }
   for (const line of await explainFrames(page, clicked, readyAt)) console.log(line);
   if (slow) {
     const rest = slow.duration - slow.delay - slow.processing;
     console.log(`slowest key: ${slow.name} at +${ms(slow.start - readyAt)} after usable; waited ${ms(slow.delay)}, handled in ${ms(slow.processing)}, painted ${ms(rest)} later`);
     for (const line of await explainFrames(page, slow.start - 200, slow.start + slow.duration)) console.log(line);
+    for (const t of during(traced, slow.start, slow.start + slow.duration).filter((t) => t.wall > 4)) {
+      console.log(`  a task meanwhile: ${ms(t.wall)}, of which the thread ran ${ms(t.cpu)}`);
+    }
   }
 });

@@ -35,7 +35,7 @@ const TICK: Duration = Duration::from_secs(1);
 
 /// The longest the transport keeps the main thread, in milliseconds,
 /// before it lets the page run and carries on in a later task.
-const SLICE_MS: u64 = 25;
+const SLICE_MS: u64 = 16;
 /// Events found this early in a task are told in it; later ones wait for
 /// the next task, so that their rendering does not make this one long.
 const YOUNG_MS: u64 = 4;

@@ -47,7 +47,7 @@ pub fn contact(c: &Contact) -> JsValue {
         .map_or("none", |(_, name)| name);
     array([
         JsValue::from_str(c.jid.as_str()),
-        opt(c.name.as_deref()),
+        opt(c.name()),
         JsValue::from_str(subscription),
         JsValue::from_bool(c.pending_out),
         array(c.groups.iter().map(|g| JsValue::from_str(g))),
@@ -58,7 +58,7 @@ pub fn contact(c: &Contact) -> JsValue {
 pub fn read_contact(v: JsValue) -> Option<Contact> {
     let a: Array = v.dyn_into().ok()?;
     let mut c = Contact::new(BareJid::new(&string(&a, 0)?).ok()?);
-    c.name = string(&a, 1);
+    c.set_name(string(&a, 1));
     let subscription = string(&a, 2)?;
     c.subscription = SUBSCRIPTIONS.iter().find(|(_, n)| *n == subscription)?.0.clone();
     c.pending_out = flag(&a, 3);

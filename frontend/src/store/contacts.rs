@@ -1,6 +1,7 @@
 //! RFC 6121: the roster as the views show it, with each contact's presence.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use parlons_shared::session::presence::Availability;
 use xmpp_parsers::jid::BareJid;
@@ -12,7 +13,11 @@ pub struct Contact {
     /// Its address.
     pub jid: BareJid,
     /// The name we gave it, if any.
-    pub name: Option<String>,
+    name: Option<String>,
+    /// What to call it: its name, else its address.
+    label: String,
+    /// The label in lower case, for sorting and filtering.
+    folded: String,
     /// Its groups.
     pub groups: Vec<String>,
     /// Whether we see its presence.
@@ -28,48 +33,84 @@ pub struct Contact {
 impl Contact {
     /// A contact with nothing known of it yet.
     pub fn new(jid: BareJid) -> Self {
-        Self {
+        Self::named(jid, None)
+    }
+
+    fn named(jid: BareJid, name: Option<String>) -> Self {
+        let mut c = Self {
             jid,
             name: None,
+            label: String::new(),
+            folded: String::new(),
             groups: Vec::new(),
             subscription: Subscription::None,
             pending_out: false,
             show: None,
             status: None,
-        }
+        };
+        c.set_name(name);
+        c
+    }
+
+    /// The name we gave it, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Names it; an empty name is none.
+    pub fn set_name(&mut self, name: Option<String>) {
+        self.name = name.filter(|n| !n.is_empty());
+        self.label = match &self.name {
+            Some(n) if !n.trim().is_empty() => n.clone(),
+            _ => self.jid.to_string(),
+        };
+        self.folded = self.label.to_lowercase();
     }
 
     /// What to call it: its name, else its address.
-    pub fn display_name(&self) -> String {
-        match &self.name {
-            Some(n) if !n.trim().is_empty() => n.clone(),
-            _ => self.jid.to_string(),
-        }
+    pub fn display_name(&self) -> &str {
+        &self.label
+    }
+
+    /// [`Self::display_name`] in lower case.
+    pub fn folded(&self) -> &str {
+        &self.folded
     }
 }
 
-/// Every contact, by address.
+/// Every contact, by address. Each is shared, so that the views' copies
+/// cost nothing and a change copies only the contact it touches.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contacts {
-    by_jid: BTreeMap<BareJid, Contact>,
+    by_jid: BTreeMap<BareJid, Arc<Contact>>,
 }
 
 impl Contacts {
     /// A whole roster replaces what we had; presence we already know stays.
     pub fn replace(&mut self, items: Vec<RosterItem>) {
         let mut old = std::mem::take(&mut self.by_jid);
-        for item in items {
-            let mut contact = old
-                .remove(&item.jid)
-                .unwrap_or_else(|| Contact::new(item.jid.clone()));
-            set_item(&mut contact, item);
-            self.by_jid.insert(contact.jid.clone(), contact);
-        }
+        self.by_jid = items
+            .into_iter()
+            .map(|item| {
+                let contact = match old.remove(&item.jid) {
+                    Some(known) => {
+                        let mut c = Arc::unwrap_or_clone(known);
+                        set_item(&mut c, item);
+                        c
+                    }
+                    None => from_item(item),
+                };
+                (contact.jid.clone(), Arc::new(contact))
+            })
+            .collect();
     }
 
     /// Contacts from the offline store, before the roster arrives.
     pub fn restore(&mut self, contacts: Vec<Contact>) {
-        self.by_jid = contacts.into_iter().map(|c| (c.jid.clone(), c)).collect();
+        self.by_jid = contacts
+            .into_iter()
+            .map(|c| (c.jid.clone(), Arc::new(c)))
+            .collect();
     }
 
     /// A roster push: one contact added, changed or removed.
@@ -78,17 +119,22 @@ impl Contacts {
             self.by_jid.remove(&item.jid);
             return;
         }
-        let contact = self
-            .by_jid
-            .entry(item.jid.clone())
-            .or_insert_with(|| Contact::new(item.jid.clone()));
-        set_item(contact, item);
+        match self.by_jid.get_mut(&item.jid) {
+            Some(c) => set_item(Arc::make_mut(c), item),
+            None => {
+                let c = from_item(item);
+                self.by_jid.insert(c.jid.clone(), Arc::new(c));
+            }
+        }
     }
 
     /// A contact's aggregated presence changed. Presence of someone not in
     /// the roster is not shown.
     pub fn set_presence(&mut self, jid: &BareJid, show: Option<Availability>, status: Option<String>) {
-        if let Some(c) = self.by_jid.get_mut(jid) {
+        if let Some(c) = self.by_jid.get_mut(jid)
+            && (c.show != show || c.status != status)
+        {
+            let c = Arc::make_mut(c);
             c.show = show;
             c.status = status;
         }
@@ -97,18 +143,26 @@ impl Contacts {
     /// Everyone goes offline (the connection is gone).
     pub fn all_offline(&mut self) {
         for c in self.by_jid.values_mut() {
-            c.show = None;
-            c.status = None;
+            if c.show.is_some() || c.status.is_some() {
+                let c = Arc::make_mut(c);
+                c.show = None;
+                c.status = None;
+            }
         }
     }
 
     /// One contact.
     pub fn get(&self, jid: &BareJid) -> Option<&Contact> {
-        self.by_jid.get(jid)
+        self.by_jid.get(jid).map(|c| &**c)
     }
 
     /// Every contact, by address.
     pub fn iter(&self) -> impl Iterator<Item = &Contact> {
+        self.by_jid.values().map(|c| &**c)
+    }
+
+    /// Every contact, by address, shared.
+    pub fn shared(&self) -> impl Iterator<Item = &Arc<Contact>> {
         self.by_jid.values()
     }
 
@@ -123,8 +177,16 @@ impl Contacts {
     }
 }
 
+fn from_item(item: RosterItem) -> Contact {
+    let mut c = Contact::named(item.jid.clone(), item.name.clone());
+    set_item(&mut c, item);
+    c
+}
+
 fn set_item(contact: &mut Contact, item: RosterItem) {
-    contact.name = item.name.filter(|n| !n.is_empty());
+    if contact.name != item.name {
+        contact.set_name(item.name);
+    }
     contact.groups = item.groups.into_iter().map(|g| g.0).collect();
     contact.subscription = item.subscription;
     contact.pending_out = item.ask == Ask::Subscribe;
@@ -185,5 +247,39 @@ mod tests {
         let mut c = Contacts::default();
         c.set_presence(&jid("eve@evil.test"), Some(Availability::Available), None);
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn names_fold_and_fall_back_to_the_address() {
+        let mut c = Contacts::default();
+        c.replace(vec![
+            item(r#"<item xmlns="jabber:iq:roster" jid="bob@b.test" name="Élodie B"/>"#),
+            item(r#"<item xmlns="jabber:iq:roster" jid="Carol@B.test" name=" "/>"#),
+            item(r#"<item xmlns="jabber:iq:roster" jid="dan@b.test" name=""/>"#),
+        ]);
+        let bob = c.get(&jid("bob@b.test")).unwrap();
+        assert_eq!((bob.display_name(), bob.folded()), ("Élodie B", "élodie b"));
+        let carol = c.get(&jid("carol@b.test")).unwrap();
+        assert_eq!((carol.name(), carol.display_name()), (Some(" "), "carol@b.test"));
+        let dan = c.get(&jid("dan@b.test")).unwrap();
+        assert_eq!((dan.name(), dan.display_name()), (None, "dan@b.test"));
+    }
+
+    #[test]
+    fn a_change_copies_only_the_contact_it_touches() {
+        let mut c = Contacts::default();
+        c.replace(vec![
+            item(r#"<item xmlns="jabber:iq:roster" jid="bob@b.test" subscription="both"/>"#),
+            item(r#"<item xmlns="jabber:iq:roster" jid="carol@b.test" subscription="both"/>"#),
+        ]);
+        let before: Vec<Arc<Contact>> = c.shared().cloned().collect();
+        c.set_presence(&jid("bob@b.test"), Some(Availability::Away), None);
+        c.set_presence(&jid("carol@b.test"), None, None);
+        let after: Vec<Arc<Contact>> = c.shared().cloned().collect();
+        assert!(!Arc::ptr_eq(&before[0], &after[0]));
+        assert_eq!(before[0].show, None);
+        assert_eq!(after[0].show, Some(Availability::Away));
+        // No change, no copy.
+        assert!(Arc::ptr_eq(&before[1], &after[1]));
     }
 }

@@ -10,6 +10,7 @@ pub mod contact_list;
 pub mod conversation;
 pub mod dialog;
 pub mod keep;
+pub mod later;
 pub mod login;
 pub mod message_row;
 pub mod own_status;

@@ -111,7 +111,7 @@ impl Settings {
         let title = store.with_untracked(|s| {
             s.contacts
                 .get(from)
-                .map_or_else(|| from.to_string(), |c| c.display_name())
+                .map_or_else(|| from.to_string(), |c| c.display_name().to_owned())
         });
         let options = web_sys::NotificationOptions::new();
         options.set_body(body);

@@ -12,7 +12,7 @@ use super::{Event, Request, Session};
 
 /// Items converted per [`Session::work`] call: a few milliseconds in a
 /// browser, where 5,000 at once would hold the page for a long task.
-const IMPORT_BATCH: usize = 100;
+const IMPORT_BATCH: usize = 50;
 
 /// The roster as the session keeps it in step (RFC 6121 §2.6): its
 /// version, a large result being converted, and what arrived meanwhile.

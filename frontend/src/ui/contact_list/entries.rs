@@ -4,73 +4,59 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use parlons_shared::session::presence::Availability;
-use xmpp_parsers::jid::BareJid;
-
 use crate::store::Store;
 use crate::store::contacts::Contact;
 
 /// One contact's line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Row {
-    /// The contact.
-    pub jid: BareJid,
-    /// Its name or address.
-    pub name: String,
-    /// The name in lower case, for sorting and filtering.
-    pub folded: String,
-    /// Its presence; `None` offline.
-    pub show: Option<Availability>,
-    /// Its status message.
-    pub status: Option<String>,
+    /// The contact, or a bare one for someone not in the roster.
+    pub contact: Arc<Contact>,
     /// Unread messages.
     pub unread: usize,
     /// The last message's text.
     pub preview: Option<String>,
     /// The last message's time, 0 with none.
     pub last_ms: u64,
-    /// Its groups.
-    pub groups: Vec<String>,
     /// Open now.
     pub open: bool,
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Self) -> bool {
+        (Arc::ptr_eq(&self.contact, &other.contact) || self.contact == other.contact)
+            && self.unread == other.unread
+            && self.preview == other.preview
+            && self.last_ms == other.last_ms
+            && self.open == other.open
+    }
 }
 
 /// Contacts and people we have conversations with, sorted. Shared, so
 /// that filtering and laying them out copies no row.
 pub fn rows(s: &Store) -> Vec<Arc<Row>> {
-    let row = |jid: &BareJid, contact: Option<&Contact>| {
-        let conv = s.conversations.get(jid);
+    let row = |contact: Arc<Contact>| {
+        let conv = s.conversations.get(&contact.jid);
         let last = conv.and_then(|c| c.last());
-        let name = contact.map_or_else(|| jid.to_string(), Contact::display_name);
         Row {
-            jid: jid.clone(),
-            folded: name.to_lowercase(),
-            name,
-            show: contact.and_then(|c| c.show),
-            status: contact.and_then(|c| c.status.clone()),
             unread: conv.map_or(0, |c| c.unread),
             preview: last.map(|m| m.body.lines().next().unwrap_or_default().to_owned()),
             last_ms: last.map_or(0, |m| m.timestamp_ms),
-            groups: contact.map(|c| c.groups.clone()).unwrap_or_default(),
-            open: s.open.as_ref() == Some(jid),
+            open: s.open.as_ref() == Some(&contact.jid),
+            contact,
         }
     };
     let strangers = s
         .conversations
         .iter()
         .filter(|(jid, c)| !c.messages.is_empty() && s.contacts.get(jid).is_none())
-        .map(|(jid, _)| row(jid, None));
-    let mut rows: Vec<Row> = s
-        .contacts
-        .iter()
-        .map(|c| row(&c.jid, Some(c)))
-        .chain(strangers)
-        .collect();
+        .map(|(jid, _)| row(Arc::new(Contact::new(jid.clone()))));
+    let mut rows: Vec<Row> = s.contacts.shared().cloned().map(row).chain(strangers).collect();
     rows.sort_unstable_by(|a, b| {
         b.last_ms
             .cmp(&a.last_ms)
-            .then_with(|| a.folded.cmp(&b.folded))
-            .then_with(|| a.jid.cmp(&b.jid))
+            .then_with(|| a.contact.folded().cmp(b.contact.folded()))
+            .then_with(|| a.contact.jid.cmp(&b.contact.jid))
     });
     rows.into_iter().map(Arc::new).collect()
 }
@@ -79,12 +65,16 @@ pub fn rows(s: &Store) -> Vec<Arc<Row>> {
 pub fn filtered<'a>(rows: &'a [Arc<Row>], filter: &str) -> Vec<&'a Arc<Row>> {
     let filter = filter.trim().to_lowercase();
     rows.iter()
-        .filter(|r| filter.is_empty() || r.folded.contains(&filter) || r.jid.as_str().contains(&filter))
+        .filter(|r| {
+            filter.is_empty()
+                || r.contact.folded().contains(&filter)
+                || r.contact.jid.as_str().contains(&filter)
+        })
         .collect()
 }
 
 /// A line of the list: a group's heading or a contact in it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     /// A group's heading.
     Heading {
@@ -113,10 +103,10 @@ pub fn entries(rows: &[&Arc<Row>], collapsed: &BTreeSet<String>) -> Vec<Entry> {
     let mut groups: BTreeMap<&str, Vec<&Arc<Row>>> = BTreeMap::new();
     let mut ungrouped = Vec::new();
     for &row in rows {
-        if row.groups.is_empty() {
+        if row.contact.groups.is_empty() {
             ungrouped.push(row);
         }
-        for group in &row.groups {
+        for group in &row.contact.groups {
             let members = groups.entry(group).or_default();
             // A group named twice in one item lists it once.
             if !members.last().is_some_and(|last| Arc::ptr_eq(last, row)) {
@@ -161,6 +151,7 @@ pub fn initials(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xmpp_parsers::jid::BareJid;
 
     #[test]
     fn initials_come_from_names_or_addresses() {
@@ -171,16 +162,13 @@ mod tests {
     }
 
     fn row(jid: &str, last_ms: u64, groups: &[&str]) -> Row {
+        let mut contact = Contact::new(BareJid::new(jid).unwrap());
+        contact.groups = groups.iter().map(|g| (*g).to_owned()).collect();
         Row {
-            jid: BareJid::new(jid).unwrap(),
-            name: jid.into(),
-            folded: jid.into(),
-            show: None,
-            status: None,
+            contact: Arc::new(contact),
             unread: 0,
             preview: None,
             last_ms,
-            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
             open: false,
         }
     }
@@ -190,7 +178,7 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Entry::Heading { name, shut } => format!("{name}{}", if *shut { "+" } else { "" }),
-                Entry::Contact { row, pos, size, .. } => format!("  {} {pos}/{size}", row.jid),
+                Entry::Contact { row, pos, size, .. } => format!("  {} {pos}/{size}", row.contact.jid),
             })
             .collect()
     }
@@ -257,11 +245,11 @@ mod tests {
             approved: None,
         });
         let all = rows(&s);
-        let names: Vec<_> = all.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<_> = all.iter().map(|r| r.contact.display_name()).collect();
         assert_eq!(names, ["zed@x", "amy@x", "Bob"]);
         let names: Vec<_> = filtered(&all, " BO")
             .into_iter()
-            .map(|r| r.name.as_str())
+            .map(|r| r.contact.display_name())
             .collect();
         assert_eq!(names, ["Bob"]);
     }

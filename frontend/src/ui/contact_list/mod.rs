@@ -14,6 +14,7 @@ use xmpp_parsers::jid::BareJid;
 pub use entries::{Entry, Row, entries, filtered, initials, rows};
 
 use super::add_contact::AddContact;
+use super::later::follow_later;
 use super::own_status::availability_key;
 use super::route::Route;
 use super::use_store;
@@ -58,7 +59,7 @@ pub fn ContactList() -> impl IntoView {
     let store = use_store();
     let filter = RwSignal::new(String::new());
     let collapsed = RwSignal::new(BTreeSet::<String>::new());
-    let all = Memo::new(move |_| store.with(rows));
+    let all = follow_later(store, rows);
     let list = Memo::new(move |_| {
         all.with(|all| filter.with(|f| collapsed.with(|c| entries(&filtered(all, f), c))))
     });
@@ -153,7 +154,9 @@ fn GroupRun(group: String, in_view: Memo<InView>, collapsed: RwSignal<BTreeSet<S
                 v.entries
                     .iter()
                     .filter_map(|e| match e {
-                        Entry::Contact { row, group: g, .. } if **g == *group => Some(row.jid.clone()),
+                        Entry::Contact { row, group: g, .. } if **g == *group => {
+                            Some(row.contact.jid.clone())
+                        }
                         _ => None,
                     })
                     .collect::<Vec<_>>()
@@ -206,7 +209,7 @@ fn ContactRow(jid: BareJid, group: String, in_view: Memo<InView>) -> impl IntoVi
                     group: g,
                     pos,
                     size,
-                } if row.jid == jid && **g == *group => Some((row.clone(), *pos, *size)),
+                } if row.contact.jid == jid && **g == *group => Some((row.clone(), *pos, *size)),
                 _ => None,
             })
         })
@@ -229,8 +232,9 @@ fn ContactRow(jid: BareJid, group: String, in_view: Memo<InView>) -> impl IntoVi
 /// What a contact's line shows: avatar, name, presence, preview, time and
 /// unread count.
 fn row_body(row: &Row) -> impl IntoView + use<> {
-    let presence = row.show.map_or("show-offline", availability_key);
-    let icon = match row.show {
+    let contact = &row.contact;
+    let presence = contact.show.map_or("show-offline", availability_key);
+    let icon = match contact.show {
         Some(Availability::Chat | Availability::Available) => "●",
         Some(Availability::Away | Availability::ExtendedAway) => "◐",
         Some(Availability::DoNotDisturb) => "⊖",
@@ -246,15 +250,15 @@ fn row_body(row: &Row) -> impl IntoView + use<> {
     });
     view! {
         <span class="avatar" aria-hidden="true" data-show=presence>
-            {initials(&row.name)}
+            {initials(contact.display_name())}
         </span>
         <span class="who">
-            <span class="name">{row.name.clone()}</span>
+            <span class="name">{contact.display_name().to_owned()}</span>
             <span class="presence">
                 <span aria-hidden="true" class="icon">{icon}</span>
                 " "
                 {move || t(presence)}
-                {row.status.clone().map(|s| format!(" · {s}"))}
+                {contact.status.as_ref().map(|s| format!(" · {s}"))}
             </span>
             <span class="preview">{row.preview.clone()}</span>
         </span>

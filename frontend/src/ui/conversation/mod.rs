@@ -99,7 +99,7 @@ fn contact_name(store: RwSignal<Store>, jid: BareJid) -> Memo<String> {
         store.with(|s| {
             s.contacts
                 .get(&jid)
-                .map_or_else(|| jid.to_string(), |c| c.display_name())
+                .map_or_else(|| jid.to_string(), |c| c.display_name().to_owned())
         })
     })
 }
