@@ -42,7 +42,7 @@ export async function sendMessages(page: Page, job: BotJob): Promise<number> {
     ws.send('<iq xmlns="jabber:client" type="set" id="bind"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>');
     await next('id="bind"');
     for (let i = 0; i < j.count; i += 1) {
-      ws.send(`<message xmlns="jabber:client" to="${j.to}" type="chat" id="${j.prefix}${i}"><body>${j.prefix} ${i}: a line of chat for the benchmark.</body></message>`);
+      ws.send(`<message xmlns="jabber:client" to="${j.to}" type="chat" id="${j.prefix}${i}"><body>${j.prefix} ${i}: a line of chat for the benchmark.</body><markable xmlns="urn:xmpp:chat-markers:0"/></message>`);
       if (i % 200 === 199) {
         // A round trip now and then, so nothing piles up unsent.
         ws.send(`<iq xmlns="jabber:client" type="get" id="p${i}"><ping xmlns="urn:xmpp:ping"/></iq>`);

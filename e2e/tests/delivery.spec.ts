@@ -1,9 +1,11 @@
-// What happens to a message after Send: a refusal offers Retry, and a new
-// message in a hidden tab becomes a desktop notification.
+// What happens to a message after Send: a refusal offers Retry, a burst
+// read at once gets one read marker, and a new message in a hidden tab
+// becomes a desktop notification.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { test, expect, signIn, befriend, newPage, log, say } from '../fixtures';
+import { sendMessages } from '../bot';
 
 test('a refused message offers Retry, which sends it again', async ({ page, account, harness }) => {
   const alice = await account();
@@ -23,6 +25,31 @@ test('a refused message offers Retry, which sends it again', async ({ page, acco
   await expect(row).not.toContainText('Failed');
   await expect(row).toContainText('Sent');
   await expect(row.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+});
+
+test('a burst of messages read at once gets one read marker, for the latest', async ({ browser, baseURL, account, harness }) => {
+  const alice = await account();
+  const bob = await account();
+  const pa = await newPage(browser, baseURL);
+  const pb = await newPage(browser, baseURL);
+  // Each marker Alice's client sends (servers archive every one).
+  const markers: string[] = [];
+  pa.on('websocket', (ws) => ws.on('framesent', (f) => {
+    const m = /<displayed[^>]*\bid=["']([^"']+)/.exec(String(f.payload));
+    if (m) markers.push(m[1]);
+  }));
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  await befriend(pa, pb, bob, alice);
+  await pa.goto(`/#/chat/${bob.jid}`);
+  await pb.goto('/healthz');
+  const url = `${baseURL!.replace(/^http/, 'ws')}/xmpp-websocket`;
+  await sendMessages(pb, { url, domain: harness.prosody.domain, user: bob.jid.split('@')[0], password: bob.password, to: alice.jid, count: 60, prefix: 'Burst' });
+  await expect(log(pa)).toContainText('Burst 59:');
+  await expect.poll(() => markers.at(-1)).toBe('Burst59');
+  // Rendered in several slices, but marked once the burst paused (a slow
+  // machine may pause within it).
+  expect(markers.length, markers.join(' ')).toBeLessThanOrEqual(3);
 });
 
 test('a message in a hidden tab becomes a desktop notification', async ({ browser, baseURL, account }) => {

@@ -9,6 +9,8 @@ mod rename;
 mod rows;
 mod span;
 
+use std::time::Duration;
+
 use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
@@ -20,6 +22,9 @@ use super::{actions, use_store};
 use crate::i18n::t;
 use crate::store::conversation::Conversation;
 use crate::store::{Connection, Store};
+
+/// How long messages must pause before the latest gets a read marker.
+const MARKER_PAUSE: Duration = Duration::from_secs(1);
 
 /// The open conversation.
 #[component]
@@ -125,17 +130,30 @@ fn follow_latest(conv: ConversationView, at_bottom: RwSignal<bool>, log: NodeRef
     });
 }
 
-/// A read marker only for what is on screen in a focused tab.
+/// A read marker only for what is on screen in a focused tab, and, while
+/// messages keep coming, only for the latest once they pause: servers
+/// archive each marker.
 fn mark_read(store: RwSignal<Store>, conv: ConversationView, at_bottom: RwSignal<bool>, jid: BareJid) {
     let marked = StoredValue::new(None::<String>);
+    let planned = StoredValue::new_local(None::<TimeoutHandle>);
+    // Actions find the client in the context, which a timer lacks.
+    let owner = Owner::current();
     Effect::new(move |_| {
         let attentive = store.with(|s| s.attentive);
         let last = conv.with(|c| c.last_incoming().and_then(|m| m.id.clone()));
-        if attentive && at_bottom.get() && last.is_some() && marked.get_value() != last {
-            marked.set_value(last.clone());
-            if let Some(id) = last {
-                actions::mark_displayed(jid.clone(), id);
-            }
+        if !attentive || !at_bottom.get() || marked.get_value() == last {
+            return;
         }
+        let Some(id) = last.clone() else { return };
+        marked.set_value(last);
+        if let Some(timer) = planned.get_value() {
+            timer.clear();
+        }
+        let (to, owner) = (jid.clone(), owner.clone());
+        let send = move || match &owner {
+            Some(owner) => owner.with(|| actions::mark_displayed(to, id)),
+            None => actions::mark_displayed(to, id),
+        };
+        planned.set_value(set_timeout_with_handle(send, MARKER_PAUSE).ok());
     });
 }
