@@ -130,10 +130,12 @@ impl Conversation {
                 return false;
             }
         }
-        let archived = m.archived;
+        let (archived, from_archive) = (m.archived, m.from_archive);
         let incoming = m.direction == Direction::Incoming;
         let mut msg = Message::from_chat(m);
-        if !archived {
+        // What the archive fills a gap with came before what arrived live
+        // meanwhile, though it arrives after it.
+        if !from_archive {
             self.keep_sender_order(&mut msg);
         }
         if let Some(existing) = self.find_duplicate(&msg) {
@@ -358,6 +360,7 @@ mod tests {
             receipt_requested: true,
             replaces: None,
             archived: false,
+            from_archive: false,
         }
     }
 
@@ -414,6 +417,29 @@ mod tests {
         c.receive(chat("m0", None, Direction::Incoming, "zeroth", 14_299), true);
         let order: Vec<&str> = c.messages.iter().map(|m| m.body.as_str()).collect();
         assert_eq!(order, ["first", "zeroth", "second", "third"]);
+    }
+
+    #[test]
+    fn what_catch_up_finds_goes_before_what_arrived_live_meanwhile() {
+        let mut c = Conversation::default();
+        // After a server restart: two messages arrive live, then catch-up
+        // finds three sent before them, stamped in whole seconds.
+        c.receive(chat("m3", Some("a3"), Direction::Incoming, "3", 14_300), true);
+        c.receive(chat("m4", Some("a4"), Direction::Incoming, "4", 14_400), true);
+        for n in 0..3 {
+            let mut m = chat(
+                &format!("m{n}"),
+                Some(&format!("a{n}")),
+                Direction::Incoming,
+                &n.to_string(),
+                14_000,
+            );
+            m.from_archive = true;
+            assert!(c.receive(m, true));
+        }
+        let order: Vec<&str> = c.messages.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(order, ["0", "1", "2", "3", "4"]);
+        assert_eq!(c.unread, 5);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(crate) fn incoming(id: &str, body: &str) -> Event {
         receipt_requested: false,
         replaces: None,
         archived: false,
+        from_archive: false,
     })
 }
 
@@ -257,6 +258,7 @@ fn our_pending_message_found_in_the_archive_was_sent() {
         receipt_requested: false,
         replaces: None,
         archived: false,
+        from_archive: false,
     };
     s.apply(Event::MessageReceived(archived.clone()));
     let c = &s.conversations[&bob];

@@ -157,6 +157,7 @@ impl Session {
         };
         let live = matches!(via, Via::Live);
         let archived = matches!(via, Via::Archive(Archived { new: false, .. }));
+        let from_archive = matches!(via, Via::Archive(_));
         if direction == Direction::Incoming && live {
             for p in &m.payloads {
                 self.acknowledgement(p, &peer_jid);
@@ -200,6 +201,7 @@ impl Session {
             receipt_requested,
             replaces,
             archived,
+            from_archive,
         }));
     }
 

@@ -87,6 +87,9 @@ pub struct ChatMessage {
     /// It is history from the archive (XEP-0313), which the person asked
     /// for: not new. What catch-up finds after a gap is new, as if live.
     pub archived: bool,
+    /// It came from the archive, asked for or caught up: its stamp is the
+    /// archive's, and it may arrive after messages sent later.
+    pub from_archive: bool,
 }
 
 impl ChatMessage {

@@ -282,7 +282,7 @@ mod tests {
         let ev = events(&mut s);
         assert_eq!(ev.len(), 4, "{ev:?}");
         assert!(
-            matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.stable_id.as_deref() == Some("a1")
+            matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.from_archive && m.stable_id.as_deref() == Some("a1")
                 && m.body == "archived one" && m.timestamp_ms == 1_278_803_305_000),
             "{ev:?}"
         );
@@ -399,13 +399,13 @@ mod tests {
             .unwrap();
         assert_eq!(rsm(query, "after").as_deref(), Some("a7"));
         assert_eq!(rsm(query, "before"), None);
-        // What it finds is new, unlike history.
+        // What it finds is new, unlike history, but stamped by the archive.
         let queryid = query.attr("id").unwrap().to_owned();
         feed(&mut s, &result(&queryid, "user@example.com", "a8", "while away"));
         feed(&mut s, &fin(&queryid, true, "a8", "a8"));
         let ev = events(&mut s);
         assert!(
-            matches!(&ev[0], Event::MessageReceived(m) if !m.archived && m.body == "while away"),
+            matches!(&ev[0], Event::MessageReceived(m) if !m.archived && m.from_archive && m.body == "while away"),
             "{ev:?}"
         );
         // Exhausted: no more pages; the next session goes on from a8.

@@ -102,6 +102,7 @@ fn receives_messages_and_answers_receipt_requests() {
             receipt_requested: true,
             replaces: None,
             archived: false,
+            from_archive: false,
         })]
     );
     expect_out(
