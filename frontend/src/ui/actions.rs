@@ -11,6 +11,15 @@ use crate::client::{now_ms, random, storage};
 use crate::store::conversation::Conversation;
 use leptos::prelude::*;
 
+/// Runs `act` in `owner`, whose context actions read: a timer or frame
+/// callback has none of its own.
+pub fn in_owner(owner: Option<&Owner>, act: impl FnOnce()) {
+    match owner {
+        Some(owner) => owner.with(act),
+        None => act(),
+    }
+}
+
 fn command(c: Command) {
     if let Some(client) = use_client() {
         client.command(c);

@@ -219,8 +219,7 @@ fn keep_top_in_place(edge: TopEdge, log: NodeRef<html::Div>, at_bottom: RwSignal
                 let Some(el) = log.get_untracked() else { return };
                 let fits = el.scroll_height() <= el.client_height();
                 if paged && el.scroll_top() < NEAR_BOTTOM && (fits || !at_bottom.get_untracked()) {
-                    let reach = || edge.reached();
-                    owner.map_or_else(reach, |o| o.with(reach));
+                    actions::in_owner(owner.as_ref(), || edge.reached());
                 }
             });
         }

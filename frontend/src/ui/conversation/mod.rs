@@ -150,10 +150,7 @@ fn mark_read(store: RwSignal<Store>, conv: ConversationView, at_bottom: RwSignal
             timer.clear();
         }
         let (to, owner) = (jid.clone(), owner.clone());
-        let send = move || match &owner {
-            Some(owner) => owner.with(|| actions::mark_displayed(to, id)),
-            None => actions::mark_displayed(to, id),
-        };
+        let send = move || actions::in_owner(owner.as_ref(), || actions::mark_displayed(to, id));
         planned.set_value(set_timeout_with_handle(send, MARKER_PAUSE).ok());
     });
 }
