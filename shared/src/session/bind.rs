@@ -25,11 +25,18 @@ impl Session {
     /// fail, and the messages it never acknowledged wait to be sent again;
     /// returns their ids.
     pub(super) fn previous_session_ended(&mut self) -> Vec<String> {
+        let waiting = self.archive_session_ended();
         let mut unanswered: Vec<_> = self.pending.drain().collect();
         // In the order they were asked.
         unanswered.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         for (id, request) in unanswered {
             self.request_failed(id, request, RequestError::SessionEnded, None);
+        }
+        for with in waiting {
+            self.event(Event::HistoryFailed {
+                with: Some(with),
+                error: RequestError::SessionEnded,
+            });
         }
         let unacknowledged = self.sm.resume_failed();
         let ids = unacknowledged.iter().map(|(_, id)| id.clone()).collect();

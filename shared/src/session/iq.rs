@@ -27,7 +27,14 @@ impl Session {
         match request {
             Request::Mam(query) => {
                 let with = query.with();
-                return self.event(Event::HistoryFailed { with, error });
+                // A catch-up that failed is over; one whose session ended
+                // starts again with the next.
+                let over = with.is_none() && error != RequestError::SessionEnded;
+                self.event(Event::HistoryFailed { with, error });
+                if over {
+                    self.caught_up();
+                }
+                return;
             }
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
             _ => {}

@@ -1,6 +1,6 @@
 //! XEP-0313: Message Archive Management, paged with XEP-0059 (RSM):
 //! history by conversation, backwards, and, at each new session, catch-up
-//! since the newest archive id we know.
+//! since the newest archive id we know, before any history.
 
 use crate::element::{self, ToElement, name};
 use crate::ns;
@@ -70,6 +70,21 @@ pub(super) struct Archive {
     pub seen: Seen,
     /// How far we have read it.
     pub position: Position,
+    /// A new session's catch-up is under way, or about to be.
+    pub catching_up: bool,
+    /// History asked for meanwhile, sent once catch-up is done: the two
+    /// bring the same messages, stamped to the same second, and only the
+    /// order in which they come can sort those.
+    pub waiting: Vec<HistoryAsk>,
+}
+
+/// A page of history to ask for: with whom, before which archive id, and
+/// how many messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct HistoryAsk {
+    with: BareJid,
+    before: Option<String>,
+    max: usize,
 }
 
 /// What a query of ours asks the archive.
@@ -98,13 +113,36 @@ impl Session {
     /// Asks for the `max` messages with `with` before the archive id
     /// `before` (the newest ones when `None`).
     pub(super) fn fetch_history(&mut self, with: BareJid, before: Option<String>, max: usize) {
+        let ask = HistoryAsk { with, before, max };
+        if self.archive.catching_up {
+            return self.archive.waiting.push(ask);
+        }
         let set = SetQuery {
-            max: Some(max),
+            max: Some(ask.max),
             after: None,
-            before: Some(before.unwrap_or_default()),
+            before: Some(ask.before.unwrap_or_default()),
             index: None,
         };
-        self.mam_query(Query::History(with), set);
+        self.mam_query(Query::History(ask.with), set);
+    }
+
+    /// Catch-up is over, or there is none: the history asked for
+    /// meanwhile goes.
+    pub(super) fn caught_up(&mut self) {
+        self.archive.catching_up = false;
+        for ask in std::mem::take(&mut self.archive.waiting) {
+            self.fetch_history(ask.with, ask.before, ask.max);
+        }
+    }
+
+    /// The session ended: history still waiting fails with it, and the
+    /// next session catches up before any goes.
+    pub(super) fn archive_session_ended(&mut self) -> Vec<BareJid> {
+        self.archive.catching_up = true;
+        std::mem::take(&mut self.archive.waiting)
+            .into_iter()
+            .map(|ask| ask.with)
+            .collect()
     }
 
     /// Asks for what arrived after the archive id `after` (from the start
@@ -125,6 +163,8 @@ impl Session {
     pub(super) fn sync_archive(&mut self) {
         match self.archive.position.clone() {
             Position::Unknown => {
+                // Nothing to catch up on: where the archive ends is all.
+                self.caught_up();
                 let last = SetQuery {
                     max: Some(1),
                     after: None,
@@ -202,11 +242,13 @@ impl Session {
             // Catch-up goes on by itself until the archive is exhausted, or
             // the server stops making progress.
             Query::CatchUp(after) => {
-                if let Some(last) = page.last.clone().filter(|l| Some(l) != after.as_ref()) {
+                let next = page.last.clone().filter(|l| Some(l) != after.as_ref());
+                if let Some(last) = &next {
                     self.archive.position = Position::At(last.clone());
-                    if !page.complete {
-                        self.catch_up(Some(last));
-                    }
+                }
+                match next.filter(|_| !page.complete) {
+                    Some(last) => self.catch_up(Some(last)),
+                    None => self.caught_up(),
                 }
             }
         }
@@ -341,6 +383,12 @@ mod tests {
     /// Drops the stream for good and binds a new session; returns what it
     /// sent once bound.
     fn new_session(s: &mut Session) -> Vec<Element> {
+        rebind(s);
+        roster_in(s)
+    }
+
+    /// Drops the stream for good and binds a new session, roster not in.
+    fn rebind(s: &mut Session) {
         s.handle_command(Command::ConnectionLost);
         s.handle_command(Command::Disconnect);
         authenticate(s);
@@ -348,6 +396,10 @@ mod tests {
         let bind = out(s);
         let id = bind.last().and_then(|b| b.attr("id")).unwrap();
         feed(s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+    }
+
+    /// The roster comes in; returns what was sent then.
+    fn roster_in(s: &mut Session) -> Vec<Element> {
         // The archive is asked once the roster is in and we are available:
         // what comes before is archived, not delivered.
         let sent = out(s);
@@ -416,6 +468,104 @@ mod tests {
             .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
             .unwrap();
         assert_eq!(rsm(query, "after").as_deref(), Some("a8"));
+    }
+
+    /// The first session learnt that the archive ends at a5.
+    fn knowing_the_archive() -> Session {
+        let mut s = logged_in();
+        feed(&mut s, &fin("t4", false, "a5", "a5"));
+        events(&mut s);
+        s
+    }
+
+    fn ask_history(s: &mut Session) {
+        s.handle_command(Command::FetchHistory {
+            with: "juliet@example.net".parse().unwrap(),
+            before: None,
+            max: 20,
+        });
+    }
+
+    fn mam_queries(sent: &[Element]) -> Vec<&Element> {
+        sent.iter()
+            .filter(|e| e.has_child("query", "urn:xmpp:mam:2"))
+            .collect()
+    }
+
+    /// The latest page of history and catch-up bring the same messages,
+    /// stamped to the same second: in flight together, they came in an
+    /// order that showed three messages after ten sent later.
+    #[test]
+    fn history_asked_during_catch_up_waits_for_it() {
+        let mut s = knowing_the_archive();
+        rebind(&mut s);
+        ask_history(&mut s);
+        let sent = roster_in(&mut s);
+        let [catch_up] = mam_queries(&sent)[..] else {
+            panic!("{sent:?}")
+        };
+        assert_eq!(rsm(catch_up, "after").as_deref(), Some("a5"));
+        let queryid = catch_up.attr("id").unwrap().to_owned();
+        // A page with more to come: still catching up.
+        feed(&mut s, &fin(&queryid, false, "a6", "a106"));
+        let sent = out(&mut s);
+        let [next] = mam_queries(&sent)[..] else {
+            panic!("{sent:?}")
+        };
+        assert_eq!(rsm(next, "after").as_deref(), Some("a106"));
+        let queryid = next.attr("id").unwrap().to_owned();
+        feed(&mut s, &fin(&queryid, true, "a107", "a110"));
+        let sent = out(&mut s);
+        let [history] = mam_queries(&sent)[..] else {
+            panic!("{sent:?}")
+        };
+        assert_eq!(rsm(history, "before").as_deref(), Some(""));
+        assert!(String::from(history).contains("<value>juliet@example.net</value>"));
+        // Caught up: history goes at once.
+        ask_history(&mut s);
+        assert_eq!(mam_queries(&out(&mut s)).len(), 1);
+    }
+
+    #[test]
+    fn history_waits_no_longer_when_catch_up_fails() {
+        let mut s = knowing_the_archive();
+        rebind(&mut s);
+        ask_history(&mut s);
+        let sent = roster_in(&mut s);
+        let queryid = mam_queries(&sent)[0].attr("id").unwrap().to_owned();
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='error' id='{queryid}'><error type='cancel'>\
+                 <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+            ),
+        );
+        assert!(matches!(
+            &events(&mut s)[..],
+            [Event::HistoryFailed { with: None, .. }]
+        ));
+        assert_eq!(mam_queries(&out(&mut s)).len(), 1);
+    }
+
+    #[test]
+    fn history_waiting_for_catch_up_fails_when_the_session_ends() {
+        let mut s = knowing_the_archive();
+        rebind(&mut s);
+        ask_history(&mut s);
+        events(&mut s);
+        rebind(&mut s);
+        let ev = events(&mut s);
+        assert!(
+            ev.contains(&Event::HistoryFailed {
+                with: Some("juliet@example.net".parse().unwrap()),
+                error: RequestError::SessionEnded
+            }),
+            "{ev:?}"
+        );
+        // Not asked again by itself: the next session catches up alone.
+        let sent = roster_in(&mut s);
+        assert_eq!(mam_queries(&sent).len(), 1);
+        assert_eq!(rsm(mam_queries(&sent)[0], "after").as_deref(), Some("a5"));
     }
 
     #[test]
