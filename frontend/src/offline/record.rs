@@ -98,8 +98,8 @@ fn read_delivery(v: JsValue) -> Option<Delivery> {
 }
 
 /// `[key, id, stable_id, mine, body, timestamp, delivery, edited,
-/// correction, archive_id]`; records written before the last two were
-/// added read as without them.
+/// correction, archive_id, markable]`; records written before the last
+/// three were added read as without them.
 fn message(m: &Message) -> JsValue {
     array([
         JsValue::from_str(&m.key),
@@ -112,6 +112,7 @@ fn message(m: &Message) -> JsValue {
         JsValue::from_bool(m.edited),
         opt(m.correction.as_deref()),
         opt(m.archive_id.as_deref()),
+        JsValue::from_bool(m.markable),
     ])
 }
 
@@ -128,6 +129,7 @@ fn read_message(v: JsValue) -> Option<Message> {
         edited: flag(&a, 7),
         correction: string(&a, 8),
         archive_id: string(&a, 9),
+        markable: flag(&a, 10),
     })
 }
 

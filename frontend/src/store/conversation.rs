@@ -28,6 +28,8 @@ pub struct Message {
     /// The id of our correction of it that our server has not taken yet,
     /// to be sent again after a reload.
     pub correction: Option<String>,
+    /// Its sender asked for read markers (XEP-0333).
+    pub markable: bool,
 }
 
 impl Message {
@@ -44,6 +46,7 @@ impl Message {
             delivery: Some(Delivery::Pending),
             edited: false,
             correction: None,
+            markable: false,
         }
     }
 
@@ -66,6 +69,7 @@ impl Message {
             delivery: mine.then_some(Delivery::Sent),
             edited: false,
             correction: None,
+            markable: m.markable,
         }
     }
 
@@ -303,10 +307,13 @@ impl Conversation {
         self.messages.iter().rev().find(|m| m.mine)
     }
 
-    /// The newest message from the contact that asked for a marker or a
-    /// receipt, for read markers.
-    pub fn last_incoming(&self) -> Option<&Message> {
-        self.messages.iter().rev().find(|m| !m.mine && m.id.is_some())
+    /// The newest message from the contact that asked for read markers:
+    /// XEP-0333 allows none for the others.
+    pub fn last_markable(&self) -> Option<&Message> {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| !m.mine && m.markable && m.id.is_some())
     }
 
     /// The newest message, for the contact list's preview.
@@ -358,10 +365,22 @@ mod tests {
             body: body.to_owned(),
             timestamp_ms: t,
             receipt_requested: true,
+            markable: true,
             replaces: None,
             archived: false,
             from_archive: false,
         }
+    }
+
+    #[test]
+    fn read_markers_go_only_to_messages_that_ask_for_them() {
+        let mut c = Conversation::default();
+        c.receive(chat("b1", None, Direction::Incoming, "markable", 1_000), true);
+        let mut plain = chat("b2", None, Direction::Incoming, "no markers", 2_000);
+        plain.markable = false;
+        c.receive(plain, true);
+        c.send(Message::outgoing("m1".into(), "mine".into(), 3_000));
+        assert_eq!(c.last_markable().and_then(|m| m.id.as_deref()), Some("b1"));
     }
 
     #[test]

@@ -168,6 +168,7 @@ impl Session {
             return;
         };
         let receipt_requested = m.payloads.iter().any(|p| p.is("request", ns::RECEIPTS));
+        let markable = m.payloads.iter().any(|p| p.is("markable", ns::CHAT_MARKERS));
         if receipt_requested && live && direction == Direction::Incoming {
             self.send_receipt(&m, &peer_jid);
         }
@@ -199,6 +200,7 @@ impl Session {
             body,
             timestamp_ms,
             receipt_requested,
+            markable,
             replaces,
             archived,
             from_archive,

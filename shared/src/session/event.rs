@@ -82,6 +82,9 @@ pub struct ChatMessage {
     pub timestamp_ms: u64,
     /// The sender asked for a receipt.
     pub receipt_requested: bool,
+    /// The sender asked for read markers (XEP-0333 `<markable/>`): only
+    /// then may we send one for it.
+    pub markable: bool,
     /// The id of the message this one corrects (XEP-0308).
     pub replaces: Option<String>,
     /// It is history from the archive (XEP-0313), which the person asked

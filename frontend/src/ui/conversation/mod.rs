@@ -140,7 +140,7 @@ fn mark_read(store: RwSignal<Store>, conv: ConversationView, at_bottom: RwSignal
     let owner = Owner::current();
     Effect::new(move |_| {
         let attentive = store.with(|s| s.attentive);
-        let last = conv.with(|c| c.last_incoming().and_then(|m| m.id.clone()));
+        let last = conv.with(|c| c.last_markable().and_then(|m| m.id.clone()));
         if !attentive || !at_bottom.get() || marked.get_value() == last {
             return;
         }

@@ -84,6 +84,7 @@ fn receives_messages_and_answers_receipt_requests() {
         &format!(
             "<message {C} from='juliet@example.net/balcony' to='user@example.com/abc' type='chat' id='j1'>\
              <body>Wherefore art thou?</body><request xmlns='urn:xmpp:receipts'/>\
+             <markable xmlns='urn:xmpp:chat-markers:0'/>\
              <stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='juliet@example.net'/>\
              <stanza-id xmlns='urn:xmpp:sid:0' id='arch-7' by='user@example.com'/></message>"
         ),
@@ -100,6 +101,7 @@ fn receives_messages_and_answers_receipt_requests() {
             body: "Wherefore art thou?".into(),
             timestamp_ms: 1_700_000_000_000,
             receipt_requested: true,
+            markable: true,
             replaces: None,
             archived: false,
             from_archive: false,
