@@ -129,6 +129,20 @@ test('Rename opens a dialog: Escape keeps the name, Enter saves the new one', as
   await expect(page.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: /^Robert/ })).toBeVisible();
 });
 
+test('a contact change the server refuses gets a notice that says why', async ({ page, account }) => {
+  const alice = await account();
+  await signIn(page, alice);
+  // Prosody keeps no roster item for the account itself.
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const add = page.getByRole('dialog', { name: 'Add contact' });
+  await add.getByRole('textbox', { name: 'Address' }).fill(alice.jid);
+  await add.getByRole('button', { name: 'Add' }).click();
+  const notice = page.getByRole('alert').filter({ hasText: 'was not saved' });
+  await expect(notice).toContainText(`The change to ${alice.jid} was not saved. The server does not allow it.`);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+});
+
 test('an xmpp: URI opens its conversation', async ({ page, account }) => {
   const alice = await account();
   await signIn(page, alice);

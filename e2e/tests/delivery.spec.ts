@@ -16,6 +16,7 @@ test('a refused message offers Retry, which sends it again', async ({ page, acco
   await say(page, 'are you there?');
   const row = log(page).getByRole('listitem').filter({ hasText: 'are you there?' });
   await expect(row).toContainText('Failed');
+  await expect(row).toContainText('This address does not exist or cannot receive messages.');
   await expect(row.getByRole('button', { name: 'Retry' })).toBeVisible();
 
   await promisify(execFile)(harness.prosody.prosodyctl, [
@@ -23,6 +24,7 @@ test('a refused message offers Retry, which sends it again', async ({ page, acco
   ]);
   await row.getByRole('button', { name: 'Retry' }).click();
   await expect(row).not.toContainText('Failed');
+  await expect(row).not.toContainText('cannot receive messages');
   await expect(row).toContainText('Sent');
   await expect(row.getByRole('button', { name: 'Retry' })).toHaveCount(0);
 });

@@ -117,6 +117,20 @@ test('a part of the client that cannot be fetched is explained', async ({ browse
   await expect(page.getByLabel('User name')).toBeVisible();
 });
 
+test('a password the server refuses says so, and the old one still signs in', async ({ page, account }) => {
+  // ejabberd refuses weak passwords (the harness sets password_strength).
+  const alice = await account('ejabberd');
+  await signIn(page, alice);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByLabel('New password').fill('abc');
+  await dialog.getByRole('button', { name: 'Change password' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Your password was not changed. The server did not accept it.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await signIn(page, alice);
+});
+
 test('change the password in Settings, then sign in with it', async ({ page, account }) => {
   const alice = await account();
   await signIn(page, alice);

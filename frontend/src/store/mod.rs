@@ -31,6 +31,29 @@ pub enum Problem {
     GatewayUnreachable,
 }
 
+/// A request of the person's that failed, shown until dismissed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// Adding, renaming or removing this contact did not go through.
+    Contact(BareJid, RequestError),
+    /// The history with this contact could not be loaded.
+    History(BareJid, RequestError),
+}
+
+/// Where a change of our password is (XEP-0077).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum PasswordChange {
+    /// None asked for.
+    #[default]
+    Idle,
+    /// Asked, as the request with this id.
+    Asked(String),
+    /// Done: the next sign-in uses the new one.
+    Changed,
+    /// Refused, or unanswered.
+    Failed(RequestError),
+}
+
 /// Where the connection is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Connection {
@@ -71,10 +94,10 @@ pub struct Store {
     pub attentive: bool,
     /// Our own availability and status message.
     pub own_status: (Availability, Option<String>),
-    /// The last request failure, for a passing notice.
-    pub notice: Option<RequestError>,
-    /// Our password was changed.
-    pub password_changed: bool,
+    /// The last failure of a request of the person's.
+    pub notice: Option<Notice>,
+    /// Where a change of our password is.
+    pub password: PasswordChange,
 }
 
 impl Default for Store {
@@ -90,7 +113,7 @@ impl Default for Store {
             attentive: true,
             own_status: (Availability::Available, None),
             notice: None,
-            password_changed: false,
+            password: PasswordChange::Idle,
         }
     }
 }
@@ -285,7 +308,10 @@ impl Store {
                 error,
             } => {
                 self.conversation(&with).loading_history = false;
-                self.notice = Some(error);
+                // A new session asks again by itself.
+                if error != RequestError::SessionEnded {
+                    self.notice = Some(Notice::History(with.clone(), error));
+                }
                 return Outcome::HistoryDone(with);
             }
             Event::MessageStateChanged { id, state } => {
@@ -296,11 +322,22 @@ impl Store {
                     }
                 }
             }
-            Event::PasswordChanged { .. } => self.password_changed = true,
-            Event::RequestFailed { error, .. } => self.notice = Some(error),
+            Event::ContactChangeFailed { jid, error } => self.notice = Some(Notice::Contact(jid, error)),
+            Event::PasswordChanged { id } => self.password_answered(&id, PasswordChange::Changed),
+            // Other requests are the session's own, not the person's.
+            Event::RequestFailed { id, error, .. } => {
+                self.password_answered(&id, PasswordChange::Failed(error))
+            }
             _ => {}
         }
         Outcome::Nothing
+    }
+
+    /// The answer to request `id`: the password change's, if it is that.
+    fn password_answered(&mut self, id: &str, outcome: PasswordChange) {
+        if matches!(&self.password, PasswordChange::Asked(asked) if asked == id) {
+            self.password = outcome;
+        }
     }
 
     fn message(&mut self, m: parlons_shared::session::ChatMessage) -> Outcome {

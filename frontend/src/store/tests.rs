@@ -333,3 +333,53 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
     assert_eq!(s.conversation_of("m3"), Some(bob));
     assert_eq!(s.conversation_of("i1"), None);
 }
+
+#[test]
+fn the_persons_failed_requests_are_noticed_and_the_sessions_own_are_not() {
+    let mut s = online();
+    let bob = jid("bob@b.test");
+    // A background request (carbons, caps) is the session's business.
+    s.apply(Event::RequestFailed {
+        id: "t3".into(),
+        error: RequestError::Stanza(StanzaCondition::FeatureNotImplemented),
+        text: None,
+    });
+    // History that a new session asks again is not a failure to show.
+    s.apply(Event::HistoryFailed {
+        with: Some(bob.clone()),
+        error: RequestError::SessionEnded,
+    });
+    assert_eq!(s.notice, None);
+    let refused = RequestError::Stanza(StanzaCondition::NotAllowed);
+    s.apply(Event::ContactChangeFailed {
+        jid: bob.clone(),
+        error: refused.clone(),
+    });
+    assert_eq!(s.notice, Some(Notice::Contact(bob.clone(), refused)));
+    let missing = RequestError::Stanza(StanzaCondition::ItemNotFound);
+    s.apply(Event::HistoryFailed {
+        with: Some(bob.clone()),
+        error: missing.clone(),
+    });
+    assert_eq!(s.notice, Some(Notice::History(bob, missing)));
+}
+
+#[test]
+fn a_password_change_ends_changed_or_failed() {
+    let mut s = online();
+    s.password = PasswordChange::Asked("p1".into());
+    // Another request's answer is not this one's.
+    s.apply(Event::PasswordChanged { id: "p0".into() });
+    assert_eq!(s.password, PasswordChange::Asked("p1".into()));
+    let weak = RequestError::Stanza(StanzaCondition::NotAcceptable);
+    s.apply(Event::RequestFailed {
+        id: "p1".into(),
+        error: weak.clone(),
+        text: Some("The password is too weak".into()),
+    });
+    assert_eq!(s.password, PasswordChange::Failed(weak));
+    assert_eq!(s.notice, None);
+    s.password = PasswordChange::Asked("p2".into());
+    s.apply(Event::PasswordChanged { id: "p2".into() });
+    assert_eq!(s.password, PasswordChange::Changed);
+}

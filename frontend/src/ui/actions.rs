@@ -8,6 +8,7 @@ use xmpp_parsers::jid::BareJid;
 
 use super::{use_client, use_store};
 use crate::client::{now_ms, random, storage};
+use crate::store::PasswordChange;
 use crate::store::conversation::Conversation;
 use leptos::prelude::*;
 
@@ -146,11 +147,16 @@ pub fn set_presence(show: Availability, status: Option<String>) {
 /// Changes our password (XEP-0077).
 pub fn change_password(new_password: String) {
     let Some(id) = message_id() else { return };
-    use_store().update(|s| s.password_changed = false);
+    use_store().update(|s| s.password = PasswordChange::Asked(id.clone()));
     command(Command::ChangePassword {
         id,
         new_password: new_password.into(),
     });
+}
+
+/// The notice was read.
+pub fn dismiss_notice() {
+    use_store().update(|s| s.notice = None);
 }
 
 /// Reconnects after a drop.

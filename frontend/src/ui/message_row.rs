@@ -6,6 +6,7 @@ use parlons_shared::session::Delivery;
 use xmpp_parsers::jid::BareJid;
 
 use super::actions;
+use super::reasons::message_reason;
 use super::rich_text::RichText;
 use crate::i18n::t;
 use crate::store::conversation::Message;
@@ -58,7 +59,11 @@ pub fn MessageRow(
     /// The first of a run from the same sender: the name shows.
     first: bool,
 ) -> impl IntoView {
-    let failed = matches!(message.delivery, Some(Delivery::Failed { .. }));
+    let reason = match &message.delivery {
+        Some(Delivery::Failed { error }) => Some(message_reason(error)),
+        _ => None,
+    };
+    let failed = reason.is_some();
     let state = message.delivery.as_ref().map(delivery_key);
     let action = message.action().map(str::to_owned);
     let body = match action {
@@ -74,6 +79,7 @@ pub fn MessageRow(
                 <time>{short_time(message.timestamp_ms)}</time>
                 {message.edited.then(|| view! { <span class="edited">{move || t("edited")}</span> })}
                 {state.map(|k| view! { <span class="state" data-state=k>{move || t(k)}</span> })}
+                {reason.map(|k| view! { <span class="reason">{move || t(k)}</span> })}
                 {failed
                     .then(|| {
                         view! {

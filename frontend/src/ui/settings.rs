@@ -5,10 +5,11 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
+use super::reasons::request_reason;
 use super::{actions, chunks, dialog};
 use crate::client::storage::{self, key};
 use crate::i18n::{Lang, browser_lang, t};
-use crate::store::Store;
+use crate::store::{PasswordChange, Store};
 
 /// The colour theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,7 +262,15 @@ fn register_handler() {
 fn ChangePassword() -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let store = super::use_store();
-    let changed = move || store.with(|s| s.password_changed);
+    let outcome = move || match store.with(|s| s.password.clone()) {
+        PasswordChange::Changed => Some(t("password-changed")),
+        PasswordChange::Failed(error) => Some(format!(
+            "{} {}",
+            t("password-not-changed"),
+            t(request_reason(&error))
+        )),
+        PasswordChange::Idle | PasswordChange::Asked(_) => None,
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(i) = input.get() {
@@ -277,7 +286,7 @@ fn ChangePassword() -> impl IntoView {
             <label for="new-password">{move || t("new-password")}</label>
             <input id="new-password" type="password" autocomplete="new-password" node_ref=input />
             <button type="submit">{move || t("change-password")}</button>
-            <p role="status">{move || changed().then(|| t("password-changed"))}</p>
+            <p role="status">{outcome}</p>
         </form>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::chunks;
 use super::contact_list::ContactList;
+use super::notice::NoticeLine;
 use super::own_status::OwnStatus;
 use super::requests::SubscriptionRequests;
 use super::settings::{SettingsDialog, SettingsDialogHandle};
@@ -35,7 +36,10 @@ pub fn Shell() -> impl IntoView {
                 <h1 class="brand">"Parlons"</h1>
                 <OwnStatus settings=settings />
             </header>
-            <StatusLine />
+            <div class="lines">
+                <StatusLine />
+                <NoticeLine />
+            </div>
             <aside class="sidebar">
                 <SubscriptionRequests />
                 <ContactList />

@@ -30,6 +30,8 @@ pub enum RequestError {
     Stanza(stanza_error::DefinedCondition),
     /// The session ended without resumption before the answer came.
     SessionEnded,
+    /// Asked while not connected: nothing was sent.
+    NotConnected,
 }
 
 /// Where a message is in its life, as far as we know.
@@ -204,6 +206,14 @@ pub enum Event {
         error: RequestError,
         /// The server's text, if any.
         text: Option<String>,
+    },
+    /// A change to a contact (adding, renaming, removing: RFC 6121 §2.3)
+    /// was refused, or got no answer.
+    ContactChangeFailed {
+        /// The contact.
+        jid: BareJid,
+        /// Why.
+        error: RequestError,
     },
     /// The password was changed (XEP-0077 §3.3); the next login uses it.
     PasswordChanged {

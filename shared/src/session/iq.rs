@@ -36,6 +36,7 @@ impl Session {
                 }
                 return;
             }
+            Request::RosterSet(jid) => return self.event(Event::ContactChangeFailed { jid, error }),
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
             _ => {}
         }
@@ -115,7 +116,7 @@ impl Session {
             Some(Request::Mam(query)) => self.mam_fin(query, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
-            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet) | None => {}
+            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet(_)) | None => {}
         }
     }
 

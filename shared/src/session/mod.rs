@@ -95,7 +95,7 @@ enum Request {
     EnableCarbons,
     Ping,
     Mam(mam::Query),
-    RosterSet,
+    RosterSet(BareJid),
     ChangePassword(Secret),
     Disco { jid: Jid, ver: Option<String> },
 }

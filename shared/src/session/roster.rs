@@ -8,7 +8,7 @@ use xmpp_parsers::presence::{Presence, Type as PresenceType};
 use xmpp_parsers::roster::{Ask, Group, Item, Roster, Subscription};
 use xmpp_parsers::stanza_error::DefinedCondition;
 
-use super::{Event, Request, Session};
+use super::{Event, Request, RequestError, Session};
 
 /// Items converted per [`Session::work`] call: a few milliseconds in a
 /// browser, where 5,000 at once would hold the page for a long task.
@@ -130,10 +130,14 @@ impl Session {
 
     fn roster_set(&mut self, item: Item) {
         if !self.is_ready() {
-            return self.ignore("roster change while offline");
+            return self.event(Event::ContactChangeFailed {
+                jid: item.jid,
+                error: RequestError::NotConnected,
+            });
         }
         let id = self.id();
-        self.pending.insert(id.clone(), Request::RosterSet);
+        self.pending
+            .insert(id.clone(), Request::RosterSet(item.jid.clone()));
         let roster = Roster {
             ver: None,
             items: vec![item],
@@ -344,6 +348,44 @@ mod tests {
             ],
         );
         assert_eq!(s.subscription_requests().count(), 0);
+    }
+
+    #[test]
+    fn a_refused_contact_change_names_the_contact() {
+        let mut s = logged_in();
+        let juliet: BareJid = "juliet@example.net".parse().unwrap();
+        s.handle_command(Command::RemoveContact { jid: juliet.clone() });
+        out(&mut s);
+        feed(
+            &mut s,
+            &format!(
+                "<iq {C} type='error' id='t5'><error type='cancel'>\
+                 <not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+            ),
+        );
+        assert_eq!(
+            events(&mut s),
+            [Event::ContactChangeFailed {
+                jid: juliet.clone(),
+                error: RequestError::Stanza(DefinedCondition::NotAllowed),
+            }]
+        );
+        // Offline, nothing is sent, and the change says so.
+        s.handle_command(Command::ConnectionLost);
+        events(&mut s);
+        s.handle_command(Command::SetContact {
+            jid: juliet.clone(),
+            name: None,
+            groups: Vec::new(),
+        });
+        assert!(out(&mut s).is_empty());
+        assert_eq!(
+            events(&mut s),
+            [Event::ContactChangeFailed {
+                jid: juliet,
+                error: RequestError::NotConnected,
+            }]
+        );
     }
 
     #[test]

@@ -1,0 +1,39 @@
+//! The notice line: a request of the person's that failed (a contact
+//! change, a page of history), with why, until dismissed.
+
+use leptos::prelude::*;
+
+use super::reasons::request_reason;
+use super::{actions, use_store};
+use crate::i18n::{t, t_with};
+use crate::store::Notice;
+
+/// The notice line (role `alert`), empty when there is none.
+#[component]
+pub fn NoticeLine() -> impl IntoView {
+    let store = use_store();
+    let text = move || {
+        let notice = store.with(|s| s.notice.clone())?;
+        let (key, jid, error) = match &notice {
+            Notice::Contact(jid, error) => ("notice-contact", jid, error),
+            Notice::History(jid, error) => ("notice-history", jid, error),
+        };
+        let contact = store.with(|s| s.contacts.get(jid).map(|c| c.display_name().to_owned()));
+        let contact = contact.unwrap_or_else(|| jid.to_string());
+        Some(format!(
+            "{} {}",
+            t_with(key, &[("contact", &contact)]),
+            t(request_reason(error))
+        ))
+    };
+    let shown = move || store.with(|s| s.notice.is_some());
+    // One fixed shape, whose text and button show with the notice.
+    view! {
+        <div class="notice-line" role="alert" class:visible=shown>
+            <span>{text}</span>
+            <button type="button" hidden=move || !shown() on:click=|_| actions::dismiss_notice()>
+                {move || t("dismiss")}
+            </button>
+        </div>
+    }
+}
