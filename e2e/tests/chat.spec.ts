@@ -164,10 +164,13 @@ test('the conversation screen is accessible at desktop width and at 375 px', asy
   await expectAccessible(page);
   await page.setViewportSize({ width: 375, height: 700 });
   await expect(page.getByRole('button', { name: 'Back' })).toBeVisible();
+  // The conversation has the screen: the account's controls wait behind Back.
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeHidden();
   await expectAccessible(page);
   await expectNoSidewaysScroll(page);
   await page.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   await expectAccessible(page);
   await expectNoSidewaysScroll(page);
 });

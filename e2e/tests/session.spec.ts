@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { test, expect, signIn, databases } from '../fixtures';
+import type { Page } from '@playwright/test';
+import { test, expect, signIn, databases, type Account } from '../fixtures';
 
 test('log in and log out', async ({ page, account, consoleErrors, expectAccessible }) => {
   const alice = await account();
@@ -117,31 +118,30 @@ test('a part of the client that cannot be fetched is explained', async ({ browse
   await expect(page.getByLabel('User name')).toBeVisible();
 });
 
+/** Asks for a new password in Settings, reads the outcome, then logs out
+ * and signs in with `then`. */
+async function changePassword(page: Page, account: Account, password: string, outcome: string, then: string) {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByLabel('New password').fill(password);
+  await dialog.getByRole('button', { name: 'Change password' }).click();
+  await expect(dialog.getByRole('status')).toHaveText(outcome);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await signIn(page, { jid: account.jid, password: then });
+}
+
 test('a password the server refuses says so, and the old one still signs in', async ({ page, account }) => {
   // ejabberd refuses weak passwords (the harness sets password_strength).
   const alice = await account('ejabberd');
-  await signIn(page, alice);
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings' });
-  await dialog.getByLabel('New password').fill('abc');
-  await dialog.getByRole('button', { name: 'Change password' }).click();
-  await expect(dialog.getByRole('status')).toHaveText('Your password was not changed. The server did not accept it.');
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await signIn(page, alice);
+  const refused = 'Your password was not changed. The server did not accept it.';
+  await changePassword(page, alice, 'abc', refused, alice.password);
 });
 
 test('change the password in Settings, then sign in with it', async ({ page, account }) => {
   const alice = await account();
-  await signIn(page, alice);
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings' });
-  await dialog.getByLabel('New password').fill('a-changed-password');
-  await dialog.getByRole('button', { name: 'Change password' }).click();
-  await expect(dialog.getByRole('status')).toHaveText('Your password was changed.');
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await signIn(page, { jid: alice.jid, password: 'a-changed-password' });
+  await changePassword(page, alice, 'a-changed-password', 'Your password was changed.', 'a-changed-password');
 });
 
 test('a server that asks for a CAPTCHA gets its form, image included', async ({ page, harness }) => {
