@@ -139,7 +139,7 @@ test('a contact change the server refuses gets a notice that says why', async ({
   await add.getByRole('button', { name: 'Add' }).click();
   const notice = page.getByRole('alert').filter({ hasText: 'was not saved' });
   await expect(notice).toContainText(`The change to ${alice.jid} was not saved. The server does not allow it.`);
-  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
 });
 

@@ -2,7 +2,7 @@
 //! booleans, by position, as IndexedDB clones them. Schema version 1.
 
 use js_sys::Array;
-use parlons_shared::session::{Delivery, RequestError};
+use parlons_shared::session::{Delivery, RequestError, StanzaCondition};
 use wasm_bindgen::{JsCast, JsValue};
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::roster::Subscription;
@@ -91,8 +91,9 @@ fn read_delivery(v: JsValue) -> Option<Delivery> {
         1 => Delivery::Sent,
         2 => Delivery::Delivered,
         3 => Delivery::Displayed,
+        // Its reason was not kept: none in particular.
         _ => Delivery::Failed {
-            error: RequestError::SessionEnded,
+            error: RequestError::Stanza(StanzaCondition::UndefinedCondition),
         },
     })
 }

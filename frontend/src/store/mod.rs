@@ -308,7 +308,7 @@ impl Store {
                 error,
             } => {
                 self.conversation(&with).loading_history = false;
-                // A new session asks again by itself.
+                // The next session asks for the first page again.
                 if error != RequestError::SessionEnded {
                     self.notice = Some(Notice::History(with.clone(), error));
                 }

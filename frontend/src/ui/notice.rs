@@ -1,5 +1,6 @@
 //! The notice line: a request of the person's that failed (a contact
-//! change, a page of history), with why, until dismissed.
+//! change, a page of history), with why, until dismissed. Only
+//! the text is announced, not its button.
 
 use leptos::prelude::*;
 
@@ -8,7 +9,7 @@ use super::{actions, use_store};
 use crate::i18n::{t, t_with};
 use crate::store::Notice;
 
-/// The notice line (role `alert`), empty when there is none.
+/// The notice line (its text with role `alert`), empty when there is none.
 #[component]
 pub fn NoticeLine() -> impl IntoView {
     let store = use_store();
@@ -29,8 +30,8 @@ pub fn NoticeLine() -> impl IntoView {
     let shown = move || store.with(|s| s.notice.is_some());
     // One fixed shape, whose text and button show with the notice.
     view! {
-        <div class="notice-line" role="alert" class:visible=shown>
-            <span>{text}</span>
+        <div class="notice-line" class:visible=shown>
+            <span role="alert">{text}</span>
             <button type="button" hidden=move || !shown() on:click=|_| actions::dismiss_notice()>
                 {move || t("dismiss")}
             </button>

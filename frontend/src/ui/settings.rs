@@ -10,6 +10,7 @@ use super::{actions, chunks, dialog};
 use crate::client::storage::{self, key};
 use crate::i18n::{Lang, browser_lang, t};
 use crate::store::{PasswordChange, Store};
+use parlons_shared::session::RequestError;
 
 /// The colour theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +265,8 @@ fn ChangePassword() -> impl IntoView {
     let store = super::use_store();
     let outcome = move || match store.with(|s| s.password.clone()) {
         PasswordChange::Changed => Some(t("password-changed")),
+        // Unanswered, it may have been changed all the same.
+        PasswordChange::Failed(RequestError::SessionEnded) => Some(t("reason-connection")),
         PasswordChange::Failed(error) => Some(format!(
             "{} {}",
             t("password-not-changed"),

@@ -64,6 +64,8 @@ impl Session {
     pub(super) fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
         self.full_jid = Some(jid.clone());
         self.state = State::Ready;
+        // Catch-up comes first, then history.
+        self.archive.catching_up = true;
         // A new session: contacts saw us go, not whether we were typing.
         self.chats.states.clear();
         // A new session: what we knew of presence is stale.

@@ -208,7 +208,8 @@ pub enum Event {
         text: Option<String>,
     },
     /// A change to a contact (adding, renaming, removing: RFC 6121 §2.3)
-    /// was refused, or got no answer.
+    /// was refused, got no answer, or was asked for offline. These no
+    /// longer come as [`Event::RequestFailed`].
     ContactChangeFailed {
         /// The contact.
         jid: BareJid,

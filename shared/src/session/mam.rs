@@ -135,10 +135,8 @@ impl Session {
         }
     }
 
-    /// The session ended: history still waiting fails with it, and the
-    /// next session catches up before any goes.
+    /// The session ended: history still waiting fails with it.
     pub(super) fn archive_session_ended(&mut self) -> Vec<BareJid> {
-        self.archive.catching_up = true;
         std::mem::take(&mut self.archive.waiting)
             .into_iter()
             .map(|ask| ask.with)
@@ -149,6 +147,7 @@ impl Session {
     /// when `None`), over every conversation; pages follow until the
     /// archive is exhausted.
     pub(super) fn catch_up(&mut self, after: Option<String>) {
+        self.archive.catching_up = true;
         let set = SetQuery {
             max: Some(100),
             after: after.clone(),
@@ -222,6 +221,9 @@ impl Session {
     /// The `<fin/>` that ends a page.
     pub(super) fn mam_fin(&mut self, query: Query, payload: Option<Element>) {
         let Some(fin) = payload.and_then(|p| mam::Fin::try_from(p).ok()) else {
+            if matches!(query, Query::CatchUp(_)) {
+                self.caught_up();
+            }
             return self.ignore("archive query ended without <fin/>");
         };
         let page = Page {
@@ -544,6 +546,18 @@ mod tests {
             &events(&mut s)[..],
             [Event::HistoryFailed { with: None, .. }]
         ));
+        assert_eq!(mam_queries(&out(&mut s)).len(), 1);
+    }
+
+    #[test]
+    fn history_waits_no_longer_when_catch_up_ends_without_fin() {
+        let mut s = knowing_the_archive();
+        rebind(&mut s);
+        ask_history(&mut s);
+        let sent = roster_in(&mut s);
+        let queryid = mam_queries(&sent)[0].attr("id").unwrap().to_owned();
+        feed(&mut s, &format!("<iq {C} type='result' id='{queryid}'/>"));
+        assert_eq!(ignored(&mut s), ["archive query ended without <fin/>"]);
         assert_eq!(mam_queries(&out(&mut s)).len(), 1);
     }
 

@@ -260,12 +260,24 @@ impl Session {
             Command::SendChatState { to, state } => self.send_chat_state(to, state),
             Command::MarkDisplayed { to, id } => self.mark_displayed(to, id),
             // Sent now, they would go out before authentication.
-            Command::FetchHistory { .. }
-            | Command::CatchUp { .. }
-            | Command::Discover { .. }
-            | Command::ChangePassword { .. }
-                if !self.is_ready() =>
-            {
+            // Asked offline: what the person waits for fails, unsent.
+            Command::FetchHistory { with, .. } if !self.is_ready() => {
+                self.request_failed(
+                    String::new(),
+                    Request::Mam(mam::Query::History(with)),
+                    RequestError::NotConnected,
+                    None,
+                );
+            }
+            Command::ChangePassword { id, new_password } if !self.is_ready() => {
+                self.request_failed(
+                    id,
+                    Request::ChangePassword(new_password),
+                    RequestError::NotConnected,
+                    None,
+                );
+            }
+            Command::CatchUp { .. } | Command::Discover { .. } if !self.is_ready() => {
                 self.ignore("a request while offline; ask again once connected");
             }
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),

@@ -618,10 +618,28 @@ fn requests_wait_for_the_session() {
     s.handle_command(Command::Discover {
         jid: "example.com".parse().unwrap(),
     });
+    s.handle_command(Command::ChangePassword {
+        id: "p1".into(),
+        new_password: "new".to_owned().into(),
+    });
     assert!(out(&mut s).is_empty());
+    // What the person waits for fails; the rest is asked again later.
     assert_eq!(
-        ignored(&mut s),
-        ["a request while offline; ask again once connected"; 2]
+        events(&mut s),
+        [
+            Event::HistoryFailed {
+                with: Some("juliet@example.net".parse().unwrap()),
+                error: RequestError::NotConnected
+            },
+            Event::Ignored {
+                reason: "a request while offline; ask again once connected".into()
+            },
+            Event::RequestFailed {
+                id: "p1".into(),
+                error: RequestError::NotConnected,
+                text: None
+            },
+        ]
     );
 }
 

@@ -180,13 +180,17 @@ fn a_refused_password_change_keeps_the_old_credential() {
 }
 
 #[test]
-fn a_password_change_waits_for_the_session() {
+fn a_password_change_asked_offline_fails_unsent() {
     let mut s = session();
     change_password(&mut s, "pw3");
     assert!(out(&mut s).is_empty());
     assert_eq!(
-        super::ignored(&mut s),
-        ["a request while offline; ask again once connected"]
+        events(&mut s),
+        [Event::RequestFailed {
+            id: "pw3".into(),
+            error: RequestError::NotConnected,
+            text: None,
+        }]
     );
 }
 
