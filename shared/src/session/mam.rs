@@ -528,13 +528,20 @@ mod tests {
         assert_eq!(mam_queries(&out(&mut s)).len(), 1);
     }
 
-    #[test]
-    fn history_waits_no_longer_when_catch_up_fails() {
+    /// A new session with history asked before its catch-up: the session
+    /// and the catch-up query's id.
+    fn history_behind_catch_up() -> (Session, String) {
         let mut s = knowing_the_archive();
         rebind(&mut s);
         ask_history(&mut s);
         let sent = roster_in(&mut s);
         let queryid = mam_queries(&sent)[0].attr("id").unwrap().to_owned();
+        (s, queryid)
+    }
+
+    #[test]
+    fn history_waits_no_longer_when_catch_up_fails() {
+        let (mut s, queryid) = history_behind_catch_up();
         feed(
             &mut s,
             &format!(
@@ -551,11 +558,7 @@ mod tests {
 
     #[test]
     fn history_waits_no_longer_when_catch_up_ends_without_fin() {
-        let mut s = knowing_the_archive();
-        rebind(&mut s);
-        ask_history(&mut s);
-        let sent = roster_in(&mut s);
-        let queryid = mam_queries(&sent)[0].attr("id").unwrap().to_owned();
+        let (mut s, queryid) = history_behind_catch_up();
         feed(&mut s, &format!("<iq {C} type='result' id='{queryid}'/>"));
         assert_eq!(ignored(&mut s), ["archive query ended without <fin/>"]);
         assert_eq!(mam_queries(&out(&mut s)).len(), 1);
