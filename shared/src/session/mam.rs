@@ -494,6 +494,14 @@ mod tests {
             .collect()
     }
 
+    /// The one archive query in what was sent.
+    fn sole_query(sent: &[Element]) -> &Element {
+        match mam_queries(sent)[..] {
+            [query] => query,
+            _ => panic!("{sent:?}"),
+        }
+    }
+
     /// The latest page of history and catch-up bring the same messages,
     /// stamped to the same second: in flight together, they came in an
     /// order that showed three messages after ten sent later.
@@ -503,24 +511,18 @@ mod tests {
         rebind(&mut s);
         ask_history(&mut s);
         let sent = roster_in(&mut s);
-        let [catch_up] = mam_queries(&sent)[..] else {
-            panic!("{sent:?}")
-        };
+        let catch_up = sole_query(&sent);
         assert_eq!(rsm(catch_up, "after").as_deref(), Some("a5"));
         let queryid = catch_up.attr("id").unwrap().to_owned();
         // A page with more to come: still catching up.
         feed(&mut s, &fin(&queryid, false, "a6", "a106"));
         let sent = out(&mut s);
-        let [next] = mam_queries(&sent)[..] else {
-            panic!("{sent:?}")
-        };
+        let next = sole_query(&sent);
         assert_eq!(rsm(next, "after").as_deref(), Some("a106"));
         let queryid = next.attr("id").unwrap().to_owned();
         feed(&mut s, &fin(&queryid, true, "a107", "a110"));
         let sent = out(&mut s);
-        let [history] = mam_queries(&sent)[..] else {
-            panic!("{sent:?}")
-        };
+        let history = sole_query(&sent);
         assert_eq!(rsm(history, "before").as_deref(), Some(""));
         assert!(String::from(history).contains("<value>juliet@example.net</value>"));
         // Caught up: history goes at once.
