@@ -189,12 +189,17 @@ export async function signIn(page: Page, account: Account, opts: { keep?: boolea
   await expect(page.getByRole('navigation', { name: 'Contacts' })).toBeVisible();
 }
 
-/** Adds `other` as a contact from `page`, and `otherPage` accepts. */
-export async function befriend(page: Page, otherPage: Page, other: Account, me: Account) {
+/** Adds `jid` through the Add contact dialog. */
+export async function addContact(page: Page, jid: string) {
   await page.getByRole('button', { name: 'Add contact' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add contact' });
-  await dialog.getByRole('textbox', { name: 'Address' }).fill(other.jid);
+  await dialog.getByRole('textbox', { name: 'Address' }).fill(jid);
   await dialog.getByRole('button', { name: 'Add' }).click();
+}
+
+/** Adds `other` as a contact from `page`, and `otherPage` accepts. */
+export async function befriend(page: Page, otherPage: Page, other: Account, me: Account) {
+  await addContact(page, other.jid);
   await expect(otherPage.getByText(`${me.jid} wants to see when you are online.`)).toBeVisible();
   await otherPage.getByRole('button', { name: 'Accept' }).click();
 }

@@ -1,4 +1,4 @@
-import { test, expect, signIn, befriend, contact, giveRoster, newPage, type Account } from '../fixtures';
+import { test, expect, signIn, addContact, befriend, contact, giveRoster, newPage, type Account } from '../fixtures';
 import type { Browser, Page } from '@playwright/test';
 import { sendMessages } from '../bot';
 
@@ -101,10 +101,7 @@ test('Rename opens a dialog: Escape keeps the name, Enter saves the new one', as
   const alice = await account();
   const bob = await account();
   await signIn(page, alice);
-  await page.getByRole('button', { name: 'Add contact' }).click();
-  const add = page.getByRole('dialog', { name: 'Add contact' });
-  await add.getByRole('textbox', { name: 'Address' }).fill(bob.jid);
-  await add.getByRole('button', { name: 'Add' }).click();
+  await addContact(page, bob.jid);
   await expect(contact(page, bob.jid)).toBeVisible();
 
   const rename = page.getByRole('dialog', { name: 'Rename' });
@@ -133,10 +130,7 @@ test('a contact change the server refuses gets a notice that says why', async ({
   const alice = await account();
   await signIn(page, alice);
   // Prosody keeps no roster item for the account itself.
-  await page.getByRole('button', { name: 'Add contact' }).click();
-  const add = page.getByRole('dialog', { name: 'Add contact' });
-  await add.getByRole('textbox', { name: 'Address' }).fill(alice.jid);
-  await add.getByRole('button', { name: 'Add' }).click();
+  await addContact(page, alice.jid);
   const notice = page.getByRole('alert').filter({ hasText: 'was not saved' });
   await expect(notice).toContainText(`The change to ${alice.jid} was not saved. The server does not allow it.`);
   await page.getByRole('button', { name: 'Dismiss' }).click();
@@ -179,10 +173,7 @@ test('the filter narrows the contacts, drafts stay with their conversation, and 
   const alice = await account();
   await signIn(page, alice);
   for (const who of ['carol@localhost', 'dave@localhost']) {
-    await page.getByRole('button', { name: 'Add contact' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add contact' });
-    await dialog.getByRole('textbox', { name: 'Address' }).fill(who);
-    await dialog.getByRole('button', { name: 'Add' }).click();
+    await addContact(page, who);
     await expect(contact(page, who)).toBeVisible();
   }
 
