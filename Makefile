@@ -41,14 +41,17 @@ lint: deps
 unit: deps
 	$(CARGO) test --workspace
 
-e2e: deps site
+# The e2e build adds a way to make the client trap (feature crash-test),
+# which releases never have.
+e2e: deps
+	PARLONS_FEATURES=crash-test scripts/build-site.sh
 	$(CARGO) build -p parlons-backend -p parlons-harness
 	cd e2e && npx playwright test
 
 # cargo fuzz passes unstable rustc flags; RUSTC_BOOTSTRAP lets the one
 # stable toolchain take them. No sanitizer: the code forbids unsafe.
 fuzz: deps
-	cd fuzz && for t in splitter client_message; do \
+	cd fuzz && for t in splitter client_message styling; do \
 		mkdir -p corpus/$$t && \
 		RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --release $$t corpus/$$t seeds/$$t \
 			-- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | tail -n 25 || exit 1; \

@@ -21,6 +21,8 @@ export interface HarnessInfo {
   control: number;
   /** nginx in front of three more replicas. */
   balanced: string;
+  /** The replicas behind `balanced`, in the order `replica kill N` counts. */
+  replicas: string[];
 }
 
 export interface Account {

@@ -22,10 +22,17 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
-    // The page from the network, so a new build shows; the kept one offline.
+    // Only the app's own page: any other one (/metrics, a 404) is no shell.
+    const scope = new URL(self.registration.scope).pathname;
+    if (url.pathname !== scope && url.pathname !== `${scope}index.html`) return;
+    // The page from the network, so a new build shows; the kept one offline
+    // or when the network answers with an error (a 502 from a proxy).
     event.respondWith(
       fetch(request)
         .then((response) => {
+          if (!response.ok || response.type !== 'basic') {
+            return caches.match('./').then((kept) => kept || response);
+          }
           const copy = response.clone();
           caches.open(CACHE).then((c) => c.put('./', copy));
           return response;
@@ -36,7 +43,7 @@ self.addEventListener('fetch', (event) => {
     // Content-hashed files never change.
     event.respondWith(
       caches.match(request).then((hit) => hit || fetch(request).then((response) => {
-        if (response.ok) {
+        if (response.ok && response.type === 'basic') {
           const copy = response.clone();
           caches.open(CACHE).then((c) => c.put(request, copy));
         }

@@ -10,8 +10,11 @@ stage=target/wasm-bindgen
 
 # --emit-relocs lets wasm-split-cli move the code that only a split point
 # (frontend/src/ui/chunks.rs) reaches into a chunk of its own.
+# PARLONS_FEATURES: the frontend's cargo features (the e2e build's
+# crash-test), never set for a release.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
-  cargo build --profile "$profile" --target wasm32-unknown-unknown -p parlons-frontend
+  cargo build --profile "$profile" --target wasm32-unknown-unknown -p parlons-frontend \
+  --features "${PARLONS_FEATURES:-}"
 split=target/wasm-split
 rm -rf "$split" "$stage" "$out"
 mkdir -p "$split" "$stage" "$out"
@@ -74,14 +77,13 @@ rewrite "$stage/__wasm_split.js" 'from"./parlons.js"' "from\"./$js\""
 cp "$stage/parlons.js" "$out/$js"
 cp "$stage/__wasm_split.js" "$out/$loader"
 css=$(hashed style/main.css style css)
-printf "import init from './%s';\ninit({ module_or_path: new URL('./%s', import.meta.url) });\n" "$js" "$wasm" >"$stage/boot.js"
-# The service worker keeps the app shell for the next visit.
-printf "if ('serviceWorker' in navigator) addEventListener('load', () => navigator.serviceWorker.register('./sw.js'));\n" >>"$stage/boot.js"
+sed -e "s/{{JS}}/$js/" -e "s/{{WASM}}/$wasm/" public/boot.js >"$stage/boot.src.js"
+e2e/node_modules/.bin/terser "$stage/boot.src.js" --module --compress --mangle -o "$stage/boot.js"
 boot=$(hashed "$stage/boot.js" boot js)
 
 sed -e "s/{{CSS}}/$css/" -e "s/{{JS}}/$js/" -e "s/{{LOADER}}/$loader/" -e "s/{{WASM}}/$wasm/" -e "s/{{BOOT}}/$boot/" \
   public/index.html >"$out/index.html"
-find public -maxdepth 1 -type f ! -name index.html ! -name sw.js -exec cp {} "$out/" \;
+find public -maxdepth 1 -type f ! -name index.html ! -name sw.js ! -name boot.js -exec cp {} "$out/" \;
 shell=$(printf "'./%s', " "$js" "$loader" "$boot" "$css" "$wasm" favicon.svg)
 build=$(cat "$out/index.html" | sha256sum | cut -c1-16)
 sed -e "s|{{SHELL}}|${shell%, }|" -e "s|{{BUILD}}|$build|" public/sw.js >"$out/sw.js"

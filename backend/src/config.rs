@@ -6,12 +6,16 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
 
 use clap::Parser;
 use serde::Deserialize;
 
+use crate::forwarded::ProxyRange;
+
+mod timeouts;
 use crate::gateway::admission::ConnectionLimits;
+use timeouts::FileTimeouts;
+pub use timeouts::Timeouts;
 
 /// The default stanza size limit, in both directions.
 pub const DEFAULT_MAX_STANZA_BYTES: usize = 256 * 1024;
@@ -108,25 +112,12 @@ struct FileConfig {
     #[serde(default)]
     dns_servers: Vec<SocketAddr>,
     #[serde(default)]
-    trusted_proxies: Vec<std::net::IpAddr>,
+    trusted_proxies: Vec<ProxyRange>,
     public_url: Option<String>,
     #[serde(default)]
     timeouts: FileTimeouts,
     #[serde(default)]
     limits: FileLimits,
-}
-
-/// `[timeouts]`, in seconds.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct FileTimeouts {
-    open: Option<u64>,
-    preauth: Option<u64>,
-    idle: Option<u64>,
-    ping: Option<u64>,
-    dns: Option<u64>,
-    connect: Option<u64>,
-    handshake: Option<u64>,
 }
 
 /// `[limits]`.
@@ -138,56 +129,6 @@ struct FileLimits {
     connections_per_domain: Option<usize>,
     attempt_burst: Option<u32>,
     attempts_per_minute: Option<u32>,
-}
-
-/// Session and upstream time limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// From the WebSocket upgrade to the first `<open/>`.
-    pub open: Duration,
-    /// From the upgrade to the authenticated stream.
-    pub preauth: Duration,
-    /// Without a frame from the client (pongs count).
-    pub idle: Duration,
-    /// Between WebSocket pings.
-    pub ping: Duration,
-    /// One DNS query.
-    pub dns: Duration,
-    /// One TCP connection attempt.
-    pub connect: Duration,
-    /// TLS and STARTTLS.
-    pub handshake: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            open: Duration::from_secs(10),
-            preauth: Duration::from_secs(60),
-            idle: Duration::from_secs(90),
-            ping: Duration::from_secs(25),
-            dns: Duration::from_secs(5),
-            connect: Duration::from_secs(5),
-            handshake: Duration::from_secs(10),
-        }
-    }
-}
-
-impl FileTimeouts {
-    fn apply(&self, t: &mut Timeouts) {
-        let set = |d: &mut Duration, v: Option<u64>| {
-            if let Some(secs) = v {
-                *d = Duration::from_secs(secs);
-            }
-        };
-        set(&mut t.open, self.open);
-        set(&mut t.preauth, self.preauth);
-        set(&mut t.idle, self.idle);
-        set(&mut t.ping, self.ping);
-        set(&mut t.dns, self.dns);
-        set(&mut t.connect, self.connect);
-        set(&mut t.handshake, self.handshake);
-    }
 }
 
 impl FileLimits {
@@ -343,8 +284,9 @@ pub struct Config {
     pub max_server_stanza_bytes: usize,
     /// DNS servers to ask instead of the system's.
     pub dns_servers: Vec<SocketAddr>,
-    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed:
+    /// addresses or CIDR ranges.
+    pub trusted_proxies: Vec<ProxyRange>,
     /// The gateway's public base URL (`https://chat.example.org`), for
     /// XEP-0156 discovery; by default derived from each request.
     pub public_url: Option<String>,
@@ -462,6 +404,7 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn args(argv: &[&str]) -> Args {
         Args::try_parse_from(std::iter::once("parlons").chain(argv.iter().copied())).unwrap()

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod error;
+pub mod forwarded;
 pub mod gateway;
 pub mod metrics;
 pub mod routes;
@@ -46,13 +47,21 @@ impl AppState {
 /// The whole HTTP application, without a listener, so tests can call it
 /// directly.
 pub fn app(state: AppState) -> Router {
+    let https = state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
     Router::new()
         .merge(routes::health::router())
         .merge(routes::metrics::router())
         .merge(routes::host_meta::router())
         .merge(routes::ws::router())
         .fallback_service(routes::assets::service(&state.config.site_dir))
-        .layer(axum::middleware::from_fn(routes::assets::add_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            routes::assets::add_headers,
+        ))
         .layer(telemetry::http_trace_layer())
         .with_state(state)
 }

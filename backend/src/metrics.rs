@@ -20,10 +20,19 @@ pub enum Outcome {
     Error(Condition),
     /// The gateway shut down.
     Shutdown,
+    /// The server sent a stanza over `max-server-stanza-bytes`.
+    ServerStanzaTooLarge,
 }
 
 impl Outcome {
-    const LABELS: [&'static str; 5] = ["closed", "client_gone", "server_gone", "error", "shutdown"];
+    const LABELS: [&'static str; 6] = [
+        "closed",
+        "client_gone",
+        "server_gone",
+        "error",
+        "shutdown",
+        "server_stanza_too_large",
+    ];
 
     fn index(self) -> usize {
         match self {
@@ -32,6 +41,7 @@ impl Outcome {
             Self::ServerGone => 2,
             Self::Error(_) => 3,
             Self::Shutdown => 4,
+            Self::ServerStanzaTooLarge => 5,
         }
     }
 
@@ -56,7 +66,7 @@ const CONNECT_BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.
 #[derive(Debug, Default)]
 pub struct Metrics {
     open_sessions: AtomicI64,
-    outcomes: [AtomicU64; 5],
+    outcomes: [AtomicU64; Outcome::LABELS.len()],
     stanzas_to_server: AtomicU64,
     stanzas_to_client: AtomicU64,
     bytes_to_server: AtomicU64,
@@ -66,6 +76,7 @@ pub struct Metrics {
     connect_count: AtomicU64,
     connect_micros: AtomicU64,
     dns_failures: AtomicU64,
+    auth_holds: AtomicU64,
 }
 
 impl Metrics {
@@ -115,6 +126,11 @@ impl Metrics {
         self.dns_failures.fetch_add(1, Relaxed);
     }
 
+    /// An attempt to authenticate was held after repeated failures.
+    pub fn auth_held(&self) {
+        self.auth_holds.fetch_add(1, Relaxed);
+    }
+
     /// Sessions open now.
     pub fn open_sessions(&self) -> i64 {
         self.open_sessions.load(Relaxed)
@@ -137,6 +153,13 @@ impl Metrics {
             None,
             self.dns_failures.load(Relaxed),
         );
+        let held = "parlons_auth_attempts_held_total";
+        out.family(
+            held,
+            "counter",
+            "Attempts to authenticate held after repeated failures from one address.",
+        );
+        out.sample(held, None, self.auth_holds.load(Relaxed));
         out.0
     }
 

@@ -238,21 +238,47 @@ async fn an_untrusted_certificate_is_refused() {
     }
 }
 
+/// A gateway to the test Prosody whose sign-in deadline is `preauth`: its
+/// WebSocket URL, and the switch that keeps it running.
+async fn gateway_with_preauth(preauth: std::time::Duration) -> (String, tokio::sync::watch::Sender<bool>) {
+    let port = servers().prosody.ports.c2s;
+    let (addr, stop) = spawn_gateway(|c| {
+        c.upstreams
+            .insert("localhost".into(), format!("127.0.0.1:{port}").parse().unwrap());
+        c.timeouts.preauth = preauth;
+    })
+    .await;
+    (format!("ws://{addr}/xmpp-websocket"), stop)
+}
+
 /// A client that never authenticates is cut off.
 #[tokio::test]
 async fn authentication_has_a_deadline() {
-    let s = servers();
-    let port = s.prosody.ports.c2s;
-    let (addr, _stop) = spawn_gateway(|c| {
-        c.upstreams
-            .insert("localhost".into(), format!("127.0.0.1:{port}").parse().unwrap());
-        c.timeouts.preauth = std::time::Duration::from_millis(500);
-    })
-    .await;
-    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    let (url, _stop) = gateway_with_preauth(std::time::Duration::from_millis(500)).await;
+    let mut ws = XmppWs::connect(&url).await;
     let (open, _) = ws.open("localhost").await;
     assert!(open.is("open", "urn:ietf:params:xml:ns:xmpp-framing"));
     assert_stream_error(&ws.drain().await, "connection-timeout");
+}
+
+/// The sign-in deadline runs until a resource is bound: authenticating is
+/// not enough, and a bound session outlives it.
+#[tokio::test]
+async fn the_sign_in_deadline_runs_until_bind() {
+    let (url, _stop) = gateway_with_preauth(std::time::Duration::from_millis(1500)).await;
+    let account = account(Server::Prosody);
+    let (mut unbound, _) = authenticate(&url, &account).await;
+    let started = tokio::time::Instant::now();
+    let (mut bound, _, _) = login(&url, &account).await;
+    assert_stream_error(&unbound.drain().await, "connection-timeout");
+    // Past the deadline of the bound session too.
+    tokio::time::sleep_until(started + std::time::Duration::from_millis(2000)).await;
+    bound
+        .send(r#"<iq xmlns="jabber:client" type="get" id="alive"><ping xmlns="urn:xmpp:ping"/></iq>"#)
+        .await;
+    let pong = bound.recv_until(|e| e.attr("id") == Some("alive")).await;
+    assert_eq!(pong.attr("type"), Some("result"));
+    bound.close().await;
 }
 
 /// RFC 6120 §4.9.3.19: the gateway follows `<see-other-host/>` itself, and
@@ -296,6 +322,12 @@ enum Bare {
     Silent,
     /// Reads once more, then drops the connection.
     Drops,
+    /// Reads once more, then sends a message of this many bytes and waits.
+    SendsMessage(usize),
+    /// Reads once more, then sends the start of a stanza and waits.
+    SendsPartOfAStanza,
+    /// Reads once more, then sends whitespace keepalives for a while.
+    SendsWhitespace,
 }
 
 /// A gateway whose `localhost` is a bare server of our own, for one
@@ -322,9 +354,36 @@ async fn gateway_to_bare_server(then: Bare) -> (std::net::SocketAddr, tokio::syn
             Bare::Drops => {
                 let _ = conn.read(&mut buf).await;
             }
+            Bare::SendsPartOfAStanza => {
+                let _ = conn.read(&mut buf).await;
+                let _ = conn
+                    .write_all(b"<message from='a@localhost'><body>and then")
+                    .await;
+                while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+            }
+            Bare::SendsWhitespace => {
+                let _ = conn.read(&mut buf).await;
+                for _ in 0..12 {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    let _ = conn.write_all(b" ").await;
+                }
+                let _ = conn
+                    .write_all(b"<message from='a@localhost'><body>still here</body></message>")
+                    .await;
+                while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+            }
+            Bare::SendsMessage(bytes) => {
+                let _ = conn.read(&mut buf).await;
+                let body = "x".repeat(bytes);
+                let message = format!("<message from='a@localhost'><body>{body}</body></message>");
+                let _ = conn.write_all(message.as_bytes()).await;
+                while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+            }
         }
     });
     spawn_gateway(|c| {
+        c.max_server_stanza_bytes = 64 * 1024;
+        c.timeouts.stanza = std::time::Duration::from_millis(500);
         c.upstreams.insert(
             "localhost".into(),
             format!("plain://127.0.0.1:{port}").parse().unwrap(),
@@ -362,8 +421,35 @@ async fn a_server_that_drops_the_connection_is_counted() {
         .await;
     assert_stream_error(&ws.drain().await, "remote-connection-failed");
     drop(ws);
-    // Counted once the session has ended, just after the WebSocket closes.
-    let line = "parlons_sessions_total{outcome=\"server_gone\"} 1";
+    await_metric(addr, "parlons_sessions_total{outcome=\"server_gone\"} 1").await;
+}
+
+/// A stanza from the server must be whole within the stanza deadline;
+/// whitespace keepalives, however long, are no stanza.
+#[tokio::test]
+async fn a_partial_stanza_from_the_server_has_a_deadline() {
+    let (addr, _stop) = gateway_to_bare_server(Bare::SendsPartOfAStanza).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+    let got = ws.drain().await;
+    assert_stream_error(&got, "connection-timeout");
+    assert!(got.iter().any(|m| m.contains("one stanza")), "{got:?}");
+
+    let (addr, _stop) = gateway_to_bare_server(Bare::SendsWhitespace).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+    let got = ws.recv_until(|e| e.name() == "message").await;
+    assert_eq!(
+        got.get_child("body", "jabber:client").unwrap().text(),
+        "still here"
+    );
+}
+
+/// Waits until `/metrics` has `line`: a session is counted once it has
+/// ended, just after its WebSocket closes.
+async fn await_metric(addr: std::net::SocketAddr, line: &str) {
     let mut metrics = String::new();
     for _ in 0..50 {
         metrics = http_get(addr, "/metrics").await.1;
@@ -375,18 +461,62 @@ async fn a_server_that_drops_the_connection_is_counted() {
     panic!("missing {line:?} in\n{metrics}");
 }
 
-/// A roster of 5,000 contacts, about 500 KB in one stanza, comes through:
-/// what servers send may be larger than what clients may.
+/// A stanza from the server over `max-server-stanza-bytes` ends the session
+/// with policy-violation, saying which limit, counted as an outcome of its
+/// own; one under it comes through whole.
+#[tokio::test]
+async fn a_server_stanza_over_the_limit_is_a_policy_violation() {
+    let (addr, _stop) = gateway_to_bare_server(Bare::SendsMessage(60 * 1024)).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+    let got = ws.recv_until(|e| e.name() == "message").await;
+    assert_eq!(
+        got.get_child("body", "jabber:client").unwrap().text().len(),
+        60 * 1024
+    );
+    drop(ws);
+
+    let (addr, _stop) = gateway_to_bare_server(Bare::SendsMessage(70 * 1024)).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+    let got = ws.drain().await;
+    assert_stream_error(&got, "policy-violation");
+    let error = got
+        .iter()
+        .map(|m| parse(m))
+        .find(|e| e.name() == "error")
+        .unwrap();
+    assert!(
+        error.has_child("stanza-too-large", "urn:parlons:gateway:0"),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|m| m.contains("max-server-stanza-bytes, 65536 bytes")),
+        "{got:?}"
+    );
+    drop(ws);
+    await_metric(
+        addr,
+        "parlons_sessions_total{outcome=\"server_stanza_too_large\"} 1",
+    )
+    .await;
+}
+
+/// A roster of 10,000 contacts, about 1 MB in one stanza, comes through:
+/// what servers send may be much larger than what clients may.
 #[tokio::test]
 async fn a_large_roster_comes_through() {
     let s = servers();
     let a = account(Server::Prosody);
-    parlons_harness::prosody::write_roster(&s.prosody.config, &a.user, &a.domain, 5000).unwrap();
+    parlons_harness::prosody::write_roster(&s.prosody.config, &a.user, &a.domain, 10_000).unwrap();
     let (mut ws, _, _) = login(&endpoint(Via::Gateway, Server::Prosody), &a).await;
     ws.send(r#"<iq xmlns="jabber:client" type="get" id="big"><query xmlns="jabber:iq:roster"/></iq>"#)
         .await;
     let got = ws.recv_until(|e| e.attr("id") == Some("big")).await;
     let query = got.get_child("query", "jabber:iq:roster").expect("a roster");
-    assert_eq!(query.children().count(), 5000);
+    assert_eq!(query.children().count(), 10_000);
     ws.close().await;
 }

@@ -324,3 +324,67 @@ async fn a_silent_client_times_out() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_stream_error(&ws.drain().await, "connection-timeout");
 }
+
+/// One SASL PLAIN attempt with a wrong password, in a session of its own;
+/// returns how long the server's verdict took.
+async fn wrong_password(url: &str, user: &str) -> Duration {
+    use base64::Engine;
+    let mut ws = XmppWs::connect(url).await;
+    ws.open("localhost").await;
+    let plain = base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0not-the-password"));
+    let sent = tokio::time::Instant::now();
+    ws.send(&format!(
+        r#"<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">{plain}</auth>"#
+    ))
+    .await;
+    let verdict = parse(&ws.recv().await);
+    assert!(
+        verdict.is("failure", "urn:ietf:params:xml:ns:xmpp-sasl"),
+        "{verdict:?}"
+    );
+    let took = sent.elapsed();
+    ws.close().await;
+    took
+}
+
+/// Password guessing from one address is slowed after five failures in a
+/// minute, with a metric and a warning; a success forgets the failures.
+#[tokio::test]
+async fn failed_authentications_are_throttled_per_address() {
+    let (_guard, logs) = support::capture_logs();
+    let (addr, _stop) = spawn_gateway(|c| {
+        let (d, t) = prosody_override();
+        c.upstreams.insert(d, t);
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let account = servers().prosody.create_account().unwrap();
+    let held = "parlons_auth_attempts_held_total 1";
+    for _ in 0..5 {
+        wrong_password(&url, &account.user).await;
+    }
+    assert!(!http_get(addr, "/metrics").await.contains(held));
+    // The sixth waits at least the first hold, a second, before it goes.
+    assert!(wrong_password(&url, &account.user).await >= Duration::from_secs(1));
+    assert!(http_get(addr, "/metrics").await.contains(held));
+    let warning = logs.text();
+    assert!(
+        warning.contains("WARN") && warning.contains("127.0.0.1") && warning.contains("attempts are held"),
+        "{warning}"
+    );
+    // The right password gets through (after its hold), and resets it all.
+    let (ws, _, _) = login(&url, &account).await;
+    ws.close().await;
+    wrong_password(&url, &account.user).await;
+    assert!(
+        http_get(addr, "/metrics")
+            .await
+            .contains("parlons_auth_attempts_held_total 2")
+    );
+    wrong_password(&url, &account.user).await;
+    assert!(
+        http_get(addr, "/metrics")
+            .await
+            .contains("parlons_auth_attempts_held_total 2")
+    );
+}

@@ -22,6 +22,10 @@ async fn get(dir: &std::path::Path, path: &str, accept_encoding: Option<&str>) -
         site_dir: dir.to_owned(),
         ..Config::default()
     };
+    get_with(config, path, accept_encoding).await
+}
+
+async fn get_with(config: Config, path: &str, accept_encoding: Option<&str>) -> http::Response<Body> {
     let mut req = Request::get(path);
     if let Some(enc) = accept_encoding {
         req = req.header(header::ACCEPT_ENCODING, enc);
@@ -61,6 +65,33 @@ async fn index_is_revalidated_and_locked_down() {
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(header(&res, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
     assert_eq!(header(&res, header::REFERRER_POLICY), "no-referrer");
+    assert_eq!(
+        header(&res, "cross-origin-opener-policy".parse().unwrap()),
+        "same-origin"
+    );
+    let permissions = header(&res, "permissions-policy".parse().unwrap());
+    for denied in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+        assert!(permissions.contains(denied), "{permissions}");
+    }
+    // Not over plain HTTP, where HSTS means nothing.
+    assert_eq!(header(&res, header::STRICT_TRANSPORT_SECURITY), "");
+}
+
+#[tokio::test]
+async fn hsts_when_the_public_url_is_https() {
+    let dir = site();
+    for (url, hsts) in [
+        ("https://chat.example.org", "max-age=31536000"),
+        ("http://chat.example.org", ""),
+    ] {
+        let config = Config {
+            site_dir: dir.path().to_owned(),
+            public_url: Some(url.into()),
+            ..Config::default()
+        };
+        let res = get_with(config, "/", None).await;
+        assert_eq!(header(&res, header::STRICT_TRANSPORT_SECURITY), hsts, "{url}");
+    }
 }
 
 #[tokio::test]

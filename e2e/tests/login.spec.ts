@@ -46,6 +46,29 @@ test('the app shell is kept: offline, the sign-in form still loads and works', a
   await context.close();
 });
 
+test('pages that are not the app never replace the kept app shell', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  // Each used to be kept as the app's page, whatever it was.
+  await page.goto('/metrics');
+  expect((await page.goto('/no-such-page'))?.status()).toBe(404);
+  // A proxy's 502 for the app's own page: the kept one shows instead.
+  let failed = 0;
+  await context.route('**/', (route) => {
+    failed += 1;
+    return route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' });
+  });
+  await page.goto('/');
+  await context.unroute('**/');
+  await context.setOffline(true);
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  expect(failed, 'the 502 was served').toBeGreaterThan(0);
+  await context.close();
+});
+
 test('what is typed while the client loads is kept, and typing goes on in the same field', async ({ page }) => {
   // Hold the WASM back until the static form has been typed into.
   let release = () => {};

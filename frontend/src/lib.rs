@@ -7,6 +7,8 @@
 
 pub mod address;
 pub mod client;
+#[cfg(feature = "crash-test")]
+pub mod crash_test;
 pub mod i18n;
 pub mod offline;
 pub mod store;
@@ -14,6 +16,8 @@ pub mod ui;
 
 /// Takes over the static sign-in form and mounts the client on `<body>`.
 pub fn mount() {
+    #[cfg(feature = "crash-test")]
+    crash_test::listen();
     let typed = ui::login::take_static_form();
     let focus = typed.clone();
     leptos::mount::mount_to_body(move || leptos::view! { <ui::app::App typed=typed.clone() /> });

@@ -107,12 +107,18 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
     let mut servers = Servers::start()?;
     let gateway = servers.start_gateway(&opts.parlons, &opts.site_dir)?.url();
     let balanced = servers.start_balanced(&opts.parlons, &opts.site_dir, 3)?.url();
+    let replicas: Vec<String> = servers
+        .balancer
+        .iter()
+        .flat_map(|b| b.replicas.iter().map(|r| r.url()))
+        .collect();
     let shared = std::sync::Arc::new(std::sync::Mutex::new(None));
     let control = parlons_harness::control::listen(std::sync::Arc::clone(&shared))?;
     let info = serde_json::json!({
         "gateway": gateway,
         "control": control,
         "balanced": balanced,
+        "replicas": replicas,
         "ca": servers.ca.ca,
         "prosody": {
             "domain": servers.prosody.domain(),

@@ -9,5 +9,6 @@ pub mod framing;
 pub mod ns;
 pub mod session;
 pub mod slices;
+pub mod styling;
 
 pub use minidom::Element;

@@ -21,5 +21,9 @@ pub const CHAT_MARKERS: &str = xmpp_parsers::ns::DISPLAYED_MARKERS;
 /// XEP-0334: Message Processing Hints.
 pub const HINTS: &str = "urn:xmpp:hints";
 
+/// The Parlons gateway's application-specific stream error conditions
+/// (RFC 6120 §4.9.4).
+pub const PARLONS_GATEWAY: &str = "urn:parlons:gateway:0";
+
 /// RFC 7395: the WebSocket subprotocol name.
 pub const WEBSOCKET_SUBPROTOCOL: &str = "xmpp";

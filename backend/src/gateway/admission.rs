@@ -83,7 +83,7 @@ impl LimitError {
     /// in front of many people.
     pub fn hint(self, ip: Option<IpAddr>) -> &'static str {
         // Loopback, private, CGNAT, link-local: not a person's own address.
-        let shared = ip.is_some_and(|ip| !super::policy::is_public_ip(ip.to_canonical()));
+        let shared = ip.is_some_and(|ip| !super::addresses::is_public_ip(ip.to_canonical()));
         match self {
             Self::PerIp | Self::Rate if shared => {
                 "a loopback or private address: if it is a reverse proxy's, list it in trusted-proxies, \
@@ -98,7 +98,7 @@ impl LimitError {
 /// Client addresses are grouped: IPv4 by address, IPv6 by /64, since one
 /// host usually has a whole /64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ClientKey {
+pub(crate) enum ClientKey {
     V4(u32),
     V6(u64),
 }

@@ -5,6 +5,7 @@
 //! checked element per message each way, and turns every failure into a
 //! `<stream:error>` followed by `<close/>`.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,7 @@ use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_
 use super::socket::{ClientSocket, SocketEvent, close_socket, next_text, socket_text, to_client};
 use super::splitter::{Item, Splitter};
 use super::stream::{self, CLOSE, Phase, StreamState, ToClient, ToServer};
-use super::stream_error::{Condition, stream_error};
+use super::stream_error::{Condition, stream_error_with};
 use super::upstream::{Connection, STREAM_END};
 use crate::metrics::Outcome;
 
@@ -36,16 +37,22 @@ struct Counts {
     to_client: u64,
 }
 
-/// Runs one session to its end. `refusal` is set when the session was
-/// refused before it started (a limit), to be reported as a stream error.
-pub async fn run<S: ClientSocket>(mut ws: S, gw: Arc<Gateway>, refusal: Option<Fail>) {
+/// Runs one session to its end, for the browser at `client` (when known).
+/// `refusal` is set when the session was refused before it started (a
+/// limit), to be reported as a stream error.
+pub async fn run<S: ClientSocket>(
+    mut ws: S,
+    gw: Arc<Gateway>,
+    client: Option<IpAddr>,
+    refusal: Option<Fail>,
+) {
     let started = Instant::now();
     gw.metrics.session_opened();
     let mut counts = Counts::default();
     let mut domain = String::new();
     let outcome = match refusal {
         Some(fail) => fail_before_open(&mut ws, &gw, None, fail).await,
-        None => session(&mut ws, &gw, &mut domain, &mut counts).await,
+        None => session(&mut ws, &gw, client, &mut domain, &mut counts).await,
     };
     gw.metrics.session_closed(outcome);
     tracing::info!(
@@ -68,6 +75,7 @@ pub fn refusal(condition: Condition, text: impl Into<String>) -> Fail {
 async fn session<S: ClientSocket>(
     ws: &mut S,
     gw: &Arc<Gateway>,
+    client: Option<IpAddr>,
     domain_out: &mut String,
     counts: &mut Counts,
 ) -> Outcome {
@@ -92,11 +100,13 @@ async fn session<S: ClientSocket>(
     };
     let mut relay = Relay {
         gw,
+        client,
         reader,
         writer,
         splitter,
         stream: StreamState::new(domain.clone()),
         close_deadline: None,
+        partial_deadline: None,
         counts,
     };
     let mut end = None;
@@ -136,12 +146,17 @@ async fn first_open<S: ClientSocket>(ws: &mut S, gw: &Gateway) -> Result<OpenReq
 
 struct Relay<'a> {
     gw: &'a Gateway,
+    /// The browser's address, for the throttle on failed authentications.
+    client: Option<IpAddr>,
     reader: ReadHalf<Connection>,
     writer: WriteHalf<Connection>,
     splitter: Splitter,
     stream: StreamState,
     /// When the client asked to close, the deadline for the server's answer.
     close_deadline: Option<tokio::time::Instant>,
+    /// While the server's next stanza is only partly here, when it must be
+    /// whole.
+    partial_deadline: Option<tokio::time::Instant>,
     counts: &'a mut Counts,
 }
 
@@ -175,14 +190,20 @@ impl Relay<'_> {
         // Built once, not on every wake: this loop is on every stanza's path.
         let preauth = tokio::time::sleep(settings.preauth_timeout);
         let close = tokio::time::sleep(Duration::ZERO);
+        let partial = tokio::time::sleep(Duration::ZERO);
         let mut shutdown_rx = self.gw.shutdown.clone();
         let shutdown = shutdown_rx.changed();
-        tokio::pin!(preauth, close, shutdown);
+        tokio::pin!(preauth, close, partial, shutdown);
         loop {
-            if let Some(deadline) = self.close_deadline
-                && close.deadline() != deadline
-            {
-                close.as_mut().reset(deadline);
+            for (deadline, sleep) in [
+                (self.close_deadline, close.as_mut()),
+                (self.partial_deadline, partial.as_mut()),
+            ] {
+                if let Some(deadline) = deadline
+                    && sleep.deadline() != deadline
+                {
+                    sleep.reset(deadline);
+                }
             }
             tokio::select! {
                 msg = ws.next() => {
@@ -206,8 +227,14 @@ impl Relay<'_> {
                         return End::Outcome(Outcome::ClientGone);
                     }
                 }
-                () = &mut preauth, if self.stream.phase() != Phase::Restarted => {
-                    return End::Fail(Fail::new(Condition::ConnectionTimeout, "authentication took too long"));
+                () = &mut preauth, if self.stream.phase() != Phase::Bound => {
+                    return End::Fail(Fail::new(Condition::ConnectionTimeout, "signing in took too long"));
+                }
+                () = &mut partial, if self.partial_deadline.is_some() => {
+                    return End::Fail(Fail::new(
+                        Condition::ConnectionTimeout,
+                        "the server took too long to send one stanza",
+                    ));
                 }
                 () = &mut close, if self.stream.closing() => {
                     return self.finish_close(ws).await;
@@ -251,6 +278,9 @@ impl Relay<'_> {
                 self.close_deadline = Some(tokio::time::Instant::now() + Duration::from_secs(5));
             }
             ToServer::Element { xml, name } => {
+                if matches!(name, "auth" | "authenticate") && self.stream.phase() == Phase::Authenticating {
+                    hold_attempt(self.gw, self.client).await;
+                }
                 send_upstream(&mut self.writer, xml.as_bytes())
                     .await
                     .map_err(upstream)?;
@@ -279,6 +309,14 @@ impl Relay<'_> {
             items.clear();
             return Some(End::Fail(server_fault(&e)));
         }
+        // A stanza begun must be whole in time; each new one starts the
+        // clock again.
+        let completed = items.iter().any(|i| matches!(i, Item::Stanza(_)));
+        self.partial_deadline = match self.partial_deadline {
+            _ if !self.splitter.partial() => None,
+            Some(deadline) if !completed => Some(deadline),
+            _ => Some(tokio::time::Instant::now() + self.gw.settings.stanza_timeout),
+        };
         for item in items.drain(..) {
             if let Some(end) = self.server_item(ws, item).await {
                 return Some(end);
@@ -287,8 +325,28 @@ impl Relay<'_> {
         None
     }
 
+    /// Counts the server's verdict on the client's credentials.
+    fn authenticated(&self, accepted: bool) {
+        let Some(ip) = self.client else { return };
+        if accepted {
+            self.gw.throttle.succeeded(ip);
+        } else if let Some(hold) = self.gw.throttle.failed(ip, Instant::now()) {
+            tracing::warn!(
+                client = %ip,
+                hold_ms = hold.as_millis() as u64,
+                "repeated failed authentications from one address: its next attempts are held"
+            );
+        }
+    }
+
     /// Relays one thing from the server; `Some` ends the session.
     async fn server_item<S: ClientSocket>(&mut self, ws: &mut S, item: Item) -> Option<End> {
+        if let Item::Stanza(stanza) = &item
+            && self.stream.phase() == Phase::Authenticating
+            && let Some(accepted) = stream::sasl_outcome(stanza)
+        {
+            self.authenticated(accepted);
+        }
         let text = match self.stream.from_server(item) {
             ToClient::Open(frame) => frame,
             ToClient::Stanza(stanza) => {
@@ -318,6 +376,17 @@ impl Relay<'_> {
     }
 }
 
+/// Waits as long as the client's address must before another attempt to
+/// authenticate.
+async fn hold_attempt(gw: &Gateway, client: Option<IpAddr>) {
+    let Some(ip) = client else { return };
+    let hold = gw.throttle.hold(ip, Instant::now());
+    if !hold.is_zero() {
+        gw.metrics.auth_held();
+        tokio::time::sleep(hold).await;
+    }
+}
+
 /// Before the stream is open the client expects `<open/>` first (RFC 7395
 /// §3.6), then the error and `<close/>`.
 async fn fail_before_open<S: ClientSocket>(
@@ -334,15 +403,16 @@ async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Ou
     gw.metrics.stream_error(fail.condition);
     tracing::debug!(condition = fail.condition.name(), reason = %fail.text, "stream error");
     let _ = ws
-        .send(Message::text(stream_error(fail.condition, &fail.text)))
+        .send(Message::text(stream_error_with(
+            fail.condition,
+            fail.app,
+            &fail.text,
+        )))
         .await;
     to_client(ws, Message::text(CLOSE)).await;
     close_socket(ws).await;
-    if fail.server_gone {
-        Outcome::ServerGone
-    } else if fail.condition == Condition::SystemShutdown {
-        Outcome::Shutdown
-    } else {
-        Outcome::Error(fail.condition)
-    }
+    fail.outcome.unwrap_or(match fail.condition {
+        Condition::SystemShutdown => Outcome::Shutdown,
+        condition => Outcome::Error(condition),
+    })
 }

@@ -3,6 +3,7 @@
 
 use super::splitter::SplitError;
 use super::stream_error::Condition;
+use crate::metrics::Outcome;
 
 /// A failure that ends the session with a stream error.
 #[derive(Debug)]
@@ -13,8 +14,12 @@ pub struct Fail {
     /// session is over. Otherwise the TCP connection is dropped without it,
     /// which keeps an XEP-0198 session resumable.
     pub(super) end_upstream: bool,
-    /// The server closed the TCP connection: counted as its end, not ours.
-    pub(super) server_gone: bool,
+    /// How the session's end is counted, when not by its condition (the
+    /// server closed the connection, or sent a stanza too large).
+    pub(super) outcome: Option<Outcome>,
+    /// The gateway's own condition beside the RFC 6120 one, naming the
+    /// limit hit ([`super::ns::GATEWAY_ERRORS`]).
+    pub(super) app: Option<&'static str>,
 }
 
 impl Fail {
@@ -23,13 +28,14 @@ impl Fail {
             condition,
             text: text.into(),
             end_upstream: false,
-            server_gone: false,
+            outcome: None,
+            app: None,
         }
     }
 
     pub(super) fn server_gone() -> Self {
         Self {
-            server_gone: true,
+            outcome: Some(Outcome::ServerGone),
             ..Self::new(
                 Condition::RemoteConnectionFailed,
                 "the server closed the connection",
@@ -46,9 +52,26 @@ impl Fail {
 }
 
 /// A broken stream from the server is, for the client, a failed remote
-/// connection: the client's own stream was fine.
+/// connection: the client's own stream was fine. A stanza over the size
+/// limit is a policy of this gateway's, which the client is told: that
+/// session then ends at the server too, or resuming it would bring the same
+/// stanza again.
 pub(super) fn server_fault(e: &SplitError) -> Fail {
     tracing::info!(error = %e, "server sent a bad stream");
+    if let SplitError::TooBig(limit) = e {
+        return Fail {
+            end_upstream: true,
+            outcome: Some(Outcome::ServerStanzaTooLarge),
+            app: Some("stanza-too-large"),
+            ..Fail::new(
+                Condition::PolicyViolation,
+                format!(
+                    "the server sent a stanza larger than this gateway's limit \
+                     (max-server-stanza-bytes, {limit} bytes)"
+                ),
+            )
+        };
+    }
     Fail::new(
         Condition::RemoteConnectionFailed,
         format!("the server sent an invalid stream: {e}"),

@@ -1,6 +1,7 @@
 //! The gateway: RFC 7395 WebSockets bridged to RFC 6120 client-to-server
 //! streams of any XMPP server.
 
+pub mod addresses;
 pub mod admission;
 pub mod bridge;
 pub mod client_frame;
@@ -14,6 +15,7 @@ pub mod socket;
 pub mod splitter;
 pub mod stream;
 pub mod stream_error;
+pub mod throttle;
 pub mod upstream;
 pub mod xml;
 
@@ -38,8 +40,10 @@ pub struct Settings {
     pub server_limits: ElementLimits,
     /// From the upgrade to the first `<open/>`.
     pub open_timeout: Duration,
-    /// From the upgrade to the authenticated stream.
+    /// From the upgrade to the bound session.
     pub preauth_timeout: Duration,
+    /// From a stanza's first byte to its last.
+    pub stanza_timeout: Duration,
     /// Without a word from the client (pongs included).
     pub idle_timeout: Duration,
     /// Between WebSocket pings.
@@ -54,6 +58,7 @@ impl Settings {
             server_limits: ElementLimits::new(config.max_server_stanza_bytes),
             open_timeout: config.timeouts.open,
             preauth_timeout: config.timeouts.preauth,
+            stanza_timeout: config.timeouts.stanza,
             idle_timeout: config.timeouts.idle,
             ping_interval: config.timeouts.ping,
         }
@@ -69,6 +74,8 @@ pub struct Gateway {
     pub connector: Connector,
     /// Connection caps.
     pub limiter: Limiter,
+    /// Failed authentications per client address.
+    pub throttle: throttle::AuthThrottle,
     /// Counters.
     pub metrics: Arc<Metrics>,
     /// Timeouts and limits.
@@ -95,6 +102,7 @@ impl Gateway {
                 settings.limits,
             )?,
             limiter: Limiter::new(config.limits),
+            throttle: throttle::AuthThrottle::default(),
             metrics,
             settings,
             shutdown,

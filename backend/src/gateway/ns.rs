@@ -10,6 +10,17 @@ pub const FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";
 pub const STREAM: &str = "http://etherx.jabber.org/streams";
 /// RFC 6120 §4.9: stream error conditions.
 pub const STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
+/// Parlons' own application-specific stream error conditions (RFC 6120
+/// §4.9.4), which tell the client which of the gateway's limits was hit.
+pub const GATEWAY_ERRORS: &str = "urn:parlons:gateway:0";
+/// RFC 6120 §7: resource binding.
+pub const BIND: &str = "urn:ietf:params:xml:ns:xmpp-bind";
+/// XEP-0386: Bind 2, inside XEP-0388 SASL2.
+pub const BIND2: &str = "urn:xmpp:bind:0";
+/// XEP-0198: Stream Management, whose `<resumed/>` stands for a bind.
+pub const SM: &str = "urn:xmpp:sm:3";
+/// The default namespace of client stanzas.
+pub const JABBER_CLIENT: &str = "jabber:client";
 /// RFC 6120 §5: STARTTLS, which the gateway does itself.
 pub const TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
 /// RFC 6120 §6: SASL.

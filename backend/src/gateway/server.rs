@@ -7,11 +7,12 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 
 use super::Gateway;
+use super::addresses;
 use super::admission::DomainPermit;
 use super::client_frame::OpenRequest;
 use super::fail::{Fail, server_fault};
 use super::ns;
-use super::policy::{self, Route};
+use super::policy::Route;
 use super::socket::WRITE_TIMEOUT;
 use super::splitter::{Item, Splitter};
 use super::stream_error::Condition;
@@ -61,7 +62,8 @@ pub(super) async fn open_upstream(
             break;
         }
         tracing::info!(%domain, target = %target, "following see-other-host");
-        let vet = matches!(route, Route::Resolve { vet: true }).then_some(policy::is_public as fn(_) -> bool);
+        let vet =
+            matches!(route, Route::Resolve { vet: true }).then_some(addresses::is_public as fn(_) -> bool);
         conn = match gw.connector.connect(domain, Some(&target), vet).await {
             Ok((conn, _, _)) => conn,
             Err(e) => return Err(Fail::new(e.condition(), e.to_string())),
@@ -136,7 +138,7 @@ pub(super) async fn connect(gw: &Gateway, domain: &str) -> Result<(Connection, R
     })?;
     let (target, vet) = match &route {
         Route::Override(t) => (Some(t), None),
-        Route::Resolve { vet } => (None, vet.then_some(policy::is_public as fn(_) -> bool)),
+        Route::Resolve { vet } => (None, vet.then_some(addresses::is_public as fn(_) -> bool)),
     };
     let mut shutdown = gw.shutdown.clone();
     let attempt = tokio::time::timeout(CONNECT_DEADLINE, gw.connector.connect(domain, target, vet));

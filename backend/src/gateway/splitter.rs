@@ -72,6 +72,9 @@ pub struct Splitter {
     closed: bool,
     /// Input consumed since the last complete event.
     unevented: usize,
+    /// Between stanzas, the parser holds more than whitespace: a tag has
+    /// begun.
+    tag_pending: bool,
     /// The stream's default namespace, when its header declared it plainly.
     stream_ns: Option<String>,
     /// Between stanzas, with nothing held in the parser: the next element
@@ -96,6 +99,7 @@ impl Splitter {
             strip_features,
             closed: false,
             unevented: 0,
+            tag_pending: false,
             stream_ns: None,
             at_boundary: false,
             fast_path: true,
@@ -122,6 +126,12 @@ impl Splitter {
         };
     }
 
+    /// Whether part of a stanza (or of the stream header) is held, waiting
+    /// for the rest; whitespace between stanzas is not.
+    pub fn partial(&self) -> bool {
+        self.current.is_some() || self.tag_pending
+    }
+
     /// Parses `data` (all of it), appending what it completes to `items`.
     /// An error is final: the stream cannot go on.
     pub fn feed(&mut self, mut data: &[u8], items: &mut Vec<Item>) -> Result<(), SplitError> {
@@ -144,6 +154,11 @@ impl Splitter {
             let consumed = input.len() - data.len();
             self.unevented += consumed;
             self.at_boundary = false;
+            if self.current.is_none() && !self.tag_pending {
+                self.tag_pending = input[..consumed]
+                    .iter()
+                    .any(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            }
             match result {
                 Ok(Some(event)) => {
                     // The parser holds nothing more when a tag is all it
@@ -158,6 +173,7 @@ impl Splitter {
                         _ => false,
                     };
                     self.unevented = 0;
+                    self.tag_pending = false;
                     if self.depth == 0 && consumed == len && matches!(event, Event::StartElement(..)) {
                         // The stream header, whole in this input.
                         self.stream_ns = fastpath::declared_default(&input[..len]).map(str::to_owned);

@@ -21,6 +21,9 @@ pub enum Phase {
     /// The authenticated stream: after the restart (RFC 6120 §6.4.6), or
     /// at once after XEP-0388 SASL2, which has none.
     Restarted,
+    /// A resource is bound (RFC 6120 §7, XEP-0386 Bind 2) or a session
+    /// resumed (XEP-0198): the person is signed in.
+    Bound,
 }
 
 /// Why the client's frame ends the session: the client broke the rules.
@@ -153,17 +156,51 @@ impl StreamState {
                 ToClient::Open(open_frame(&header, &self.domain))
             }
             Item::Stanza(stanza) => {
-                if self.phase == Phase::Authenticating {
-                    if stanza.is("success", ns::SASL) {
-                        self.phase = Phase::Authenticated;
-                    } else if stanza.is("success", ns::SASL2) {
-                        self.phase = Phase::Restarted;
-                    }
-                }
+                self.phase = next_phase(self.phase, &stanza);
                 ToClient::Stanza(stanza)
             }
             Item::Close => ToClient::Close,
         }
+    }
+}
+
+/// Where the server's stanza takes the session. Only the server's word
+/// counts: what the client sends cannot move it on. The gateway writes each
+/// stanza with its namespaces declared on the element that uses them, so
+/// a bind result or Bind 2 shows as its namespace declaration.
+fn next_phase(phase: Phase, stanza: &Stanza) -> Phase {
+    let declares = |namespace: &str| stanza.xml.contains(&format!("xmlns=\"{namespace}\""));
+    match phase {
+        Phase::Authenticating if stanza.is("success", ns::SASL) => Phase::Authenticated,
+        Phase::Authenticating if stanza.is("success", ns::SASL2) => {
+            if declares(ns::BIND2) || declares(ns::SM) {
+                Phase::Bound
+            } else {
+                Phase::Restarted
+            }
+        }
+        Phase::Restarted
+            if (stanza.is("iq", ns::JABBER_CLIENT)
+                && declares(ns::BIND)
+                && stanza.xml.contains("type=\"result\""))
+                || stanza.is("resumed", ns::SM) =>
+        {
+            Phase::Bound
+        }
+        phase => phase,
+    }
+}
+
+/// Whether the server's stanza accepts (`true`) or refuses (`false`) the
+/// client's credentials, when it is a SASL or SASL2 outcome.
+pub fn sasl_outcome(stanza: &Stanza) -> Option<bool> {
+    if stanza.ns != ns::SASL && stanza.ns != ns::SASL2 {
+        return None;
+    }
+    match stanza.name.as_str() {
+        "success" => Some(true),
+        "failure" => Some(false),
+        _ => None,
     }
 }
 

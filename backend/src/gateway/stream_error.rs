@@ -76,6 +76,12 @@ impl Condition {
 
 /// `<stream:error>` with `condition` and an English `text` for people.
 pub fn stream_error(condition: Condition, text: &str) -> String {
+    stream_error_with(condition, None, text)
+}
+
+/// A stream error with, when set, an application-specific condition of
+/// the gateway's own (RFC 6120 §4.9.4) after the text.
+pub fn stream_error_with(condition: Condition, app: Option<&str>, text: &str) -> String {
     let mut out = String::with_capacity(200 + text.len());
     out.push_str(r#"<stream:error xmlns:stream="http://etherx.jabber.org/streams"><"#);
     out.push_str(condition.name());
@@ -84,6 +90,13 @@ pub fn stream_error(condition: Condition, text: &str) -> String {
         out.push_str(r#"<text xmlns="urn:ietf:params:xml:ns:xmpp-streams" xml:lang="en">"#);
         escape_text(&mut out, text);
         out.push_str("</text>");
+    }
+    if let Some(app) = app {
+        out.push('<');
+        out.push_str(app);
+        out.push_str(r#" xmlns=""#);
+        out.push_str(super::ns::GATEWAY_ERRORS);
+        out.push_str(r#""/>"#);
     }
     out.push_str("</stream:error>");
     out
@@ -106,6 +119,14 @@ mod tests {
         let parsed: minidom::Element = stream_error(Condition::SystemShutdown, "").parse().unwrap();
         assert!(parsed.is("error", ns::STREAM));
         assert!(parsed.has_child("system-shutdown", ns::STREAM_ERRORS));
+        assert_eq!(
+            stream_error_with(Condition::PolicyViolation, Some("stanza-too-large"), "big"),
+            "<stream:error xmlns:stream=\"http://etherx.jabber.org/streams\">\
+             <policy-violation xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/>\
+             <text xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\" xml:lang=\"en\">big</text>\
+             <stanza-too-large xmlns=\"urn:parlons:gateway:0\"/>\
+             </stream:error>"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, header};
@@ -16,6 +16,15 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 style-src 'self'; img-src 'self' data: blob: https:; media-src 'self' blob: https:; \
 connect-src 'self' wss:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Browser features the client never uses, denied to it and to anything
+/// injected into it.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), display-capture=(), geolocation=(), \
+gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), serial=(), usb=()";
+
+/// HSTS, sent when the site's public URL is `https://`: a year, this host
+/// only (an organisation's other hosts are not ours to pin).
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
 /// Files under `site_dir`, served as `.br` or `.gz` when the browser takes it.
 pub fn service(site_dir: &Path) -> ServeDir {
     ServeDir::new(site_dir)
@@ -24,9 +33,9 @@ pub fn service(site_dir: &Path) -> ServeDir {
         .append_index_html_on_directories(true)
 }
 
-/// Middleware: security headers on every response, and caching by kind of
-/// file.
-pub async fn add_headers(req: Request<Body>, next: Next) -> Response {
+/// Middleware: security headers on every response, HSTS when `https` (the
+/// site is public over HTTPS), and caching by kind of file.
+pub async fn add_headers(State(https): State<bool>, req: Request<Body>, next: Next) -> Response {
     let cache = cache_control(req.uri().path());
     let mut res = next.run(req).await;
     let ok = res.status().is_success() || res.status() == http::StatusCode::NOT_MODIFIED;
@@ -41,6 +50,17 @@ pub async fn add_headers(req: Request<Body>, next: Next) -> Response {
     );
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert("permissions-policy", HeaderValue::from_static(PERMISSIONS_POLICY));
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
     let cache = if ok { cache } else { "no-store" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res

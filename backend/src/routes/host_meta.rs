@@ -40,7 +40,8 @@ fn websocket_url(state: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap
         .and_then(|h| h.to_str().ok())
         .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()) && !h.contains(['/', '"', '<', '>']))
         .unwrap_or("localhost");
-    let from_proxy = peer.is_some_and(|p| super::ws::is_trusted_proxy(p.ip(), &state.config.trusted_proxies));
+    let from_proxy =
+        peer.is_some_and(|p| crate::forwarded::is_trusted_proxy(p.ip(), &state.config.trusted_proxies));
     let https = from_proxy
         && headers
             .get("x-forwarded-proto")

@@ -1,6 +1,6 @@
 //! `GET /xmpp-websocket`: the RFC 7395 endpoint.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,12 +13,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::AppState;
+use crate::forwarded::client_ip;
 use crate::gateway::admission::LimitError;
 use crate::gateway::bridge;
 use crate::gateway::stream_error::Condition;
 
 /// The WebSocket path.
 pub const PATH: &str = "/xmpp-websocket";
+
+/// The most a WebSocket frame's header takes (RFC 6455 §5.2).
+const FRAME_HEADER: usize = 14;
 
 /// Routes of the endpoint.
 pub fn router() -> Router<AppState> {
@@ -59,16 +63,19 @@ async fn upgrade(
         None => (None, None),
     };
     // Up to twice the stanza limit, messages are read and refused with a
-    // clean stream error; beyond, the WebSocket layer cuts them off.
-    let limit = state.config.max_stanza_bytes;
+    // clean stream error; beyond, the WebSocket layer cuts them off. What
+    // goes to the browser is bounded by the server's limit: the splitter
+    // writes a stanza out in at most twice the bytes it took in.
+    let read_limit = 2 * state.config.max_stanza_bytes;
+    let write_limit = 2 * state.config.max_server_stanza_bytes + FRAME_HEADER;
     ws.protocols(["xmpp"])
         .read_buffer_size(4096)
         .write_buffer_size(0)
-        .max_write_buffer_size(2 * limit)
-        .max_message_size(2 * limit)
-        .max_frame_size(2 * limit)
+        .max_write_buffer_size(write_limit)
+        .max_message_size(read_limit)
+        .max_frame_size(read_limit)
         .on_upgrade(move |socket| async move {
-            bridge::run(socket, gateway, refusal).await;
+            bridge::run(socket, gateway, ip, refusal).await;
             drop(permit);
         })
 }
@@ -86,40 +93,6 @@ fn origin_allowed(origin: &str, headers: &HeaderMap, allowed: &[String]) -> bool
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .is_some_and(|host| !authority.is_empty() && host.eq_ignore_ascii_case(authority))
-}
-
-/// Whether `ip` is one of the trusted proxies; IPv4 peers of a dual-stack
-/// listener arrive IPv4-mapped.
-pub fn is_trusted_proxy(ip: IpAddr, trusted: &[IpAddr]) -> bool {
-    let ip = ip.to_canonical();
-    trusted.iter().any(|t| t.to_canonical() == ip)
-}
-
-/// The client's address: the peer's, or from `X-Forwarded-For` when the peer
-/// is a trusted proxy: walking from the right, the first address that is not
-/// a trusted proxy. An entry that does not parse ends the walk: what stands
-/// left of it came from the client and proves nothing.
-pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let mut client = peer?.to_canonical();
-    if !is_trusted_proxy(client, trusted) {
-        return Some(client);
-    }
-    let entries: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .collect();
-    for entry in entries.into_iter().rev() {
-        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
-            break;
-        };
-        client = ip.to_canonical();
-        if !is_trusted_proxy(client, trusted) {
-            break;
-        }
-    }
-    Some(client)
 }
 
 #[cfg(test)]
@@ -148,29 +121,5 @@ mod tests {
             &["https://app.example.org/".into()]
         ));
         assert!(!origin_allowed("null", &h, &[]));
-    }
-
-    #[test]
-    fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
-        let h = headers(&[("x-forwarded-for", "198.51.100.7, 10.0.0.2")]);
-        let trusted = [proxy, "10.0.0.2".parse().unwrap()];
-        assert_eq!(
-            client_ip(Some(proxy), &h, &trusted),
-            Some("198.51.100.7".parse().unwrap())
-        );
-        // An untrusted peer cannot claim another address.
-        let peer: IpAddr = "203.0.113.9".parse().unwrap();
-        assert_eq!(client_ip(Some(peer), &h, &trusted), Some(peer));
-        assert_eq!(client_ip(Some(proxy), &HeaderMap::new(), &trusted), Some(proxy));
-        // A dual-stack listener sees the proxy IPv4-mapped.
-        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
-        assert_eq!(
-            client_ip(Some(mapped), &h, &trusted),
-            Some("198.51.100.7".parse().unwrap())
-        );
-        // Garbage ends the walk at the last trusted hop.
-        let h = headers(&[("x-forwarded-for", "1.2.3.4, garbage:80")]);
-        assert_eq!(client_ip(Some(proxy), &h, &trusted), Some(proxy));
     }
 }

@@ -19,6 +19,7 @@ error-wrong-password = The address or password is wrong.
 error-auth-refused = The server refused to sign you in. Try again later, or ask its administrator.
 error-server-unreachable = That server does not exist or cannot be reached right now.
 error-domain-refused = This Parlons does not connect to that server.
+error-stanza-too-large = Your server sent more at once than this Parlons accepts (its max-server-stanza-bytes limit). Reconnect to try again.
 error-stream-closed = The server closed the connection.
 error-gateway-unreachable = Parlons cannot be reached. Check your connection and try again.
 connection-lost = The connection was lost.

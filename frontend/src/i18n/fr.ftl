@@ -18,6 +18,7 @@ password-empty = Saisissez votre mot de passe.
 error-wrong-password = L'adresse ou le mot de passe est incorrect.
 error-auth-refused = Le serveur a refusé la connexion. Réessayez plus tard ou contactez son administrateur.
 error-server-unreachable = Ce serveur n'existe pas ou ne répond pas pour le moment.
+error-stanza-too-large = Votre serveur a envoyé plus de données d’un coup que ce Parlons n’en accepte (sa limite max-server-stanza-bytes). Reconnectez-vous pour réessayer.
 error-domain-refused = Ce Parlons ne se connecte pas à ce serveur.
 error-stream-closed = Le serveur a fermé la connexion.
 error-gateway-unreachable = Parlons est injoignable. Vérifiez votre connexion et réessayez.

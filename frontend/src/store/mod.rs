@@ -8,7 +8,9 @@ pub mod conversation;
 use std::collections::{BTreeSet, HashMap};
 
 use parlons_shared::session::presence::Availability;
-use parlons_shared::session::{AuthError, Command, Delivery, Event, RequestError, StreamCondition};
+use parlons_shared::session::{
+    AuthError, Command, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
+};
 use xmpp_parsers::jid::BareJid;
 
 use contacts::Contacts;
@@ -25,6 +27,9 @@ pub enum Problem {
     ServerUnreachable,
     /// The gateway does not serve that domain.
     DomainRefused,
+    /// The server sent a stanza larger than the gateway relays: trying again
+    /// by itself would meet it again.
+    StanzaTooLarge,
     /// The server ended the stream.
     StreamClosed(Option<StreamCondition>),
     /// The gateway itself could not be reached.
@@ -171,7 +176,11 @@ impl Store {
         match &self.connection {
             Connection::Lost(problem) => !matches!(
                 problem,
-                Some(Problem::DomainRefused | Problem::StreamClosed(Some(StreamCondition::Conflict)))
+                Some(
+                    Problem::DomainRefused
+                        | Problem::StanzaTooLarge
+                        | Problem::StreamClosed(Some(StreamCondition::Conflict))
+                )
             ),
             _ => false,
         }
@@ -279,7 +288,9 @@ impl Store {
                 self.retry_at = None;
             }
             Event::AuthFailed { error, .. } => self.connection = Connection::Failed(auth_problem(error)),
-            Event::StreamError { condition, .. } => self.connection_dropped(Some(stream_problem(condition))),
+            Event::StreamError { condition, limit, .. } => {
+                self.connection_dropped(Some(stream_problem(condition, limit)));
+            }
             Event::Disconnected => self.connection_dropped(None),
             Event::RosterReceived { items, .. } => self.contacts.replace(items),
             Event::RosterItemChanged { item } => self.contacts.update(item),
@@ -363,7 +374,10 @@ fn auth_problem(error: AuthError) -> Problem {
 }
 
 /// What a stream error means to the person.
-pub fn stream_problem(condition: StreamCondition) -> Problem {
+pub fn stream_problem(condition: StreamCondition, limit: Option<GatewayLimit>) -> Problem {
+    if limit == Some(GatewayLimit::StanzaTooLarge) {
+        return Problem::StanzaTooLarge;
+    }
     match condition {
         StreamCondition::HostUnknown
         | StreamCondition::RemoteConnectionFailed

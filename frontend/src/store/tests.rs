@@ -1,4 +1,6 @@
-use parlons_shared::session::{ChatMessage, Delivery, Direction, SaslCondition, StanzaCondition};
+use parlons_shared::session::{
+    ChatMessage, Delivery, Direction, GatewayLimit, SaslCondition, StanzaCondition,
+};
 
 use super::*;
 
@@ -47,6 +49,7 @@ fn each_sign_in_failure_has_its_own_problem() {
             Event::StreamError {
                 condition: StreamCondition::HostUnknown,
                 text: None,
+                limit: None,
             },
             Problem::ServerUnreachable,
         ),
@@ -54,6 +57,7 @@ fn each_sign_in_failure_has_its_own_problem() {
             Event::StreamError {
                 condition: StreamCondition::RemoteConnectionFailed,
                 text: None,
+                limit: None,
             },
             Problem::ServerUnreachable,
         ),
@@ -61,13 +65,23 @@ fn each_sign_in_failure_has_its_own_problem() {
             Event::StreamError {
                 condition: StreamCondition::PolicyViolation,
                 text: None,
+                limit: None,
             },
             Problem::DomainRefused,
         ),
         (
             Event::StreamError {
+                condition: StreamCondition::PolicyViolation,
+                text: None,
+                limit: Some(GatewayLimit::StanzaTooLarge),
+            },
+            Problem::StanzaTooLarge,
+        ),
+        (
+            Event::StreamError {
                 condition: StreamCondition::SystemShutdown,
                 text: None,
+                limit: None,
             },
             Problem::StreamClosed(Some(StreamCondition::SystemShutdown)),
         ),
@@ -232,6 +246,7 @@ fn a_drop_that_may_pass_is_retried_and_the_plan_ends_once_back() {
         s.apply(Event::StreamError {
             condition,
             text: None,
+            limit: None,
         });
         assert!(!s.should_retry(), "{:?}", s.connection);
     }

@@ -48,7 +48,7 @@ fn error_key(e: &RegistrationError) -> &'static str {
         RegistrationError::Conflict => "register-conflict",
         RegistrationError::NotAcceptable => "register-not-acceptable",
         // The same sentence as signing in, where one applies.
-        RegistrationError::Stream(c) => match stream_problem(c.clone()) {
+        RegistrationError::Stream(c) => match stream_problem(c.clone(), None) {
             p @ (Problem::ServerUnreachable | Problem::DomainRefused) => problem_key(&p),
             _ => "register-failed",
         },

@@ -26,6 +26,7 @@ pub fn problem_key(p: &Problem) -> &'static str {
         Problem::AuthRefused(_) => "error-auth-refused",
         Problem::ServerUnreachable => "error-server-unreachable",
         Problem::DomainRefused => "error-domain-refused",
+        Problem::StanzaTooLarge => "error-stanza-too-large",
         Problem::StreamClosed(_) => "error-stream-closed",
         Problem::GatewayUnreachable => "error-gateway-unreachable",
     }

@@ -104,6 +104,24 @@ impl ChatMessage {
     }
 }
 
+/// A limit of the Parlons gateway, named in its stream errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayLimit {
+    /// The server sent a stanza larger than the gateway relays.
+    StanzaTooLarge,
+}
+
+impl GatewayLimit {
+    /// The limit an application-specific condition (RFC 6120 §4.9.4)
+    /// names, if it is the gateway's.
+    pub fn from_condition(el: &minidom::Element) -> Option<Self> {
+        match (el.ns().as_str(), el.name()) {
+            (crate::ns::PARLONS_GATEWAY, "stanza-too-large") => Some(Self::StanzaTooLarge),
+            _ => None,
+        }
+    }
+}
+
 /// What happened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -125,6 +143,8 @@ pub enum Event {
         condition: stream_error::DefinedCondition,
         /// The server's text, if any.
         text: Option<String>,
+        /// The Parlons gateway's limit that was hit, if it said so.
+        limit: Option<GatewayLimit>,
     },
     /// The stream is closed; the owner may reconnect.
     Disconnected,

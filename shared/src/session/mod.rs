@@ -44,7 +44,7 @@ use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
 pub use auth::Credential;
 use auth::SaslState;
 pub use command::{Command, Secret};
-pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, RequestError};
+pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, GatewayLimit, RequestError};
 
 pub use sasl::{KeysError, ScramKeys};
 use sm::StreamManagement;

@@ -131,7 +131,10 @@ const MAX_CONTACTS: usize = 20_000;
 /// Every online resource of every contact.
 #[derive(Debug, Default)]
 pub struct Presences {
-    contacts: BTreeMap<BareJid, BTreeMap<String, ResourcePresence>>,
+    /// Per contact and resource: its presence, and when it came (a count).
+    contacts: BTreeMap<BareJid, BTreeMap<String, (u64, ResourcePresence)>>,
+    /// Presences received so far: the latest is the highest.
+    received: u64,
 }
 
 impl Presences {
@@ -146,7 +149,8 @@ impl Presences {
         if !resources.contains_key(resource) && resources.len() >= MAX_RESOURCES {
             return false;
         }
-        resources.insert(resource.to_owned(), p);
+        self.received += 1;
+        resources.insert(resource.to_owned(), (self.received, p));
         before.as_ref() != self.best(jid)
     }
 
@@ -171,21 +175,21 @@ impl Presences {
     }
 
     /// The presence that represents the contact: highest priority, then most
-    /// available; `None` when offline.
+    /// available, then the latest; `None` when offline. Negative priorities
+    /// count only when there is nothing else: still online, just not for
+    /// messages to the bare JID.
     pub fn best(&self, jid: &BareJid) -> Option<&ResourcePresence> {
         self.contacts
             .get(jid)?
             .values()
-            .filter(|p| p.priority >= 0)
-            .min_by(|a, b| b.priority.cmp(&a.priority).then(a.show.cmp(&b.show)))
-            .or_else(|| {
-                // Only negative priorities: still online, just not for
-                // messages to the bare JID.
-                self.contacts
-                    .get(jid)?
-                    .values()
-                    .min_by(|a, b| b.priority.cmp(&a.priority).then(a.show.cmp(&b.show)))
+            .min_by(|(a_at, a), (b_at, b)| {
+                (b.priority >= 0)
+                    .cmp(&(a.priority >= 0))
+                    .then(b.priority.cmp(&a.priority))
+                    .then(a.show.cmp(&b.show))
+                    .then(b_at.cmp(a_at))
             })
+            .map(|(_, p)| p)
     }
 
     /// Forgets everyone (on a new session); returns who was online.
@@ -308,8 +312,37 @@ mod tests {
         // A lower-priority change does not change the aggregate.
         assert!(!ps.available(&jid, "phone", p(Availability::ExtendedAway, 0)));
         assert!(ps.unavailable(&jid, Some("laptop")));
+        // Negative priorities count only when there is nothing else.
+        assert!(!ps.available(&jid, "bot", p(Availability::Chat, -1)));
+        assert!(ps.unavailable(&jid, Some("desktop")));
+        assert_eq!(ps.best(&jid).unwrap().show, Availability::ExtendedAway);
+        assert!(ps.unavailable(&jid, Some("phone")));
+        assert_eq!(ps.best(&jid).unwrap().priority, -1);
         assert!(ps.unavailable(&jid, None));
         assert!(ps.best(&jid).is_none());
+    }
+
+    #[test]
+    fn of_equal_resources_the_latest_presence_shows() {
+        let jid: BareJid = "juliet@example.com".parse().unwrap();
+        let with_status = |text: &str| ResourcePresence {
+            status: Some(text.into()),
+            ..p(Availability::Available, 0)
+        };
+        for (first, second) in [("a-idle", "z-new"), ("z-idle", "a-new")] {
+            let mut ps = Presences::default();
+            assert!(ps.available(&jid, first, p(Availability::Available, 0)));
+            assert!(ps.available(&jid, second, with_status("In the garden")));
+            assert_eq!(
+                ps.best(&jid).unwrap().status.as_deref(),
+                Some("In the garden"),
+                "{first} then {second}"
+            );
+            // A more available resource still wins over a later one.
+            assert!(ps.available(&jid, "chatty", p(Availability::Chat, 0)));
+            assert!(!ps.available(&jid, first, p(Availability::Available, 0)));
+            assert_eq!(ps.best(&jid).unwrap().show, Availability::Chat);
+        }
     }
 
     #[test]

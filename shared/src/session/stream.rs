@@ -9,7 +9,7 @@ use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::stream_features::StreamFeatures;
 
 use super::presence::presence_element;
-use super::{Event, Request, Session, State, StreamCondition, sm};
+use super::{Event, GatewayLimit, Request, Session, State, StreamCondition, sm};
 use crate::element::{self, ToElement};
 use crate::framing::{Close, Frame, Open};
 use crate::ns;
@@ -161,8 +161,13 @@ impl Session {
                     .map(Element::text),
             ),
         };
+        let limit = el.children().find_map(GatewayLimit::from_condition);
         self.state = State::Idle;
-        self.event(Event::StreamError { condition, text });
+        self.event(Event::StreamError {
+            condition,
+            text,
+            limit,
+        });
     }
 
     pub(super) fn features(&mut self, el: Element) {

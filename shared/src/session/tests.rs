@@ -331,10 +331,31 @@ fn stream_errors_end_the_session() {
         events(&mut s),
         [Event::StreamError {
             condition: StreamCondition::Conflict,
-            text: Some("Replaced by new connection".into())
+            text: Some("Replaced by new connection".into()),
+            limit: None,
         }]
     );
     assert!(!s.is_ready());
+}
+
+#[test]
+fn the_gateway_names_the_limit_hit() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        "<stream:error xmlns:stream='http://etherx.jabber.org/streams'>\
+         <policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>\
+         <text xmlns='urn:ietf:params:xml:ns:xmpp-streams' xml:lang='en'>too big</text>\
+         <stanza-too-large xmlns='urn:parlons:gateway:0'/></stream:error>",
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::StreamError {
+            condition: StreamCondition::PolicyViolation,
+            text: Some("too big".into()),
+            limit: Some(GatewayLimit::StanzaTooLarge),
+        }]
+    );
 }
 
 #[test]

@@ -429,3 +429,36 @@ fn elements_in_the_xml_namespace_keep_its_prefix() {
         ]
     );
 }
+
+#[test]
+fn a_stanza_begun_is_partial_and_whitespace_is_not() {
+    for fast in [true, false] {
+        let limits = ElementLimits::new(4096);
+        let mut s = if fast {
+            Splitter::new(limits, true)
+        } else {
+            Splitter::without_fast_path(limits, true)
+        };
+        let mut items = Vec::new();
+        s.feed(HEADER.as_bytes(), &mut items).unwrap();
+        assert!(!s.partial(), "fast path {fast}: after the header");
+        // Whitespace keepalives, however many, hold no stanza.
+        for _ in 0..3 {
+            s.feed(b" \n", &mut items).unwrap();
+            assert!(!s.partial(), "fast path {fast}: keepalive");
+        }
+        for (chunk, partial) in [
+            (&b"<mess"[..], true),
+            (b"age to='a@b'><bo", true),
+            (b"dy>hi</body></message>", false),
+            (b"  <iq type='get' id='1'/>", false),
+            (b"<presence", true),
+            (b"/>", false),
+        ] {
+            s.feed(chunk, &mut items).unwrap();
+            let text = String::from_utf8_lossy(chunk);
+            assert_eq!(s.partial(), partial, "fast path {fast}: after {text:?}");
+        }
+        assert_eq!(stanzas(&items).len(), 3);
+    }
+}

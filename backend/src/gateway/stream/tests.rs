@@ -122,7 +122,7 @@ fn sasl2_success_is_the_authenticated_stream_at_once() {
         &mut s,
         &format!("{HEADER}<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>a@localhost/r</authorization-identifier></success>"),
     );
-    // No restart follows, so the authentication deadline must stop here.
+    // No restart follows; the sign-in deadline runs on until a bind.
     assert_eq!(s.phase(), Phase::Restarted);
     assert_eq!(
         s.from_client(&client(OPEN)).map_err(|r| r.condition),
@@ -183,4 +183,56 @@ fn an_error_before_the_server_answered_gets_an_open_of_its_own() {
         open_before_error(None),
         r#"<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" version="1.0"/>"#
     );
+}
+
+#[test]
+fn only_the_servers_bind_result_or_resumed_signs_in() {
+    let bound = |stanzas: &[&str]| {
+        let mut s = StreamState::new("localhost".into());
+        let mut server = Server::new();
+        server.relay(&mut s, HEADER);
+        server.relay(&mut s, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        assert!(s.from_client(&client(OPEN)).is_ok());
+        let mut server = Server::new();
+        server.relay(&mut s, HEADER);
+        for stanza in stanzas {
+            server.relay(&mut s, stanza);
+        }
+        s.phase()
+    };
+    let bind = "<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>a@localhost/r</jid></bind></iq>";
+    assert_eq!(bound(&[bind]), Phase::Bound);
+    assert_eq!(
+        bound(&["<resumed xmlns='urn:xmpp:sm:3' h='3' previd='x'/>"]),
+        Phase::Bound
+    );
+    // Features offering bind, an error, or a result about something else
+    // are not a bind.
+    for not_yet in [
+        "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>",
+        "<iq type='error' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><error type='cancel'/></iq>",
+        "<iq type='result' id='p'/>",
+        "<failed xmlns='urn:xmpp:sm:3'/>",
+    ] {
+        assert_eq!(bound(&[not_yet]), Phase::Restarted, "{not_yet}");
+    }
+    // Before authentication, nothing binds.
+    let mut s = StreamState::new("localhost".into());
+    Server::new().relay(&mut s, &format!("{HEADER}{bind}"));
+    assert_eq!(s.phase(), Phase::Authenticating);
+}
+
+#[test]
+fn sasl2_with_bind2_or_resumption_signs_in_at_once() {
+    for inline in [
+        "<bound xmlns='urn:xmpp:bind:0'/>",
+        "<resumed xmlns='urn:xmpp:sm:3' h='0' previd='x'/>",
+    ] {
+        let mut s = StreamState::new("localhost".into());
+        Server::new().relay(
+            &mut s,
+            &format!("{HEADER}<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>a@localhost/r</authorization-identifier>{inline}</success>"),
+        );
+        assert_eq!(s.phase(), Phase::Bound, "{inline}");
+    }
 }

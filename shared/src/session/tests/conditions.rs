@@ -90,7 +90,8 @@ fn stream_errors_of_unknown_condition_are_undefined() {
             events(&mut s),
             [Event::StreamError {
                 condition: StreamCondition::UndefinedCondition,
-                text
+                text,
+                limit: None,
             }]
         );
     }
@@ -104,7 +105,8 @@ fn stream_errors_of_unknown_condition_are_undefined() {
         events(&mut s),
         [Event::StreamError {
             condition: StreamCondition::SystemShutdown,
-            text: None
+            text: None,
+            limit: None,
         }]
     );
 }

@@ -1,0 +1,56 @@
+import { test, expect, chatting, giveRoster, log, messageBox, newPage, say, signIn } from '../fixtures';
+
+// Bodies anyone on the federation may send, each ending in a word to find.
+const hostile = {
+  'deep quotes': `${'>'.repeat(50_000)} deep-end`,
+  'many quoted lines': `${'> '.repeat(40)}quoted-end\n`.repeat(1_000),
+  'unclosed openers': `${'*a _b ~c `d '.repeat(5_000)}openers-end`,
+  'a 200 KB word': `${'w'.repeat(200_000)} word-end`,
+  'nested styles': `${'*_~'.repeat(10_000)}x${'~_*'.repeat(10_000)} styles-end`,
+  'a fence never closed': `\`\`\`\n${'``` *a\n'.repeat(5_000)}fence-end`,
+};
+
+test('hostile bodies show as text, survive a reload, and chat goes on both ways', async ({ browser, baseURL, account }) => {
+  test.setTimeout(120_000);
+  const { pa, pb } = await chatting(browser, baseURL, account, { keep: true });
+  for (const [shape, body] of Object.entries(hostile)) {
+    await say(pb, body);
+    const end = body.trim().split(/\s/).pop() ?? '';
+    await expect(log(pa).getByText(end).first(), shape).toBeVisible();
+  }
+  // The conversation is still open: the reload restores every message.
+  await pa.reload();
+  await expect(log(pa).getByText('fence-end')).toBeVisible();
+  await expect(pa.getByRole('alertdialog')).toBeHidden();
+  await say(pa, 'still here');
+  await expect(log(pb).getByText('still here', { exact: true })).toBeVisible();
+  await say(pb, 'and so am I');
+  await expect(log(pa).getByText('and so am I', { exact: true })).toBeVisible();
+});
+
+test('a 5,000-character word wraps at 375 px', async ({ browser, baseURL, account }) => {
+  const { pa, pb } = await chatting(browser, baseURL, account);
+  await pa.setViewportSize({ width: 375, height: 700 });
+  await say(pb, `${'x'.repeat(5_000)} long-end`);
+  await expect(log(pa).getByText('long-end')).toBeVisible();
+  const widths = await pa.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    log: document.querySelector('[role="log"]')?.scrollWidth ?? 0,
+  }));
+  expect(widths.page).toBeLessThanOrEqual(375);
+  expect(widths.log).toBeLessThanOrEqual(375);
+});
+
+test('an account of 10,000 contacts (a 1 MB roster) signs in', async ({ browser, baseURL, account }) => {
+  const alice = await account();
+  await giveRoster(alice, 10_000);
+  const page = await newPage(browser, baseURL);
+  await signIn(page, alice);
+  const filter = page.getByRole('searchbox', { name: 'Filter contacts' });
+  for (const n of ['0000', '9999']) {
+    await filter.fill(`Contact ${n}`);
+    await expect(page.getByRole('link', { name: new RegExp(`^Contact ${n}`) })).toBeVisible();
+  }
+  await expect(page.getByRole('status')).not.toContainText('connection was lost');
+  await expect(messageBox(page)).toHaveCount(0);
+});
