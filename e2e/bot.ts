@@ -11,6 +11,8 @@ export interface BotJob {
   count: number;
   /** The first word of each body. */
   prefix: string;
+  /** Bodies to send instead of `count` generated ones. */
+  bodies?: string[];
 }
 
 /** Signs in as `user` and sends `count` chat messages to `to`. */
@@ -41,8 +43,11 @@ export async function sendMessages(page: Page, job: BotJob): Promise<number> {
     await next('<bind');
     ws.send('<iq xmlns="jabber:client" type="set" id="bind"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>');
     await next('id="bind"');
-    for (let i = 0; i < j.count; i += 1) {
-      ws.send(`<message xmlns="jabber:client" to="${j.to}" type="chat" id="${j.prefix}${i}"><body>${j.prefix} ${i}: a line of chat for the benchmark.</body><markable xmlns="urn:xmpp:chat-markers:0"/></message>`);
+    const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const count = j.bodies ? j.bodies.length : j.count;
+    for (let i = 0; i < count; i += 1) {
+      const body = j.bodies ? escape(j.bodies[i]) : `${j.prefix} ${i}: a line of chat for the benchmark.`;
+      ws.send(`<message xmlns="jabber:client" to="${j.to}" type="chat" id="${j.prefix}${i}"><body>${body}</body><markable xmlns="urn:xmpp:chat-markers:0"/></message>`);
       if (i % 200 === 199) {
         // A round trip now and then, so nothing piles up unsent.
         ws.send(`<iq xmlns="jabber:client" type="get" id="p${i}"><ping xmlns="urn:xmpp:ping"/></iq>`);
@@ -50,6 +55,6 @@ export async function sendMessages(page: Page, job: BotJob): Promise<number> {
       }
     }
     ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
-    return j.count;
+    return count;
   }, job);
 }
