@@ -52,12 +52,14 @@ pub fn app(state: AppState) -> Router {
         .public_url
         .as_deref()
         .is_some_and(|u| u.starts_with("https://"));
+    let hosts = Arc::new(routes::host::SiteHosts::new(&state.config));
     Router::new()
         .merge(routes::health::router())
         .merge(routes::metrics::router())
         .merge(routes::host_meta::router())
         .merge(routes::ws::router())
         .fallback_service(routes::assets::service(&state.config.site_dir))
+        .layer(axum::middleware::from_fn_with_state(hosts, routes::host::check))
         .layer(axum::middleware::from_fn_with_state(
             https,
             routes::assets::add_headers,

@@ -38,6 +38,12 @@ async fn run(args: Args) -> Result<(), StartError> {
         .map_err(|source| StartError::Bind { addr, source })?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(%local, site_dir = %state.config.site_dir.display(), "listening");
+    if state.config.public_url.is_none() && !local.ip().is_loopback() {
+        tracing::warn!(
+            "public-url is not set: behind a name, set public-url to the site's URL; until then only \
+             localhost and IP addresses are accepted as the Host of a request (against DNS rebinding)"
+        );
+    }
     // Chat is small writes both ways: no Nagle delays.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

@@ -26,7 +26,26 @@ async fn get(dir: &std::path::Path, path: &str, accept_encoding: Option<&str>) -
 }
 
 async fn get_with(config: Config, path: &str, accept_encoding: Option<&str>) -> http::Response<Body> {
-    let mut req = Request::get(path);
+    let host = config
+        .public_url
+        .as_deref()
+        .and_then(|u| u.split_once("://"))
+        .map_or("localhost", |(_, h)| h.trim_end_matches('/'))
+        .to_owned();
+    send(
+        config,
+        Request::get(path).header(header::HOST, host),
+        accept_encoding,
+    )
+    .await
+}
+
+/// `req`, to a gateway of `config`.
+async fn send(
+    config: Config,
+    mut req: http::request::Builder,
+    accept_encoding: Option<&str>,
+) -> http::Response<Body> {
     if let Some(enc) = accept_encoding {
         req = req.header(header::ACCEPT_ENCODING, enc);
     }
@@ -119,4 +138,50 @@ async fn missing_files_are_not_cached() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(header(&res, header::CACHE_CONTROL), "no-store");
     assert_eq!(header(&res, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+}
+
+/// DNS rebinding: a request naming another host is refused, site and
+/// WebSocket alike; the health probe answers whatever the name.
+#[tokio::test]
+async fn only_the_sites_own_host_names_are_served() {
+    let dir = site();
+    let request = |path: &str, host: &str| {
+        let mut r = Request::get(path).header(header::HOST, host);
+        if path == "/xmpp-websocket" {
+            r = r
+                .header(header::UPGRADE, "websocket")
+                .header(header::CONNECTION, "upgrade")
+                .header("sec-websocket-version", "13")
+                .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .header("sec-websocket-protocol", "xmpp");
+        }
+        r
+    };
+    let local = || Config {
+        site_dir: dir.path().to_owned(),
+        ..Config::default()
+    };
+    let public = || Config {
+        public_url: Some("https://chat.example.org".into()),
+        ..local()
+    };
+    for (config, host, path, status) in [
+        (local(), "attacker.example:8080", "/", StatusCode::FORBIDDEN),
+        (
+            local(),
+            "attacker.example",
+            "/xmpp-websocket",
+            StatusCode::FORBIDDEN,
+        ),
+        (local(), "attacker.example", "/healthz", StatusCode::OK),
+        (local(), "localhost:8080", "/", StatusCode::OK),
+        (local(), "127.0.0.1:8080", "/", StatusCode::OK),
+        (local(), "[::1]:8080", "/", StatusCode::OK),
+        (public(), "chat.example.org", "/", StatusCode::OK),
+        (public(), "127.0.0.1:8080", "/", StatusCode::FORBIDDEN),
+        (public(), "localhost", "/xmpp-websocket", StatusCode::FORBIDDEN),
+    ] {
+        let res = send(config, request(path, host), None).await;
+        assert_eq!(res.status(), status, "{host} {path}");
+    }
 }

@@ -209,9 +209,12 @@ impl Servers {
         ];
         let dir = self.dir.path().join("balanced");
         std::fs::create_dir_all(&dir).map_err(|e| HarnessError::io("create balanced dir", e))?;
+        // The site's public name is nginx's, as deploy/nginx.conf says.
+        let port = free_port()?;
         let config = dir.join("parlons.toml");
-        std::fs::write(&config, "trusted-proxies = [\"127.0.0.1\"]\n")
-            .map_err(|e| HarnessError::io("write replica config", e))?;
+        let settings =
+            format!("trusted-proxies = [\"127.0.0.1\"]\npublic-url = \"http://127.0.0.1:{port}\"\n");
+        std::fs::write(&config, settings).map_err(|e| HarnessError::io("write replica config", e))?;
         let replicas = (0..count)
             .map(|i| {
                 let dir = dir.join(format!("replica-{i}"));
@@ -226,7 +229,7 @@ impl Servers {
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let balancer = Balancer::spawn(&dir.join("nginx"), free_port()?, replicas)?;
+        let balancer = Balancer::spawn(&dir.join("nginx"), port, replicas)?;
         Ok(self.balancer.insert(balancer))
     }
 

@@ -4,7 +4,10 @@ use axum::{Router, routing::get};
 
 use crate::AppState;
 
+/// The path.
+pub const PATH: &str = "/healthz";
+
 /// Routes under `/healthz`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(|| async { "ok\n" }))
+    Router::new().route(PATH, get(|| async { "ok\n" }))
 }
