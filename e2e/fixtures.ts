@@ -21,8 +21,9 @@ export interface HarnessInfo {
   control: number;
   /** nginx in front of three more replicas. */
   balanced: string;
-  /** The replicas behind `balanced`, in the order `replica kill N` counts. */
-  replicas: string[];
+  /** The `/metrics` URLs of the replicas behind `balanced`, in the order
+   * `replica kill N` counts. */
+  replicaMetrics: string[];
 }
 
 export interface Account {

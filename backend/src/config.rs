@@ -40,6 +40,9 @@ pub struct Args {
     /// Where to listen for HTTP [default: 127.0.0.1:8080].
     #[arg(long, env = "PARLONS_LISTEN", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
+    /// Where to serve /metrics, apart from the site [default: 127.0.0.1:9464].
+    #[arg(long, env = "PARLONS_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
     /// The built client [default: the workspace's target/site].
     #[arg(long, env = "PARLONS_SITE_DIR", value_name = "DIR")]
     pub site_dir: Option<PathBuf>,
@@ -98,6 +101,7 @@ pub struct Args {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileConfig {
     listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
     site_dir: Option<PathBuf>,
     #[serde(default)]
     upstream: BTreeMap<String, String>,
@@ -268,6 +272,9 @@ fn normalise_domain(domain: &str) -> Option<String> {
 pub struct Config {
     /// Where to listen for HTTP.
     pub listen: SocketAddr,
+    /// Where `/metrics` is served: never on the site's own listener, so it
+    /// is not public by accident.
+    pub metrics_listen: SocketAddr,
     /// The built client.
     pub site_dir: PathBuf,
     /// Operator overrides by domain; these domains are trusted.
@@ -300,6 +307,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
             upstreams: BTreeMap::new(),
             ca_files: Vec::new(),
@@ -369,6 +377,10 @@ impl Config {
         }
         Ok(Self {
             listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
+            metrics_listen: args
+                .metrics_listen
+                .or(file.metrics_listen)
+                .unwrap_or(defaults.metrics_listen),
             site_dir: args.site_dir.or(file.site_dir).unwrap_or(defaults.site_dir),
             upstreams,
             ca_files: override_list(file.ca_files, args.ca_files),

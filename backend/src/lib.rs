@@ -44,8 +44,13 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application, without a listener, so tests can call it
-/// directly.
+/// `/metrics` alone, for its own listener (`metrics-listen`).
+pub fn metrics_app(state: AppState) -> Router {
+    routes::metrics::router().with_state(state)
+}
+
+/// The site and the WebSocket, without a listener, so tests can call it
+/// directly; `/metrics` is [`metrics_app`].
 pub fn app(state: AppState) -> Router {
     let https = state
         .config
@@ -55,7 +60,6 @@ pub fn app(state: AppState) -> Router {
     let hosts = Arc::new(routes::host::SiteHosts::new(&state.config));
     Router::new()
         .merge(routes::health::router())
-        .merge(routes::metrics::router())
         .merge(routes::host_meta::router())
         .merge(routes::ws::router())
         .fallback_service(routes::assets::service(&state.config.site_dir))

@@ -8,7 +8,7 @@ use axum::serve::ListenerExt;
 use clap::Parser;
 use parlons_backend::config::{Args, Config};
 use parlons_backend::error::StartError;
-use parlons_backend::{AppState, app, telemetry};
+use parlons_backend::{AppState, app, metrics_app, telemetry};
 use tokio::sync::watch;
 
 /// How long open sessions get to say goodbye on shutdown.
@@ -37,6 +37,23 @@ async fn run(args: Args) -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
+    let metrics_addr = state.config.metrics_listen;
+    let metrics_listener = tokio::net::TcpListener::bind(metrics_addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: metrics_addr,
+            source,
+        })?;
+    tracing::info!(metrics = %metrics_addr, "serving /metrics");
+    let scrapes = axum::serve(metrics_listener, metrics_app(state.clone()));
+    let mut stopping = shutdown_tx.subscribe();
+    tokio::spawn(async move {
+        let _ = scrapes
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            })
+            .await;
+    });
     tracing::info!(%local, site_dir = %state.config.site_dir.display(), "listening");
     if state.config.public_url.is_none() && !local.ip().is_loopback() {
         tracing::warn!(

@@ -78,6 +78,20 @@ async fn parlons_answers_healthz_and_serves_the_client() {
     assert!(head.contains("frame-ancestors 'none'"), "{head}");
 }
 
+/// `/metrics` is served on its own listener, never on the site's.
+#[tokio::test]
+async fn metrics_have_a_listener_of_their_own() {
+    let gateway = servers().gateway.as_ref().expect("gateway started");
+    let site = ([127, 0, 0, 1], gateway.port).into();
+    let (head, body) = support::http_get(site, "/metrics").await;
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    assert!(!body.contains("parlons_sessions_open"), "{body}");
+    let metrics = ([127, 0, 0, 1], gateway.metrics_port).into();
+    let (head, body) = support::http_get(metrics, "/metrics").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(body.contains("parlons_sessions_open "), "{body}");
+}
+
 /// SIGTERM: open sessions hear `system-shutdown`, then the process exits.
 #[tokio::test]
 async fn sigterm_shuts_down_gracefully() {

@@ -82,7 +82,7 @@ test('three replicas behind nginx: one is killed while 20 people chat, and every
   for (let r = 0; r < ROUNDS / 2; r++) await round(r);
   // nginx deals connections round-robin over every request, so who lands
   // where depends on how many files a page loads: kill the busiest replica.
-  const open = await Promise.all(harness.replicas.map(openSessions));
+  const open = await Promise.all(harness.replicaMetrics.map(openSessions));
   const killed = open.indexOf(Math.max(...open));
   expect(open[killed], `sessions per replica: ${open}`).toBeGreaterThan(0);
   await control(`replica kill ${killed}`);
@@ -108,8 +108,8 @@ test('three replicas behind nginx: one is killed while 20 people chat, and every
 });
 
 /** Sessions open on a replica, from its metrics. */
-async function openSessions(replica: string): Promise<number> {
-  const text = await (await fetch(`${replica}/metrics`)).text();
+async function openSessions(metrics: string): Promise<number> {
+  const text = await (await fetch(metrics)).text();
   const line = text.split('\n').find((l) => l.startsWith('parlons_sessions_open '));
   return Number(line?.split(' ')[1] ?? 0);
 }

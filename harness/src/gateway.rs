@@ -11,6 +11,8 @@ use crate::{HarnessError, Supervised, TestCa, wait_for_port};
 pub struct Gateway {
     /// Its HTTP port on 127.0.0.1.
     pub port: u16,
+    /// Its `/metrics` port on 127.0.0.1.
+    pub metrics_port: u16,
     process: Supervised,
     /// How it was started, to start it again.
     command: Command,
@@ -39,9 +41,12 @@ impl Gateway {
         config: Option<&Path>,
     ) -> Result<Self, HarnessError> {
         std::fs::create_dir_all(dir).map_err(|e| HarnessError::io("create gateway dir", e))?;
+        let metrics_port = crate::free_port()?;
         let mut cmd = Command::new(bin);
         cmd.arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
+            .arg("--metrics-listen")
+            .arg(format!("127.0.0.1:{metrics_port}"))
             .arg("--site-dir")
             .arg(site_dir)
             .arg("--ca-file")
@@ -57,6 +62,7 @@ impl Gateway {
         process.wait_until(Duration::from_secs(30), || wait_for_port(port))?;
         Ok(Self {
             port,
+            metrics_port,
             process,
             command: cmd,
         })
@@ -78,6 +84,11 @@ impl Gateway {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `http://127.0.0.1:PORT/metrics`, on its own listener.
+    pub fn metrics_url(&self) -> String {
+        format!("http://127.0.0.1:{}/metrics", self.metrics_port)
     }
 
     /// The gateway's RFC 7395 endpoint.

@@ -110,7 +110,7 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
     let replicas: Vec<String> = servers
         .balancer
         .iter()
-        .flat_map(|b| b.replicas.iter().map(|r| r.url()))
+        .flat_map(|b| b.replicas.iter().map(|r| r.metrics_url()))
         .collect();
     let shared = std::sync::Arc::new(std::sync::Mutex::new(None));
     let control = parlons_harness::control::listen(std::sync::Arc::clone(&shared))?;
@@ -118,7 +118,7 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
         "gateway": gateway,
         "control": control,
         "balanced": balanced,
-        "replicas": replicas,
+        "replicaMetrics": replicas,
         "ca": servers.ca.ca,
         "prosody": {
             "domain": servers.prosody.domain(),

@@ -283,7 +283,11 @@ pub async fn spawn_gateway(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        let app = parlons_backend::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        // In process, /metrics shares the listener, for the tests to read;
+        // the binary serves it apart (tests/routes.rs checks that).
+        let app = parlons_backend::app(state.clone())
+            .merge(parlons_backend::metrics_app(state))
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let _ = axum::serve(listener, app).await;
     });
     (addr, tx)
