@@ -119,6 +119,8 @@ struct FileConfig {
     trusted_proxies: Vec<ProxyRange>,
     public_url: Option<String>,
     #[serde(default)]
+    private_ca: BTreeMap<String, PathBuf>,
+    #[serde(default)]
     timeouts: FileTimeouts,
     #[serde(default)]
     limits: FileLimits,
@@ -279,6 +281,8 @@ pub struct Config {
     pub site_dir: PathBuf,
     /// Operator overrides by domain; these domains are trusted.
     pub upstreams: BTreeMap<String, UpstreamTarget>,
+    /// Private CAs, each trusted for one domain only (lower-case).
+    pub private_cas: BTreeMap<String, PathBuf>,
     /// Extra trust anchors for upstream TLS.
     pub ca_files: Vec<PathBuf>,
     /// Organisation mode when non-empty.
@@ -311,6 +315,7 @@ impl Default for Config {
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
             upstreams: BTreeMap::new(),
             ca_files: Vec::new(),
+            private_cas: BTreeMap::new(),
             allow_domains: Vec::new(),
             allow_origins: Vec::new(),
             max_stanza_bytes: DEFAULT_MAX_STANZA_BYTES,
@@ -384,6 +389,11 @@ impl Config {
             site_dir: args.site_dir.or(file.site_dir).unwrap_or(defaults.site_dir),
             upstreams,
             ca_files: override_list(file.ca_files, args.ca_files),
+            private_cas: file
+                .private_ca
+                .into_iter()
+                .map(|(domain, path)| (domain.to_ascii_lowercase(), path))
+                .collect(),
             allow_domains: domains(override_list(file.allow_domains, args.allow_domains))?,
             allow_origins: override_list(file.allow_origins, args.allow_origins),
             max_stanza_bytes,

@@ -238,6 +238,38 @@ async fn an_untrusted_certificate_is_refused() {
     }
 }
 
+/// A private CA vouches only for the domains it is listed for.
+#[tokio::test]
+async fn a_private_ca_is_trusted_only_for_its_domains() {
+    let s = servers();
+    let (prosody, ejabberd) = (s.prosody.ports.c2s, s.ejabberd.ports.c2s);
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.ca_files.clear();
+        c.private_cas.insert("localhost".into(), s.ca.ca.clone());
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("127.0.0.1:{prosody}").parse().unwrap(),
+        );
+        c.upstreams.insert(
+            s.ejabberd.domain().into(),
+            format!("127.0.0.1:{ejabberd}").parse().unwrap(),
+        );
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let mut ws = XmppWs::connect(&url).await;
+    let (_, features) = ws.open("localhost").await;
+    assert!(
+        features.has_child("mechanisms", "urn:ietf:params:xml:ns:xmpp-sasl"),
+        "{features:?}"
+    );
+    ws.close().await;
+    // The same CA signed ejabberd's certificate, but is not trusted there.
+    let got = open_and_drain(&url, s.ejabberd.domain()).await;
+    assert_stream_error(&got, "remote-connection-failed");
+    assert!(got.iter().any(|m| m.contains("secure connection")), "{got:?}");
+}
+
 /// A gateway to the test Prosody whose sign-in deadline is `preauth`: its
 /// WebSocket URL, and the switch that keeps it running.
 async fn gateway_with_preauth(preauth: std::time::Duration) -> (String, tokio::sync::watch::Sender<bool>) {

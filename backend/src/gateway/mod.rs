@@ -16,6 +16,7 @@ pub mod splitter;
 pub mod stream;
 pub mod stream_error;
 pub mod throttle;
+pub mod trust;
 pub mod upstream;
 pub mod xml;
 
@@ -96,7 +97,7 @@ impl Gateway {
         Ok(Self {
             policy: Policy::new(config),
             connector: Connector::new(
-                &config.ca_files,
+                trust::Trust::new(&config.ca_files, &config.private_cas)?,
                 &config.dns_servers,
                 config.timeouts,
                 settings.limits,

@@ -8,19 +8,18 @@ use super::ns;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{NameServerConfigGroup, ResolverConfig, ResolverOpts};
 use hickory_resolver::name_server::TokioConnectionProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::splitter::{Item, Splitter};
+use super::trust::Trust;
 use super::stream_error::Condition;
 use super::xml::ElementLimits;
 use crate::config::{Security, Timeouts, UpstreamTarget};
@@ -157,8 +156,7 @@ const MAX_ADDRESSES: usize = 16;
 #[derive(Clone)]
 pub struct Connector {
     resolver: TokioResolver,
-    starttls: TlsConnector,
-    direct_tls: TlsConnector,
+    trust: Trust,
     timeouts: Timeouts,
     limits: ElementLimits,
 }
@@ -190,29 +188,6 @@ pub enum SetupError {
     Tls(String),
 }
 
-/// Mozilla's roots, plus every certificate in `ca_files`.
-fn trust_roots(ca_files: &[PathBuf]) -> Result<rustls::RootCertStore, SetupError> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for path in ca_files {
-        let ca_err = |reason: String| SetupError::CaFile {
-            path: path.clone(),
-            reason,
-        };
-        let certs = CertificateDer::pem_file_iter(path).map_err(|e| ca_err(e.to_string()))?;
-        let mut found = false;
-        for cert in certs {
-            let cert = cert.map_err(|e| ca_err(e.to_string()))?;
-            roots.add(cert).map_err(|e| ca_err(e.to_string()))?;
-            found = true;
-        }
-        if !found {
-            return Err(ca_err("no certificate in it".into()));
-        }
-    }
-    Ok(roots)
-}
-
 /// The system's resolver, or one that asks `dns_servers`.
 fn resolver(dns_servers: &[SocketAddr], timeout: Duration) -> Result<TokioResolver, SetupError> {
     let mut builder = if dns_servers.is_empty() {
@@ -240,29 +215,17 @@ fn resolver(dns_servers: &[SocketAddr], timeout: Duration) -> Result<TokioResolv
 }
 
 impl Connector {
-    /// Builds the resolver (system configuration, or `dns_servers`) and TLS
-    /// (Mozilla's roots plus `ca_files`).
+    /// Builds the resolver (system configuration, or `dns_servers`) with
+    /// the TLS `trust`.
     pub fn new(
-        ca_files: &[PathBuf],
+        trust: Trust,
         dns_servers: &[SocketAddr],
         timeouts: Timeouts,
         limits: ElementLimits,
     ) -> Result<Self, SetupError> {
-        let roots = trust_roots(ca_files)?;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = |alpn: Vec<Vec<u8>>| -> Result<Arc<rustls::ClientConfig>, SetupError> {
-            let mut c = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
-                .with_safe_default_protocol_versions()
-                .map_err(|e| SetupError::Tls(e.to_string()))?
-                .with_root_certificates(roots.clone())
-                .with_no_client_auth();
-            c.alpn_protocols = alpn;
-            Ok(Arc::new(c))
-        };
         Ok(Self {
             resolver: resolver(dns_servers, timeouts.dns)?,
-            starttls: TlsConnector::from(config(Vec::new())?),
-            direct_tls: TlsConnector::from(config(vec![b"xmpp-client".to_vec()])?),
+            trust,
             timeouts,
             limits,
         })
@@ -388,10 +351,14 @@ impl Connector {
         let handshake = async {
             match security {
                 Security::Plain => Ok(Box::pin(tcp) as Connection),
-                Security::DirectTls => self.tls(&self.direct_tls, domain, tcp).await,
+                Security::DirectTls => {
+                    self.tls(&self.trust.for_domain(domain).direct_tls, domain, tcp)
+                        .await
+                }
                 Security::StartTls => {
                     let tcp = starttls(tcp, domain, self.limits).await?;
-                    self.tls(&self.starttls, domain, tcp).await
+                    self.tls(&self.trust.for_domain(domain).starttls, domain, tcp)
+                        .await
                 }
             }
         };
