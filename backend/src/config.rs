@@ -131,6 +131,7 @@ struct FileConfig {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileLimits {
     connections: Option<usize>,
+    unbound_connections: Option<usize>,
     connections_per_ip: Option<usize>,
     connections_per_domain: Option<usize>,
     attempt_burst: Option<u32>,
@@ -140,6 +141,7 @@ struct FileLimits {
 impl FileLimits {
     fn apply(&self, l: &mut ConnectionLimits) {
         l.global = self.connections.unwrap_or(l.global);
+        l.unbound = self.unbound_connections.unwrap_or(l.unbound);
         l.per_ip = self.connections_per_ip.unwrap_or(l.per_ip);
         l.per_domain = self.connections_per_domain.unwrap_or(l.per_domain);
         l.attempt_burst = self.attempt_burst.unwrap_or(l.attempt_burst);

@@ -388,3 +388,64 @@ async fn failed_authentications_are_throttled_per_address() {
             .contains("parlons_auth_attempts_held_total 2")
     );
 }
+
+/// Sessions not yet signed in have a pool of their own: strangers holding
+/// sockets open fill it, not the places of signed-in users.
+#[tokio::test]
+async fn sessions_signing_in_have_a_pool_of_their_own() {
+    let (addr, _stop) = spawn_gateway(|c| {
+        let (d, t) = prosody_override();
+        c.upstreams.insert(d, t);
+        c.limits.unbound = 1;
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let alice = servers().prosody.create_account().unwrap();
+    let (mut signed_in, _, _) = login(&url, &alice).await;
+    // Alice bound, so her place is in the main pool: a stranger may take
+    // the one place for sessions signing in, and the next is refused.
+    let mut stranger = XmppWs::connect(&url).await;
+    stranger.open("localhost").await;
+    let refused = open_and_drain(&url, "localhost").await;
+    assert_stream_error(&refused, "resource-constraint");
+    assert!(refused.iter().any(|m| m.contains("signing in")), "{refused:?}");
+    signed_in
+        .send(r#"<iq xmlns="jabber:client" type="get" id="alive"><ping xmlns="urn:xmpp:ping"/></iq>"#)
+        .await;
+    let pong = signed_in.recv_until(|e| e.attr("id") == Some("alive")).await;
+    assert_eq!(pong.attr("type"), Some("result"));
+    stranger.close().await;
+    let bob = servers().prosody.create_account().unwrap();
+    let (ws, _, _) = login(&url, &bob).await;
+    ws.close().await;
+    signed_in.close().await;
+}
+
+/// A session that binds when the main pool is full ends with
+/// resource-constraint, and the signed-in users keep their places.
+#[tokio::test]
+async fn binding_needs_a_place_in_the_main_pool() {
+    let (addr, _stop) = spawn_gateway(|c| {
+        let (d, t) = prosody_override();
+        c.upstreams.insert(d, t);
+        c.limits.global = 1;
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let (alice, bob) = (
+        servers().prosody.create_account().unwrap(),
+        servers().prosody.create_account().unwrap(),
+    );
+    // Bob is admitted while the main pool has room, and binds once it has none.
+    let (mut late, _) = support::authenticate(&url, &bob).await;
+    let (first, _, _) = login(&url, &alice).await;
+    late.send(r#"<iq xmlns="jabber:client" type="set" id="bind1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>"#)
+        .await;
+    let got = late.drain().await;
+    assert_stream_error(&got, "resource-constraint");
+    assert!(
+        !got.iter().any(|m| m.contains("bind1")),
+        "the bind result is not relayed: {got:?}"
+    );
+    first.close().await;
+}

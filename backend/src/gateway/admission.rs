@@ -1,6 +1,10 @@
 //! Connection caps (per client address, global, per domain) and a rate
 //! limit on connection attempts per client address, with a warning for the
 //! operator, at most once a minute for each cap, when one refuses someone.
+//!
+//! Sessions not yet signed in (bound) have a pool of their own: however
+//! many strangers open sockets, they never take a signed-in user's place,
+//! and a session moves to the main pool when it binds.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -13,8 +17,10 @@ const WARN_EVERY: Duration = Duration::from_secs(60);
 /// The limits, each configurable.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConnectionLimits {
-    /// Open sessions in all.
+    /// Signed-in (bound) sessions in all.
     pub global: usize,
+    /// Sessions not yet bound, in all.
+    pub unbound: usize,
     /// Open sessions per client address (per /64 for IPv6).
     pub per_ip: usize,
     /// Open sessions per target domain.
@@ -32,6 +38,7 @@ impl Default for ConnectionLimits {
         // restart.
         Self {
             global: 10_000,
+            unbound: 2_000,
             per_ip: 500,
             per_domain: 5_000,
             attempt_burst: 500,
@@ -46,6 +53,9 @@ pub enum LimitError {
     /// The gateway is full.
     #[error("the gateway has too many open sessions")]
     Global,
+    /// Too many sessions are signing in at once.
+    #[error("too many sessions are signing in at once; try again shortly")]
+    Unbound,
     /// This client has too many.
     #[error("too many sessions from your address")]
     PerIp,
@@ -58,7 +68,7 @@ pub enum LimitError {
 }
 
 impl LimitError {
-    const COUNT: usize = 4;
+    const COUNT: usize = 5;
 
     fn index(self) -> usize {
         match self {
@@ -66,6 +76,7 @@ impl LimitError {
             Self::PerIp => 1,
             Self::PerDomain => 2,
             Self::Rate => 3,
+            Self::Unbound => 4,
         }
     }
 
@@ -73,6 +84,7 @@ impl LimitError {
     pub fn setting(self) -> &'static str {
         match self {
             Self::Global => "connections",
+            Self::Unbound => "unbound-connections",
             Self::PerIp => "connections-per-ip",
             Self::PerDomain => "connections-per-domain",
             Self::Rate => "attempt-burst and attempts-per-minute",
@@ -91,6 +103,9 @@ impl LimitError {
             }
             Self::PerIp | Self::Rate => "many people behind one NAT address share its caps",
             Self::Global | Self::PerDomain => "this replica is full: add replicas or raise the cap",
+            Self::Unbound => {
+                "many sessions opened and not signed in: a wave of sign-ins, or sockets held open by someone"
+            }
         }
     }
 }
@@ -123,7 +138,10 @@ struct Bucket {
 
 #[derive(Debug, Default)]
 struct State {
+    /// Bound sessions.
     total: usize,
+    /// Sessions not yet bound.
+    unbound: usize,
     per_ip: HashMap<ClientKey, usize>,
     per_domain: HashMap<String, usize>,
     buckets: HashMap<ClientKey, Bucket>,
@@ -138,10 +156,13 @@ pub struct Limiter {
     state: Arc<Mutex<State>>,
 }
 
-/// A session's slot, held for its whole life.
+/// A session's slot, held for its whole life: in the pool of sessions
+/// signing in, then, once bound, in the main one.
 #[derive(Debug)]
 pub struct ClientPermit {
     key: ClientKey,
+    bound: bool,
+    global: usize,
     state: Arc<Mutex<State>>,
 }
 
@@ -173,14 +194,19 @@ impl Limiter {
         if s.total >= self.limits.global {
             return Err(LimitError::Global);
         }
+        if s.unbound >= self.limits.unbound {
+            return Err(LimitError::Unbound);
+        }
         let n = s.per_ip.entry(key).or_default();
         if *n >= self.limits.per_ip {
             return Err(LimitError::PerIp);
         }
         *n += 1;
-        s.total += 1;
+        s.unbound += 1;
         Ok(ClientPermit {
             key,
+            bound: false,
+            global: self.limits.global,
             state: Arc::clone(&self.state),
         })
     }
@@ -253,10 +279,31 @@ impl Limiter {
     }
 }
 
+impl ClientPermit {
+    /// The session is bound: it moves to the main pool, if there is room.
+    pub fn bind(&mut self) -> Result<(), LimitError> {
+        if self.bound {
+            return Ok(());
+        }
+        let mut s = lock(&self.state);
+        if s.total >= self.global {
+            return Err(LimitError::Global);
+        }
+        s.unbound = s.unbound.saturating_sub(1);
+        s.total += 1;
+        self.bound = true;
+        Ok(())
+    }
+}
+
 impl Drop for ClientPermit {
     fn drop(&mut self) {
         let mut s = lock(&self.state);
-        s.total = s.total.saturating_sub(1);
+        if self.bound {
+            s.total = s.total.saturating_sub(1);
+        } else {
+            s.unbound = s.unbound.saturating_sub(1);
+        }
         if let Some(n) = s.per_ip.get_mut(&self.key) {
             *n -= 1;
             if *n == 0 {
@@ -287,6 +334,7 @@ mod tests {
     fn limiter(global: usize, per_ip: usize, per_domain: usize) -> Limiter {
         Limiter::new(ConnectionLimits {
             global,
+            unbound: global,
             per_ip,
             per_domain,
             attempt_burst: 1000,
@@ -323,8 +371,10 @@ mod tests {
     fn caps_globally_and_per_domain() {
         let l = limiter(2, 5, 1);
         let now = Instant::now();
-        let _a = l.admit("192.0.2.1".parse().unwrap(), now).unwrap();
-        let _b = l.admit("192.0.2.2".parse().unwrap(), now).unwrap();
+        let mut a = l.admit("192.0.2.1".parse().unwrap(), now).unwrap();
+        let mut b = l.admit("192.0.2.2".parse().unwrap(), now).unwrap();
+        a.bind().unwrap();
+        b.bind().unwrap();
         assert_eq!(
             l.admit("192.0.2.3".parse().unwrap(), now).unwrap_err(),
             LimitError::Global
@@ -335,6 +385,35 @@ mod tests {
         assert!(l.admit_domain("example.net").is_ok());
         drop(d);
         assert!(l.admit_domain("example.org").is_ok());
+    }
+
+    #[test]
+    fn sessions_signing_in_never_take_a_signed_in_users_place() {
+        let l = Limiter::new(ConnectionLimits {
+            global: 2,
+            unbound: 2,
+            ..ConnectionLimits::default()
+        });
+        let now = Instant::now();
+        let ip = |n: u8| IpAddr::from([192, 0, 2, n]);
+        let mut a = l.admit(ip(1), now).unwrap();
+        let mut b = l.admit(ip(2), now).unwrap();
+        // Two strangers signing in fill their pool, not the main one.
+        assert_eq!(l.admit(ip(3), now).unwrap_err(), LimitError::Unbound);
+        assert_eq!(l.open_sessions(), 0);
+        a.bind().unwrap();
+        let mut c = l.admit(ip(3), now).unwrap();
+        b.bind().unwrap();
+        assert_eq!(l.open_sessions(), 2);
+        // The main pool is full: a third cannot bind until one leaves.
+        assert_eq!(c.bind().unwrap_err(), LimitError::Global);
+        drop(a);
+        c.bind().unwrap();
+        assert!(c.bind().is_ok(), "binding twice takes one slot");
+        assert_eq!(l.open_sessions(), 2);
+        drop((b, c));
+        assert_eq!(l.open_sessions(), 0);
+        assert!(l.admit(ip(4), now).is_ok());
     }
 
     #[test]

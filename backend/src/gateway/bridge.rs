@@ -14,6 +14,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
 
 use super::Gateway;
+use super::admission::ClientPermit;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::fail::{Fail, server_fault};
 use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_upstream};
@@ -37,22 +38,26 @@ struct Counts {
     to_client: u64,
 }
 
-/// Runs one session to its end, for the browser at `client` (when known).
-/// `refusal` is set when the session was refused before it started (a
-/// limit), to be reported as a stream error.
-pub async fn run<S: ClientSocket>(
-    mut ws: S,
-    gw: Arc<Gateway>,
-    client: Option<IpAddr>,
-    refusal: Option<Fail>,
-) {
+/// The browser a session is for: its address and its slot, when known.
+#[derive(Debug, Default)]
+pub struct Peer {
+    /// The browser's address, for the throttle on failed authentications.
+    pub ip: Option<IpAddr>,
+    /// Its slot, in the pool of sessions signing in until it binds.
+    pub permit: Option<ClientPermit>,
+}
+
+/// Runs one session to its end, for `peer`. `refusal` is set when the
+/// session was refused before it started (a limit), to be reported as a
+/// stream error.
+pub async fn run<S: ClientSocket>(mut ws: S, gw: Arc<Gateway>, peer: Peer, refusal: Option<Fail>) {
     let started = Instant::now();
     gw.metrics.session_opened();
     let mut counts = Counts::default();
     let mut domain = String::new();
     let outcome = match refusal {
         Some(fail) => fail_before_open(&mut ws, &gw, None, fail).await,
-        None => session(&mut ws, &gw, client, &mut domain, &mut counts).await,
+        None => session(&mut ws, &gw, peer, &mut domain, &mut counts).await,
     };
     gw.metrics.session_closed(outcome);
     tracing::info!(
@@ -75,7 +80,7 @@ pub fn refusal(condition: Condition, text: impl Into<String>) -> Fail {
 async fn session<S: ClientSocket>(
     ws: &mut S,
     gw: &Arc<Gateway>,
-    client: Option<IpAddr>,
+    peer: Peer,
     domain_out: &mut String,
     counts: &mut Counts,
 ) -> Outcome {
@@ -100,7 +105,7 @@ async fn session<S: ClientSocket>(
     };
     let mut relay = Relay {
         gw,
-        client,
+        peer,
         reader,
         writer,
         splitter,
@@ -146,8 +151,7 @@ async fn first_open<S: ClientSocket>(ws: &mut S, gw: &Gateway) -> Result<OpenReq
 
 struct Relay<'a> {
     gw: &'a Gateway,
-    /// The browser's address, for the throttle on failed authentications.
-    client: Option<IpAddr>,
+    peer: Peer,
     reader: ReadHalf<Connection>,
     writer: WriteHalf<Connection>,
     splitter: Splitter,
@@ -279,7 +283,7 @@ impl Relay<'_> {
             }
             ToServer::Element { xml, name } => {
                 if matches!(name, "auth" | "authenticate") && self.stream.phase() == Phase::Authenticating {
-                    hold_attempt(self.gw, self.client).await;
+                    hold_attempt(self.gw, self.peer.ip).await;
                 }
                 send_upstream(&mut self.writer, xml.as_bytes())
                     .await
@@ -325,9 +329,24 @@ impl Relay<'_> {
         None
     }
 
+    /// Signed in: the session moves from the pool of sessions signing in to
+    /// the main one, or ends when that is full.
+    fn take_main_slot(&mut self) -> Result<(), Fail> {
+        let Some(permit) = self.peer.permit.as_mut() else {
+            return Ok(());
+        };
+        permit.bind().map_err(|e| {
+            self.gw.limiter.warn_refused(e, self.peer.ip, Instant::now());
+            Fail {
+                end_upstream: true,
+                ..Fail::new(Condition::ResourceConstraint, e.to_string())
+            }
+        })
+    }
+
     /// Counts the server's verdict on the client's credentials.
     fn authenticated(&self, accepted: bool) {
-        let Some(ip) = self.client else { return };
+        let Some(ip) = self.peer.ip else { return };
         if accepted {
             self.gw.throttle.succeeded(ip);
         } else if let Some(hold) = self.gw.throttle.failed(ip, Instant::now()) {
@@ -347,6 +366,7 @@ impl Relay<'_> {
         {
             self.authenticated(accepted);
         }
+        let was_bound = self.stream.phase() == Phase::Bound;
         let text = match self.stream.from_server(item) {
             ToClient::Open(frame) => frame,
             ToClient::Stanza(stanza) => {
@@ -357,6 +377,12 @@ impl Relay<'_> {
             }
             ToClient::Close => return Some(self.finish_close(ws).await),
         };
+        if !was_bound
+            && self.stream.phase() == Phase::Bound
+            && let Err(fail) = self.take_main_slot()
+        {
+            return Some(End::Fail(fail));
+        }
         if !to_client(ws, Message::text(text)).await {
             return Some(End::Outcome(Outcome::ClientGone));
         }

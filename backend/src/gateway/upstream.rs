@@ -19,8 +19,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::splitter::{Item, Splitter};
-use super::trust::Trust;
 use super::stream_error::Condition;
+use super::trust::Trust;
 use super::xml::ElementLimits;
 use crate::config::{Security, Timeouts, UpstreamTarget};
 

@@ -75,8 +75,7 @@ async fn upgrade(
         .max_message_size(read_limit)
         .max_frame_size(read_limit)
         .on_upgrade(move |socket| async move {
-            bridge::run(socket, gateway, ip, refusal).await;
-            drop(permit);
+            bridge::run(socket, gateway, bridge::Peer { ip, permit }, refusal).await;
         })
 }
 
