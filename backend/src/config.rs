@@ -136,6 +136,7 @@ struct FileLimits {
     connections_per_domain: Option<usize>,
     attempt_burst: Option<u32>,
     attempts_per_minute: Option<u32>,
+    buffer_budget_bytes: Option<usize>,
 }
 
 impl FileLimits {
@@ -146,6 +147,7 @@ impl FileLimits {
         l.per_domain = self.connections_per_domain.unwrap_or(l.per_domain);
         l.attempt_burst = self.attempt_burst.unwrap_or(l.attempt_burst);
         l.attempts_per_minute = self.attempts_per_minute.unwrap_or(l.attempts_per_minute);
+        l.buffer_budget = self.buffer_budget_bytes.unwrap_or(l.buffer_budget);
     }
 }
 

@@ -136,8 +136,9 @@ impl Metrics {
         self.open_sessions.load(Relaxed)
     }
 
-    /// Everything, in the Prometheus text format.
-    pub fn render(&self) -> String {
+    /// Everything, in the Prometheus text format, with the bytes of partial
+    /// stanzas held now (`buffered`).
+    pub fn render(&self, buffered: usize) -> String {
         let mut out = Exposition(String::with_capacity(4096));
         self.render_sessions(&mut out);
         self.render_traffic(&mut out);
@@ -160,6 +161,9 @@ impl Metrics {
             "Attempts to authenticate held after repeated failures from one address.",
         );
         out.sample(held, None, self.auth_holds.load(Relaxed));
+        let name = "parlons_buffered_bytes";
+        out.family(name, "gauge", "Bytes of unfinished stanzas held by all sessions.");
+        out.sample(name, None, buffered);
         out.0
     }
 
@@ -255,7 +259,7 @@ mod tests {
         m.to_client(40);
         m.to_client(2);
         m.connected(Duration::from_millis(30));
-        let text = m.render();
+        let text = m.render(0);
         for line in [
             "parlons_sessions_open 1",
             "parlons_sessions_total{outcome=\"error\"} 1",

@@ -552,3 +552,106 @@ async fn a_large_roster_comes_through() {
     assert_eq!(query.children().count(), 10_000);
     ws.close().await;
 }
+
+/// A server of our own that, on each connection, answers the header, reads
+/// once more, then sends the start of a stanza of the next size in `sizes`
+/// and holds it.
+async fn server_holding_partials(sizes: Vec<usize>) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = server.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        for size in sizes {
+            let Ok((mut conn, _)) = server.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1024];
+                let _ = conn.read(&mut buf).await;
+                let _ = conn
+                    .write_all(
+                        b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
+                          from='localhost' id='s1' version='1.0'><stream:features/>",
+                    )
+                    .await;
+                let _ = conn.read(&mut buf).await;
+                let partial = format!("<message from='a@localhost'><body>{}", "x".repeat(size));
+                let _ = conn.write_all(partial.as_bytes()).await;
+                while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+            });
+        }
+    });
+    port
+}
+
+/// Waits until the gateway's `parlons_buffered_bytes` is what `wanted`
+/// says.
+async fn await_buffered(addr: std::net::SocketAddr, wanted: impl Fn(usize) -> bool) {
+    for _ in 0..100 {
+        let metrics = http_get(addr, "/metrics").await.1;
+        let held = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("parlons_buffered_bytes "))
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        if wanted(held) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the gateway's buffered bytes never came to what the test waits for");
+}
+
+/// The gateway's buffer budget: past it the session holding the most ends
+/// with resource-constraint; while it is spent, new sessions are refused.
+#[tokio::test]
+async fn the_buffer_budget_ends_the_largest_holder() {
+    let port = server_holding_partials(vec![50_000, 20_000, 60_000]).await;
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.limits.buffer_budget = 64_000;
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("plain://127.0.0.1:{port}").parse().unwrap(),
+        );
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let hold = |_| async {
+        let mut ws = XmppWs::connect(&url).await;
+        ws.open("localhost").await;
+        ws.send(r#"<presence xmlns="jabber:client"/>"#).await;
+        ws
+    };
+    let mut large = hold(()).await;
+    await_buffered(addr, |held| held >= 50_000).await;
+    let mut small = hold(()).await;
+    let got = large.drain().await;
+    assert_stream_error(&got, "resource-constraint");
+    assert!(got.iter().any(|m| m.contains("short of memory")), "{got:?}");
+    // The large one's bytes come back; the small one goes on holding.
+    await_buffered(addr, |held| (20_000..30_000).contains(&held)).await;
+    let mut third = hold(()).await;
+    // 20 + 60 KB is past the budget again: the third now holds the most.
+    assert_stream_error(&third.drain().await, "resource-constraint");
+    small
+        .send(r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#)
+        .await;
+    let _ = small.drain().await;
+}
+
+/// While the budget is spent, a new session is refused at once.
+#[tokio::test]
+async fn a_spent_budget_refuses_new_sessions() {
+    let mut config = support::base_config();
+    config.limits.buffer_budget = 1000;
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let state = parlons_backend::AppState::new(config, rx).unwrap();
+    // Some session holds the whole budget.
+    let charge = state.gateway.budget.charge();
+    charge.set(1000);
+    let addr = support::serve(state).await;
+    let got = open_and_drain(&format!("ws://{addr}/xmpp-websocket"), "localhost").await;
+    assert_stream_error(&got, "resource-constraint");
+    assert!(got.iter().any(|m| m.contains("short of memory")), "{got:?}");
+    drop(charge);
+}

@@ -29,6 +29,8 @@ pub struct ConnectionLimits {
     pub attempt_burst: u32,
     /// Attempts regained per minute per client address.
     pub attempts_per_minute: u32,
+    /// Bytes of partial stanzas held by all sessions together.
+    pub buffer_budget: usize,
 }
 
 impl Default for ConnectionLimits {
@@ -43,6 +45,7 @@ impl Default for ConnectionLimits {
             per_domain: 5_000,
             attempt_burst: 500,
             attempts_per_minute: 1_000,
+            buffer_budget: 256 * 1024 * 1024,
         }
     }
 }
@@ -339,6 +342,7 @@ mod tests {
             per_domain,
             attempt_burst: 1000,
             attempts_per_minute: 60,
+            buffer_budget: 1 << 20,
         })
     }
 

@@ -15,6 +15,7 @@ use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
 
 use super::Gateway;
 use super::admission::ClientPermit;
+use super::budget::Charge;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::fail::{Fail, server_fault};
 use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_upstream};
@@ -106,6 +107,7 @@ async fn session<S: ClientSocket>(
     let mut relay = Relay {
         gw,
         peer,
+        charge: gw.budget.charge(),
         reader,
         writer,
         splitter,
@@ -152,6 +154,8 @@ async fn first_open<S: ClientSocket>(ws: &mut S, gw: &Gateway) -> Result<OpenReq
 struct Relay<'a> {
     gw: &'a Gateway,
     peer: Peer,
+    /// What the session holds of partial stanzas, in the gateway's budget.
+    charge: Charge,
     reader: ReadHalf<Connection>,
     writer: WriteHalf<Connection>,
     splitter: Splitter,
@@ -234,6 +238,12 @@ impl Relay<'_> {
                 () = &mut preauth, if self.stream.phase() != Phase::Bound => {
                     return End::Fail(Fail::new(Condition::ConnectionTimeout, "signing in took too long"));
                 }
+                () = self.charge.evicted() => {
+                    return End::Fail(Fail::new(
+                        Condition::ResourceConstraint,
+                        "the gateway is short of memory, and this session held the most of unfinished stanzas",
+                    ));
+                }
                 () = &mut partial, if self.partial_deadline.is_some() => {
                     return End::Fail(Fail::new(
                         Condition::ConnectionTimeout,
@@ -313,6 +323,7 @@ impl Relay<'_> {
             items.clear();
             return Some(End::Fail(server_fault(&e)));
         }
+        self.charge.set(self.splitter.held());
         // A stanza begun must be whole in time; each new one starts the
         // clock again.
         let completed = items.iter().any(|i| matches!(i, Item::Stanza(_)));

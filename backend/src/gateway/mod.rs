@@ -4,6 +4,7 @@
 pub mod addresses;
 pub mod admission;
 pub mod bridge;
+pub mod budget;
 pub mod client_frame;
 pub mod domain;
 pub mod fail;
@@ -77,6 +78,8 @@ pub struct Gateway {
     pub limiter: Limiter,
     /// Failed authentications per client address.
     pub throttle: throttle::AuthThrottle,
+    /// Bytes of partial stanzas, all sessions together.
+    pub budget: Arc<budget::Budget>,
     /// Counters.
     pub metrics: Arc<Metrics>,
     /// Timeouts and limits.
@@ -104,6 +107,7 @@ impl Gateway {
             )?,
             limiter: Limiter::new(config.limits),
             throttle: throttle::AuthThrottle::default(),
+            budget: budget::Budget::new(config.limits.buffer_budget),
             metrics,
             settings,
             shutdown,

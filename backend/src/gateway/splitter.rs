@@ -132,6 +132,12 @@ impl Splitter {
         self.current.is_some() || self.tag_pending
     }
 
+    /// Bytes held for the stanza not yet whole: what is written of it, and
+    /// what the parser keeps of a token.
+    pub fn held(&self) -> usize {
+        self.current.as_ref().map_or(0, |b| b.stanza.xml.len()) + self.unevented
+    }
+
     /// Parses `data` (all of it), appending what it completes to `items`.
     /// An error is final: the stream cannot go on.
     pub fn feed(&mut self, mut data: &[u8], items: &mut Vec<Item>) -> Result<(), SplitError> {

@@ -62,6 +62,14 @@ async fn upgrade(
         }
         None => (None, None),
     };
+    let refusal = refusal.or_else(|| {
+        gateway.budget.full().then(|| {
+            bridge::refusal(
+                Condition::ResourceConstraint,
+                "the gateway is short of memory; try again shortly",
+            )
+        })
+    });
     // Up to twice the stanza limit, messages are read and refused with a
     // clean stream error; beyond, the WebSocket layer cuts them off. What
     // goes to the browser is bounded by the server's limit: the splitter

@@ -271,26 +271,36 @@ pub fn assert_stream_error(messages: &[String], condition: &str) {
 pub async fn spawn_gateway(
     adjust: impl FnOnce(&mut parlons_backend::Config),
 ) -> (std::net::SocketAddr, tokio::sync::watch::Sender<bool>) {
-    let s = servers();
-    let mut config = parlons_backend::Config {
-        ca_files: vec![s.ca.ca.clone()],
-        site_dir: s.dir().join("site"),
-        ..parlons_backend::Config::default()
-    };
+    let mut config = base_config();
     adjust(&mut config);
     let (tx, rx) = tokio::sync::watch::channel(false);
     let state = parlons_backend::AppState::new(config, rx).unwrap();
+    (serve(state).await, tx)
+}
+
+/// The tests' gateway configuration: the test CA and site.
+pub fn base_config() -> parlons_backend::Config {
+    let s = servers();
+    parlons_backend::Config {
+        ca_files: vec![s.ca.ca.clone()],
+        site_dir: s.dir().join("site"),
+        ..parlons_backend::Config::default()
+    }
+}
+
+/// Serves `state` in this process on a free port; returns its address.
+pub async fn serve(state: parlons_backend::AppState) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         // In process, /metrics shares the listener, for the tests to read;
-        // the binary serves it apart (tests/routes.rs checks that).
+        // the binary serves it apart (tests/harness.rs checks that).
         let app = parlons_backend::app(state.clone())
             .merge(parlons_backend::metrics_app(state))
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let _ = axum::serve(listener, app).await;
     });
-    (addr, tx)
+    addr
 }
 
 /// Log lines written in this thread (the tests' runtime runs the gateway's

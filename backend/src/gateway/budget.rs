@@ -1,0 +1,158 @@
+//! One budget of buffered bytes for the whole gateway: what sessions hold
+//! of stanzas not yet whole. A hostile server (or client) can hold a
+//! partial stanza up to the size limit in each of its sessions; with the
+//! budget spent, new sessions are refused and the session holding the most
+//! is told to end, so memory stays bounded whatever the peers do.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
+
+/// The gateway's budget.
+#[derive(Debug)]
+pub struct Budget {
+    limit: usize,
+    used: AtomicUsize,
+    next_id: AtomicU64,
+    holders: Mutex<HashMap<u64, Arc<Holder>>>,
+}
+
+/// What one session holds, and its call to end.
+#[derive(Debug, Default)]
+struct Holder {
+    held: AtomicUsize,
+    evict: Notify,
+}
+
+/// A session's account in the budget; it gives back what it held when
+/// dropped.
+#[derive(Debug)]
+pub struct Charge {
+    id: u64,
+    holder: Arc<Holder>,
+    budget: Arc<Budget>,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: usize) -> Arc<Self> {
+        Arc::new(Self {
+            limit,
+            used: AtomicUsize::new(0),
+            next_id: AtomicU64::new(0),
+            holders: Mutex::default(),
+        })
+    }
+
+    fn holders(&self) -> MutexGuard<'_, HashMap<u64, Arc<Holder>>> {
+        self.holders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Bytes held now, by every session.
+    pub fn used(&self) -> usize {
+        self.used.load(Relaxed)
+    }
+
+    /// Whether the budget is spent: no new session until it is not.
+    pub fn full(&self) -> bool {
+        self.used() >= self.limit
+    }
+
+    /// An account for a new session.
+    pub fn charge(self: &Arc<Self>) -> Charge {
+        let id = self.next_id.fetch_add(1, Relaxed);
+        let holder = Arc::new(Holder::default());
+        self.holders().insert(id, Arc::clone(&holder));
+        Charge {
+            id,
+            holder,
+            budget: Arc::clone(self),
+        }
+    }
+
+    /// Tells the session holding the most to end.
+    fn evict_largest(&self) {
+        let holders = self.holders();
+        if let Some(largest) = holders.values().max_by_key(|h| h.held.load(Relaxed)) {
+            tracing::warn!(
+                used = self.used(),
+                limit = self.limit,
+                held = largest.held.load(Relaxed),
+                "the buffer budget is spent: ending the session that holds the most"
+            );
+            largest.evict.notify_one();
+        }
+    }
+}
+
+impl Charge {
+    /// The session now holds `bytes`; past the budget, the largest holder
+    /// is told to end (this session, if it is that one).
+    pub fn set(&self, bytes: usize) {
+        let old = self.holder.held.swap(bytes, Relaxed);
+        if bytes > old {
+            let used = self.budget.used.fetch_add(bytes - old, Relaxed) + (bytes - old);
+            if used > self.budget.limit {
+                self.budget.evict_largest();
+            }
+        } else {
+            self.budget.used.fetch_sub(old - bytes, Relaxed);
+        }
+    }
+
+    /// Resolves when the session must end to give its bytes back.
+    pub async fn evicted(&self) {
+        self.holder.evict.notified().await;
+    }
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        self.set(0);
+        self.budget.holders().remove(&self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use super::*;
+
+    fn is_evicted(charge: &Charge) -> bool {
+        let mut evicted = pin!(charge.evicted());
+        matches!(
+            evicted.as_mut().poll(&mut Context::from_waker(Waker::noop())),
+            Poll::Ready(())
+        )
+    }
+
+    #[test]
+    fn past_the_budget_the_largest_holder_is_told_to_end() {
+        let budget = Budget::new(100);
+        let (a, b) = (budget.charge(), budget.charge());
+        a.set(60);
+        b.set(30);
+        assert_eq!(budget.used(), 90);
+        assert!(!budget.full());
+        assert!(!is_evicted(&a) && !is_evicted(&b));
+        b.set(45);
+        assert_eq!(budget.used(), 105);
+        assert!(budget.full());
+        assert!(is_evicted(&a), "a holds the most");
+        assert!(!is_evicted(&b));
+        drop(a);
+        assert_eq!(budget.used(), 45);
+        assert!(!budget.full());
+        b.set(0);
+        assert_eq!(budget.used(), 0);
+        drop(b);
+        assert!(budget.holders().is_empty());
+    }
+}
