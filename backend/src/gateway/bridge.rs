@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Message;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
 
 use super::Gateway;
@@ -19,7 +19,9 @@ use super::budget::Charge;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::fail::{Fail, server_fault};
 use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_upstream};
-use super::socket::{ClientSocket, SocketEvent, close_socket, next_text, socket_text, to_client};
+use super::socket::{
+    ClientSocket, SocketEvent, close_socket, close_unread_socket, next_text, socket_text, to_client,
+};
 use super::splitter::{Item, Splitter};
 use super::stream::{self, CLOSE, Phase, StreamState, ToClient, ToServer};
 use super::stream_error::{Condition, stream_error_with};
@@ -139,7 +141,7 @@ async fn first_open<S: ClientSocket>(ws: &mut S, gw: &Gateway) -> Result<OpenReq
             "no <open/> received in time",
         ))),
         Ok(None) => Err(None),
-        Ok(Some(Err((condition, text)))) => Err(Some(Fail::client_fault(condition, text))),
+        Ok(Some(Err(bad))) => Err(Some(Fail::bad_message(bad))),
         Ok(Some(Ok(text))) => match client_frame::parse(&text, &gw.settings.limits) {
             Ok(ClientFrame::Open(open)) => Ok(open),
             Ok(_) => Err(Some(Fail::new(
@@ -269,7 +271,7 @@ impl Relay<'_> {
             SocketEvent::Text(t) => t,
             SocketEvent::Control => return Ok(None),
             SocketEvent::Gone => return Ok(Some(End::Outcome(Outcome::ClientGone))),
-            SocketEvent::Bad(condition, text) => return Err(Fail::client_fault(condition, text)),
+            SocketEvent::Bad(bad) => return Err(Fail::bad_message(bad)),
         };
         let frame = client_frame::parse(&text, &self.gw.settings.limits)
             .map_err(|e| Fail::client_fault(e.condition(), e.to_string()))?;
@@ -439,15 +441,14 @@ async fn fail_before_open<S: ClientSocket>(
 async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Outcome {
     gw.metrics.stream_error(fail.condition);
     tracing::debug!(condition = fail.condition.name(), reason = %fail.text, "stream error");
-    let _ = ws
-        .send(Message::text(stream_error_with(
-            fail.condition,
-            fail.app,
-            &fail.text,
-        )))
-        .await;
-    to_client(ws, Message::text(CLOSE)).await;
-    close_socket(ws).await;
+    let error = stream_error_with(fail.condition, fail.app, &fail.text);
+    if to_client(ws, Message::text(error)).await && to_client(ws, Message::text(CLOSE)).await {
+        if fail.unread {
+            close_unread_socket(ws).await;
+        } else {
+            close_socket(ws).await;
+        }
+    }
     fail.outcome.unwrap_or(match fail.condition {
         Condition::SystemShutdown => Outcome::Shutdown,
         condition => Outcome::Error(condition),

@@ -1,6 +1,7 @@
 //! Why a session ends with a stream error (RFC 6120 §4.9), and what else
 //! that means for the server's side and for the metrics.
 
+use super::socket::BadMessage;
 use super::splitter::SplitError;
 use super::stream_error::Condition;
 use crate::metrics::Outcome;
@@ -20,6 +21,9 @@ pub struct Fail {
     /// The gateway's own condition beside the RFC 6120 one, naming the
     /// limit hit ([`super::ns::GATEWAY_ERRORS`]).
     pub(super) app: Option<&'static str>,
+    /// The client's last message was not read to its end: the WebSocket
+    /// must not be read again.
+    pub(super) unread: bool,
 }
 
 impl Fail {
@@ -30,6 +34,7 @@ impl Fail {
             end_upstream: false,
             outcome: None,
             app: None,
+            unread: false,
         }
     }
 
@@ -40,6 +45,14 @@ impl Fail {
                 Condition::RemoteConnectionFailed,
                 "the server closed the connection",
             )
+        }
+    }
+
+    /// A message the client may not send.
+    pub(super) fn bad_message(bad: BadMessage) -> Self {
+        Self {
+            unread: bad.unread,
+            ..Self::client_fault(bad.condition, bad.text)
         }
     }
 
