@@ -51,7 +51,7 @@ e2e: deps
 # cargo fuzz passes unstable rustc flags; RUSTC_BOOTSTRAP lets the one
 # stable toolchain take them. No sanitizer: the code forbids unsafe.
 fuzz: deps
-	cd fuzz && for t in splitter client_message styling; do \
+	cd fuzz && for t in splitter client_message styling session; do \
 		mkdir -p corpus/$$t && \
 		RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --release $$t corpus/$$t seeds/$$t \
 			-- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | tail -n 25 || exit 1; \

@@ -6,6 +6,8 @@
 
 pub mod element;
 pub mod framing;
+#[cfg(all(feature = "hostile", not(target_arch = "wasm32")))]
+pub mod hostile;
 pub mod ns;
 pub mod session;
 pub mod slices;

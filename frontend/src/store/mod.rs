@@ -389,4 +389,6 @@ pub fn stream_problem(condition: StreamCondition, limit: Option<GatewayLimit>) -
 }
 
 #[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
 pub(crate) mod tests;

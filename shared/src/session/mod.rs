@@ -33,6 +33,8 @@ pub mod sasl;
 mod sasl2;
 mod sm;
 mod stream;
+#[cfg(any(test, feature = "hostile"))]
+pub mod transcript;
 
 use std::collections::{HashMap, VecDeque};
 

@@ -1,37 +1,8 @@
 //! Literal XML transcripts in, exact XML and events out.
 
 use super::stream::KEEPALIVE_MS;
+pub(crate) use super::transcript::*;
 use super::*;
-
-pub(super) const C: &str = "xmlns='jabber:client'";
-
-pub(super) fn el(xml: &str) -> Element {
-    xml.parse().unwrap_or_else(|e| panic!("bad test XML {xml}: {e}"))
-}
-
-pub(super) fn config() -> Config {
-    Config {
-        jid: "user@example.com".parse().unwrap(),
-        credential: Credential::Password("pencil".into()),
-        secure_transport: true,
-        id_prefix: "t".into(),
-        device_id: DEVICE,
-    }
-}
-
-pub(super) fn session() -> Session {
-    Session::new(config())
-}
-
-pub(super) const DEVICE: uuid::Uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-
-pub(super) fn feed(s: &mut Session, xml: &str) {
-    s.handle_incoming(el(xml));
-}
-
-pub(super) fn out(s: &mut Session) -> Vec<Element> {
-    std::iter::from_fn(|| s.poll_outgoing()).collect()
-}
 
 /// The reasons of the events, which must all be [`Event::Ignored`].
 pub(super) fn ignored(s: &mut Session) -> Vec<String> {
@@ -42,10 +13,6 @@ pub(super) fn ignored(s: &mut Session) -> Vec<String> {
             other => format!("not ignored: {other:?}"),
         })
         .collect()
-}
-
-pub(super) fn events(s: &mut Session) -> Vec<Event> {
-    std::iter::from_fn(|| s.poll_event()).collect()
 }
 
 /// Asserts the outgoing elements, compared as XML trees.
@@ -59,40 +26,6 @@ pub(super) fn expect_out(s: &mut Session, expected: &[&str]) {
         got.iter().map(String::from).collect::<Vec<_>>(),
         expected
     );
-}
-
-pub(super) const OPEN_FROM_SERVER: &str =
-    "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='example.com' id='s1' version='1.0'/>";
-pub(super) const FEATURES_SASL: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism>\
-    <mechanism>PLAIN</mechanism></mechanisms></stream:features>";
-pub(super) const FEATURES_PLAIN: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
-    </stream:features>";
-pub(super) const FEATURES_BIND: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-    <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
-// RFC 5802 §5, base64.
-pub(super) const CHALLENGE: &str = "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
-    cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitRNnNlazhiZjkyLGk9NDA5Ng==</challenge>";
-pub(super) const SUCCESS: &str =
-    "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1ybUY5cHFWOFM3c3VBb1pXamE0ZEpSa0ZzS1E9</success>";
-
-/// Connects and goes through SCRAM (RFC 5802's exchange).
-pub(super) fn authenticate(s: &mut Session) {
-    s.handle_command(Command::Connect {
-        nonce: "fyko+d2lbbFgONRv9qkxdawL".into(),
-    });
-    feed(s, FEATURES_SASL);
-    feed(s, CHALLENGE);
-    feed(s, SUCCESS);
-}
-
-/// The server's answer to our first bind request.
-pub(super) fn bind_result() -> String {
-    format!(
-        "<iq {C} type='result' id='t1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
-         <jid>user@example.com/abc</jid></bind></iq>"
-    )
 }
 
 /// Asks for the latest history with juliet@example.net; returns the query's
@@ -121,29 +54,6 @@ pub(super) fn send_to_juliet(s: &mut Session, id: &str) {
     });
     out(s);
     events(s);
-}
-
-/// Through SASL and bind, with stream management; outgoing drained.
-/// Signed in and bound; the roster asked for (`t2`) and not answered.
-pub(super) fn bound() -> Session {
-    let mut s = session();
-    authenticate(&mut s);
-    feed(&mut s, OPEN_FROM_SERVER);
-    feed(&mut s, FEATURES_BIND);
-    feed(&mut s, &bind_result());
-    feed(&mut s, "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
-    out(&mut s);
-    events(&mut s);
-    s
-}
-
-/// Bound, with an empty roster in and initial presence out.
-pub(super) fn logged_in() -> Session {
-    let mut s = bound();
-    feed(&mut s, &format!("<iq {C} type='result' id='t2'/>"));
-    out(&mut s);
-    events(&mut s);
-    s
 }
 
 #[test]
