@@ -11,7 +11,21 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use tokio_rustls::TlsConnector;
 
-use super::upstream::SetupError;
+/// Why the trust could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TrustError {
+    /// A CA file could not be read.
+    #[error("cannot read CA file {path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// TLS setup failed.
+    #[error("TLS setup failed: {0}")]
+    Tls(String),
+}
 
 /// The two TLS set-ups of one trust: STARTTLS, and direct TLS with ALPN
 /// `xmpp-client` (XEP-0368).
@@ -34,7 +48,7 @@ pub struct Trust {
 impl Trust {
     /// Mozilla's roots and `ca_files` for all; `private` adds a CA file
     /// for one domain (lower-case) each.
-    pub fn new(ca_files: &[PathBuf], private: &BTreeMap<String, PathBuf>) -> Result<Self, SetupError> {
+    pub fn new(ca_files: &[PathBuf], private: &BTreeMap<String, PathBuf>) -> Result<Self, TrustError> {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         for path in ca_files {
@@ -58,12 +72,12 @@ impl Trust {
     }
 }
 
-fn connectors(roots: rustls::RootCertStore) -> Result<Connectors, SetupError> {
+fn connectors(roots: rustls::RootCertStore) -> Result<Connectors, TrustError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = |alpn: Vec<Vec<u8>>| -> Result<TlsConnector, SetupError> {
+    let config = |alpn: Vec<Vec<u8>>| -> Result<TlsConnector, TrustError> {
         let mut c = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
             .with_safe_default_protocol_versions()
-            .map_err(|e| SetupError::Tls(e.to_string()))?
+            .map_err(|e| TrustError::Tls(e.to_string()))?
             .with_root_certificates(roots.clone())
             .with_no_client_auth();
         c.alpn_protocols = alpn;
@@ -76,8 +90,8 @@ fn connectors(roots: rustls::RootCertStore) -> Result<Connectors, SetupError> {
 }
 
 /// Adds every certificate of the PEM file at `path`.
-fn add_pem(roots: &mut rustls::RootCertStore, path: &PathBuf) -> Result<(), SetupError> {
-    let ca_err = |reason: String| SetupError::CaFile {
+fn add_pem(roots: &mut rustls::RootCertStore, path: &PathBuf) -> Result<(), TrustError> {
+    let ca_err = |reason: String| TrustError::CaFile {
         path: path.clone(),
         reason,
     };

@@ -6,7 +6,6 @@
 
 use super::ns;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
@@ -172,20 +171,12 @@ impl std::fmt::Debug for Connector {
 /// Why the connector could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
-    /// A CA file could not be read.
-    #[error("cannot read CA file {path}: {reason}")]
-    CaFile {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
+    /// The TLS trust could not be set up.
+    #[error(transparent)]
+    Trust(#[from] super::trust::TrustError),
     /// The system DNS configuration could not be read.
     #[error("cannot read the DNS configuration: {0}")]
     Dns(String),
-    /// TLS setup failed.
-    #[error("TLS setup failed: {0}")]
-    Tls(String),
 }
 
 /// The system's resolver, or one that asks `dns_servers`.

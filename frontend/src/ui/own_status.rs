@@ -5,7 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 use parlons_shared::session::presence::Availability;
 
-use super::settings::SettingsDialogHandle;
+use super::settings_dialog::SettingsDialogHandle;
+use super::show::availability_key;
 use super::{actions, use_store};
 use crate::i18n::t;
 
@@ -15,17 +16,6 @@ const CHOICES: [Availability; 4] = [
     Availability::DoNotDisturb,
     Availability::ExtendedAway,
 ];
-
-/// The translation key of an availability.
-pub fn availability_key(a: Availability) -> &'static str {
-    match a {
-        Availability::Chat => "show-chat",
-        Availability::Available => "show-available",
-        Availability::Away => "show-away",
-        Availability::DoNotDisturb => "show-dnd",
-        Availability::ExtendedAway => "show-xa",
-    }
-}
 
 fn value(a: Availability) -> &'static str {
     match a {

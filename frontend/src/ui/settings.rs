@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
 use super::reasons::request_reason;
-use super::{actions, chunks, dialog};
+use super::{actions, dialog};
 use crate::client::storage::{self, key};
 use crate::i18n::{Lang, browser_lang, t};
 use crate::store::{PasswordChange, Store};
@@ -129,34 +129,6 @@ fn document_element() -> Option<web_sys::Element> {
 /// The settings, from context.
 pub fn use_settings() -> Settings {
     use_context::<Settings>().unwrap_or_else(Settings::load)
-}
-
-/// The Settings dialog, and whether it was ever opened: what it holds is a
-/// chunk fetched on first opening.
-#[derive(Clone, Copy, Default)]
-pub struct SettingsDialogHandle {
-    dialog: NodeRef<html::Dialog>,
-    opened: RwSignal<bool>,
-}
-
-impl SettingsDialogHandle {
-    /// Opens it, modal.
-    pub fn open(self) {
-        self.opened.set(true);
-        dialog::open(self.dialog);
-    }
-}
-
-/// The Settings dialog.
-#[component]
-pub fn SettingsDialog(handle: SettingsDialogHandle) -> impl IntoView {
-    let dialog = handle.dialog;
-    view! {
-        <dialog node_ref=dialog class="dialog" aria-labelledby="settings-title">
-            <h2 id="settings-title">{move || t("settings")}</h2>
-            {move || handle.opened.get().then(|| chunks::on_demand(move || chunks::settings_view(dialog)))}
-        </dialog>
-    }
 }
 
 /// What the dialog holds: theme, language, notifications, `xmpp:` links,

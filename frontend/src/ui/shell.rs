@@ -8,7 +8,7 @@ use super::contact_list::ContactList;
 use super::notice::NoticeLine;
 use super::own_status::OwnStatus;
 use super::requests::SubscriptionRequests;
-use super::settings::{SettingsDialog, SettingsDialogHandle};
+use super::settings_dialog::{SettingsDialog, SettingsDialogHandle};
 use super::status_line::StatusLine;
 use super::use_store;
 use crate::i18n::t;

@@ -15,8 +15,8 @@ pub use entries::{Entry, Row, entries, filtered, initials, rows};
 
 use super::add_contact::AddContact;
 use super::later::follow_later;
-use super::own_status::availability_key;
 use super::route::Route;
+use super::show::availability_key;
 use super::use_store;
 use super::window::{self as windowing, Window};
 use crate::i18n::t;

@@ -8,8 +8,8 @@ use super::ConversationView;
 use super::rename::RenameContact;
 use crate::i18n::t;
 use crate::store::Store;
-use crate::ui::own_status::availability_key;
 use crate::ui::route::{self, Route};
+use crate::ui::show::availability_key;
 use crate::ui::{actions, use_store};
 
 /// The header of the open conversation.
