@@ -370,6 +370,15 @@ impl Config {
                 "max-server-stanza-bytes must be at least 4096",
             ));
         }
+        if file
+            .public_url
+            .as_deref()
+            .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+        {
+            return Err(ConfigError::Invalid(
+                "public-url must be an http:// or https:// URL",
+            ));
+        }
         let domains = |v: Vec<String>| -> Result<Vec<String>, ConfigError> {
             v.iter()
                 .map(|d| normalise_domain(d).ok_or_else(|| ConfigError::Domain(d.clone())))
@@ -547,5 +556,8 @@ mod tests {
         assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
         let err = Config::merge(FileConfig::default(), args(&["--max-stanza-bytes", "10"])).unwrap_err();
         assert!(err.to_string().contains("at least 4096"));
+        let file: FileConfig = toml::from_str("public-url = \"chat.example.org\"").unwrap();
+        let err = Config::merge(file, args(&[])).unwrap_err();
+        assert!(err.to_string().contains("public-url"), "{err}");
     }
 }

@@ -297,14 +297,14 @@ async fn authentication_has_a_deadline() {
 /// not enough, and a bound session outlives it.
 #[tokio::test]
 async fn the_sign_in_deadline_runs_until_bind() {
-    let (url, _stop) = gateway_with_preauth(std::time::Duration::from_millis(1500)).await;
+    let (url, _stop) = gateway_with_preauth(std::time::Duration::from_secs(4)).await;
     let account = account(Server::Prosody);
     let (mut unbound, _) = authenticate(&url, &account).await;
     let started = tokio::time::Instant::now();
     let (mut bound, _, _) = login(&url, &account).await;
     assert_stream_error(&unbound.drain().await, "connection-timeout");
     // Past the deadline of the bound session too.
-    tokio::time::sleep_until(started + std::time::Duration::from_millis(2000)).await;
+    tokio::time::sleep_until(started + std::time::Duration::from_millis(4500)).await;
     bound
         .send(r#"<iq xmlns="jabber:client" type="get" id="alive"><ping xmlns="urn:xmpp:ping"/></iq>"#)
         .await;
@@ -482,15 +482,21 @@ async fn a_partial_stanza_from_the_server_has_a_deadline() {
 /// Waits until `/metrics` has `line`: a session is counted once it has
 /// ended, just after its WebSocket closes.
 async fn await_metric(addr: std::net::SocketAddr, line: &str) {
+    await_metrics(addr, line, |metrics| metrics.lines().any(|l| l == line)).await;
+}
+
+/// Waits, for five seconds at most, until `/metrics` is as `wanted` says;
+/// `what` says what was awaited.
+async fn await_metrics(addr: std::net::SocketAddr, what: &str, wanted: impl Fn(&str) -> bool) {
     let mut metrics = String::new();
     for _ in 0..50 {
         metrics = http_get(addr, "/metrics").await.1;
-        if metrics.lines().any(|l| l == line) {
+        if wanted(&metrics) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("missing {line:?} in\n{metrics}");
+    panic!("never {what} in\n{metrics}");
 }
 
 /// A stanza from the server over `max-server-stanza-bytes` ends the session
@@ -587,19 +593,15 @@ async fn server_holding_partials(sizes: Vec<usize>) -> u16 {
 /// Waits until the gateway's `parlons_buffered_bytes` is what `wanted`
 /// says.
 async fn await_buffered(addr: std::net::SocketAddr, wanted: impl Fn(usize) -> bool) {
-    for _ in 0..100 {
-        let metrics = http_get(addr, "/metrics").await.1;
+    await_metrics(addr, "the buffered bytes awaited", |metrics| {
         let held = metrics
             .lines()
             .find_map(|l| l.strip_prefix("parlons_buffered_bytes "))
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(0);
-        if wanted(held) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the gateway's buffered bytes never came to what the test waits for");
+        wanted(held)
+    })
+    .await;
 }
 
 /// The gateway's buffer budget: past it the session holding the most ends

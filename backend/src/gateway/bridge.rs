@@ -116,6 +116,7 @@ async fn session<S: ClientSocket>(
         stream: StreamState::new(domain.clone()),
         close_deadline: None,
         partial_deadline: None,
+        parked: None,
         counts,
     };
     let mut end = None;
@@ -167,6 +168,8 @@ struct Relay<'a> {
     /// While the server's next stanza is only partly here, when it must be
     /// whole.
     partial_deadline: Option<tokio::time::Instant>,
+    /// An attempt to authenticate waiting for its turn, and when it goes.
+    parked: Option<(tokio::time::Instant, String)>,
     counts: &'a mut Counts,
 }
 
@@ -201,13 +204,16 @@ impl Relay<'_> {
         let preauth = tokio::time::sleep(settings.preauth_timeout);
         let close = tokio::time::sleep(Duration::ZERO);
         let partial = tokio::time::sleep(Duration::ZERO);
+        let parked = tokio::time::sleep(Duration::ZERO);
         let mut shutdown_rx = self.gw.shutdown.clone();
         let shutdown = shutdown_rx.changed();
-        tokio::pin!(preauth, close, partial, shutdown);
+        tokio::pin!(preauth, close, partial, parked, shutdown);
         loop {
+            let parked_until = self.parked.as_ref().map(|(at, _)| *at);
             for (deadline, sleep) in [
                 (self.close_deadline, close.as_mut()),
                 (self.partial_deadline, partial.as_mut()),
+                (parked_until, parked.as_mut()),
             ] {
                 if let Some(deadline) = deadline
                     && sleep.deadline() != deadline
@@ -216,7 +222,7 @@ impl Relay<'_> {
                 }
             }
             tokio::select! {
-                msg = ws.next() => {
+                msg = ws.next(), if self.parked.is_none() => {
                     last_heard = tokio::time::Instant::now();
                     match self.client_message(msg).await {
                         Ok(None) => {}
@@ -239,6 +245,11 @@ impl Relay<'_> {
                 }
                 () = &mut preauth, if self.stream.phase() != Phase::Bound => {
                     return End::Fail(Fail::new(Condition::ConnectionTimeout, "signing in took too long"));
+                }
+                () = &mut parked, if self.parked.is_some() => {
+                    if let Err(fail) = self.send_parked().await {
+                        return End::Fail(fail);
+                    }
                 }
                 () = self.charge.evicted() => {
                     return End::Fail(Fail::new(
@@ -282,7 +293,10 @@ impl Relay<'_> {
             .map_err(|r| Fail::client_fault(r.condition, r.text))?
         {
             ToServer::Restart(header) => {
+                // Whatever the old stream held is gone with it.
                 self.splitter.reset();
+                self.partial_deadline = None;
+                self.charge.set(0);
                 send_upstream(&mut self.writer, header.as_bytes())
                     .await
                     .map_err(upstream)?;
@@ -294,8 +308,10 @@ impl Relay<'_> {
                 self.close_deadline = Some(tokio::time::Instant::now() + Duration::from_secs(5));
             }
             ToServer::Element { xml, name } => {
-                if matches!(name, "auth" | "authenticate") && self.stream.phase() == Phase::Authenticating {
-                    hold_attempt(self.gw, self.peer.ip).await;
+                if let Some(goes) = self.held_attempt(name) {
+                    // Nothing else from the client until the attempt goes.
+                    self.parked = Some((goes, xml.to_owned()));
+                    return Ok(None);
                 }
                 send_upstream(&mut self.writer, xml.as_bytes())
                     .await
@@ -342,6 +358,36 @@ impl Relay<'_> {
         None
     }
 
+    /// When an attempt to authenticate (`name`) must wait for its turn,
+    /// after failures from the client's address: the instant it goes.
+    fn held_attempt(&self, name: &str) -> Option<tokio::time::Instant> {
+        let ip = self.peer.ip?;
+        if !matches!(name, "auth" | "authenticate") || self.stream.phase() != Phase::Authenticating {
+            return None;
+        }
+        let wait = self
+            .gw
+            .throttle
+            .take_turn(ip, self.stream.domain(), Instant::now());
+        if wait.is_zero() {
+            return None;
+        }
+        self.gw.metrics.auth_held();
+        Some(tokio::time::Instant::now() + wait)
+    }
+
+    /// Sends the attempt to authenticate that waited for its turn.
+    async fn send_parked(&mut self) -> Result<(), Fail> {
+        if let Some((_, xml)) = self.parked.take() {
+            send_upstream(&mut self.writer, xml.as_bytes())
+                .await
+                .map_err(|_| Fail::server_gone())?;
+            self.counts.to_server += 1;
+            self.gw.metrics.to_server(xml.len());
+        }
+        Ok(())
+    }
+
     /// Signed in: the session moves from the pool of sessions signing in to
     /// the main one, or ends when that is full.
     fn take_main_slot(&mut self) -> Result<(), Fail> {
@@ -360,9 +406,10 @@ impl Relay<'_> {
     /// Counts the server's verdict on the client's credentials.
     fn authenticated(&self, accepted: bool) {
         let Some(ip) = self.peer.ip else { return };
+        let domain = self.stream.domain();
         if accepted {
-            self.gw.throttle.succeeded(ip);
-        } else if let Some(hold) = self.gw.throttle.failed(ip, Instant::now()) {
+            self.gw.throttle.succeeded(ip, domain);
+        } else if let Some(hold) = self.gw.throttle.failed(ip, domain, Instant::now()) {
             tracing::warn!(
                 client = %ip,
                 hold_ms = hold.as_millis() as u64,
@@ -383,6 +430,8 @@ impl Relay<'_> {
         let text = match self.stream.from_server(item) {
             ToClient::Open(frame) => frame,
             ToClient::Stanza(stanza) => {
+                // Held while it is written, which a slow client can make long.
+                self.charge.set(self.splitter.held() + stanza.xml.len());
                 self.counts.to_client += 1;
                 self.gw.metrics.to_client(stanza.xml.len());
                 tracing::trace!(element = %stanza.name, bytes = stanza.xml.len(), "to client");
@@ -396,7 +445,9 @@ impl Relay<'_> {
         {
             return Some(End::Fail(fail));
         }
-        if !to_client(ws, Message::text(text)).await {
+        let sent = to_client(ws, Message::text(text)).await;
+        self.charge.set(self.splitter.held());
+        if !sent {
             return Some(End::Outcome(Outcome::ClientGone));
         }
         None
@@ -412,17 +463,6 @@ impl Relay<'_> {
         to_client(ws, Message::text(CLOSE)).await;
         close_socket(ws).await;
         End::Outcome(Outcome::Closed)
-    }
-}
-
-/// Waits as long as the client's address must before another attempt to
-/// authenticate.
-async fn hold_attempt(gw: &Gateway, client: Option<IpAddr>) {
-    let Some(ip) = client else { return };
-    let hold = gw.throttle.hold(ip, Instant::now());
-    if !hold.is_zero() {
-        gw.metrics.auth_held();
-        tokio::time::sleep(hold).await;
     }
 }
 

@@ -94,6 +94,11 @@ impl StreamState {
         }
     }
 
+    /// The domain, as the first `<open/>` named it.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
     /// Where the session is.
     pub fn phase(&self) -> Phase {
         self.phase
@@ -165,15 +170,12 @@ impl StreamState {
 }
 
 /// Where the server's stanza takes the session. Only the server's word
-/// counts: what the client sends cannot move it on. The gateway writes each
-/// stanza with its namespaces declared on the element that uses them, so
-/// a bind result or Bind 2 shows as its namespace declaration.
+/// counts: what the client sends cannot move it on.
 fn next_phase(phase: Phase, stanza: &Stanza) -> Phase {
-    let declares = |namespace: &str| stanza.xml.contains(&format!("xmlns=\"{namespace}\""));
     match phase {
         Phase::Authenticating if stanza.is("success", ns::SASL) => Phase::Authenticated,
         Phase::Authenticating if stanza.is("success", ns::SASL2) => {
-            if declares(ns::BIND2) || declares(ns::SM) {
+            if has_child(stanza, "bound", ns::BIND2) || has_child(stanza, "resumed", ns::SM) {
                 Phase::Bound
             } else {
                 Phase::Restarted
@@ -181,14 +183,26 @@ fn next_phase(phase: Phase, stanza: &Stanza) -> Phase {
         }
         Phase::Restarted
             if (stanza.is("iq", ns::JABBER_CLIENT)
-                && declares(ns::BIND)
-                && stanza.xml.contains("type=\"result\""))
+                && start_tag(stanza).contains(" type=\"result\"")
+                && has_child(stanza, "bind", ns::BIND))
                 || stanza.is("resumed", ns::SM) =>
         {
             Phase::Bound
         }
         phase => phase,
     }
+}
+
+/// Whether an element `name` in `namespace` stands in the stanza. The
+/// gateway writes each element with its name, then the declaration of its
+/// namespace when it differs from its parent's.
+fn has_child(stanza: &Stanza, name: &str, namespace: &str) -> bool {
+    stanza.xml.contains(&format!("<{name} xmlns=\"{namespace}\""))
+}
+
+/// The stanza's own start tag, attributes and all.
+fn start_tag(stanza: &Stanza) -> &str {
+    stanza.xml.split_inclusive('>').next().unwrap_or_default()
 }
 
 /// Whether the server's stanza accepts (`true`) or refuses (`false`) the

@@ -39,10 +39,10 @@ impl SiteHosts {
     /// for this site.
     pub fn allows(&self, host: &str) -> bool {
         let name = strip_port(host).to_ascii_lowercase();
-        let name = name.trim_end_matches('.');
+        let name = name.trim_end_matches('.').trim_matches(['[', ']']);
         match self {
             Self::Public(public) => name == public,
-            Self::Local => name == "localhost" || name.trim_matches(['[', ']']).parse::<IpAddr>().is_ok(),
+            Self::Local => name == "localhost" || name.parse::<IpAddr>().is_ok(),
         }
     }
 }
@@ -51,7 +51,9 @@ impl SiteHosts {
 fn url_host(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
-    let host = strip_port(authority).trim_matches(['[', ']']);
+    let host = strip_port(authority)
+        .trim_matches(['[', ']'])
+        .trim_end_matches('.');
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
@@ -111,6 +113,12 @@ mod tests {
             assert!(!hosts.allows(bad), "{bad}");
         }
         assert_eq!(url_host("http://[::1]:8080/x").as_deref(), Some("::1"));
+        let v6 = SiteHosts::Public(url_host("http://[::1]:8080/").unwrap());
+        assert!(v6.allows("[::1]:8080"));
+        assert!(!v6.allows("[::2]:8080"));
+        assert!(
+            SiteHosts::Public(url_host("https://chat.example.org./").unwrap()).allows("chat.example.org")
+        );
         assert_eq!(url_host("nonsense"), None);
     }
 

@@ -201,7 +201,55 @@ mod properties {
         prop::collection::vec(pieces, 0..80).prop_map(|p| p.concat())
     }
 
+    /// The rules of XEP-0393 §6.2 as first written: each opening searches
+    /// its closing afresh (quadratic, so only for short lines), and the
+    /// inside of a span is styled as a line of its own.
+    fn plain_spans(line: &str) -> Vec<Span> {
+        let chars: Vec<char> = line.chars().collect();
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let at_start = i == 0 || chars[i - 1].is_whitespace();
+            if let Some(len) = link_at(&chars, i, at_start) {
+                flush(&mut text, &mut out);
+                out.push(Span::Link(chars[i..i + len].iter().collect()));
+                i += len;
+                continue;
+            }
+            let first = chars.get(i + 1).copied();
+            let close =
+                (DIRECTIVES.contains(&c) && at_start && first.is_some_and(|f| !f.is_whitespace() && f != c))
+                    .then(|| (i + 2..chars.len()).find(|&j| chars[j] == c && !chars[j - 1].is_whitespace()))
+                    .flatten();
+            if let Some(end) = close {
+                flush(&mut text, &mut out);
+                let inner: String = chars[i + 1..end].iter().collect();
+                out.push(match c {
+                    '*' => Span::Strong(plain_spans(&inner)),
+                    '_' => Span::Emphasis(plain_spans(&inner)),
+                    '~' => Span::Strike(plain_spans(&inner)),
+                    _ => Span::Code(inner),
+                });
+                i = end + 1;
+                continue;
+            }
+            text.push(c);
+            i += 1;
+        }
+        flush(&mut text, &mut out);
+        out
+    }
+
     proptest! {
+        #[test]
+        fn the_one_pass_search_finds_what_searching_afresh_finds(body in styled_body()) {
+            for line in body.split('\n') {
+                prop_assert_eq!(spans(line), plain_spans(line), "{:?}", line);
+            }
+        }
+
         #[test]
         fn printing_a_parse_gives_the_body(body in styled_body()) {
             prop_assert_eq!(print(&parse(&body)), body);

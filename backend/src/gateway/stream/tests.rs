@@ -212,6 +212,7 @@ fn only_the_servers_bind_result_or_resumed_signs_in() {
         "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>",
         "<iq type='error' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><error type='cancel'/></iq>",
         "<iq type='result' id='p'/>",
+        "<iq type='get' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><x type=\"result\"/></bind></iq>",
         "<failed xmlns='urn:xmpp:sm:3'/>",
     ] {
         assert_eq!(bound(&[not_yet]), Phase::Restarted, "{not_yet}");
@@ -224,6 +225,13 @@ fn only_the_servers_bind_result_or_resumed_signs_in() {
 
 #[test]
 fn sasl2_with_bind2_or_resumption_signs_in_at_once() {
+    // Inline resumption refused, and no Bind 2: not signed in yet.
+    let mut s = StreamState::new("localhost".into());
+    Server::new().relay(
+        &mut s,
+        &format!("{HEADER}<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>a@localhost</authorization-identifier><failed xmlns='urn:xmpp:sm:3'/></success>"),
+    );
+    assert_eq!(s.phase(), Phase::Restarted);
     for inline in [
         "<bound xmlns='urn:xmpp:bind:0'/>",
         "<resumed xmlns='urn:xmpp:sm:3' h='0' previd='x'/>",
