@@ -58,6 +58,7 @@ fuzz: deps
 	done
 
 bench: deps site
+	$(CARGO) bench -p parlons-shared --bench styling
 	$(CARGO) bench -p parlons-backend --bench xml
 	$(CARGO) bench -p parlons-backend --bench relay
 	$(CARGO) bench -p parlons-backend --bench load
