@@ -19,13 +19,19 @@ fn fill(unit: &str) -> String {
 
 fn main() {
     let shapes = [
-        ("ordinary prose", fill("Let's meet at *noon* by the _old_ bridge, see https://example.org/map.\n")),
+        (
+            "ordinary prose",
+            fill("Let's meet at *noon* by the _old_ bridge, see https://example.org/map.\n"),
+        ),
         ("deep quotes", fill(">")),
         ("quoted lines", fill("> > > > > > > > > > > > a\n")),
         ("unclosed openers", fill("*a ")),
         ("mixed openers", fill("*a _b ~c `d ")),
         ("one long word", fill("w")),
-        ("nested spans", format!("{}x{}", "*_~".repeat(SIZE / 6), "~_*".repeat(SIZE / 6))),
+        (
+            "nested spans",
+            format!("{}x{}", "*_~".repeat(SIZE / 6), "~_*".repeat(SIZE / 6)),
+        ),
         ("a fence never closed", format!("```\n{}", fill("``` *a\n"))),
     ];
     println!("{:<22} {:>9}", "body (256 KB)", "parse ms");

@@ -5,7 +5,7 @@
 //! is told to end, so memory stays bounded whatever the peers do.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
@@ -17,6 +17,9 @@ pub struct Budget {
     used: AtomicUsize,
     next_id: AtomicU64,
     holders: Mutex<HashMap<u64, Arc<Holder>>>,
+    /// A session was told to end and has not yet: no other is chosen (nor
+    /// every session scanned) until it has.
+    evicting: AtomicBool,
 }
 
 /// What one session holds, and its call to end.
@@ -24,6 +27,8 @@ pub struct Budget {
 struct Holder {
     held: AtomicUsize,
     evict: Notify,
+    /// Told to end.
+    evicted: AtomicBool,
 }
 
 /// A session's account in the budget; it gives back what it held when
@@ -43,6 +48,7 @@ impl Budget {
             used: AtomicUsize::new(0),
             next_id: AtomicU64::new(0),
             holders: Mutex::default(),
+            evicting: AtomicBool::new(false),
         })
     }
 
@@ -74,8 +80,12 @@ impl Budget {
         }
     }
 
-    /// Tells the session holding the most to end.
+    /// Tells the session holding the most to end, unless one was told and
+    /// is still ending.
     fn evict_largest(&self) {
+        if self.evicting.swap(true, Relaxed) {
+            return;
+        }
         let holders = self.holders();
         if let Some(largest) = holders.values().max_by_key(|h| h.held.load(Relaxed)) {
             tracing::warn!(
@@ -84,7 +94,10 @@ impl Budget {
                 held = largest.held.load(Relaxed),
                 "the buffer budget is spent: ending the session that holds the most"
             );
+            largest.evicted.store(true, Relaxed);
             largest.evict.notify_one();
+        } else {
+            self.evicting.store(false, Relaxed);
         }
     }
 }
@@ -112,8 +125,11 @@ impl Charge {
 
 impl Drop for Charge {
     fn drop(&mut self) {
-        self.set(0);
         self.budget.holders().remove(&self.id);
+        if self.holder.evicted.load(Relaxed) {
+            self.budget.evicting.store(false, Relaxed);
+        }
+        self.set(0);
     }
 }
 
@@ -147,9 +163,18 @@ mod tests {
         assert!(budget.full());
         assert!(is_evicted(&a), "a holds the most");
         assert!(!is_evicted(&b));
+        // While a ends, b growing chooses no one else.
+        b.set(50);
+        assert!(!is_evicted(&b));
         drop(a);
-        assert_eq!(budget.used(), 45);
+        assert_eq!(budget.used(), 50);
         assert!(!budget.full());
+        // Once a has ended, the next over the budget is chosen again.
+        let c = budget.charge();
+        c.set(70);
+        assert!(is_evicted(&c));
+        assert!(!is_evicted(&b));
+        drop(c);
         b.set(0);
         assert_eq!(budget.used(), 0);
         drop(b);
