@@ -354,31 +354,16 @@ impl Config {
         for o in args.upstreams {
             upstreams.insert(o.domain, o.target);
         }
-        let max_stanza_bytes = args
-            .max_stanza_bytes
-            .or(file.max_stanza_bytes)
-            .unwrap_or(defaults.max_stanza_bytes);
-        if max_stanza_bytes < 4096 {
-            return Err(ConfigError::Invalid("max-stanza-bytes must be at least 4096"));
-        }
-        let max_server_stanza_bytes = args
-            .max_server_stanza_bytes
-            .or(file.max_server_stanza_bytes)
-            .unwrap_or(defaults.max_server_stanza_bytes);
-        if max_server_stanza_bytes < 4096 {
-            return Err(ConfigError::Invalid(
-                "max-server-stanza-bytes must be at least 4096",
-            ));
-        }
-        if file
-            .public_url
-            .as_deref()
-            .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
-        {
-            return Err(ConfigError::Invalid(
-                "public-url must be an http:// or https:// URL",
-            ));
-        }
+        let max_stanza_bytes = at_least_4096(
+            args.max_stanza_bytes.or(file.max_stanza_bytes),
+            defaults.max_stanza_bytes,
+            "max-stanza-bytes must be at least 4096",
+        )?;
+        let max_server_stanza_bytes = at_least_4096(
+            args.max_server_stanza_bytes.or(file.max_server_stanza_bytes),
+            defaults.max_server_stanza_bytes,
+            "max-server-stanza-bytes must be at least 4096",
+        )?;
         let domains = |v: Vec<String>| -> Result<Vec<String>, ConfigError> {
             v.iter()
                 .map(|d| normalise_domain(d).ok_or_else(|| ConfigError::Domain(d.clone())))
@@ -413,10 +398,29 @@ impl Config {
             max_server_stanza_bytes,
             dns_servers: override_list(file.dns_servers, args.dns_servers),
             trusted_proxies: file.trusted_proxies,
-            public_url: file.public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            public_url: public_url(file.public_url)?,
             timeouts,
             limits,
         })
+    }
+}
+
+/// A stanza limit, `default` when unset; `error` when below 4096 bytes.
+fn at_least_4096(value: Option<usize>, default: usize, error: &'static str) -> Result<usize, ConfigError> {
+    let value = value.unwrap_or(default);
+    if value < 4096 {
+        return Err(ConfigError::Invalid(error));
+    }
+    Ok(value)
+}
+
+/// `public-url`, which must be `http(s)://`, without a trailing slash.
+fn public_url(url: Option<String>) -> Result<Option<String>, ConfigError> {
+    match url {
+        Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => Err(ConfigError::Invalid(
+            "public-url must be an http:// or https:// URL",
+        )),
+        u => Ok(u.map(|u| u.trim_end_matches('/').to_owned())),
     }
 }
 

@@ -94,10 +94,11 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[ProxyRang
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+    /// Request headers from name and value pairs.
+    pub(crate) fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
             h.append(

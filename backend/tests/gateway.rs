@@ -362,6 +362,20 @@ enum Bare {
     SendsWhitespace,
 }
 
+/// A bare server's first words: it reads the client's stream header and
+/// answers with its own and empty features.
+async fn answer_stream_header(conn: &mut tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = [0u8; 1024];
+    let _ = conn.read(&mut buf).await;
+    let _ = conn
+        .write_all(
+            b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
+              from='localhost' id='s1' version='1.0'><stream:features/>",
+        )
+        .await;
+}
+
 /// A gateway whose `localhost` is a bare server of our own, for one
 /// connection: it answers the stream header with empty features, then
 /// does what `then` says.
@@ -374,13 +388,7 @@ async fn gateway_to_bare_server(then: Bare) -> (std::net::SocketAddr, tokio::syn
             return;
         };
         let mut buf = [0u8; 1024];
-        let _ = conn.read(&mut buf).await;
-        let _ = conn
-            .write_all(
-                b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
-                  from='localhost' id='s1' version='1.0'><stream:features/>",
-            )
-            .await;
+        answer_stream_header(&mut conn).await;
         match then {
             Bare::Silent => while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {},
             Bare::Drops => {
@@ -573,13 +581,7 @@ async fn server_holding_partials(sizes: Vec<usize>) -> u16 {
             };
             tokio::spawn(async move {
                 let mut buf = [0u8; 1024];
-                let _ = conn.read(&mut buf).await;
-                let _ = conn
-                    .write_all(
-                        b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
-                          from='localhost' id='s1' version='1.0'><stream:features/>",
-                    )
-                    .await;
+                answer_stream_header(&mut conn).await;
                 let _ = conn.read(&mut buf).await;
                 let partial = format!("<message from='a@localhost'><body>{}", "x".repeat(size));
                 let _ = conn.write_all(partial.as_bytes()).await;

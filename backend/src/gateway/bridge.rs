@@ -34,6 +34,50 @@ enum End {
     Fail(Fail),
 }
 
+impl End {
+    fn fail(condition: Condition, text: &'static str) -> Self {
+        Self::Fail(Fail::new(condition, text))
+    }
+}
+
+/// Why the budget ended a session.
+const EVICTED: &str = "the gateway is short of memory, and this session held the most of unfinished stanzas";
+
+/// Ticks for WebSocket pings, the first one a period from now.
+fn pings(period: Duration) -> tokio::time::Interval {
+    let mut ping = tokio::time::interval(period);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ping.reset();
+    ping
+}
+
+/// Points `sleep` at `deadline`, when there is one.
+fn follow(sleep: std::pin::Pin<&mut tokio::time::Sleep>, deadline: Option<tokio::time::Instant>) {
+    if let Some(deadline) = deadline
+        && sleep.deadline() != deadline
+    {
+        sleep.reset(deadline);
+    }
+}
+
+/// A ping to the browser, or the end of a session idle for too long.
+async fn ping_or_end<S: ClientSocket>(
+    ws: &mut S,
+    last_heard: tokio::time::Instant,
+    idle: Duration,
+) -> Option<End> {
+    if last_heard.elapsed() > idle {
+        return Some(End::fail(
+            Condition::ConnectionTimeout,
+            "the connection was idle for too long",
+        ));
+    }
+    if !to_client(ws, Message::Ping(bytes::Bytes::new())).await {
+        return Some(End::Outcome(Outcome::ClientGone));
+    }
+    None
+}
+
 /// Counts for the session's end line.
 #[derive(Debug, Default)]
 struct Counts {
@@ -196,9 +240,7 @@ impl Relay<'_> {
         let settings = &self.gw.settings;
         let mut buf = vec![0u8; READ_CHUNK];
         let mut items = Vec::new();
-        let mut ping = tokio::time::interval(settings.ping_interval);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ping.reset();
+        let mut ping = pings(settings.ping_interval);
         let mut last_heard = tokio::time::Instant::now();
         // Built once, not on every wake: this loop is on every stanza's path.
         let preauth = tokio::time::sleep(settings.preauth_timeout);
@@ -210,24 +252,14 @@ impl Relay<'_> {
         tokio::pin!(preauth, close, partial, parked, shutdown);
         loop {
             let parked_until = self.parked.as_ref().map(|(at, _)| *at);
-            for (deadline, sleep) in [
-                (self.close_deadline, close.as_mut()),
-                (self.partial_deadline, partial.as_mut()),
-                (parked_until, parked.as_mut()),
-            ] {
-                if let Some(deadline) = deadline
-                    && sleep.deadline() != deadline
-                {
-                    sleep.reset(deadline);
-                }
-            }
+            follow(close.as_mut(), self.close_deadline);
+            follow(partial.as_mut(), self.partial_deadline);
+            follow(parked.as_mut(), parked_until);
             tokio::select! {
                 msg = ws.next(), if self.parked.is_none() => {
                     last_heard = tokio::time::Instant::now();
-                    match self.client_message(msg).await {
-                        Ok(None) => {}
-                        Ok(Some(end)) => return end,
-                        Err(fail) => return End::Fail(fail),
+                    if let Some(end) = self.client_message(msg).await.unwrap_or_else(|f| Some(End::Fail(f))) {
+                        return end;
                     }
                 }
                 read = self.reader.read(&mut buf) => {
@@ -236,15 +268,12 @@ impl Relay<'_> {
                     }
                 }
                 _ = ping.tick() => {
-                    if last_heard.elapsed() > settings.idle_timeout {
-                        return End::Fail(Fail::new(Condition::ConnectionTimeout, "the connection was idle for too long"));
-                    }
-                    if !to_client(ws, Message::Ping(bytes::Bytes::new())).await {
-                        return End::Outcome(Outcome::ClientGone);
+                    if let Some(end) = ping_or_end(ws, last_heard, settings.idle_timeout).await {
+                        return end;
                     }
                 }
                 () = &mut preauth, if self.stream.phase() != Phase::Bound => {
-                    return End::Fail(Fail::new(Condition::ConnectionTimeout, "signing in took too long"));
+                    return End::fail(Condition::ConnectionTimeout, "signing in took too long");
                 }
                 () = &mut parked, if self.parked.is_some() => {
                     if let Err(fail) = self.send_parked().await {
@@ -252,22 +281,16 @@ impl Relay<'_> {
                     }
                 }
                 () = self.charge.evicted() => {
-                    return End::Fail(Fail::new(
-                        Condition::ResourceConstraint,
-                        "the gateway is short of memory, and this session held the most of unfinished stanzas",
-                    ));
+                    return End::fail(Condition::ResourceConstraint, EVICTED);
                 }
                 () = &mut partial, if self.partial_deadline.is_some() => {
-                    return End::Fail(Fail::new(
-                        Condition::ConnectionTimeout,
-                        "the server took too long to send one stanza",
-                    ));
+                    return End::fail(Condition::ConnectionTimeout, "the server took too long to send one stanza");
                 }
                 () = &mut close, if self.stream.closing() => {
                     return self.finish_close(ws).await;
                 }
                 _ = &mut shutdown => {
-                    return End::Fail(Fail::new(Condition::SystemShutdown, "the gateway is restarting; reconnect"));
+                    return End::fail(Condition::SystemShutdown, "the gateway is restarting; reconnect");
                 }
             }
         }
@@ -358,66 +381,6 @@ impl Relay<'_> {
         None
     }
 
-    /// When an attempt to authenticate (`name`) must wait for its turn,
-    /// after failures from the client's address: the instant it goes.
-    fn held_attempt(&self, name: &str) -> Option<tokio::time::Instant> {
-        let ip = self.peer.ip?;
-        if !matches!(name, "auth" | "authenticate") || self.stream.phase() != Phase::Authenticating {
-            return None;
-        }
-        let wait = self
-            .gw
-            .throttle
-            .take_turn(ip, self.stream.domain(), Instant::now());
-        if wait.is_zero() {
-            return None;
-        }
-        self.gw.metrics.auth_held();
-        Some(tokio::time::Instant::now() + wait)
-    }
-
-    /// Sends the attempt to authenticate that waited for its turn.
-    async fn send_parked(&mut self) -> Result<(), Fail> {
-        if let Some((_, xml)) = self.parked.take() {
-            send_upstream(&mut self.writer, xml.as_bytes())
-                .await
-                .map_err(|_| Fail::server_gone())?;
-            self.counts.to_server += 1;
-            self.gw.metrics.to_server(xml.len());
-        }
-        Ok(())
-    }
-
-    /// Signed in: the session moves from the pool of sessions signing in to
-    /// the main one, or ends when that is full.
-    fn take_main_slot(&mut self) -> Result<(), Fail> {
-        let Some(permit) = self.peer.permit.as_mut() else {
-            return Ok(());
-        };
-        permit.bind().map_err(|e| {
-            self.gw.limiter.warn_refused(e, self.peer.ip, Instant::now());
-            Fail {
-                end_upstream: true,
-                ..Fail::new(Condition::ResourceConstraint, e.to_string())
-            }
-        })
-    }
-
-    /// Counts the server's verdict on the client's credentials.
-    fn authenticated(&self, accepted: bool) {
-        let Some(ip) = self.peer.ip else { return };
-        let domain = self.stream.domain();
-        if accepted {
-            self.gw.throttle.succeeded(ip, domain);
-        } else if let Some(hold) = self.gw.throttle.failed(ip, domain, Instant::now()) {
-            tracing::warn!(
-                client = %ip,
-                hold_ms = hold.as_millis() as u64,
-                "repeated failed authentications from one address: its next attempts are held"
-            );
-        }
-    }
-
     /// Relays one thing from the server; `Some` ends the session.
     async fn server_item<S: ClientSocket>(&mut self, ws: &mut S, item: Item) -> Option<End> {
         if let Item::Stanza(stanza) = &item
@@ -494,3 +457,5 @@ async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Ou
         condition => Outcome::Error(condition),
     })
 }
+
+mod sign_in;

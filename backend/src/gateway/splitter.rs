@@ -160,11 +160,7 @@ impl Splitter {
             let consumed = input.len() - data.len();
             self.unevented += consumed;
             self.at_boundary = false;
-            if self.current.is_none() && !self.tag_pending {
-                self.tag_pending = input[..consumed]
-                    .iter()
-                    .any(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-            }
+            self.note_between_stanzas(&input[..consumed]);
             match result {
                 Ok(Some(event)) => {
                     // The parser holds nothing more when a tag is all it
@@ -199,6 +195,16 @@ impl Splitter {
                 }
                 Err(EndOrError::Error(e)) => return Err(SplitError::from_rxml(e)),
             }
+        }
+    }
+
+    /// Between stanzas, whether what the parser took begins a tag: more
+    /// than whitespace keepalives.
+    fn note_between_stanzas(&mut self, consumed: &[u8]) {
+        if self.current.is_none() && !self.tag_pending {
+            self.tag_pending = consumed
+                .iter()
+                .any(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         }
     }
 

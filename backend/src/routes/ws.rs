@@ -105,17 +105,7 @@ fn origin_allowed(origin: &str, headers: &HeaderMap, allowed: &[String]) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.append(
-                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                v.parse().unwrap(),
-            );
-        }
-        h
-    }
+    use crate::forwarded::tests::headers;
 
     #[test]
     fn same_origin_and_listed_origins_pass() {

@@ -288,9 +288,7 @@ impl Store {
                 self.retry_at = None;
             }
             Event::AuthFailed { error, .. } => self.connection = Connection::Failed(auth_problem(error)),
-            Event::StreamError { condition, limit, .. } => {
-                self.connection_dropped(Some(stream_problem(condition, limit)));
-            }
+            Event::StreamError { condition, limit, .. } => self.stream_ended(condition, limit),
             Event::Disconnected => self.connection_dropped(None),
             Event::RosterReceived { items, .. } => self.contacts.replace(items),
             Event::RosterItemChanged { item } => self.contacts.update(item),
@@ -342,6 +340,11 @@ impl Store {
             _ => {}
         }
         Outcome::Nothing
+    }
+
+    /// The stream ended with an error: what it means, and whether to retry.
+    fn stream_ended(&mut self, condition: StreamCondition, limit: Option<GatewayLimit>) {
+        self.connection_dropped(Some(stream_problem(condition, limit)));
     }
 
     /// The answer to request `id`: the password change's, if it is that.
