@@ -19,8 +19,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: /restart\.spec\.ts/ },
-    // They restart the shared gateway and server: alone, after the rest.
-    { name: 'restarts', use: { browserName: 'chromium' }, testMatch: /restart\.spec\.ts/, dependencies: ['chromium'] },
+    { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: /(restart|limits)\.spec\.ts/ },
+    // They load the shared servers heavily, or restart them: each alone,
+    // after the rest.
+    { name: 'limits', use: { browserName: 'chromium' }, testMatch: /limits\.spec\.ts/, dependencies: ['chromium'] },
+    { name: 'restarts', use: { browserName: 'chromium' }, testMatch: /restart\.spec\.ts/, dependencies: ['limits'] },
   ],
 });

@@ -2,6 +2,11 @@ import { test, expect, signIn, befriend, newPage, log, type Account } from '../f
 import type { Browser, Page } from '@playwright/test';
 import { sendMessages } from '../bot';
 
+
+// Each test reads a whole archive back a screen at a time: about 30 s
+// alone, more on a busy machine.
+test.describe.configure({ timeout: 90_000 });
+
 /** Alice and Bob, contacts, and `count` messages from Bob ("Line N:") that
  * Alice's page has received. */
 async function backlog(browser: Browser, baseURL: string | undefined, account: () => Promise<Account>, domain: string, count: number) {
