@@ -20,7 +20,8 @@ async function backlog(browser: Browser, baseURL: string | undefined, account: (
   await pb.goto('/healthz');
   const url = `${baseURL!.replace(/^http/, 'ws')}/xmpp-websocket`;
   await sendMessages(pb, { url, domain, user: bob.jid.split('@')[0], password: bob.password, to: alice.jid, count, prefix: 'Line' });
-  await expect(pa.getByRole('navigation', { name: 'Contacts' })).toContainText(`Line ${count - 1}:`);
+  // Hundreds of messages: they take seconds to arrive on a busy machine.
+  await expect(pa.getByRole('navigation', { name: 'Contacts' })).toContainText(`Line ${count - 1}:`, { timeout: 30_000 });
   return { pa, alice, bob };
 }
 
