@@ -22,6 +22,7 @@ use xmpp_parsers::jid::BareJid;
 use crate::store::Store;
 use crate::store::contacts::Contact;
 use crate::store::conversation::Conversation;
+use crate::store::strangers::Request;
 use idb::stores;
 use record::opt;
 
@@ -44,6 +45,7 @@ impl From<JsValue> for OfflineError {
 mod meta {
     pub const ROSTER_VER: &str = "roster-ver";
     pub const ARCHIVE: &str = "archive";
+    pub const REQUESTS: &str = "requests";
 }
 
 /// What a page load shows before the connection is up.
@@ -57,6 +59,8 @@ pub struct Snapshot {
     pub roster_ver: Option<String>,
     /// How far the archive was read.
     pub archive: Position,
+    /// The message requests.
+    pub requests: Vec<Request>,
 }
 
 /// What changed, to write in one transaction.
@@ -72,12 +76,16 @@ pub struct Changes {
     pub roster_ver: Option<String>,
     /// How far the archive was read.
     pub archive: Position,
+    /// Every message request, when they changed.
+    pub requests: Option<Vec<Request>>,
 }
 
 /// What the session's events touched since the last write.
 #[derive(Debug, Default)]
 pub struct Dirty {
     roster: bool,
+    /// The message requests, or a conversation accepted from them.
+    requests: bool,
     contacts: BTreeSet<BareJid>,
     conversations: BTreeSet<BareJid>,
     /// Our messages whose state moved, by id.
@@ -88,6 +96,13 @@ impl Dirty {
     /// Marks the whole roster, to write it anew.
     pub fn whole_roster(&mut self) {
         self.roster = true;
+    }
+
+    /// Notes that the message requests changed, and with them maybe the
+    /// conversation with `jid`.
+    pub fn requests(&mut self, jid: Option<BareJid>) {
+        self.requests = true;
+        self.conversations.extend(jid);
     }
 
     /// Notes what `event` changes.
@@ -107,7 +122,11 @@ impl Dirty {
 
     /// Whether nothing was noted.
     pub fn is_empty(&self) -> bool {
-        !self.roster && self.contacts.is_empty() && self.conversations.is_empty() && self.messages.is_empty()
+        !self.roster
+            && !self.requests
+            && self.contacts.is_empty()
+            && self.conversations.is_empty()
+            && self.messages.is_empty()
     }
 
     /// What to write, read from `store`. With `all`, every conversation.
@@ -131,6 +150,7 @@ impl Dirty {
                 .collect(),
             roster_ver,
             archive,
+            requests: (all || self.requests).then(|| store.strangers.iter().cloned().collect()),
         }
     }
 }
@@ -174,9 +194,10 @@ impl Db {
         let all = |store: &str| -> Result<_, OfflineError> { Ok(tx.object_store(store)?.get_all()?) };
         let (contacts, conversations) = (all(stores::CONTACTS)?, all(stores::CONVERSATIONS)?);
         let meta = tx.object_store(stores::META)?;
-        let (ver, archive) = (
+        let (ver, archive, requests) = (
             meta.get(&meta::ROSTER_VER.into())?,
             meta.get(&meta::ARCHIVE.into())?,
+            meta.get(&meta::REQUESTS.into())?,
         );
         let records = |v: JsValue| {
             v.dyn_into::<Array>()
@@ -194,6 +215,7 @@ impl Db {
                 .collect(),
             roster_ver: idb::done(&ver).await?.as_string(),
             archive: read_position(idb::done(&archive).await?.as_string()),
+            requests: record::read_requests(idb::done(&requests).await?),
         })
     }
 
@@ -231,6 +253,9 @@ impl Db {
             &opt(write_position(&changes.archive).as_deref()),
             &meta::ARCHIVE.into(),
         )?;
+        if let Some(requests) = &changes.requests {
+            meta.put_with_key(&record::requests(requests.iter()), &meta::REQUESTS.into())?;
+        }
         idb::committed(&tx).await?;
         Ok(())
     }

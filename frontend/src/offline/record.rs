@@ -9,6 +9,7 @@ use xmpp_parsers::roster::Subscription;
 
 use crate::store::contacts::Contact;
 use crate::store::conversation::{Conversation, Message};
+use crate::store::strangers::Request;
 
 /// A string, or null.
 pub(super) fn opt(s: Option<&str>) -> JsValue {
@@ -169,4 +170,35 @@ pub fn read_conversation(v: JsValue) -> Option<(BareJid, Conversation)> {
         ..Conversation::default()
     };
     Some((peer, c))
+}
+
+/// `[[jid, [message…]]…]`: the message requests, oldest first.
+pub fn requests<'a>(requests: impl Iterator<Item = &'a Request>) -> JsValue {
+    array(requests.map(|r| {
+        array([
+            JsValue::from_str(r.jid.as_str()),
+            array(r.messages.iter().map(message)),
+        ])
+    }))
+}
+
+/// The message requests of a record; what is not one is left out.
+pub fn read_requests(v: JsValue) -> Vec<Request> {
+    let Ok(all) = v.dyn_into::<Array>() else {
+        return Vec::new();
+    };
+    all.iter()
+        .filter_map(|r| {
+            let a: Array = r.dyn_into().ok()?;
+            let jid = BareJid::new(&string(&a, 0)?).ok()?;
+            let messages = a
+                .get(1)
+                .dyn_into::<Array>()
+                .ok()?
+                .iter()
+                .filter_map(read_message)
+                .collect();
+            Some(Request { jid, messages })
+        })
+        .collect()
 }

@@ -3,16 +3,24 @@
 use parlons_shared::session::{Delivery, Event};
 
 use super::*;
+use crate::store::contacts::Contact;
 use crate::store::tests::{incoming, jid};
 
 fn from_bob(id: &str) -> Event {
     incoming(id, "hi")
 }
 
-#[test]
-fn events_mark_what_they_change_and_only_that_is_written() {
+/// Signed in as alice, with bob a contact.
+fn store() -> Store {
     let mut store = Store::default();
     store.signing_in(jid("alice@localhost"));
+    store.contacts.restore(vec![Contact::new(jid("bob@b.test"))]);
+    store
+}
+
+#[test]
+fn events_mark_what_they_change_and_only_that_is_written() {
+    let mut store = store();
     let carol = jid("carol@b.test");
     store.sent(&carol, "m1".into(), "hello".into(), 1);
     store.apply(from_bob("b1"));
@@ -51,8 +59,7 @@ fn events_mark_what_they_change_and_only_that_is_written() {
 
 #[test]
 fn the_first_write_has_every_conversation_and_a_roster_result_the_whole_roster() {
-    let mut store = Store::default();
-    store.signing_in(jid("alice@localhost"));
+    let mut store = store();
     store.apply(from_bob("b1"));
     store.sent(&jid("carol@b.test"), "m1".into(), "hello".into(), 1);
     let mut dirty = Dirty::default();
@@ -62,7 +69,30 @@ fn the_first_write_has_every_conversation_and_a_roster_result_the_whole_roster()
     });
     let changes = dirty.changes(&store, Position::Unknown, None, true);
     assert_eq!(changes.conversations.len(), 2);
-    assert_eq!(changes.roster, Some(Vec::new()));
+    assert_eq!(changes.roster.map(|r| r.len()), Some(1));
+    // The message requests too, though none changed.
+    assert_eq!(changes.requests, Some(Vec::new()));
+}
+
+#[test]
+fn message_requests_are_written_when_they_change() {
+    let mut store = store();
+    let mut dirty = Dirty::default();
+    dirty.note(&from_bob("b1"));
+    let changes = dirty.changes(&store, Position::Unknown, None, false);
+    assert_eq!(changes.requests, None);
+    let mut stranger = incoming("s1", "buy now");
+    if let Event::MessageReceived(m) = &mut stranger {
+        m.peer = jid("spam@evil.example");
+    }
+    store.apply(stranger);
+    let mut dirty = Dirty::default();
+    dirty.requests(None);
+    let changes = dirty.changes(&store, Position::Unknown, None, false);
+    let requests = changes.requests.unwrap_or_default();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].jid, jid("spam@evil.example"));
+    assert!(changes.conversations.is_empty());
 }
 
 #[test]

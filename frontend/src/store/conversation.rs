@@ -50,7 +50,7 @@ impl Message {
         }
     }
 
-    fn from_chat(m: ChatMessage) -> Self {
+    pub(super) fn from_chat(m: ChatMessage) -> Self {
         let mine = m.direction == Direction::Outgoing;
         let key = m
             .stable_id
@@ -219,6 +219,19 @@ impl Conversation {
             .iter()
             .find(|m| m.archive_id.is_some())
             .map(|m| m.key.clone());
+    }
+
+    /// A message request's messages, taken into the conversation: unread
+    /// until it is open.
+    pub fn adopt(&mut self, messages: Vec<Message>) {
+        for msg in messages {
+            if self.find_duplicate(&msg).is_some() {
+                continue;
+            }
+            self.unread += 1;
+            self.first_unread.get_or_insert_with(|| msg.key.clone());
+            self.insert_in_order(msg, false);
+        }
     }
 
     /// Our own message, just typed.

@@ -4,6 +4,7 @@
 
 pub mod contacts;
 pub mod conversation;
+pub mod strangers;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -11,10 +12,11 @@ use parlons_shared::session::presence::Availability;
 use parlons_shared::session::{
     AuthError, Command, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
 };
-use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::jid::{BareJid, Jid};
 
 use contacts::Contacts;
 use conversation::{Conversation, Message};
+use strangers::Strangers;
 
 /// Why signing in or staying connected failed, as the person sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,8 @@ pub enum Notice {
     Contact(BareJid, RequestError),
     /// The history with this contact could not be loaded.
     History(BareJid, RequestError),
+    /// Blocking (`true`) or unblocking this address did not go through.
+    Blocking(Jid, bool, RequestError),
 }
 
 /// Where a change of our password is (XEP-0077).
@@ -92,6 +96,11 @@ pub struct Store {
     pub requests: BTreeSet<BareJid>,
     /// Conversations by contact.
     pub conversations: HashMap<BareJid, Conversation>,
+    /// Message requests: what strangers sent.
+    pub strangers: Strangers,
+    /// What our server blocks (XEP-0191); `None` until known, or when it
+    /// cannot block.
+    pub blocked: Option<BTreeSet<Jid>>,
     /// The conversation on screen.
     pub open: Option<BareJid>,
     /// The page is visible and focused: messages in the open conversation
@@ -114,6 +123,8 @@ impl Default for Store {
             contacts: Contacts::default(),
             requests: BTreeSet::new(),
             conversations: HashMap::new(),
+            strangers: Strangers::default(),
+            blocked: None,
             open: None,
             attentive: true,
             own_status: (Availability::Available, None),
@@ -187,9 +198,15 @@ impl Store {
     }
 
     /// What the offline store kept, shown while the connection comes up.
-    pub fn restore(&mut self, contacts: Vec<contacts::Contact>, conversations: Vec<(BareJid, Conversation)>) {
+    pub fn restore(
+        &mut self,
+        contacts: Vec<contacts::Contact>,
+        conversations: Vec<(BareJid, Conversation)>,
+        requests: Vec<strangers::Request>,
+    ) {
         self.contacts.restore(contacts);
         self.conversations.extend(conversations);
+        self.strangers.restore(requests);
         if self.connection == Connection::SigningIn {
             self.connection = Connection::Reconnecting;
         }
@@ -237,11 +254,43 @@ impl Store {
         self.retry_at = None;
     }
 
-    /// The conversation with `jid`, created when first needed.
+    /// The conversation with `jid`, created when first needed: from its
+    /// message request, if it sent one.
     pub fn conversation(&mut self, jid: &BareJid) -> &mut Conversation {
+        if !self.conversations.contains_key(jid) {
+            let mut c = Conversation::default();
+            if let Some(request) = self.strangers.take(jid) {
+                c.adopt(request.messages);
+            }
+            self.conversations.insert(jid.clone(), c);
+        }
         let c = self.conversations.entry(jid.clone()).or_default();
         c.revision += 1;
         c
+    }
+
+    /// Whether a message from `jid` is a message request: not from a
+    /// contact, ourselves, or someone we have a conversation with.
+    pub fn is_stranger(&self, jid: &BareJid) -> bool {
+        self.contacts.get(jid).is_none()
+            && !self.conversations.contains_key(jid)
+            && self.account.as_ref() != Some(jid)
+    }
+
+    /// Requests from senders who became contacts turn into conversations.
+    fn adopt_known(&mut self) {
+        let contacts = &self.contacts;
+        for request in self.strangers.take_known(|jid| contacts.get(jid).is_some()) {
+            self.conversations
+                .entry(request.jid)
+                .or_default()
+                .adopt(request.messages);
+        }
+    }
+
+    /// Drops `jid`'s message request.
+    pub fn dismiss(&mut self, jid: &BareJid) {
+        self.strangers.take(jid);
     }
 
     /// Opens a conversation: its messages count as read while attentive.
@@ -290,14 +339,21 @@ impl Store {
             Event::AuthFailed { error, .. } => self.connection = Connection::Failed(auth_problem(error)),
             Event::StreamError { condition, limit, .. } => self.stream_ended(condition, limit),
             Event::Disconnected => self.connection_dropped(None),
-            Event::RosterReceived { items, .. } => self.contacts.replace(items),
-            Event::RosterItemChanged { item } => self.contacts.update(item),
+            Event::RosterReceived { items, .. } => {
+                self.contacts.replace(items);
+                self.adopt_known();
+            }
+            Event::RosterItemChanged { item } => {
+                self.contacts.update(item);
+                self.adopt_known();
+            }
             Event::PresenceChanged { jid, show, status } => self.contacts.set_presence(&jid, show, status),
             Event::SubscriptionRequested { from } => {
                 self.requests.insert(from);
             }
             Event::MessageReceived(m) => return self.message(m),
-            Event::ChatStateChanged { from, state } => {
+            // A stranger's typing starts no conversation.
+            Event::ChatStateChanged { from, state } if !self.is_stranger(&from) => {
                 let typing = state == xmpp_parsers::chatstates::ChatState::Composing;
                 self.conversation(&from).typing = typing;
             }
@@ -333,6 +389,20 @@ impl Store {
             }
             Event::ContactChangeFailed { jid, error } => self.notice = Some(Notice::Contact(jid, error)),
             Event::PasswordChanged { id } => self.password_answered(&id, PasswordChange::Changed),
+            Event::BlocklistReceived { jids } => self.blocked = jids.map(BTreeSet::from_iter),
+            Event::BlocklistChanged { blocked, unblocked } => {
+                for jid in blocked.iter().filter_map(|j| j.try_as_full().err()) {
+                    self.strangers.take(jid);
+                }
+                let list = self.blocked.get_or_insert_default();
+                list.extend(blocked);
+                for jid in &unblocked {
+                    list.remove(jid);
+                }
+            }
+            Event::BlockingFailed { jid, block, error } => {
+                self.notice = Some(Notice::Blocking(jid, block, error));
+            }
             // Other requests are the session's own, not the person's.
             Event::RequestFailed { id, error, .. } => {
                 self.password_answered(&id, PasswordChange::Failed(error))
@@ -358,6 +428,11 @@ impl Store {
         let peer = m.peer.clone();
         let body = m.body.clone();
         let live_incoming = !m.archived && m.direction == parlons_shared::session::Direction::Incoming;
+        if m.direction == parlons_shared::session::Direction::Incoming && self.is_stranger(&peer) {
+            // No notification: a request waits to be looked at.
+            self.strangers.add(m);
+            return Outcome::Nothing;
+        }
         let seen = self.attentive && self.open.as_ref() == Some(&peer);
         let new = self.conversation(&peer).receive(m, !seen);
         if new && live_incoming {

@@ -26,11 +26,28 @@ pub(crate) fn incoming(id: &str, body: &str) -> Event {
     })
 }
 
-fn online() -> Store {
+/// A roster item for `j`.
+pub(crate) fn item(j: &str) -> xmpp_parsers::roster::Item {
+    xmpp_parsers::roster::Item {
+        jid: jid(j),
+        name: None,
+        subscription: xmpp_parsers::roster::Subscription::Both,
+        ask: xmpp_parsers::roster::Ask::None,
+        groups: Vec::new(),
+        approved: None,
+    }
+}
+
+/// Signed in as alice, with bob a contact.
+pub(crate) fn online() -> Store {
     let mut s = Store::default();
     s.signing_in(jid("alice@localhost"));
     s.apply(Event::Connected {
         jid: "alice@localhost/r1".parse().unwrap(),
+    });
+    s.apply(Event::RosterReceived {
+        items: vec![item("bob@b.test")],
+        ver: None,
     });
     s
 }
@@ -322,7 +339,11 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
     // The route was read before the kept store was.
     s.open(Some(bob.clone()));
     s.signing_in(jid("alice@localhost"));
-    s.restore(vec![contacts::Contact::new(bob.clone())], conversations);
+    s.restore(
+        vec![contacts::Contact::new(bob.clone())],
+        conversations,
+        Vec::new(),
+    );
     assert_eq!(s.connection, Connection::Reconnecting);
     assert_eq!(s.open.as_ref(), Some(&bob));
     assert!(s.contacts.get(&bob).is_some());

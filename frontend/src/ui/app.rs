@@ -148,7 +148,8 @@ impl Sink {
         self.pending.set_value(pending);
         self.store.update(|s| s.signing_in(jid.clone()));
         let kept = kept.map(|k| {
-            self.store.update(|s| s.restore(k.contacts, k.conversations));
+            self.store
+                .update(|s| s.restore(k.contacts, k.conversations, k.requests));
             (k.roster_ver, k.archive)
         });
         let login = Login {

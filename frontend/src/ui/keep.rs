@@ -19,6 +19,8 @@ pub struct Keep {
     db: StoredValue<Option<Rc<Db>>, LocalStorage>,
     dirty: StoredValue<Dirty, LocalStorage>,
     scheduled: StoredValue<bool>,
+    /// The message requests' revision last written.
+    requests: StoredValue<u64>,
 }
 
 impl Keep {
@@ -30,6 +32,7 @@ impl Keep {
             db: StoredValue::new_local(None),
             dirty: StoredValue::new_local(Dirty::default()),
             scheduled: StoredValue::new(false),
+            requests: StoredValue::new(0),
         }
     }
 
@@ -63,6 +66,16 @@ impl Keep {
         self.write_soon();
     }
 
+    /// The person acted on a message request: accepted as a conversation
+    /// with `jid`, or dropped.
+    pub fn request_handled(self, jid: Option<BareJid>) {
+        if self.db.with_value(Option::is_none) {
+            return;
+        }
+        self.dirty.update_value(|d| d.requests(jid));
+        self.write_soon();
+    }
+
     /// Log out, or refused keys: the store is deleted.
     pub fn forget(self, account: BareJid) {
         self.db.set_value(None);
@@ -83,7 +96,12 @@ impl Keep {
     fn write(self) {
         self.scheduled.set_value(false);
         let Some(db) = self.db.get_value() else { return };
-        let dirty = std::mem::take(&mut *self.dirty.write_value());
+        let mut dirty = std::mem::take(&mut *self.dirty.write_value());
+        let revision = self.store.with_untracked(|s| s.strangers.revision);
+        if revision != self.requests.get_value() {
+            self.requests.set_value(revision);
+            dirty.requests(None);
+        }
         if dirty.is_empty() {
             return;
         }

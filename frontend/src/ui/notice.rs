@@ -16,10 +16,12 @@ pub fn NoticeLine() -> impl IntoView {
     let text = move || {
         let notice = store.with(|s| s.notice.clone())?;
         let (key, jid, error) = match &notice {
-            Notice::Contact(jid, error) => ("notice-contact", jid, error),
-            Notice::History(jid, error) => ("notice-history", jid, error),
+            Notice::Contact(jid, error) => ("notice-contact", jid.clone(), error),
+            Notice::History(jid, error) => ("notice-history", jid.clone(), error),
+            Notice::Blocking(jid, true, error) => ("notice-block", jid.to_bare(), error),
+            Notice::Blocking(jid, false, error) => ("notice-unblock", jid.to_bare(), error),
         };
-        let contact = store.with(|s| s.contacts.get(jid).map(|c| c.display_name().to_owned()));
+        let contact = store.with(|s| s.contacts.get(&jid).map(|c| c.display_name().to_owned()));
         let contact = contact.unwrap_or_else(|| jid.to_string());
         Some(format!(
             "{} {}",

@@ -113,6 +113,20 @@ pub enum Command {
         /// The server, a contact's full JID, …
         jid: xmpp_parsers::jid::Jid,
     },
+    /// Ask for the blocklist (XEP-0191), answered by
+    /// [`crate::session::Event::BlocklistReceived`]; the server then tells
+    /// us its changes too.
+    FetchBlocklist,
+    /// Block an address: the server drops what it sends us (XEP-0191).
+    Block {
+        /// The address.
+        jid: xmpp_parsers::jid::Jid,
+    },
+    /// Unblock an address.
+    Unblock {
+        /// The address.
+        jid: xmpp_parsers::jid::Jid,
+    },
     /// Change the account's password (XEP-0077 §3.3); answered by
     /// [`crate::session::Event::PasswordChanged`] or
     /// [`crate::session::Event::RequestFailed`].

@@ -241,6 +241,27 @@ pub enum Event {
         /// The request's id.
         id: String,
     },
+    /// The blocklist arrived (XEP-0191).
+    BlocklistReceived {
+        /// Every blocked address; `None` when the server cannot block.
+        jids: Option<Vec<Jid>>,
+    },
+    /// Addresses were blocked or unblocked, from this device or another.
+    BlocklistChanged {
+        /// Newly blocked.
+        blocked: Vec<Jid>,
+        /// Newly unblocked.
+        unblocked: Vec<Jid>,
+    },
+    /// Blocking or unblocking an address failed.
+    BlockingFailed {
+        /// The address.
+        jid: Jid,
+        /// Whether it was to block it.
+        block: bool,
+        /// Why.
+        error: RequestError,
+    },
     /// Something invalid arrived and was ignored; the session goes on.
     Ignored {
         /// What and why, for logs.

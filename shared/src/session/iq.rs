@@ -1,6 +1,7 @@
 //! RFC 6120 §8.2.3: iq routing. Results and errors are matched to our
 //! requests by id and sender; requests to us are answered: ping (XEP-0199),
-//! our disco#info (XEP-0030, XEP-0115) and roster pushes (RFC 6121 §2.1.6),
+//! our disco#info (XEP-0030, XEP-0115), roster pushes (RFC 6121 §2.1.6) and
+//! blocklist pushes (XEP-0191),
 //! and `service-unavailable` for the rest.
 
 use minidom::Element;
@@ -9,7 +10,7 @@ use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::Jid;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
-use super::{Event, Request, RequestError, Session, State, disco};
+use super::{Event, Request, RequestError, Session, State, blocking, disco};
 use crate::element::{self, ToElement};
 use crate::framing::Close;
 use crate::ns;
@@ -38,6 +39,10 @@ impl Session {
             }
             Request::RosterSet(jid) => return self.event(Event::ContactChangeFailed { jid, error }),
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
+            // The next session asks again.
+            Request::Blocklist if error == RequestError::SessionEnded => return,
+            Request::Blocklist => return self.event(Event::BlocklistReceived { jids: None }),
+            Request::Blocking(change) => return self.blocking_failed(change, error),
             _ => {}
         }
         self.event(Event::RequestFailed { id, error, text });
@@ -116,6 +121,8 @@ impl Session {
             Some(Request::Mam(query)) => self.mam_fin(query, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
+            Some(Request::Blocklist) => self.blocklist_result(payload),
+            Some(Request::Blocking(change)) => self.blocking_done(change),
             Some(Request::EnableCarbons | Request::Ping | Request::RosterSet(_)) | None => {}
         }
     }
@@ -149,6 +156,9 @@ impl Session {
     fn iq_set(&mut self, id: String, from: Option<Jid>, payload: Element) {
         if payload.is("query", ns::ROSTER) {
             return self.roster_push(id, from, payload);
+        }
+        if payload.is("block", blocking::NS) || payload.is("unblock", blocking::NS) {
+            return self.blocking_push(id, from, payload);
         }
         self.reply_error(id, from, DefinedCondition::ServiceUnavailable);
     }

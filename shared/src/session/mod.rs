@@ -8,12 +8,13 @@
 //! (SASL), `bind` (session start), `iq`, `roster`, `presence`, `disco`,
 //! `chat` (sending, and a received message's path) with `incoming` (its
 //! stages), `carbons`, `receipts` (and displayed markers), `chatstates`,
-//! `mam`, `sm` (XEP-0198) and `sasl2`.
+//! `mam`, `blocking` (XEP-0191), `sm` (XEP-0198) and `sasl2`.
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod arbitrary_xml;
 mod auth;
 mod bind;
+pub mod blocking;
 mod caps;
 mod carbons;
 mod chat;
@@ -100,6 +101,8 @@ enum Request {
     RosterSet(BareJid),
     ChangePassword(Secret),
     Disco { jid: Jid, ver: Option<String> },
+    Blocklist,
+    Blocking(blocking::Change),
 }
 
 /// The client session.
@@ -121,6 +124,7 @@ pub struct Session {
     device_id: uuid::Uuid,
     caps: disco::Capabilities,
     chats: chat::Chats,
+    blocking: blocking::Blocklist,
     now_ms: u64,
     liveness: stream::Liveness,
 }
@@ -145,6 +149,7 @@ impl Session {
             device_id: config.device_id,
             caps: disco::Capabilities::default(),
             chats: chat::Chats::default(),
+            blocking: blocking::Blocklist::default(),
             now_ms: 0,
             liveness: stream::Liveness::default(),
         }
@@ -279,12 +284,17 @@ impl Session {
                     None,
                 );
             }
-            Command::CatchUp { .. } | Command::Discover { .. } if !self.is_ready() => {
+            Command::CatchUp { .. } | Command::Discover { .. } | Command::FetchBlocklist
+                if !self.is_ready() =>
+            {
                 self.ignore("a request while offline; ask again once connected");
             }
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(Some(after)),
             Command::Discover { jid } => self.discover(jid, None, None),
+            Command::FetchBlocklist => self.fetch_blocklist(),
+            Command::Block { jid } => self.change_blocklist(blocking::Change::Block(jid)),
+            Command::Unblock { jid } => self.change_blocklist(blocking::Change::Unblock(jid)),
             Command::ChangePassword { id, new_password } => self.change_password(id, new_password),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
