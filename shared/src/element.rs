@@ -146,6 +146,32 @@ pub fn result_element(id: String, to: Option<&Jid>, payload: Element) -> Element
     iq.append(payload).build()
 }
 
+/// A field of a data form (XEP-0004), hidden or of the form's own type.
+pub fn form_field<'a>(var: &str, hidden: bool, values: impl IntoIterator<Item = &'a str>) -> Element {
+    let mut field = Element::builder("field", crate::ns::DATA_FORMS).attr(name("var"), var);
+    if hidden {
+        field = field.attr(name("type"), "hidden");
+    }
+    let values = values.into_iter().map(|v| {
+        Element::builder("value", crate::ns::DATA_FORMS)
+            .append(v.to_owned())
+            .build()
+    });
+    field.append_all(values).build()
+}
+
+/// A submitted data form (XEP-0004) of type `form_type`, built by hand:
+/// xmpp-parsers' `DataForm` serialiser is 34 KB of WASM that the first
+/// load would carry, as it is called through a vtable, which wasm-split
+/// cannot move to the chunk that needs it.
+pub fn submit_form(form_type: &str, fields: impl IntoIterator<Item = Element>) -> Element {
+    Element::builder("x", crate::ns::DATA_FORMS)
+        .attr(name("type"), "submit")
+        .append(form_field("FORM_TYPE", true, [form_type]))
+        .append_all(fields)
+        .build()
+}
+
 /// An attribute name that is a literal, so always a valid one.
 pub fn name(literal: &'static str) -> NcName {
     NcName::try_from(literal).unwrap_or_else(|_| unreachable!("{literal} is an XML name"))

@@ -8,6 +8,7 @@ pub mod strangers;
 
 use std::collections::{BTreeSet, HashMap};
 
+use parlons_shared::session::blocking;
 use parlons_shared::session::presence::Availability;
 use parlons_shared::session::{
     AuthError, Command, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
@@ -100,7 +101,7 @@ pub struct Store {
     pub strangers: Strangers,
     /// What our server blocks (XEP-0191); `None` until known, or when it
     /// cannot block.
-    pub blocked: Option<BTreeSet<Jid>>,
+    pub blocked: Option<Vec<Jid>>,
     /// The conversation on screen.
     pub open: Option<BareJid>,
     /// The page is visible and focused: messages in the open conversation
@@ -258,15 +259,21 @@ impl Store {
     /// message request, if it sent one.
     pub fn conversation(&mut self, jid: &BareJid) -> &mut Conversation {
         if !self.conversations.contains_key(jid) {
-            let mut c = Conversation::default();
-            if let Some(request) = self.strangers.take(jid) {
-                c.adopt(request.messages);
-            }
-            self.conversations.insert(jid.clone(), c);
+            self.start_conversation(jid);
         }
         let c = self.conversations.entry(jid.clone()).or_default();
         c.revision += 1;
         c
+    }
+
+    // Once per conversation: not worth a copy at each caller.
+    #[inline(never)]
+    fn start_conversation(&mut self, jid: &BareJid) {
+        let mut c = Conversation::default();
+        if let Some(request) = self.strangers.take(jid) {
+            c.adopt(request.messages);
+        }
+        self.conversations.insert(jid.clone(), c);
     }
 
     /// Whether a message from `jid` is a message request: not from a
@@ -389,16 +396,13 @@ impl Store {
             }
             Event::ContactChangeFailed { jid, error } => self.notice = Some(Notice::Contact(jid, error)),
             Event::PasswordChanged { id } => self.password_answered(&id, PasswordChange::Changed),
-            Event::BlocklistReceived { jids } => self.blocked = jids.map(BTreeSet::from_iter),
+            Event::BlocklistReceived { jids } => self.blocked = jids,
             Event::BlocklistChanged { blocked, unblocked } => {
                 for jid in blocked.iter().filter_map(|j| j.try_as_full().err()) {
                     self.strangers.take(jid);
                 }
                 let list = self.blocked.get_or_insert_default();
-                list.extend(blocked);
-                for jid in &unblocked {
-                    list.remove(jid);
-                }
+                blocking::apply(list, blocked, Some(unblocked).filter(|u| !u.is_empty()));
             }
             Event::BlockingFailed { jid, block, error } => {
                 self.notice = Some(Notice::Blocking(jid, block, error));

@@ -118,6 +118,38 @@ pub fn remove_contact(jid: BareJid) {
     command(Command::RemoveContact { jid });
 }
 
+/// Accepts a message request: it becomes a conversation, opened.
+pub fn accept_request(jid: BareJid) {
+    use_store().update(|s| {
+        s.conversation(&jid);
+    });
+    request_handled(Some(jid.clone()));
+    super::route::go(&super::route::Route::Chat(jid));
+}
+
+/// Drops a message request.
+pub fn dismiss_request(jid: BareJid) {
+    use_store().update(|s| s.dismiss(&jid));
+    request_handled(None);
+}
+
+/// Blocks an address (XEP-0191); its message request goes with it.
+pub fn block(jid: BareJid) {
+    dismiss_request(jid.clone());
+    command(Command::Block { jid: jid.into() });
+}
+
+/// Unblocks an address.
+pub fn unblock(jid: xmpp_parsers::jid::Jid) {
+    command(Command::Unblock { jid });
+}
+
+fn request_handled(jid: Option<BareJid>) {
+    if let Some(keep) = use_context::<super::keep::Keep>() {
+        keep.request_handled(jid);
+    }
+}
+
 /// Answers a subscription request; accepting also asks for theirs.
 pub fn answer_request(from: BareJid, accept: bool) {
     use_store().update(|s| {

@@ -185,6 +185,9 @@ impl Sink {
                 let outcome = store.try_update(|s| s.apply(event)).unwrap_or(Outcome::Nothing);
                 if connected {
                     self.keep_login();
+                    // Known, Block shows and Settings lists what is blocked.
+                    let fetch = parlons_shared::session::Command::FetchBlocklist;
+                    self.client.with_value(|c| c.as_ref().map(|c| c.command(fetch)));
                 }
                 if up {
                     self.client.with_value(|c| c.as_ref().map(Client::reset_backoff));

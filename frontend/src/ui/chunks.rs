@@ -13,6 +13,7 @@ use xmpp_parsers::jid::BareJid;
 
 use super::conversation::ConversationPane;
 use super::register::RegisterPage;
+use super::request_list::RequestList;
 use super::settings::SettingsContent;
 use super::sign_in::LoginRequest;
 use crate::i18n::t;
@@ -53,6 +54,12 @@ pub fn conversation_view(jid: BareJid) -> Result<AnyView, Unavailable> {
 #[leptos::wasm_split::wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn settings_view(dialog: NodeRef<leptos::html::Dialog>) -> Result<AnyView, Unavailable> {
     Ok(view! { <SettingsContent dialog=dialog /> }.into_any())
+}
+
+/// Message requests: what strangers sent, with Accept, Dismiss and Block.
+#[leptos::wasm_split::wasm_split(message_requests, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn message_requests_view(dialog: NodeRef<leptos::html::Dialog>) -> Result<AnyView, Unavailable> {
+    Ok(view! { <RequestList dialog=dialog /> }.into_any())
 }
 
 /// Shows the view that `load` fetches, or says it could not be, with

@@ -5,6 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
+use super::blocked::BlockedList;
 use super::reasons::request_reason;
 use super::{actions, dialog};
 use crate::client::storage::{self, key};
@@ -132,7 +133,7 @@ pub fn use_settings() -> Settings {
 }
 
 /// What the dialog holds: theme, language, notifications, `xmpp:` links,
-/// the password, and Close.
+/// the password, blocked addresses, and Close.
 #[component]
 pub fn SettingsContent(
     /// The dialog, closed by Close.
@@ -147,6 +148,7 @@ pub fn SettingsContent(
             {move || t("register-handler")}
         </button>
         <ChangePassword />
+        <BlockedList />
         <button type="button" class="primary" on:click=move |_| dialog::close(dialog)>
             {move || t("close")}
         </button>

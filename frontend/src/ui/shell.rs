@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::chunks;
 use super::contact_list::ContactList;
+use super::message_requests::MessageRequests;
 use super::notice::NoticeLine;
 use super::own_status::OwnStatus;
 use super::requests::SubscriptionRequests;
@@ -42,6 +43,7 @@ pub fn Shell() -> impl IntoView {
             </div>
             <aside class="sidebar">
                 <SubscriptionRequests />
+                <MessageRequests />
                 <ContactList />
             </aside>
             <div class="pane">

@@ -5,8 +5,6 @@
 //! Built and read by hand rather than with `xmpp_parsers::blocking`: its
 //! derived code would weigh on the client's first load for three elements.
 
-use std::collections::BTreeSet;
-
 use minidom::Element;
 use xmpp_parsers::jid::Jid;
 use xmpp_parsers::stanza_error::DefinedCondition;
@@ -24,7 +22,7 @@ pub const MAX_BLOCKED: usize = 10_000;
 /// What our server blocks, as far as we know.
 #[derive(Debug, Default)]
 pub(super) struct Blocklist {
-    jids: BTreeSet<Jid>,
+    jids: Vec<Jid>,
 }
 
 /// A change we asked for.
@@ -39,28 +37,41 @@ pub(super) enum Change {
 impl Blocklist {
     /// The list arrived: it replaces what we knew.
     fn received(&mut self, jids: Vec<Jid>) -> Vec<Jid> {
-        self.jids = jids.into_iter().take(MAX_BLOCKED).collect();
-        self.jids.iter().cloned().collect()
+        self.jids.clear();
+        apply(&mut self.jids, jids, None);
+        self.jids.clone()
     }
 
     /// Applies a change; returns what it changed, so that a push repeating
     /// our own result tells nothing twice.
     fn apply(&mut self, blocked: Vec<Jid>, unblocked: Option<Vec<Jid>>) -> (Vec<Jid>, Vec<Jid>) {
-        let jids = &mut self.jids;
-        let unblocked = match unblocked {
-            // An empty `<unblock/>` unblocks everyone.
-            Some(list) if list.is_empty() => std::mem::take(jids).into_iter().collect(),
-            Some(list) => list.into_iter().filter(|j| jids.remove(j)).collect(),
-            None => Vec::new(),
-        };
-        let room = MAX_BLOCKED.saturating_sub(jids.len());
-        let blocked = blocked
-            .into_iter()
-            .filter(|j| jids.insert(j.clone()))
-            .take(room)
-            .collect();
-        (blocked, unblocked)
+        apply(&mut self.jids, blocked, unblocked)
     }
+}
+
+/// Applies a change to a sorted list of at most [`MAX_BLOCKED`]: `None`
+/// unblocks no one, and an empty list everyone (§3.4). Returns what
+/// changed. Sorted vectors, not sets: the client's WASM is smaller so.
+pub fn apply(list: &mut Vec<Jid>, blocked: Vec<Jid>, unblocked: Option<Vec<Jid>>) -> (Vec<Jid>, Vec<Jid>) {
+    let unblocked = match unblocked {
+        Some(all) if all.is_empty() => std::mem::take(list),
+        Some(some) => some
+            .into_iter()
+            .filter(|j| list.binary_search(j).map(|at| list.remove(at)).is_ok())
+            .collect(),
+        None => Vec::new(),
+    };
+    let blocked = blocked
+        .into_iter()
+        .filter(|j| match list.binary_search(j) {
+            Err(at) if list.len() < MAX_BLOCKED => {
+                list.insert(at, j.clone());
+                true
+            }
+            _ => false,
+        })
+        .collect();
+    (blocked, unblocked)
 }
 
 /// The JIDs of a `<blocklist/>`, `<block/>` or `<unblock/>`, each `None`

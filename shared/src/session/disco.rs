@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use minidom::Element;
 use minidom::rxml::Namespace;
 use xmpp_parsers::caps::Caps;
-use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
+use xmpp_parsers::disco::DiscoInfoQuery;
 use xmpp_parsers::hashes::Algo;
 use xmpp_parsers::jid::Jid;
 
@@ -19,32 +19,43 @@ use crate::ns;
 pub const CAPS_NODE: &str = "https://parlons.chat";
 
 /// What we support, for disco#info and caps.
-pub fn own_info() -> DiscoInfoResult {
-    let features = [
-        "http://jabber.org/protocol/disco#info",
-        "http://jabber.org/protocol/caps",
-        "urn:xmpp:ping",
-        "urn:xmpp:carbons:2",
-        "urn:xmpp:receipts",
-        "urn:xmpp:chat-markers:0",
-        "http://jabber.org/protocol/chatstates",
-        "urn:xmpp:message-correct:0",
-        "urn:xmpp:sid:0",
-        "urn:xmpp:mam:2",
-    ];
-    DiscoInfoResult {
-        node: None,
-        identities: vec![Identity::new("client", "web", "en", "Parlons")],
-        features: features.iter().map(|f| (*f).to_owned()).collect(),
-        extensions: Vec::new(),
-    }
+const FEATURES: [&str; 10] = [
+    "http://jabber.org/protocol/disco#info",
+    "http://jabber.org/protocol/caps",
+    "urn:xmpp:ping",
+    "urn:xmpp:carbons:2",
+    "urn:xmpp:receipts",
+    "urn:xmpp:chat-markers:0",
+    "http://jabber.org/protocol/chatstates",
+    "urn:xmpp:message-correct:0",
+    "urn:xmpp:sid:0",
+    "urn:xmpp:mam:2",
+];
+
+/// Our disco#info answer, built by hand: `DiscoInfoResult`'s serialiser
+/// links the data forms' one (50 KB of WASM together) into the first load.
+fn own_info() -> Element {
+    let identity = Element::builder("identity", ns::DISCO_INFO)
+        .attr(element::name("category"), "client")
+        .attr(element::name("type"), "web")
+        .attr(element::name("name"), "Parlons")
+        .build();
+    let features = FEATURES.iter().map(|f| {
+        Element::builder("feature", ns::DISCO_INFO)
+            .attr(element::name("var"), *f)
+            .build()
+    });
+    Element::builder("query", ns::DISCO_INFO)
+        .append(identity)
+        .append_all(features)
+        .build()
 }
 
 /// Our disco#info answer for `node`, built once: every contact's server
 /// may ask for it when we come online.
 pub fn own_info_element(node: Option<String>) -> Element {
     static INFO: OnceLock<Element> = OnceLock::new();
-    let mut info = INFO.get_or_init(|| own_info().to_element()).clone();
+    let mut info = INFO.get_or_init(own_info).clone();
     if let Some(node) = node {
         info.set_attr(Namespace::NONE, element::name("node"), node);
     }

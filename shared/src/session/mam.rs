@@ -11,22 +11,10 @@ use xmpp_parsers::rsm::SetQuery;
 
 use super::{Direction, Event, Request, Session};
 
-/// The query's form (XEP-0004), built by hand: xmpp-parsers' `DataForm`
-/// serialiser is 27 KB of WASM that only registration, fetched on demand,
-/// needs otherwise.
+/// The query's form (XEP-0004).
 fn query_form(with: Option<&BareJid>) -> Element {
-    let field = |var: &str, value: &str| {
-        Element::builder("field", ns::DATA_FORMS)
-            .attr(name("var"), var)
-            .append(Element::builder("value", ns::DATA_FORMS).append(value.to_owned()))
-    };
-    let mut form = Element::builder("x", ns::DATA_FORMS)
-        .attr(name("type"), "submit")
-        .append(field("FORM_TYPE", ns::MAM).attr(name("type"), "hidden"));
-    if let Some(with) = with {
-        form = form.append(field("with", with.as_str()));
-    }
-    form.build()
+    let with = with.map(|w| element::form_field("with", false, [w.as_str()]));
+    element::submit_form(ns::MAM, with)
 }
 
 /// Stable ids remembered for deduplication.

@@ -1,5 +1,5 @@
 //! The conversation's header: Back, the contact's name, presence and
-//! typing, Rename and Remove contact.
+//! typing, Rename and Remove contact; Add contact for someone who is not one.
 
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
@@ -34,6 +34,14 @@ pub fn ConversationHeader(
             route::go(&Route::Home);
         }
     };
+    let known = {
+        let jid = jid.clone();
+        Memo::new(move |_| store.with(|s| s.contacts.get(&jid).is_some()))
+    };
+    let add = {
+        let jid = jid.clone();
+        move |_| actions::add_contact(jid.clone(), None)
+    };
     view! {
         <header class="conversation-header">
             <button type="button" class="back" on:click=move |_| route::go(&Route::Home)>
@@ -48,8 +56,14 @@ pub fn ConversationHeader(
                     </span>
                 </p>
             </div>
-            <RenameContact jid=jid name=name />
-            <button type="button" on:click=remove>{move || t("remove-contact")}</button>
+            // Someone who is not a contact yet, as an accepted request.
+            <Show
+                when=move || known.get()
+                fallback=move || view! { <button type="button" on:click=add.clone()>{move || t("add-contact")}</button> }
+            >
+                <RenameContact jid=jid.clone() name=name />
+                <button type="button" on:click=remove.clone()>{move || t("remove-contact")}</button>
+            </Show>
         </header>
     }
 }

@@ -2,11 +2,11 @@
 //! XEP-0231 data) and legacy fields, read into one [`Form`], and the answers
 //! written back in kind.
 
-use crate::element::ToElement;
+use crate::element::{self, ToElement};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use minidom::Element;
-use xmpp_parsers::data_forms::{self, DataForm, DataFormType, FieldType};
+use xmpp_parsers::data_forms::{self, DataForm, FieldType};
 use xmpp_parsers::ibr::LegacyQuery;
 use xmpp_parsers::media_element::MediaElement;
 
@@ -218,19 +218,18 @@ pub(super) fn data_uri(mime: &str, cid: &str, bob: &[&Element]) -> Option<String
 
 /// A submitted data form: its hidden fields as they came, then the answers.
 pub(super) fn data_submission(form: &DataForm, answers: Vec<(String, Vec<String>)>) -> Element {
-    let mut fields: Vec<data_forms::Field> = form
+    let hidden = form
         .fields
         .iter()
         .filter(|f| f.type_ == FieldType::Hidden && f.var.as_deref() != Some("FORM_TYPE"))
-        .filter(|f| !answers.iter().any(|(var, _)| f.var.as_ref() == Some(var)))
-        .cloned()
-        .collect();
-    fields.extend(answers.into_iter().map(|(var, values)| data_forms::Field {
-        values,
-        ..data_forms::Field::new(&var, FieldType::TextSingle)
-    }));
+        .filter_map(|f| Some((f.var.as_deref()?, &f.values)))
+        .filter(|(var, _)| !answers.iter().any(|(answered, _)| answered == var))
+        .map(|(var, values)| element::form_field(var, true, values.iter().map(String::as_str)));
+    let answered = answers
+        .iter()
+        .map(|(var, values)| element::form_field(var, false, values.iter().map(String::as_str)));
     let form_type = form.form_type().unwrap_or(ns::REGISTER);
-    let submitted = DataForm::new(DataFormType::Submit, form_type, fields);
+    let submitted = element::submit_form(form_type, hidden.chain(answered));
     Element::builder("query", ns::REGISTER).append(submitted).build()
 }
 
