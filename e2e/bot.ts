@@ -13,10 +13,18 @@ export interface BotJob {
   prefix: string;
   /** Bodies to send instead of `count` generated ones. */
   bodies?: string[];
+  /** An iq with id "ask" to send once bound, whose answer is returned. */
+  ask?: string;
 }
 
-/** Signs in as `user` and sends `count` chat messages to `to`. */
-export async function sendMessages(page: Page, job: BotJob): Promise<number> {
+/** Signs in as `user`, asks `ask`'s iq and returns its answer. */
+export async function askServer(page: Page, job: Omit<BotJob, 'to' | 'count' | 'prefix'> & { ask: string }): Promise<string> {
+  return (await sendMessages(page, { ...job, to: '', count: 0, prefix: 'ask' })) as string;
+}
+
+/** Signs in as `user` and sends `count` chat messages to `to`; with `ask`,
+ * returns the answer to that iq instead. */
+export async function sendMessages(page: Page, job: BotJob): Promise<number | string> {
   return page.evaluate(async (j) => {
     const ws = new WebSocket(j.url, 'xmpp');
     const inbox: string[] = [];
@@ -43,6 +51,12 @@ export async function sendMessages(page: Page, job: BotJob): Promise<number> {
     await next('<bind');
     ws.send('<iq xmlns="jabber:client" type="set" id="bind"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>');
     await next('id="bind"');
+    if (j.ask) {
+      ws.send(j.ask);
+      const answer = await next('"ask"');
+      ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
+      return answer;
+    }
     const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     const count = j.bodies ? j.bodies.length : j.count;
     for (let i = 0; i < count; i += 1) {

@@ -7,13 +7,21 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import type { ComponentInfo } from './component';
 import { binDir } from './harness';
 
 /** What `parlons-harness serve` prints once everything is up. */
 export interface HarnessInfo {
   gateway: string;
   ca: string;
-  prosody: { domain: string; ws: string; config: string; prosodyctl: string };
+  prosody: {
+    domain: string;
+    ws: string;
+    config: string;
+    prosodyctl: string;
+    /** An external component (XEP-0114) that sends from any address at its domain. */
+    component: ComponentInfo;
+  };
   ejabberd: { domain: string; ws: string; api: string; captchaAnswer: string };
   /** A server that ends every stream with a stream error. */
   closing: { domain: string };

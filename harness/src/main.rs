@@ -125,6 +125,7 @@ fn serve(opts: &Opts) -> Result<(), HarnessError> {
             "ws": servers.prosody.websocket_url(),
             "config": servers.prosody.config,
             "prosodyctl": "prosodyctl",
+            "component": servers.prosody.component(),
         },
         "ejabberd": {
             "domain": servers.ejabberd.domain(),

@@ -202,6 +202,8 @@ pub struct Ports {
     pub http: u16,
     /// HTTPS, where the server offers it (Prosody's `wss://`).
     pub https: u16,
+    /// External components (XEP-0114), where the server has one.
+    pub component: u16,
 }
 
 impl Ports {
@@ -213,6 +215,7 @@ impl Ports {
             s2s: free_port()?,
             http: free_port()?,
             https: free_port()?,
+            component: free_port()?,
         })
     }
 }

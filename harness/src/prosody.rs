@@ -1,5 +1,6 @@
 //! Debian's Prosody 0.12, domain `localhost` (or `a.test`), with MUC, MAM, carbons, stream
-//! management, bookmarks, HTTP file sharing and its own WebSocket endpoint.
+//! management, bookmarks, HTTP file sharing, its own WebSocket endpoint and
+//! an external component (XEP-0114) for crowds of strangers.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,6 +11,9 @@ use crate::{Account, HarnessError, Ports, Supervised, TestCa, wait_for_port};
 
 const CONFIG: &str = include_str!("../templates/prosody.cfg.lua");
 const S2S_ROUTE_PLUGIN: &str = include_str!("../templates/mod_s2s_static_route.lua");
+
+/// The external component's shared secret: it listens on loopback only.
+pub const COMPONENT_SECRET: &str = "parlons-harness-component";
 
 /// A running Prosody.
 #[derive(Debug)]
@@ -53,6 +57,8 @@ impl Prosody {
                 ("S2S_PORT", ports.s2s.to_string()),
                 ("HTTP_PORT", ports.http.to_string()),
                 ("HTTPS_PORT", ports.https.to_string()),
+                ("COMPONENT_PORT", ports.component.to_string()),
+                ("COMPONENT_SECRET", COMPONENT_SECRET.to_owned()),
                 ("CERT", path(&ca.cert)),
                 ("KEY", path(&ca.key)),
                 ("CA", path(&ca.ca)),
@@ -76,7 +82,7 @@ impl Prosody {
         let c2s = format!("Activated service 'c2s' on [127.0.0.1]:{}", self.ports.c2s);
         self.process.wait_until(Duration::from_secs(30), || {
             let log = self.process.log_tail();
-            wait_for_port(self.ports.http) && log.contains(&c2s)
+            wait_for_port(self.ports.http) && wait_for_port(self.ports.component) && log.contains(&c2s)
         })?;
         let log = self.process.log_tail();
         if log.contains("Failed to open server port") {
@@ -92,6 +98,16 @@ impl Prosody {
     /// The domain.
     pub fn domain(&self) -> &'static str {
         self.domain
+    }
+
+    /// Where the external component (XEP-0114) connects, its domain and
+    /// its secret.
+    pub fn component(&self) -> serde_json::Value {
+        serde_json::json!({
+            "port": self.ports.component,
+            "domain": format!("strangers.{}", self.domain),
+            "secret": COMPONENT_SECRET,
+        })
     }
 
     /// Prosody's own RFC 7395 endpoint.

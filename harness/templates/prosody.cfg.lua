@@ -35,7 +35,8 @@ c2s_direct_tls_ports = { {{C2S_DIRECT_TLS_PORT}} }
 c2s_direct_tls_interfaces = { "127.0.0.1" }
 s2s_ports = { {{S2S_PORT}} }
 s2s_interfaces = { "127.0.0.1" }
-component_ports = { }
+component_ports = { {{COMPONENT_PORT}} }
+component_interfaces = { "127.0.0.1" }
 
 http_ports = { {{HTTP_PORT}} }
 http_interfaces = { "127.0.0.1" }
@@ -152,3 +153,8 @@ Component "upload.{{DOMAIN}}" "http_file_share"
 	http_file_share_size_limit = 10485760
 	http_file_share_daily_quota = 104857600
 	http_file_share_access = { "{{DOMAIN}}" }
+
+-- An external component (XEP-0114) that may send from any address at its
+-- domain: the e2e tests' and benchmarks' crowd of strangers.
+Component "strangers.{{DOMAIN}}"
+	component_secret = "{{COMPONENT_SECRET}}"
