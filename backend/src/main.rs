@@ -1,13 +1,12 @@
 //! The `parlons` binary: parse the configuration, then serve until Ctrl-C or
 //! SIGTERM.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use clap::Parser;
 use parlons_backend::config::{Args, Config};
 use parlons_backend::error::StartError;
+use parlons_backend::gateway::meter::{ClientAddr, MeteredListener};
 use parlons_backend::{AppState, app, metrics_app, telemetry};
 use tokio::sync::watch;
 
@@ -61,13 +60,9 @@ async fn run(args: Args) -> Result<(), StartError> {
              localhost and IP addresses are accepted as the Host of a request (against DNS rebinding)"
         );
     }
-    // Chat is small writes both ways: no Nagle delays.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        MeteredListener(listener),
+        app(state).into_make_service_with_connect_info::<ClientAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;

@@ -487,6 +487,37 @@ async fn a_partial_stanza_from_the_server_has_a_deadline() {
     );
 }
 
+/// A message from the browser must be whole within the stanza deadline
+/// too: its first fragment alone ends the session, and counts in the
+/// buffer budget meanwhile.
+#[tokio::test]
+async fn a_partial_message_from_the_browser_has_a_deadline_and_a_budget() {
+    let (addr, _stop) = gateway_to_bare_server(Bare::Silent).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send_first_fragment(&format!("<message><body>{}", "x".repeat(20_000)))
+        .await;
+    await_buffered(addr, |held| held >= 20_000).await;
+    let got = ws.drain().await;
+    assert_stream_error(&got, "connection-timeout");
+    assert!(got.iter().any(|m| m.contains("one message")), "{got:?}");
+    await_buffered(addr, |held| held == 0).await;
+
+    // Two halves of one message, a pong between them: whole in time, it
+    // goes through, and the session goes on past the deadline.
+    let (addr, _stop) = gateway_to_bare_server(Bare::Silent).await;
+    let mut ws = XmppWs::connect(&format!("ws://{addr}/xmpp-websocket")).await;
+    ws.open("localhost").await;
+    ws.send_first_fragment("<presence xmlns='jabber:client'>").await;
+    ws.pong().await;
+    ws.send_last_fragment("</presence>").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    ws.send(r#"<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>"#)
+        .await;
+    let got = ws.drain().await;
+    assert!(!got.iter().any(|m| m.contains("error")), "{got:?}");
+}
+
 /// Waits until `/metrics` has `line`: a session is counted once it has
 /// ended, just after its WebSocket closes.
 async fn await_metric(addr: std::net::SocketAddr, line: &str) {

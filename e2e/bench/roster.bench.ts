@@ -1,14 +1,13 @@
-// A roster of 5,000 contacts: how soon the list is usable after the roster
-// result arrives, the longest main-thread tasks on the way, the filter's
-// answer time per key, scrolling, and the JS heap after GC.
+// Rosters of 5,000 and 10,000 contacts: how soon the list is usable after
+// the roster result arrives, the longest main-thread tasks on the way, the
+// filter's answer time per key, scrolling, and the JS heap after GC.
 import { test, expect, giveRoster } from '../fixtures';
 import { during, explainFrames, heapAfterGc, longTasks, now, record, report, traceTasks } from './measure';
 
-const CONTACTS = 5000;
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
-test('a roster of 5,000 contacts', async ({ page, account }) => {
+for (const CONTACTS of [5000, 10_000]) test(`a roster of ${CONTACTS} contacts`, async ({ page, account }) => {
   const alice = await account();
   await giveRoster(alice, CONTACTS);
 
@@ -88,7 +87,7 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
     return n;
   });
   // The last line: the last of "Group 9", the last group by name.
-  await expect(page.getByRole('link', { name: /^Contact 4989/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: new RegExp(`^Contact ${CONTACTS - 11}`) })).toBeVisible();
   const scrollTasks = await longTasks(page, scrollFrom, await now(page));
   // Last: a forced GC's aftermath would delay the keys measured above.
   const heap = await heapAfterGc(cdp);
@@ -96,7 +95,7 @@ test('a roster of 5,000 contacts', async ({ page, account }) => {
   const longest = (tasks: { duration: number }[]) => Math.max(0, ...tasks.map((t) => t.duration));
   report([
     ['roster result', `${(rosterBytes / 1024).toFixed(0)} KB`, '–'],
-    ['roster result → list usable', ms(readyAt - rosterAt), '≤ 500 ms'],
+    ['roster result → list usable', ms(readyAt - rosterAt), CONTACTS > 5000 ? '≤ 1 s' : '≤ 500 ms'],
     ['Log in → list usable', ms(readyAt - clicked), '–'],
     ['longest task, Log in → usable', ms(longest(toReady)), '≤ 50 ms'],
     ['tasks over 50 ms, Log in → usable', `${toReady.length}`, '0'],

@@ -18,6 +18,7 @@ use super::admission::ClientPermit;
 use super::budget::Charge;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::fail::{Fail, server_fault};
+use super::meter::{self, Meter};
 use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_upstream};
 use super::socket::{
     ClientSocket, SocketEvent, close_socket, close_unread_socket, next_text, socket_text, to_client,
@@ -92,6 +93,8 @@ pub struct Peer {
     pub ip: Option<IpAddr>,
     /// Its slot, in the pool of sessions signing in until it binds.
     pub permit: Option<ClientPermit>,
+    /// What its connection sent that no whole message accounts for yet.
+    pub meter: Option<Arc<Meter>>,
 }
 
 /// Runs one session to its end, for `peer`. `refusal` is set when the
@@ -163,6 +166,11 @@ async fn session<S: ClientSocket>(
         parked: None,
         counts,
     };
+    if let Some(meter) = &relay.peer.meter {
+        // The request and the <open/> are behind us.
+        meter.whole();
+        meter.charge_to(relay.charge.client_share());
+    }
     let mut end = None;
     for item in first {
         if let Some(e) = relay.server_item(ws, item).await {
@@ -258,6 +266,7 @@ impl Relay<'_> {
             tokio::select! {
                 msg = ws.next(), if self.parked.is_none() => {
                     last_heard = tokio::time::Instant::now();
+                    self.metered(&msg);
                     if let Some(end) = self.client_message(msg).await.unwrap_or_else(|f| Some(End::Fail(f))) {
                         return end;
                     }
@@ -286,12 +295,25 @@ impl Relay<'_> {
                 () = &mut partial, if self.partial_deadline.is_some() => {
                     return End::fail(Condition::ConnectionTimeout, "the server took too long to send one stanza");
                 }
+                () = meter::overdue(self.peer.meter.as_deref(), settings.stanza_timeout) => {
+                    return End::Fail(Fail::client_fault(Condition::ConnectionTimeout, "one message took too long to arrive"));
+                }
                 () = &mut close, if self.stream.closing() => {
                     return self.finish_close(ws).await;
                 }
                 _ = &mut shutdown => {
                     return End::fail(Condition::SystemShutdown, "the gateway is restarting; reconnect");
                 }
+            }
+        }
+    }
+
+    /// What came out of the WebSocket accounts for what its connection read.
+    fn metered(&self, msg: &Option<Result<Message, axum::Error>>) {
+        if let Some(meter) = &self.peer.meter {
+            match msg {
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => meter.control(),
+                _ => meter.whole(),
             }
         }
     }

@@ -25,10 +25,42 @@ pub struct Budget {
 /// What one session holds, and its call to end.
 #[derive(Debug, Default)]
 struct Holder {
-    held: AtomicUsize,
+    /// Of the server's stanzas, as the relay tells.
+    server: AtomicUsize,
+    /// Of the browser's messages, as its connection's meter tells.
+    client: AtomicUsize,
     evict: Notify,
     /// Told to end.
     evicted: AtomicBool,
+    /// The session ended: its meter may still read, but holds nothing.
+    ended: AtomicBool,
+}
+
+impl Holder {
+    fn held(&self) -> usize {
+        self.server.load(Relaxed) + self.client.load(Relaxed)
+    }
+}
+
+/// The browser's side of a session's account, for its connection's meter.
+#[derive(Debug)]
+pub struct ClientShare {
+    holder: Arc<Holder>,
+    budget: Arc<Budget>,
+}
+
+impl ClientShare {
+    /// The browser's connection now holds `bytes`.
+    pub fn set(&self, bytes: usize) {
+        if self.holder.ended.load(Relaxed) {
+            return;
+        }
+        self.budget.account(&self.holder.client, bytes);
+        // Ended meanwhile: the end may have missed this.
+        if self.holder.ended.load(Relaxed) {
+            self.budget.account(&self.holder.client, 0);
+        }
+    }
 }
 
 /// A session's account in the budget; it gives back what it held when
@@ -87,11 +119,11 @@ impl Budget {
             return;
         }
         let holders = self.holders();
-        if let Some(largest) = holders.values().max_by_key(|h| h.held.load(Relaxed)) {
+        if let Some(largest) = holders.values().max_by_key(|h| h.held()) {
             tracing::warn!(
                 used = self.used(),
                 limit = self.limit,
-                held = largest.held.load(Relaxed),
+                held = largest.held(),
                 "the buffer budget is spent: ending the session that holds the most"
             );
             largest.evicted.store(true, Relaxed);
@@ -102,18 +134,33 @@ impl Budget {
     }
 }
 
-impl Charge {
-    /// The session now holds `bytes`; past the budget, the largest holder
-    /// is told to end (this session, if it is that one).
-    pub fn set(&self, bytes: usize) {
-        let old = self.holder.held.swap(bytes, Relaxed);
+impl Budget {
+    /// One of a session's counters is now `bytes`; past the budget, the
+    /// largest holder is told to end (this session, if it is that one).
+    fn account(&self, counter: &AtomicUsize, bytes: usize) {
+        let old = counter.swap(bytes, Relaxed);
         if bytes > old {
-            let used = self.budget.used.fetch_add(bytes - old, Relaxed) + (bytes - old);
-            if used > self.budget.limit {
-                self.budget.evict_largest();
+            let used = self.used.fetch_add(bytes - old, Relaxed) + (bytes - old);
+            if used > self.limit {
+                self.evict_largest();
             }
         } else {
-            self.budget.used.fetch_sub(old - bytes, Relaxed);
+            self.used.fetch_sub(old - bytes, Relaxed);
+        }
+    }
+}
+
+impl Charge {
+    /// The session now holds `bytes` of the server's stanzas.
+    pub fn set(&self, bytes: usize) {
+        self.budget.account(&self.holder.server, bytes);
+    }
+
+    /// The browser's side of this account.
+    pub fn client_share(&self) -> ClientShare {
+        ClientShare {
+            holder: Arc::clone(&self.holder),
+            budget: Arc::clone(&self.budget),
         }
     }
 
@@ -129,7 +176,9 @@ impl Drop for Charge {
         if self.holder.evicted.load(Relaxed) {
             self.budget.evicting.store(false, Relaxed);
         }
+        self.holder.ended.store(true, Relaxed);
         self.set(0);
+        self.budget.account(&self.holder.client, 0);
     }
 }
 
@@ -179,5 +228,22 @@ mod tests {
         assert_eq!(budget.used(), 0);
         drop(b);
         assert!(budget.holders().is_empty());
+    }
+
+    #[test]
+    fn the_browser_side_counts_with_the_server_side_until_the_session_ends() {
+        let budget = Budget::new(100);
+        let (a, b) = (budget.charge(), budget.charge());
+        let browser = a.client_share();
+        a.set(30);
+        b.set(50);
+        browser.set(40);
+        assert_eq!(budget.used(), 120);
+        assert!(is_evicted(&a), "a holds 70 in all, b 50");
+        drop(a);
+        assert_eq!(budget.used(), 50);
+        // Its connection still reading after the end holds nothing.
+        browser.set(90);
+        assert_eq!(budget.used(), 50);
     }
 }

@@ -9,6 +9,7 @@ pub mod client_frame;
 pub mod domain;
 pub mod fail;
 pub mod fastpath;
+pub mod meter;
 pub mod ns;
 pub mod policy;
 pub mod server;

@@ -1,6 +1,5 @@
 //! `GET /xmpp-websocket`: the RFC 7395 endpoint.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,6 +15,7 @@ use crate::AppState;
 use crate::forwarded::client_ip;
 use crate::gateway::admission::LimitError;
 use crate::gateway::bridge;
+use crate::gateway::meter::ClientAddr;
 use crate::gateway::stream_error::Condition;
 
 /// The WebSocket path.
@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
 
 async fn upgrade(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    peer: Option<Extension<ConnectInfo<ClientAddr>>>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -47,7 +47,10 @@ async fn upgrade(
     if origin.is_some_and(|o| !origin_allowed(o, &headers, &state.config.allow_origins)) {
         return (StatusCode::FORBIDDEN, "this origin may not use the gateway\n").into_response();
     }
-    let peer_ip = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let (peer_ip, meter) = match peer {
+        Some(Extension(ConnectInfo(peer))) => (Some(peer.addr.ip()), Some(peer.meter)),
+        None => (None, None),
+    };
     let ip = client_ip(peer_ip, &headers, &state.config.trusted_proxies);
     let gateway = Arc::clone(&state.gateway);
     let (permit, refusal) = match ip.map(|ip| gateway.limiter.admit(ip, Instant::now())) {
@@ -83,7 +86,7 @@ async fn upgrade(
         .max_message_size(read_limit)
         .max_frame_size(read_limit)
         .on_upgrade(move |socket| async move {
-            bridge::run(socket, gateway, bridge::Peer { ip, permit }, refusal).await;
+            bridge::run(socket, gateway, bridge::Peer { ip, permit, meter }, refusal).await;
         })
 }
 

@@ -5,6 +5,7 @@
 
 pub mod dns;
 
+use parlons_backend::gateway::meter::{ClientAddr, MeteredListener};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -229,9 +230,32 @@ impl XmppWs {
 
     /// Sends raw bytes as a text frame, bypassing UTF-8 checks.
     pub async fn send_raw_text(&mut self, bytes: &[u8]) {
+        self.send_frame(bytes, true).await;
+    }
+
+    /// Sends the first fragment of a text message, and not the rest
+    /// (RFC 6455 §5.4).
+    pub async fn send_first_fragment(&mut self, text: &str) {
+        self.send_frame(text.as_bytes(), false).await;
+    }
+
+    /// Sends the last fragment of a text message.
+    pub async fn send_last_fragment(&mut self, text: &str) {
         use tokio_tungstenite::tungstenite::protocol::frame::Frame;
         use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
-        let frame = Frame::message(bytes.to_vec(), OpCode::Data(Data::Text), true);
+        let frame = Frame::message(text.as_bytes().to_vec(), OpCode::Data(Data::Continue), true);
+        self.ws.send(Message::Frame(frame)).await.unwrap();
+    }
+
+    /// An unsolicited pong (RFC 6455 §5.5.3).
+    pub async fn pong(&mut self) {
+        self.ws.send(Message::Pong(Vec::new().into())).await.unwrap();
+    }
+
+    async fn send_frame(&mut self, bytes: &[u8], fin: bool) {
+        use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+        let frame = Frame::message(bytes.to_vec(), OpCode::Data(Data::Text), fin);
         self.ws.send(Message::Frame(frame)).await.unwrap();
     }
 
@@ -297,8 +321,8 @@ pub async fn serve(state: parlons_backend::AppState) -> std::net::SocketAddr {
         // the binary serves it apart (tests/harness.rs checks that).
         let app = parlons_backend::app(state.clone())
             .merge(parlons_backend::metrics_app(state))
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let _ = axum::serve(listener, app).await;
+            .into_make_service_with_connect_info::<ClientAddr>();
+        let _ = axum::serve(MeteredListener(listener), app).await;
     });
     addr
 }
