@@ -62,6 +62,7 @@ bench: deps site
 	$(CARGO) bench -p parlons-backend --bench xml
 	$(CARGO) bench -p parlons-backend --bench relay
 	$(CARGO) bench -p parlons-backend --bench load
+	$(CARGO) bench -p parlons-backend --bench abuse
 	$(CARGO) build --release -p parlons-backend -p parlons-harness
 	cd e2e && PARLONS_BIN_DIR=$(CURDIR)/target/release npx playwright test --config playwright.bench.config.ts
 

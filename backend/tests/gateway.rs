@@ -362,20 +362,6 @@ enum Bare {
     SendsWhitespace,
 }
 
-/// A bare server's first words: it reads the client's stream header and
-/// answers with its own and empty features.
-async fn answer_stream_header(conn: &mut tokio::net::TcpStream) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut buf = [0u8; 1024];
-    let _ = conn.read(&mut buf).await;
-    let _ = conn
-        .write_all(
-            b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
-              from='localhost' id='s1' version='1.0'><stream:features/>",
-        )
-        .await;
-}
-
 /// A gateway whose `localhost` is a bare server of our own, for one
 /// connection: it answers the stream header with empty features, then
 /// does what `then` says.
@@ -388,7 +374,7 @@ async fn gateway_to_bare_server(then: Bare) -> (std::net::SocketAddr, tokio::syn
             return;
         };
         let mut buf = [0u8; 1024];
-        answer_stream_header(&mut conn).await;
+        support::answer_stream_header(&mut conn, "localhost").await;
         match then {
             Bare::Silent => while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {},
             Bare::Drops => {
@@ -518,6 +504,38 @@ async fn a_partial_message_from_the_browser_has_a_deadline_and_a_budget() {
     assert!(!got.iter().any(|m| m.contains("error")), "{got:?}");
 }
 
+/// Partial messages from browsers count in the budget: past it, one of
+/// them ends, its bytes come back at once, and new sessions come in again.
+#[tokio::test]
+async fn browsers_holding_partial_messages_are_ended_by_the_budget() {
+    let empty: std::sync::Arc<[u8]> = std::sync::Arc::from(&b""[..]);
+    let port = support::server_holding_partials("localhost", std::iter::repeat(empty)).await;
+    let (addr, _stop) = spawn_gateway(|c| {
+        c.limits.buffer_budget = 1_000_000;
+        c.upstreams.insert(
+            "localhost".into(),
+            format!("plain://127.0.0.1:{port}").parse().unwrap(),
+        );
+    })
+    .await;
+    let url = format!("ws://{addr}/xmpp-websocket");
+    let fragment = format!("<message><body>{}", "x".repeat(300_000));
+    let mut first = XmppWs::connect(&url).await;
+    first.open("localhost").await;
+    first.send_first_fragment(&fragment).await;
+    await_buffered(addr, |held| held >= 300_000).await;
+    let mut second = XmppWs::connect(&url).await;
+    second.open("localhost").await;
+    second.send_first_fragment(&fragment).await;
+    let got = first.drain().await;
+    assert_stream_error(&got, "resource-constraint");
+    await_buffered(addr, |held| held < 1_000_000).await;
+    let mut third = XmppWs::connect(&url).await;
+    let (_, features) = third.open("localhost").await;
+    assert_eq!(features.name(), "features", "{}", String::from(&features));
+    drop(second);
+}
+
 /// Waits until `/metrics` has `line`: a session is counted once it has
 /// ended, just after its WebSocket closes.
 async fn await_metric(addr: std::net::SocketAddr, line: &str) {
@@ -602,25 +620,12 @@ async fn a_large_roster_comes_through() {
 /// once more, then sends the start of a stanza of the next size in `sizes`
 /// and holds it.
 async fn server_holding_partials(sizes: Vec<usize>) -> u16 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = server.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        for size in sizes {
-            let Ok((mut conn, _)) = server.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let mut buf = [0u8; 1024];
-                answer_stream_header(&mut conn).await;
-                let _ = conn.read(&mut buf).await;
-                let partial = format!("<message from='a@localhost'><body>{}", "x".repeat(size));
-                let _ = conn.write_all(partial.as_bytes()).await;
-                while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
-            });
-        }
+    let partials = sizes.into_iter().map(|size| {
+        format!("<message from='a@localhost'><body>{}", "x".repeat(size))
+            .into_bytes()
+            .into()
     });
-    port
+    support::server_holding_partials("localhost", partials).await
 }
 
 /// Waits until the gateway's `parlons_buffered_bytes` is what `wanted`

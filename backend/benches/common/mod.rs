@@ -14,7 +14,7 @@ pub fn uncapped_config(dir: &Path) -> PathBuf {
         &config,
         "[timeouts]\npreauth = 3600\nidle = 3600\nping = 1800\n\
          [limits]\nconnections = 1000000\nconnections-per-ip = 1000000\nconnections-per-domain = 1000000\n\
-         attempt-burst = 1000000\nattempts-per-minute = 1000000\n",
+         unbound-connections = 1000000\nattempt-burst = 1000000\nattempts-per-minute = 1000000\n",
     )
     .unwrap();
     config

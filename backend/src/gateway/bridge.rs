@@ -229,6 +229,9 @@ impl Relay<'_> {
     /// How the session ends: a failure ends the server's side too, and
     /// reaches the client as a stream error.
     async fn ended<S: ClientSocket>(&mut self, ws: &mut S, end: End, domain: &str) -> Outcome {
+        // What it held goes back now, before the goodbyes.
+        self.splitter.reset();
+        self.charge.release();
         let fail = match end {
             End::Outcome(o) => return o,
             End::Fail(fail) => fail,

@@ -151,9 +151,12 @@ impl Budget {
 }
 
 impl Charge {
-    /// The session now holds `bytes` of the server's stanzas.
+    /// The session now holds `bytes` of the server's stanzas; nothing
+    /// once released.
     pub fn set(&self, bytes: usize) {
-        self.budget.account(&self.holder.server, bytes);
+        if !self.holder.ended.load(Relaxed) {
+            self.budget.account(&self.holder.server, bytes);
+        }
     }
 
     /// The browser's side of this account.
@@ -161,6 +164,27 @@ impl Charge {
         ClientShare {
             holder: Arc::clone(&self.holder),
             budget: Arc::clone(&self.budget),
+        }
+    }
+
+    /// The session is ending and has let go of what it held: its bytes are
+    /// back at once, not after its closing handshake, which a client that
+    /// does not answer makes last. Until then no other session is chosen,
+    /// and no new one admitted while the budget is spent.
+    pub fn release(&self) {
+        if self.holder.ended.swap(true, Relaxed) {
+            return;
+        }
+        self.budget.holders().remove(&self.id);
+        self.budget.account(&self.holder.server, 0);
+        self.budget.account(&self.holder.client, 0);
+        if self.holder.evicted.load(Relaxed) {
+            self.budget.evicting.store(false, Relaxed);
+            // Growth past the budget while this one ended chose no one:
+            // with everyone quiet, the budget would stay spent for good.
+            if self.budget.used() > self.budget.limit {
+                self.budget.evict_largest();
+            }
         }
     }
 
@@ -172,13 +196,7 @@ impl Charge {
 
 impl Drop for Charge {
     fn drop(&mut self) {
-        self.budget.holders().remove(&self.id);
-        if self.holder.evicted.load(Relaxed) {
-            self.budget.evicting.store(false, Relaxed);
-        }
-        self.holder.ended.store(true, Relaxed);
-        self.set(0);
-        self.budget.account(&self.holder.client, 0);
+        self.release();
     }
 }
 
@@ -228,6 +246,41 @@ mod tests {
         assert_eq!(budget.used(), 0);
         drop(b);
         assert!(budget.holders().is_empty());
+    }
+
+    #[test]
+    fn an_evicted_session_gives_its_bytes_back_before_it_has_ended() {
+        let budget = Budget::new(100);
+        let (a, b) = (budget.charge(), budget.charge());
+        a.set(80);
+        b.set(30);
+        assert!(is_evicted(&a) && budget.full());
+        // Saying goodbye, it holds nothing, and the next is chosen.
+        a.release();
+        a.set(80);
+        assert_eq!(budget.used(), 30);
+        assert!(!budget.full());
+        b.set(120);
+        assert!(is_evicted(&b));
+        drop(a);
+        assert_eq!(budget.used(), 120);
+    }
+
+    #[test]
+    fn still_past_the_budget_once_one_has_ended_the_next_is_chosen() {
+        let budget = Budget::new(100);
+        let (a, b, c) = (budget.charge(), budget.charge(), budget.charge());
+        a.set(60);
+        b.set(50);
+        assert!(is_evicted(&a));
+        // c grows while a ends: no one else is chosen yet.
+        c.set(55);
+        assert!(!is_evicted(&b) && !is_evicted(&c));
+        drop(a);
+        // 105 is still past 100, and nobody will grow again.
+        assert!(is_evicted(&c), "c holds the most");
+        drop(c);
+        assert!(!budget.full());
     }
 
     #[test]

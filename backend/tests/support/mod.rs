@@ -423,3 +423,43 @@ pub fn spawn_gateway_process(
     )
     .unwrap()
 }
+
+/// A bare server's answer to the stream header: its own, with empty
+/// features.
+pub async fn answer_stream_header(conn: &mut tokio::net::TcpStream, domain: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = [0u8; 1024];
+    let _ = conn.read(&mut buf).await;
+    let header = format!(
+        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
+         from='{domain}' id='s1' version='1.0'><stream:features/>"
+    );
+    let _ = conn.write_all(header.as_bytes()).await;
+}
+
+/// A bare server for `domain` of our own: each connection gets the stream
+/// header and empty features, then, once the client has sent something,
+/// the next of `partials` (a stanza never finished), and is held.
+pub async fn server_holding_partials(
+    domain: &'static str,
+    partials: impl Iterator<Item = std::sync::Arc<[u8]>> + Send + 'static,
+) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = server.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        for partial in partials {
+            let Ok((mut conn, _)) = server.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1024];
+                answer_stream_header(&mut conn, domain).await;
+                let _ = conn.read(&mut buf).await;
+                let _ = conn.write_all(&partial).await;
+                while conn.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+            });
+        }
+    });
+    port
+}
