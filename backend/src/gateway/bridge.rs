@@ -260,7 +260,10 @@ impl Relay<'_> {
         let parked = tokio::time::sleep(Duration::ZERO);
         let mut shutdown_rx = self.gw.shutdown.clone();
         let shutdown = shutdown_rx.changed();
-        tokio::pin!(preauth, close, partial, parked, shutdown);
+        let evicted = self.charge.evicted();
+        let meter = self.peer.meter.clone();
+        let overdue = meter::overdue(meter.as_deref(), settings.stanza_timeout);
+        tokio::pin!(preauth, close, partial, parked, shutdown, evicted, overdue);
         loop {
             let parked_until = self.parked.as_ref().map(|(at, _)| *at);
             follow(close.as_mut(), self.close_deadline);
@@ -292,13 +295,13 @@ impl Relay<'_> {
                         return End::Fail(fail);
                     }
                 }
-                () = self.charge.evicted() => {
+                () = &mut evicted => {
                     return End::fail(Condition::ResourceConstraint, EVICTED);
                 }
                 () = &mut partial, if self.partial_deadline.is_some() => {
                     return End::fail(Condition::ConnectionTimeout, "the server took too long to send one stanza");
                 }
-                () = meter::overdue(self.peer.meter.as_deref(), settings.stanza_timeout) => {
+                () = &mut overdue => {
                     return End::Fail(Fail::client_fault(Condition::ConnectionTimeout, "one message took too long to arrive"));
                 }
                 () = &mut close, if self.stream.closing() => {

@@ -188,9 +188,11 @@ impl Charge {
         }
     }
 
-    /// Resolves when the session must end to give its bytes back.
-    pub async fn evicted(&self) {
-        self.holder.evict.notified().await;
+    /// Resolves when the session must end to give its bytes back. Owned,
+    /// so that the relay makes it once rather than at each stanza.
+    pub fn evicted(&self) -> impl Future<Output = ()> + Send + 'static {
+        let holder = Arc::clone(&self.holder);
+        async move { holder.evict.notified().await }
     }
 }
 
