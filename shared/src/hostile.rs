@@ -228,11 +228,32 @@ fn roster_item() -> impl Strategy<Value = String> {
         })
 }
 
-/// An `<iq/>`: roster pushes (from our server, or forged), answers to our
-/// own requests by id, and requests of the kind servers and contacts send.
+/// XEP-0191 items: addresses, a bad one, or none.
+fn blocked_items() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop_oneof![sender(), Just("not a jid@@".to_owned())], 0..4).prop_map(|v| {
+        v.iter()
+            .map(|j| format!("<item jid='{}'/>", esc(j)))
+            .collect::<String>()
+    })
+}
+
+/// An `<iq/>`: roster and blocklist pushes (from our server, or forged),
+/// answers to our own requests by id, and requests of the kind servers and
+/// contacts send.
 pub fn iq() -> impl Strategy<Value = String> {
     let items = || prop::collection::vec(roster_item(), 0..4).prop_map(|v| v.concat());
     prop_oneof![
+        (sender(), id(), prop::sample::select(&["block", "unblock"][..]), blocked_items()).prop_map(
+            |(from, id, what, items)| format!(
+                "<iq xmlns='jabber:client' type='set' id='{}'{}><{what} xmlns='urn:xmpp:blocking'>{items}</{what}></iq>",
+                esc(&id),
+                from_attr(&from)
+            )
+        ),
+        (id(), blocked_items()).prop_map(|(id, items)| format!(
+            "<iq xmlns='jabber:client' type='result' id='{}'><blocklist xmlns='urn:xmpp:blocking'>{items}</blocklist></iq>",
+            esc(&id)
+        )),
         (sender(), id(), items()).prop_map(|(from, id, items)| format!(
             "<iq xmlns='jabber:client' type='set' id='{}'{}><query xmlns='jabber:iq:roster'>{items}</query></iq>",
             esc(&id),

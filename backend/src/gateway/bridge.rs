@@ -18,7 +18,7 @@ use super::admission::ClientPermit;
 use super::budget::Charge;
 use super::client_frame::{self, ClientFrame, OpenRequest};
 use super::fail::{Fail, server_fault};
-use super::meter::{self, Meter};
+use super::meter::Meter;
 use super::server::{READ_CHUNK, connect, open_upstream, send_upstream, shutdown_upstream};
 use super::socket::{
     ClientSocket, SocketEvent, close_socket, close_unread_socket, next_text, socket_text, to_client,
@@ -40,9 +40,6 @@ impl End {
         Self::Fail(Fail::new(condition, text))
     }
 }
-
-/// Why the budget ended a session.
-const EVICTED: &str = "the gateway is short of memory, and this session held the most of unfinished stanzas";
 
 /// Ticks for WebSocket pings, the first one a period from now.
 fn pings(period: Duration) -> tokio::time::Interval {
@@ -258,12 +255,13 @@ impl Relay<'_> {
         let close = tokio::time::sleep(Duration::ZERO);
         let partial = tokio::time::sleep(Duration::ZERO);
         let parked = tokio::time::sleep(Duration::ZERO);
-        let mut shutdown_rx = self.gw.shutdown.clone();
-        let shutdown = shutdown_rx.changed();
-        let evicted = self.charge.evicted();
-        let meter = self.peer.meter.clone();
-        let overdue = meter::overdue(meter.as_deref(), settings.stanza_timeout);
-        tokio::pin!(preauth, close, partial, parked, shutdown, evicted, overdue);
+        let outside = ending::told_to_end(
+            self.charge.evicted(),
+            self.peer.meter.clone(),
+            settings.stanza_timeout,
+            self.gw.shutdown.clone(),
+        );
+        tokio::pin!(preauth, close, partial, parked, outside);
         loop {
             let parked_until = self.parked.as_ref().map(|(at, _)| *at);
             follow(close.as_mut(), self.close_deadline);
@@ -295,21 +293,13 @@ impl Relay<'_> {
                         return End::Fail(fail);
                     }
                 }
-                () = &mut evicted => {
-                    return End::fail(Condition::ResourceConstraint, EVICTED);
-                }
                 () = &mut partial, if self.partial_deadline.is_some() => {
                     return End::fail(Condition::ConnectionTimeout, "the server took too long to send one stanza");
-                }
-                () = &mut overdue => {
-                    return End::Fail(Fail::client_fault(Condition::ConnectionTimeout, "one message took too long to arrive"));
                 }
                 () = &mut close, if self.stream.closing() => {
                     return self.finish_close(ws).await;
                 }
-                _ = &mut shutdown => {
-                    return End::fail(Condition::SystemShutdown, "the gateway is restarting; reconnect");
-                }
+                end = &mut outside => return end,
             }
         }
     }
@@ -486,4 +476,5 @@ async fn send_error<S: ClientSocket>(ws: &mut S, gw: &Gateway, fail: Fail) -> Ou
     })
 }
 
+mod ending;
 mod sign_in;

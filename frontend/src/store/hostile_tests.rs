@@ -31,7 +31,12 @@ fn signed_in() -> (Session, Store) {
         items: vec![super::tests::item("juliet@example.net")],
         ver: None,
     });
-    (logged_in(), store)
+    let mut session = logged_in();
+    // As the client does once connected: the blocklist's answer and pushes
+    // then reach the store.
+    session.handle_command(Command::FetchBlocklist);
+    apply_all(&mut session, &mut store);
+    (session, store)
 }
 
 proptest! {

@@ -364,28 +364,7 @@ impl Store {
                 let typing = state == xmpp_parsers::chatstates::ChatState::Composing;
                 self.conversation(&from).typing = typing;
             }
-            Event::HistoryFetched(page) => {
-                if let Some(with) = page.with {
-                    let c = self.conversation(&with);
-                    c.loading_history = false;
-                    c.history_complete |= page.complete;
-                    if page.first.is_some() {
-                        c.oldest_archive_id = page.first;
-                    }
-                    return Outcome::HistoryDone(with);
-                }
-            }
-            Event::HistoryFailed {
-                with: Some(with),
-                error,
-            } => {
-                self.conversation(&with).loading_history = false;
-                // The next session asks for the first page again.
-                if error != RequestError::SessionEnded {
-                    self.notice = Some(Notice::History(with.clone(), error));
-                }
-                return Outcome::HistoryDone(with);
-            }
+            Event::HistoryFetched(_) | Event::HistoryFailed { .. } => return self.history(event),
             Event::MessageStateChanged { id, state } => {
                 for c in self.conversations.values_mut() {
                     if c.delivery_changed(&id, &state) {
@@ -396,6 +375,51 @@ impl Store {
             }
             Event::ContactChangeFailed { jid, error } => self.notice = Some(Notice::Contact(jid, error)),
             Event::PasswordChanged { id } => self.password_answered(&id, PasswordChange::Changed),
+            Event::BlocklistReceived { .. }
+            | Event::BlocklistChanged { .. }
+            | Event::BlockingFailed { .. } => self.blocking(event),
+            // Other requests are the session's own, not the person's.
+            Event::RequestFailed { id, error, .. } => {
+                self.password_answered(&id, PasswordChange::Failed(error))
+            }
+            _ => {}
+        }
+        Outcome::Nothing
+    }
+
+    /// A page of a conversation's history arrived, or will not.
+    fn history(&mut self, event: Event) -> Outcome {
+        match event {
+            Event::HistoryFetched(page) => {
+                let Some(with) = page.with else {
+                    return Outcome::Nothing;
+                };
+                let c = self.conversation(&with);
+                c.loading_history = false;
+                c.history_complete |= page.complete;
+                if page.first.is_some() {
+                    c.oldest_archive_id = page.first;
+                }
+                Outcome::HistoryDone(with)
+            }
+            Event::HistoryFailed {
+                with: Some(with),
+                error,
+            } => {
+                self.conversation(&with).loading_history = false;
+                // The next session asks for the first page again.
+                if error != RequestError::SessionEnded {
+                    self.notice = Some(Notice::History(with.clone(), error));
+                }
+                Outcome::HistoryDone(with)
+            }
+            _ => Outcome::Nothing,
+        }
+    }
+
+    /// XEP-0191: what the server blocks; a blocked stranger's request goes.
+    fn blocking(&mut self, event: Event) {
+        match event {
             Event::BlocklistReceived { jids } => self.blocked = jids,
             Event::BlocklistChanged { blocked, unblocked } => {
                 for jid in blocked.iter().filter_map(|j| j.try_as_full().err()) {
@@ -407,13 +431,8 @@ impl Store {
             Event::BlockingFailed { jid, block, error } => {
                 self.notice = Some(Notice::Blocking(jid, block, error));
             }
-            // Other requests are the session's own, not the person's.
-            Event::RequestFailed { id, error, .. } => {
-                self.password_answered(&id, PasswordChange::Failed(error))
-            }
             _ => {}
         }
-        Outcome::Nothing
     }
 
     /// The stream ended with an error: what it means, and whether to retry.

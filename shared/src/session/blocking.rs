@@ -93,8 +93,17 @@ fn list_element(name: &str, jids: &[Jid]) -> Element {
 }
 
 impl Session {
+    /// The owner's blocking commands.
+    pub(super) fn blocking(&mut self, command: super::Command) {
+        match command {
+            super::Command::Block { jid } => self.change_blocklist(Change::Block(jid)),
+            super::Command::Unblock { jid } => self.change_blocklist(Change::Unblock(jid)),
+            _ => self.fetch_blocklist(),
+        }
+    }
+
     /// Asks for the blocklist; the server then pushes its changes to us too.
-    pub(super) fn fetch_blocklist(&mut self) {
+    fn fetch_blocklist(&mut self) {
         let id = self.id();
         self.pending.insert(id.clone(), Request::Blocklist);
         let iq = element::get(id, &Element::builder("blocklist", NS).build());
@@ -102,7 +111,7 @@ impl Session {
     }
 
     /// Asks the server to block or unblock one address.
-    pub(super) fn change_blocklist(&mut self, change: Change) {
+    fn change_blocklist(&mut self, change: Change) {
         if !self.is_ready() {
             return self.blocking_failed(change, RequestError::NotConnected);
         }

@@ -292,16 +292,13 @@ impl Session {
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(Some(after)),
             Command::Discover { jid } => self.discover(jid, None, None),
-            Command::FetchBlocklist => self.fetch_blocklist(),
-            Command::Block { jid } => self.change_blocklist(blocking::Change::Block(jid)),
-            Command::Unblock { jid } => self.change_blocklist(blocking::Change::Unblock(jid)),
+            Command::FetchBlocklist | Command::Block { .. } | Command::Unblock { .. } => {
+                self.blocking(command)
+            }
             Command::ChangePassword { id, new_password } => self.change_password(id, new_password),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
-            Command::Subscribe { to } => {
-                self.subscription(to.clone(), PresenceType::Subscribe);
-                self.subscription(to, PresenceType::Subscribed);
-            }
+            Command::Subscribe { to } => self.subscribe(to),
             Command::ApproveSubscription { from } => self.subscription(from, PresenceType::Subscribed),
             Command::DenySubscription { from } => self.subscription(from, PresenceType::Unsubscribed),
             Command::Unsubscribe { from } => self.subscription(from, PresenceType::Unsubscribe),

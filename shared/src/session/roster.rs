@@ -115,6 +115,12 @@ impl Session {
         self.roster_set(item);
     }
 
+    /// Asks to see a contact's presence and pre-approves theirs (§3.4).
+    pub(super) fn subscribe(&mut self, to: BareJid) {
+        self.subscription(to.clone(), PresenceType::Subscribe);
+        self.subscription(to, PresenceType::Subscribed);
+    }
+
     /// Removes a contact, which also cancels subscriptions both ways (§2.5).
     pub(super) fn remove_contact(&mut self, jid: BareJid) {
         let item = Item {
