@@ -26,6 +26,9 @@ export class Component {
       this.inbox += chunk;
       this.wake?.();
     });
+    // A stream that ends, or fails, wakes whoever waits, to say so.
+    socket.on('close', () => this.wake?.());
+    socket.on('error', () => this.wake?.());
   }
 
   /** Connects and authenticates with the handshake (XEP-0114 §3). */

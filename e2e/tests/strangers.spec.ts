@@ -54,16 +54,16 @@ test('a stranger waits in Message requests; Accept, Dismiss and Block each work'
   await expect(request(pa, bob.jid)).toContainText('hello from bob');
   await expectAccessible(pa);
 
-  await request(pa, dave.jid).getByRole('button', { name: 'Dismiss' }).click();
+  await request(pa, dave.jid).getByRole('button', { name: `Dismiss ${dave.jid}` }).click();
   await expect(request(pa, dave.jid)).toHaveCount(0);
 
-  await request(pa, carol.jid).getByRole('button', { name: 'Block' }).click();
+  await request(pa, carol.jid).getByRole('button', { name: `Block ${carol.jid}` }).click();
   await expect(request(pa, carol.jid)).toHaveCount(0);
   const blocklist = () =>
     askServer(bot, { ...from(alice), ask: '<iq xmlns="jabber:client" type="get" id="ask"><blocklist xmlns="urn:xmpp:blocking"/></iq>' });
   await expect.poll(blocklist).toContain(carol.jid);
 
-  await request(pa, bob.jid).getByRole('button', { name: 'Accept' }).click();
+  await request(pa, bob.jid).getByRole('button', { name: `Accept ${bob.jid}` }).click();
   await expect(requestsDialog(pa)).toBeHidden();
   await expect(log(pa)).toContainText('hello from bob');
   await expect(requestsButton(pa)).toBeHidden();
@@ -79,7 +79,13 @@ test('a stranger waits in Message requests; Accept, Dismiss and Block each work'
   await blocked.getByRole('button', { name: `Unblock ${carol.jid}` }).click();
   await expect(blocked).toContainText('You have blocked no one.');
   await expect.poll(blocklist).not.toContain(carol.jid);
+  await pa.getByRole('button', { name: 'Close' }).click();
+  // Bob is a contact now: his next message is no request, and makes the
+  // first notification.
   expect(await pa.evaluate(() => (window as unknown as { shown: string[] }).shown)).toEqual([]);
+  await sendMessages(bot, { ...from(bob), to: alice.jid, count: 0, prefix: 'contact', bodies: ['now a contact'] });
+  await expect(log(pa)).toContainText('now a contact');
+  await expect.poll(() => pa.evaluate(() => (window as unknown as { shown: string[] }).shown)).toEqual([bob.jid]);
 });
 
 test('a wave of 500 strangers collapses into one entry, and a contact still shows at once', async ({ browser, baseURL, account, harness }) => {

@@ -308,7 +308,7 @@ impl Relay<'_> {
     fn metered(&self, msg: &Option<Result<Message, axum::Error>>) {
         if let Some(meter) = &self.peer.meter {
             match msg {
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => meter.control(),
+                Some(Ok(Message::Ping(p) | Message::Pong(p))) => meter.control(p.len()),
                 _ => meter.whole(),
             }
         }

@@ -5,9 +5,10 @@
 //! place in the buffer budget, as one from the server does.
 //!
 //! The count is an estimate from outside the WebSocket layer: a whole
-//! message clears it, and a control frame (at most 131 bytes on the wire)
-//! takes its size off. What the WebSocket layer read ahead with a message
-//! that completed (at most its 4 KiB read buffer) goes uncounted.
+//! message clears it, and a control frame takes off its own bytes on the
+//! wire (a browser's frames are masked: 6 bytes of header and mask, then
+//! the payload of at most 125). What the WebSocket layer read ahead with a
+//! message that completed (at most its 4 KiB read buffer) goes uncounted.
 
 use std::io;
 use std::net::SocketAddr;
@@ -25,9 +26,9 @@ use tokio::sync::Notify;
 
 use super::budget::ClientShare;
 
-/// The most a control frame takes on the wire: a 2-byte header, a 4-byte
-/// mask and 125 bytes of payload (RFC 6455 §5.5).
-const CONTROL_FRAME_MAX: usize = 131;
+/// A control frame's bytes on the wire besides its payload: a 2-byte
+/// header and the client's 4-byte mask (RFC 6455 §5.2, §5.5).
+const CONTROL_FRAME_HEADER: usize = 6;
 
 /// What the WebSocket layer holds per byte waiting: the frame, then the
 /// message it is appended to, whose buffer grows by doubling. Measured by
@@ -88,10 +89,11 @@ impl Meter {
         self.left(0);
     }
 
-    /// A control frame came out, which may sit between the fragments of a
-    /// message: only its own bytes are accounted for.
-    pub fn control(&self) {
-        let unread = self.unread.load(Relaxed).saturating_sub(CONTROL_FRAME_MAX);
+    /// A control frame with `payload` bytes came out, which may sit between
+    /// the fragments of a message: only its own bytes are accounted for.
+    pub fn control(&self, payload: usize) {
+        let own = CONTROL_FRAME_HEADER + payload;
+        let unread = self.unread.load(Relaxed).saturating_sub(own);
         self.left(unread);
     }
 
@@ -245,14 +247,20 @@ mod tests {
         assert!(since.is_some());
         meter.read(500);
         assert_eq!((meter.unread(), meter.waiting_since()), (1500, since));
-        // A pong between two fragments leaves the fragments waiting.
-        meter.control();
-        assert_eq!((meter.unread(), meter.waiting_since()), (1369, since));
+        // Pongs between two fragments leave the fragments waiting, however
+        // many: each takes off only its own bytes.
+        for _ in 0..1000 {
+            meter.read(6);
+            meter.control(0);
+        }
+        meter.read(10);
+        meter.control(4);
+        assert_eq!((meter.unread(), meter.waiting_since()), (1500, since));
         meter.whole();
         assert_eq!((meter.unread(), meter.waiting_since()), (0, None));
         // A pong alone leaves nothing.
-        meter.read(6);
-        meter.control();
+        meter.read(8);
+        meter.control(2);
         assert_eq!((meter.unread(), meter.waiting_since()), (0, None));
     }
 }

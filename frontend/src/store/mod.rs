@@ -8,7 +8,6 @@ pub mod strangers;
 
 use std::collections::{BTreeSet, HashMap};
 
-use parlons_shared::session::blocking;
 use parlons_shared::session::presence::Availability;
 use parlons_shared::session::{
     AuthError, Command, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
@@ -99,9 +98,14 @@ pub struct Store {
     pub conversations: HashMap<BareJid, Conversation>,
     /// Message requests: what strangers sent.
     pub strangers: Strangers,
-    /// What our server blocks (XEP-0191); `None` until known, or when it
-    /// cannot block.
+    /// What our server blocks (XEP-0191), sorted; `None` until known, or
+    /// when it cannot block.
     pub blocked: Option<Vec<Jid>>,
+    /// The server said it cannot block.
+    pub blocking_unsupported: bool,
+    /// Conversations started from message requests since the offline
+    /// store last took them.
+    pub adopted: Vec<BareJid>,
     /// The conversation on screen.
     pub open: Option<BareJid>,
     /// The page is visible and focused: messages in the open conversation
@@ -126,6 +130,8 @@ impl Default for Store {
             conversations: HashMap::new(),
             strangers: Strangers::default(),
             blocked: None,
+            blocking_unsupported: false,
+            adopted: Vec::new(),
             open: None,
             attentive: true,
             own_status: (Availability::Available, None),
@@ -272,32 +278,9 @@ impl Store {
         let mut c = Conversation::default();
         if let Some(request) = self.strangers.take(jid) {
             c.adopt(request.messages);
+            self.adopted.push(jid.clone());
         }
         self.conversations.insert(jid.clone(), c);
-    }
-
-    /// Whether a message from `jid` is a message request: not from a
-    /// contact, ourselves, or someone we have a conversation with.
-    pub fn is_stranger(&self, jid: &BareJid) -> bool {
-        self.contacts.get(jid).is_none()
-            && !self.conversations.contains_key(jid)
-            && self.account.as_ref() != Some(jid)
-    }
-
-    /// Requests from senders who became contacts turn into conversations.
-    fn adopt_known(&mut self) {
-        let contacts = &self.contacts;
-        for request in self.strangers.take_known(|jid| contacts.get(jid).is_some()) {
-            self.conversations
-                .entry(request.jid)
-                .or_default()
-                .adopt(request.messages);
-        }
-    }
-
-    /// Drops `jid`'s message request.
-    pub fn dismiss(&mut self, jid: &BareJid) {
-        self.strangers.take(jid);
     }
 
     /// Opens a conversation: its messages count as read while attentive.
@@ -414,24 +397,6 @@ impl Store {
                 Outcome::HistoryDone(with)
             }
             _ => Outcome::Nothing,
-        }
-    }
-
-    /// XEP-0191: what the server blocks; a blocked stranger's request goes.
-    fn blocking(&mut self, event: Event) {
-        match event {
-            Event::BlocklistReceived { jids } => self.blocked = jids,
-            Event::BlocklistChanged { blocked, unblocked } => {
-                for jid in blocked.iter().filter_map(|j| j.try_as_full().err()) {
-                    self.strangers.take(jid);
-                }
-                let list = self.blocked.get_or_insert_default();
-                blocking::apply(list, blocked, Some(unblocked).filter(|u| !u.is_empty()));
-            }
-            Event::BlockingFailed { jid, block, error } => {
-                self.notice = Some(Notice::Blocking(jid, block, error));
-            }
-            _ => {}
         }
     }
 

@@ -1,19 +1,35 @@
 //! Message requests: what strangers send, kept apart from the
 //! conversations and bounded, so that a wave of them costs little and
 //! buries no one's contacts. A stranger is a sender that is not in the
-//! roster and with whom the person has no conversation.
+//! roster and with whom the person has no conversation. Also the store's
+//! rules for it: who is a stranger, what becomes a conversation, and what a
+//! block (XEP-0191) takes out.
 
 use std::collections::VecDeque;
 
-use parlons_shared::session::ChatMessage;
-use xmpp_parsers::jid::BareJid;
+use parlons_shared::session::blocking;
+use parlons_shared::session::{ChatMessage, Event};
+use xmpp_parsers::jid::{BareJid, Jid};
 
+use super::Notice;
 use super::conversation::Message;
 
 /// Senders kept at most; the oldest request goes first.
 pub const MAX_SENDERS: usize = 200;
 /// Messages kept per sender; the oldest goes first.
 pub const MAX_MESSAGES: usize = 3;
+/// Characters kept of each message: a request is read to decide, and
+/// accepted, the archive has the rest.
+pub const MAX_CHARS: usize = 2_000;
+
+/// `body` cut to [`MAX_CHARS`], marked with an ellipsis.
+fn cut(mut body: String) -> String {
+    if let Some((at, _)) = body.char_indices().nth(MAX_CHARS) {
+        body.truncate(at);
+        body.push('…');
+    }
+    body
+}
 
 /// One stranger's request.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,8 +49,9 @@ pub struct Strangers {
 }
 
 impl Strangers {
-    /// Adds a stranger's message; returns whether it was new.
-    pub fn add(&mut self, m: ChatMessage) -> bool {
+    /// Adds a stranger's message; returns whether it was kept.
+    pub fn add(&mut self, mut m: ChatMessage) -> bool {
+        m.body = cut(std::mem::take(&mut m.body));
         let at = match self.requests.iter().position(|r| r.jid == m.peer) {
             Some(at) => at,
             None => {
@@ -67,6 +84,10 @@ impl Strangers {
             return false;
         }
         let at = messages.partition_point(|o| o.timestamp_ms <= msg.timestamp_ms);
+        if at == 0 && messages.len() == MAX_MESSAGES {
+            // Older than every message kept.
+            return false;
+        }
         messages.insert(at, msg);
         if messages.len() > MAX_MESSAGES {
             messages.remove(0);
@@ -122,6 +143,57 @@ impl Strangers {
             })
             .collect();
         self.revision += 1;
+    }
+}
+
+impl super::Store {
+    /// Whether a message from `jid` is a message request: not from a
+    /// contact, ourselves, or someone we have a conversation with.
+    pub fn is_stranger(&self, jid: &BareJid) -> bool {
+        self.contacts.get(jid).is_none()
+            && !self.conversations.contains_key(jid)
+            && self.account.as_ref() != Some(jid)
+    }
+
+    /// Requests from senders who became contacts turn into conversations.
+    pub(super) fn adopt_known(&mut self) {
+        let contacts = &self.contacts;
+        for request in self.strangers.take_known(|jid| contacts.get(jid).is_some()) {
+            self.adopted.push(request.jid.clone());
+            self.conversations
+                .entry(request.jid)
+                .or_default()
+                .adopt(request.messages);
+        }
+    }
+
+    /// Drops `jid`'s message request.
+    pub fn dismiss(&mut self, jid: &BareJid) {
+        self.strangers.take(jid);
+    }
+
+    /// XEP-0191: what the server blocks; a blocked stranger's request goes.
+    pub(super) fn blocking(&mut self, event: Event) {
+        match event {
+            Event::BlocklistReceived { jids } => {
+                self.blocking_unsupported = jids.is_none();
+                self.blocked = jids;
+            }
+            Event::BlocklistChanged { blocked, unblocked } => {
+                // A blocked domain covers all its addresses.
+                let covers = |b: &Jid, j: &BareJid| {
+                    b.to_bare() == *j || (b.node().is_none() && b.domain() == j.domain())
+                };
+                self.strangers
+                    .take_known(|j| blocked.iter().any(|b| covers(b, j)));
+                let list = self.blocked.get_or_insert_default();
+                blocking::apply(list, blocked, Some(unblocked).filter(|u| !u.is_empty()));
+            }
+            Event::BlockingFailed { jid, block, error } => {
+                self.notice = Some(Notice::Blocking(jid, block, error));
+            }
+            _ => {}
+        }
     }
 }
 

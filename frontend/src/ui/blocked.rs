@@ -11,8 +11,10 @@ use crate::i18n::{t, t_with};
 pub fn BlockedList() -> impl IntoView {
     let store = use_store();
     let blocked = Memo::new(move |_| store.with(|s| s.blocked.clone()));
+    let unsupported = Memo::new(move |_| store.with(|s| s.blocking_unsupported));
     let empty = move || match blocked.with(|b| b.as_ref().map(Vec::is_empty)) {
-        None => Some(t("blocking-unavailable")),
+        None if unsupported.get() => Some(t("blocking-unavailable")),
+        None => None,
         Some(true) => Some(t("blocked-none")),
         Some(false) => None,
     };

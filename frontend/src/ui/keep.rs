@@ -96,8 +96,21 @@ impl Keep {
     fn write(self) {
         self.scheduled.set_value(false);
         let Some(db) = self.db.get_value() else { return };
+        // Without the session's state, what changed waits for the next write.
+        let Some((ver, archive)) = self
+            .client
+            .with_value(|c| c.as_ref().and_then(Client::sync_state))
+        else {
+            return;
+        };
         let mut dirty = std::mem::take(&mut *self.dirty.write_value());
-        let revision = self.store.with_untracked(|s| s.strangers.revision);
+        let (revision, adopted) = self
+            .store
+            .try_update_untracked(|s| (s.strangers.revision, std::mem::take(&mut s.adopted)))
+            .unwrap_or_default();
+        for jid in adopted {
+            dirty.requests(Some(jid));
+        }
         if revision != self.requests.get_value() {
             self.requests.set_value(revision);
             dirty.requests(None);
@@ -105,12 +118,6 @@ impl Keep {
         if dirty.is_empty() {
             return;
         }
-        let Some((ver, archive)) = self
-            .client
-            .with_value(|c| c.as_ref().and_then(Client::sync_state))
-        else {
-            return;
-        };
         let all = db.take_first();
         let changes = self.store.with_untracked(|s| dirty.changes(s, archive, ver, all));
         leptos::task::spawn_local(async move {

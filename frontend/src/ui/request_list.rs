@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
 use super::{actions, dialog, use_store};
-use crate::i18n::t;
+use crate::i18n::{t, t_with};
 use crate::store::strangers::Request;
 
 /// The requests, newest first, and Close.
@@ -26,7 +26,7 @@ pub fn RequestList(
     view! {
         <p class="hint">{move || t("message-requests-hint")}</p>
         <ul class="request-list">
-            <For each=move || requests.get() key=|r| (r.jid.clone(), r.messages.len(), r.messages.last().map(|m| m.key.clone())) let:request>
+            <For each=move || requests.get() key=item_key let:request>
                 <RequestItem request=request dialog=dialog />
             </For>
         </ul>
@@ -36,7 +36,16 @@ pub fn RequestList(
     }
 }
 
-/// One sender: its address, its messages, and what to do with them.
+/// Changes with any of the request's messages, corrections included.
+fn item_key(r: &Request) -> (BareJid, Vec<(String, bool)>) {
+    (
+        r.jid.clone(),
+        r.messages.iter().map(|m| (m.key.clone(), m.edited)).collect(),
+    )
+}
+
+/// One sender: its address, its messages, and what to do with them. Each
+/// button's name says whose request it is.
 #[component]
 fn RequestItem(request: Request, dialog: NodeRef<html::Dialog>) -> impl IntoView {
     let store = use_store();
@@ -53,6 +62,11 @@ fn RequestItem(request: Request, dialog: NodeRef<html::Dialog>) -> impl IntoView
             actions::accept_request(jid.clone());
         }
     };
+    let address = request.jid.to_string();
+    let named = move |key: &'static str| {
+        let address = address.clone();
+        move || t_with(key, &[("jid", &address)])
+    };
     view! {
         <li class="message-request">
             <h3>{request.jid.to_string()}</h3>
@@ -62,9 +76,18 @@ fn RequestItem(request: Request, dialog: NodeRef<html::Dialog>) -> impl IntoView
                 .map(|m| view! { <p class="body">{m.body}</p> })
                 .collect_view()}
             <div class="request">
-                <button type="button" class="primary" on:click=accept>{move || t("accept")}</button>
-                <button type="button" on:click=on(actions::dismiss_request)>{move || t("dismiss")}</button>
-                <button type="button" hidden=move || !can_block() on:click=on(actions::block)>
+                <button type="button" class="primary" aria-label=named("accept-from") on:click=accept>
+                    {move || t("accept")}
+                </button>
+                <button type="button" aria-label=named("dismiss-from") on:click=on(actions::dismiss_request)>
+                    {move || t("request-dismiss")}
+                </button>
+                <button
+                    type="button"
+                    aria-label=named("block-address")
+                    hidden=move || !can_block()
+                    on:click=on(actions::block)
+                >
                     {move || t("block")}
                 </button>
             </div>

@@ -108,3 +108,41 @@ fn a_sender_added_as_contact_or_blocked_leaves_the_requests() {
     s.apply(Event::BlocklistReceived { jids: None });
     assert_eq!(s.blocked, None);
 }
+
+#[test]
+fn a_request_keeps_the_start_of_long_messages_and_not_older_ones() {
+    let mut s = online();
+    let mut long = from("dan@d.test", "d0", 50);
+    if let Event::MessageReceived(m) = &mut long {
+        m.body = "é".repeat(100_000);
+    }
+    s.apply(long);
+    let body = &s.strangers.iter().next().unwrap().messages[0].body;
+    assert_eq!(body.chars().count(), strangers::MAX_CHARS + 1);
+    assert!(body.ends_with('…'));
+    for (id, ms) in [("d1", 60), ("d2", 70)] {
+        s.apply(from("dan@d.test", id, ms));
+    }
+    // Three kept: one older than all of them changes nothing.
+    let before = s.strangers.revision;
+    s.apply(from("dan@d.test", "old", 10));
+    assert_eq!(s.strangers.revision, before);
+}
+
+#[test]
+fn a_blocked_domain_takes_its_requests_and_adoptions_are_told_to_the_offline_store() {
+    let mut s = online();
+    s.apply(from("a@evil.example", "a1", 10));
+    s.apply(from("b@evil.example", "b1", 11));
+    s.apply(from("dan@d.test", "d1", 12));
+    s.apply(Event::BlocklistChanged {
+        blocked: vec!["evil.example".parse().unwrap()],
+        unblocked: vec![],
+    });
+    assert_eq!(s.strangers.len(), 1);
+    assert!(s.adopted.is_empty());
+    s.apply(Event::RosterItemChanged {
+        item: item("dan@d.test"),
+    });
+    assert_eq!(s.adopted, [jid("dan@d.test")]);
+}

@@ -36,7 +36,7 @@ pub fn ConversationHeader(
     };
     let known = {
         let jid = jid.clone();
-        Memo::new(move |_| store.with(|s| s.contacts.get(&jid).is_some()))
+        Memo::new(move |_| store.with(|s| s.contacts.get(&jid).is_some() || s.account.as_ref() == Some(&jid)))
     };
     let add = {
         let jid = jid.clone();
