@@ -33,12 +33,7 @@ const CLIENT_HOLD: usize = 500 * 1024;
 const HOSTILE: &str = "hostile.test";
 
 fn main() {
-    let _ = rlimit::increase_nofile_limit(1 << 20);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(run());
+    common::run_with_files(1 << 20, run());
 }
 
 async fn run() {

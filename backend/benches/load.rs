@@ -40,13 +40,7 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 fn main() {
-    // Every session is a WebSocket here and two sockets in the gateway.
-    let _ = rlimit::increase_nofile_limit(1 << 20);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(run());
+    common::run_with_files(1 << 20, run());
 }
 
 /// What one session saw.

@@ -34,13 +34,8 @@ fn main() {
     if let Ok(spec) = std::env::var(RELAY_ENV) {
         return tcp_relay(&spec);
     }
-    // 2,000 WebSockets and their TCP peers need file descriptors.
-    let _ = rlimit::increase_nofile_limit(65_536);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(run());
+    // 2,000 WebSockets and their TCP peers.
+    common::run_with_files(65_536, run());
 }
 
 async fn run() {

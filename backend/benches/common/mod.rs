@@ -7,6 +7,18 @@ use std::path::{Path, PathBuf};
 
 use crate::support::XmppWs;
 
+/// Runs a bench's `main` on a multi-threaded runtime, with `files` file
+/// descriptors allowed: each session is a WebSocket here and two sockets
+/// in the gateway.
+pub fn run_with_files<F: std::future::Future>(files: u64, main: F) -> F::Output {
+    let _ = rlimit::increase_nofile_limit(files);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(main)
+}
+
 /// A configuration in `dir` whose caps and timeouts no bench reaches.
 pub fn uncapped_config(dir: &Path) -> PathBuf {
     let config = dir.join("parlons.toml");

@@ -149,17 +149,22 @@ pub fn conversation(peer: &BareJid, c: &Conversation) -> JsValue {
     ])
 }
 
+/// An array of message records; what is not one is left out.
+fn read_messages(v: JsValue) -> Option<Vec<Message>> {
+    Some(
+        v.dyn_into::<Array>()
+            .ok()?
+            .iter()
+            .filter_map(read_message)
+            .collect(),
+    )
+}
+
 /// A conversation record, or `None` if it is not one.
 pub fn read_conversation(v: JsValue) -> Option<(BareJid, Conversation)> {
     let a: Array = v.dyn_into().ok()?;
     let peer = BareJid::new(&string(&a, 0)?).ok()?;
-    let messages = a
-        .get(1)
-        .dyn_into::<Array>()
-        .ok()?
-        .iter()
-        .filter_map(read_message)
-        .collect();
+    let messages = read_messages(a.get(1))?;
     let c = Conversation {
         messages,
         unread: number(&a, 2).unwrap_or(0) as usize,
@@ -191,13 +196,7 @@ pub fn read_requests(v: JsValue) -> Vec<Request> {
         .filter_map(|r| {
             let a: Array = r.dyn_into().ok()?;
             let jid = BareJid::new(&string(&a, 0)?).ok()?;
-            let messages = a
-                .get(1)
-                .dyn_into::<Array>()
-                .ok()?
-                .iter()
-                .filter_map(read_message)
-                .collect();
+            let messages = read_messages(a.get(1))?;
             Some(Request { jid, messages })
         })
         .collect()
