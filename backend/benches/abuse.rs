@@ -99,20 +99,11 @@ fn gateway(dir: &std::path::Path, hostile: u16) -> parlons_harness::Gateway {
         toml.replace("[timeouts]\n", "[timeouts]\nstanza = 3600\n"),
     )
     .unwrap();
-    let s = servers();
-    parlons_harness::Gateway::spawn(
-        env!("CARGO_BIN_EXE_parlons").as_ref(),
-        parlons_harness::free_port().unwrap(),
-        &s.dir().join("site"),
-        &[
-            format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s),
-            format!("{HOSTILE}=plain://127.0.0.1:{hostile}"),
-        ],
-        &s.ca,
-        dir,
-        Some(&config),
-    )
-    .unwrap()
+    let upstreams = [
+        format!("localhost=127.0.0.1:{}", servers().prosody.ports.c2s),
+        format!("{HOSTILE}=plain://127.0.0.1:{hostile}"),
+    ];
+    common::spawn_gateway(dir, &upstreams, &config)
 }
 
 /// `n` sessions made by `open`, 50 at a time; those the gateway ends are

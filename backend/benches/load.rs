@@ -116,19 +116,11 @@ async fn run() {
 fn big_gateway(dir: &std::path::Path) -> parlons_harness::Gateway {
     std::fs::create_dir_all(dir).unwrap();
     let s = servers();
-    parlons_harness::Gateway::spawn(
-        env!("CARGO_BIN_EXE_parlons").as_ref(),
-        parlons_harness::free_port().unwrap(),
-        &s.dir().join("site"),
-        &[
-            format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s),
-            format!("b.test=127.0.0.1:{}", s.ejabberd.ports.c2s),
-        ],
-        &s.ca,
-        dir,
-        Some(&common::uncapped_config(dir)),
-    )
-    .unwrap()
+    let upstreams = [
+        format!("localhost=127.0.0.1:{}", s.prosody.ports.c2s),
+        format!("b.test=127.0.0.1:{}", s.ejabberd.ports.c2s),
+    ];
+    common::spawn_gateway(dir, &upstreams, &common::uncapped_config(dir))
 }
 
 /// `n` accounts on the harness's ejabberd, through its HTTP API.

@@ -19,6 +19,22 @@ pub fn run_with_files<F: std::future::Future>(files: u64, main: F) -> F::Output 
         .block_on(main)
 }
 
+/// A release `parlons` of a bench's own, logging to `dir`, with
+/// `upstreams` (`DOMAIN=TARGET`) and the configuration file `config`.
+pub fn spawn_gateway(dir: &Path, upstreams: &[String], config: &Path) -> parlons_harness::Gateway {
+    let s = crate::support::servers();
+    parlons_harness::Gateway::spawn(
+        env!("CARGO_BIN_EXE_parlons").as_ref(),
+        parlons_harness::free_port().unwrap(),
+        &s.dir().join("site"),
+        upstreams,
+        &s.ca,
+        dir,
+        Some(config),
+    )
+    .unwrap()
+}
+
 /// A configuration in `dir` whose caps and timeouts no bench reaches.
 pub fn uncapped_config(dir: &Path) -> PathBuf {
     let config = dir.join("parlons.toml");
