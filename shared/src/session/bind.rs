@@ -5,7 +5,6 @@
 
 use xmpp_parsers::bind::BindQuery;
 use xmpp_parsers::jid::FullJid;
-use xmpp_parsers::roster::Roster;
 
 use super::presence::presence_element;
 use super::{Event, Request, RequestError, Session, State};
@@ -26,10 +25,7 @@ impl Session {
     /// returns their ids.
     pub(super) fn previous_session_ended(&mut self) -> Vec<String> {
         let waiting = self.archive_session_ended();
-        let mut unanswered: Vec<_> = self.pending.drain().collect();
-        // In the order they were asked.
-        unanswered.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        for (id, request) in unanswered {
+        for (id, request) in self.pending.drain_in_order() {
             self.request_failed(id, request, RequestError::SessionEnded, None);
         }
         for with in waiting {
@@ -40,15 +36,14 @@ impl Session {
         }
         let unacknowledged = self.sm.resume_failed();
         let ids = unacknowledged.iter().map(|(_, id)| id.clone()).collect();
-        self.chats.resend.extend(unacknowledged);
+        self.chats.resend_later(unacknowledged);
         ids
     }
 
     /// RFC 6120 §7: let the server choose the resource.
     pub(super) fn bind(&mut self) {
         self.state = State::Binding;
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::Bind);
+        let id = self.ask(Request::Bind);
         let iq = element::set(id, &BindQuery::new(None));
         self.send(iq.to_element());
     }
@@ -64,12 +59,9 @@ impl Session {
     pub(super) fn bound_with(&mut self, jid: FullJid, carbons_enabled: bool) {
         self.full_jid = Some(jid.clone());
         self.state = State::Ready;
-        // Catch-up comes first, then history.
-        self.archive.catching_up = true;
-        // A new session: contacts saw us go, not whether we were typing.
-        self.chats.states.clear();
-        // A new session: what we knew of presence is stale.
-        for contact in self.presences.contacts.clear() {
+        self.archive.new_session();
+        self.chats.new_session();
+        for contact in self.presences.new_session() {
             self.event(Event::PresenceChanged {
                 jid: contact,
                 show: None,
@@ -77,17 +69,11 @@ impl Session {
             });
         }
         // The roster first (RFC 6121 §2.2); presence once it is in.
-        self.presences.own.reset();
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::Roster);
-        let roster = Roster {
-            ver: self.roster.ver.clone(),
-            items: Vec::new(),
-        };
+        let id = self.ask(Request::Roster);
+        let roster = self.roster.query();
         self.send_stanza(element::get(id, &roster).to_element(), None);
         if !carbons_enabled {
-            let id = self.id();
-            self.pending.insert(id.clone(), Request::EnableCarbons);
+            let id = self.ask(Request::EnableCarbons);
             self.send_stanza(
                 element::set(id, &xmpp_parsers::carbons::Enable).to_element(),
                 None,
@@ -103,7 +89,7 @@ impl Session {
         if !self.is_ready() {
             return;
         }
-        if let Some(p) = self.presences.own.announce() {
+        if let Some(p) = self.presences.announce() {
             self.send_stanza(presence_element(p), None);
             // Only now: until we are available, the server archives what
             // comes for us without delivering it, and the archive is asked
@@ -114,6 +100,6 @@ impl Session {
 
     /// The roster result has been handled: no request or import under way.
     pub(super) fn roster_in(&self) -> bool {
-        self.roster.import.is_none() && !self.pending.values().any(|r| matches!(r, Request::Roster))
+        !self.roster.importing() && !self.pending.asks(|r| matches!(r, Request::Roster))
     }
 }

@@ -104,8 +104,7 @@ impl Session {
 
     /// Asks for the blocklist; the server then pushes its changes to us too.
     fn fetch_blocklist(&mut self) {
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::Blocklist);
+        let id = self.ask(Request::Blocklist);
         let iq = element::get(id, &Element::builder("blocklist", NS).build());
         self.send_stanza(iq.to_element(), None);
     }
@@ -119,8 +118,7 @@ impl Session {
             Change::Block(jid) => list_element("block", std::slice::from_ref(jid)),
             Change::Unblock(jid) => list_element("unblock", std::slice::from_ref(jid)),
         };
-        let id = self.id();
-        self.pending.insert(id.clone(), Request::Blocking(change));
+        let id = self.ask(Request::Blocking(change));
         self.send_stanza(element::set_element(id, payload).to_element(), None);
     }
 

@@ -110,14 +110,10 @@ pub struct Capabilities {
 impl Session {
     /// Asks `jid` what it supports (`node` for a caps query).
     pub(super) fn discover(&mut self, jid: Jid, node: Option<String>, ver: Option<String>) {
-        let id = self.id();
-        self.pending.insert(
-            id.clone(),
-            Request::Disco {
-                jid: jid.clone(),
-                ver,
-            },
-        );
+        let id = self.ask(Request::Disco {
+            jid: jid.clone(),
+            ver,
+        });
         let iq = element::get(id, &DiscoInfoQuery { node }).with_to(jid);
         self.send_stanza(iq.to_element(), None);
     }

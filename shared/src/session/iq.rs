@@ -10,12 +10,76 @@ use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::Jid;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
-use super::{Event, Request, RequestError, Session, State, blocking, disco};
+use std::collections::HashMap;
+
+use super::{Event, RequestError, Session, State, blocking, disco, mam};
 use crate::element::{self, ToElement};
 use crate::framing::Close;
 use crate::ns;
 
+/// What an iq of ours was for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Request {
+    Bind,
+    Roster,
+    EnableCarbons,
+    Ping,
+    Mam(mam::Query),
+    RosterSet(xmpp_parsers::jid::BareJid),
+    ChangePassword(super::Secret),
+    Disco { jid: Jid, ver: Option<String> },
+    Blocklist,
+    Blocking(blocking::Change),
+}
+
+/// Our iqs that await an answer, by id.
+#[derive(Debug, Default)]
+pub(super) struct Requests {
+    by_id: HashMap<String, Request>,
+}
+
+impl Requests {
+    /// Records a request sent under `id`.
+    pub fn insert(&mut self, id: String, request: Request) {
+        self.by_id.insert(id, request);
+    }
+
+    /// What the request under `id` was for.
+    pub fn get(&self, id: &str) -> Option<&Request> {
+        self.by_id.get(id)
+    }
+
+    /// The request under `id`, answered.
+    pub fn take(&mut self, id: &str) -> Option<Request> {
+        self.by_id.remove(id)
+    }
+
+    /// Whether a request is under way with this id.
+    pub fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// Whether any request under way is one that `f` picks.
+    pub fn asks(&self, f: impl Fn(&Request) -> bool) -> bool {
+        self.by_id.values().any(f)
+    }
+
+    /// Every request under way, in the order asked: our ids count up.
+    pub fn drain_in_order(&mut self) -> Vec<(String, Request)> {
+        let mut all: Vec<_> = self.by_id.drain().collect();
+        all.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        all
+    }
+}
+
 impl Session {
+    /// A fresh id for a request, recorded as under way.
+    pub(super) fn ask(&mut self, request: Request) -> String {
+        let id = self.id();
+        self.pending.insert(id.clone(), request);
+        id
+    }
+
     /// Reports a request that will get no answer, in the terms of what it
     /// was for.
     pub(super) fn request_failed(
@@ -74,7 +138,7 @@ impl Session {
                 }
                 let text = error.texts.values().next().cloned();
                 let error = RequestError::Stanza(error.defined_condition);
-                match self.pending.remove(&id) {
+                match self.pending.take(&id) {
                     Some(Request::Bind) => {
                         self.state = State::Idle;
                         self.send(Close::default().to_element());
@@ -109,7 +173,7 @@ impl Session {
         if !expected {
             return self.ignore("iq result from an unexpected sender");
         }
-        match self.pending.remove(&id) {
+        match self.pending.take(&id) {
             Some(Request::Bind) => match payload.map(BindResponse::try_from) {
                 Some(Ok(bound)) => self.bound(bound.into()),
                 _ => {

@@ -55,15 +55,27 @@ pub enum Position {
 #[derive(Debug, Default)]
 pub(super) struct Archive {
     /// Ids already reported.
-    pub seen: Seen,
+    seen: Seen,
     /// How far we have read it.
-    pub position: Position,
+    position: Position,
     /// A new session's catch-up is under way, or about to be.
-    pub catching_up: bool,
+    catching_up: bool,
     /// History asked for meanwhile, sent once catch-up is done: the two
     /// bring the same messages, stamped to the same second, and only the
     /// order in which they come can sort those.
-    pub waiting: Vec<HistoryAsk>,
+    waiting: Vec<HistoryAsk>,
+}
+
+impl Archive {
+    /// A new session: catch-up comes first, then history.
+    pub fn new_session(&mut self) {
+        self.catching_up = true;
+    }
+
+    /// Whether a message's key is new; it is remembered.
+    pub fn first_seen(&mut self, key: &str) -> bool {
+        self.seen.insert(key, ())
+    }
 }
 
 /// A page of history to ask for: with whom, before which archive id, and
@@ -98,6 +110,18 @@ impl Query {
 }
 
 impl Session {
+    /// How far the archive has been read, to keep for the next session.
+    pub fn archive_position(&self) -> &Position {
+        &self.archive.position
+    }
+
+    /// Starts from an archive position kept from an earlier session: the
+    /// first session catches up from there.
+    pub fn with_archive_position(mut self, position: Position) -> Self {
+        self.archive.position = position;
+        self
+    }
+
     /// Asks for the `max` messages with `with` before the archive id
     /// `before` (the newest ones when `None`).
     pub(super) fn fetch_history(&mut self, with: BareJid, before: Option<String>, max: usize) {
@@ -253,6 +277,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    use super::Position;
     use crate::session::tests::*;
     use crate::session::*;
 
@@ -588,7 +613,7 @@ mod tests {
             .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
             .unwrap();
         assert_eq!(rsm(query, "after").as_deref(), Some("a9"));
-        assert_eq!(s.archive_position(), &mam::Position::At("a9".into()));
+        assert_eq!(s.archive_position(), &Position::At("a9".into()));
     }
 
     #[test]

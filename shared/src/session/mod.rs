@@ -16,28 +16,23 @@ mod auth;
 mod bind;
 pub mod blocking;
 mod caps;
-mod carbons;
 mod chat;
-mod chatstates;
 mod command;
 pub mod disco;
 mod event;
-mod incoming;
 mod iq;
 pub mod mam;
 pub mod presence;
-mod receipts;
 mod recent;
 pub mod register;
 mod roster;
 pub mod sasl;
-mod sasl2;
 mod sm;
 mod stream;
 #[cfg(any(test, feature = "hostile"))]
 pub mod transcript;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use minidom::Element;
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
@@ -48,6 +43,7 @@ pub use auth::Credential;
 use auth::SaslState;
 pub use command::{Command, Secret};
 pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, GatewayLimit, RequestError};
+use iq::Request;
 
 pub use sasl::{KeysError, ScramKeys};
 use sm::StreamManagement;
@@ -90,21 +86,6 @@ enum State {
     Ready,
 }
 
-/// What an iq of ours was for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Request {
-    Bind,
-    Roster,
-    EnableCarbons,
-    Ping,
-    Mam(mam::Query),
-    RosterSet(BareJid),
-    ChangePassword(Secret),
-    Disco { jid: Jid, ver: Option<String> },
-    Blocklist,
-    Blocking(blocking::Change),
-}
-
 /// The client session.
 #[derive(Debug)]
 pub struct Session {
@@ -116,7 +97,7 @@ pub struct Session {
     full_jid: Option<FullJid>,
     out: VecDeque<Element>,
     events: VecDeque<Event>,
-    pending: HashMap<String, Request>,
+    pending: iq::Requests,
     presences: presence::PresenceState,
     sm: StreamManagement,
     roster: roster::RosterState,
@@ -141,7 +122,7 @@ impl Session {
             full_jid: None,
             out: VecDeque::new(),
             events: VecDeque::new(),
-            pending: HashMap::new(),
+            pending: iq::Requests::default(),
             presences: presence::PresenceState::default(),
             sm: StreamManagement::default(),
             roster: roster::RosterState::default(),
@@ -153,14 +134,6 @@ impl Session {
             now_ms: 0,
             liveness: stream::Liveness::default(),
         }
-    }
-
-    /// Starts from the roster version of a roster the owner kept from an
-    /// earlier session (RFC 6121 §2.6): the server then sends only what
-    /// changed, or nothing when it is current.
-    pub fn with_roster_version(mut self, ver: Option<String>) -> Self {
-        self.roster.ver = ver;
-        self
     }
 
     /// The next element to send, if any.
@@ -178,47 +151,6 @@ impl Session {
         self.full_jid.as_ref()
     }
 
-    /// The salted-password keys, once a SCRAM login has succeeded: the owner
-    /// may store them to sign in again without the password (see
-    /// [`ScramKeys::encode`]). `None` before, with PLAIN, after a failed
-    /// login (stored keys should then be dropped), or after a password
-    /// change until the next login.
-    pub fn scram_keys(&self) -> Option<&ScramKeys> {
-        match &self.login.credential {
-            Credential::Keys(keys) if self.login.keys_verified => Some(keys),
-            _ => None,
-        }
-    }
-
-    /// Subscription requests not yet approved or denied.
-    pub fn subscription_requests(&self) -> impl Iterator<Item = &BareJid> {
-        self.presences.requests.iter()
-    }
-
-    /// The roster's version, to keep with the roster for the next session.
-    pub fn roster_version(&self) -> Option<&str> {
-        self.roster.ver.as_deref()
-    }
-
-    /// How far the archive has been read, to keep for the next session.
-    pub fn archive_position(&self) -> &mam::Position {
-        &self.archive.position
-    }
-
-    /// Starts from an archive position kept from an earlier session: the
-    /// first session catches up from there.
-    pub fn with_archive_position(mut self, position: mam::Position) -> Self {
-        self.archive.position = position;
-        self
-    }
-
-    /// Whether the server stopped answering, so that the session counts the
-    /// connection as lost ([`Event::Disconnected`]): the owner should close
-    /// it and may reconnect. Asking clears it.
-    pub fn take_unresponsive(&mut self) -> bool {
-        std::mem::take(&mut self.liveness.unresponsive)
-    }
-
     /// Whether stanzas can be sent.
     pub fn is_ready(&self) -> bool {
         matches!(self.state, State::Ready)
@@ -230,7 +162,7 @@ impl Session {
     }
 
     fn send(&mut self, el: Element) {
-        self.liveness.last_sent_ms = self.now_ms;
+        self.liveness.sent(self.now_ms);
         self.out.push_back(el);
     }
 
@@ -317,9 +249,7 @@ impl Session {
     /// turn for [`Self::work`].
     pub fn handle_incoming(&mut self, el: Element) {
         self.liveness.heard();
-        if self.roster.import.is_some() || !self.roster.held.is_empty() {
-            self.roster.held.push_back(el);
-        } else {
+        if let Some(el) = self.roster.hold(el) {
             self.handle_now(el);
         }
     }
@@ -328,9 +258,9 @@ impl Session {
     /// 100 roster items, or one waiting element. False when none was left.
     /// A browser calls it between tasks, so that none runs long.
     pub fn work(&mut self) -> bool {
-        if self.roster.import.is_some() {
+        if self.roster.importing() {
             self.import_roster();
-        } else if let Some(el) = self.roster.held.pop_front() {
+        } else if let Some(el) = self.roster.next_held() {
             self.handle_now(el);
         } else {
             return false;

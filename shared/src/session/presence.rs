@@ -54,9 +54,29 @@ impl Availability {
 /// the subscription requests not yet answered.
 #[derive(Debug, Default)]
 pub(super) struct PresenceState {
-    pub contacts: Presences,
-    pub own: OwnPresence,
-    pub requests: std::collections::BTreeSet<BareJid>,
+    contacts: Presences,
+    own: OwnPresence,
+    requests: std::collections::BTreeSet<BareJid>,
+}
+
+impl PresenceState {
+    /// A request was approved or denied.
+    pub fn request_answered(&mut self, from: &BareJid) {
+        self.requests.remove(from);
+    }
+
+    /// A new session: what we knew of others is stale, and our own
+    /// presence is not broadcast yet. Returns the contacts that were
+    /// online.
+    pub fn new_session(&mut self) -> Vec<BareJid> {
+        self.own.reset();
+        self.contacts.clear()
+    }
+
+    /// The initial presence, once per session.
+    pub fn announce(&mut self) -> Option<Presence> {
+        self.own.announce()
+    }
 }
 
 /// Our own presence (RFC 6121 §4.2, §4.4): what we broadcast, and
@@ -203,6 +223,11 @@ impl Presences {
 const MAX_SUBSCRIPTION_REQUESTS: usize = 256;
 
 impl Session {
+    /// Subscription requests not yet approved or denied.
+    pub fn subscription_requests(&self) -> impl Iterator<Item = &BareJid> {
+        self.presences.requests.iter()
+    }
+
     /// RFC 6121 §4: a contact's presence, or a subscription request.
     pub(super) fn presence(&mut self, el: Element) {
         let p = match Presence::try_from(el) {

@@ -359,7 +359,7 @@ impl Session {
                 text: None,
             });
         }
-        if self.pending.contains_key(&id) {
+        if self.pending.contains(&id) {
             return self.ignore("a request with this id is under way");
         }
         // Built by hand: xmpp-parsers' `LegacyQuery` serialiser is 36 KB of
@@ -377,8 +377,7 @@ impl Session {
 
     /// The server took the new password: the next login derives fresh keys.
     pub(super) fn password_changed(&mut self, id: String, new: Secret) {
-        self.login.credential = super::Credential::Password(new.expose().to_owned());
-        self.login.keys_verified = false;
+        self.login.password_changed(new.expose().to_owned());
         self.event(Event::PasswordChanged { id });
     }
 }

@@ -18,11 +18,47 @@ const IMPORT_BATCH: usize = 50;
 /// version, a large result being converted, and what arrived meanwhile.
 #[derive(Debug, Default)]
 pub(super) struct RosterState {
-    pub ver: Option<String>,
-    pub import: Option<Import>,
+    ver: Option<String>,
+    import: Option<Import>,
     /// What arrived during an import, in order, handled by
     /// [`Session::work`].
-    pub held: std::collections::VecDeque<Element>,
+    held: std::collections::VecDeque<Element>,
+}
+
+impl RosterState {
+    /// Keeps `el` for later while an import is under way or earlier
+    /// elements wait; gives it back when it can be handled now.
+    pub fn hold(&mut self, el: Element) -> Option<Element> {
+        if self.import.is_none() && self.held.is_empty() {
+            return Some(el);
+        }
+        self.held.push_back(el);
+        None
+    }
+
+    /// A roster result is being converted.
+    pub fn importing(&self) -> bool {
+        self.import.is_some()
+    }
+
+    /// The oldest element kept during an import.
+    pub fn next_held(&mut self) -> Option<Element> {
+        self.held.pop_front()
+    }
+
+    /// The connection is gone: what was held is unacknowledged, and a
+    /// resumption brings it again.
+    pub fn connection_lost(&mut self) {
+        self.held.clear();
+    }
+
+    /// The roster query of a new session: from our version, if any.
+    pub fn query(&self) -> Roster {
+        Roster {
+            ver: self.ver.clone(),
+            items: Vec::new(),
+        }
+    }
 }
 
 /// A roster result being converted a batch at a time.
@@ -34,6 +70,19 @@ pub(super) struct Import {
 }
 
 impl Session {
+    /// Starts from the roster version of a roster the owner kept from an
+    /// earlier session (RFC 6121 §2.6): the server then sends only what
+    /// changed, or nothing when it is current.
+    pub fn with_roster_version(mut self, ver: Option<String>) -> Self {
+        self.roster.ver = ver;
+        self
+    }
+
+    /// The roster's version, to keep with the roster for the next session.
+    pub fn roster_version(&self) -> Option<&str> {
+        self.roster.ver.as_deref()
+    }
+
     /// The roster result (§2.1.3); none means the version we hold is
     /// current (§2.6).
     pub(super) fn roster_result(&mut self, payload: Option<Element>) {
@@ -141,9 +190,7 @@ impl Session {
                 error: RequestError::NotConnected,
             });
         }
-        let id = self.id();
-        self.pending
-            .insert(id.clone(), Request::RosterSet(item.jid.clone()));
+        let id = self.ask(Request::RosterSet(item.jid.clone()));
         let roster = Roster {
             ver: None,
             items: vec![item],
@@ -159,7 +206,7 @@ impl Session {
             return self.ignore("subscription change while offline");
         }
         if matches!(type_, PresenceType::Subscribed | PresenceType::Unsubscribed) {
-            self.presences.requests.remove(&to);
+            self.presences.request_answered(&to);
         }
         let p = Presence::new(type_).with_to(Jid::from(to));
         self.send_stanza(super::presence::presence_element(p), None);

@@ -24,14 +24,19 @@ pub(super) const ANSWER_MS: u64 = 20_000;
 #[derive(Debug, Default)]
 pub(super) struct Liveness {
     /// When we last sent anything.
-    pub last_sent_ms: u64,
+    last_sent_ms: u64,
     /// A ping went out then, and nothing has arrived since.
     pinged_at: Option<u64>,
     /// No answer came: the owner is to drop the connection.
-    pub unresponsive: bool,
+    unresponsive: bool,
 }
 
 impl Liveness {
+    /// We sent something at `now_ms`.
+    pub fn sent(&mut self, now_ms: u64) {
+        self.last_sent_ms = now_ms;
+    }
+
     /// Something arrived from the server.
     pub fn heard(&mut self) {
         self.pinged_at = None;
@@ -39,6 +44,13 @@ impl Liveness {
 }
 
 impl Session {
+    /// Whether the server stopped answering, so that the session counts the
+    /// connection as lost ([`Event::Disconnected`]): the owner should close
+    /// it and may reconnect. Asking clears it.
+    pub fn take_unresponsive(&mut self) -> bool {
+        std::mem::take(&mut self.liveness.unresponsive)
+    }
+
     /// Ends the stream: unavailable presence, then `<close/>`; nothing is
     /// kept to resume.
     pub(super) fn disconnect(&mut self) {
@@ -56,7 +68,7 @@ impl Session {
     pub(super) fn connect(&mut self, nonce: String) {
         self.state = State::Features { authenticated: false };
         self.liveness.heard();
-        self.login.nonce = Some(nonce);
+        self.login.start(nonce);
         self.send(self.open());
     }
 
@@ -87,8 +99,7 @@ impl Session {
             if self.sm.is_enabled() {
                 self.send(sm::request());
             } else {
-                let id = self.id();
-                self.pending.insert(id.clone(), Request::Ping);
+                let id = self.ask(Request::Ping);
                 let iq = element::get(id, &xmpp_parsers::ping::Ping);
                 self.send_stanza(iq.to_element(), None);
             }
@@ -97,7 +108,7 @@ impl Session {
 
     pub(super) fn connection_lost(&mut self) {
         // Unhandled, so unacknowledged: resumption resends them.
-        self.roster.held.clear();
+        self.roster.connection_lost();
         self.state = State::Idle;
         self.event(Event::Disconnected);
     }

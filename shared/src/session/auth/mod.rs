@@ -48,11 +48,11 @@ fn scram_start(scram: Scram) -> (SaslState, Mechanism, Vec<u8>) {
 /// what went inline in a SASL2 request.
 #[derive(Debug)]
 pub(super) struct Login {
-    pub credential: Credential,
-    pub keys_verified: bool,
-    pub secure: bool,
-    pub nonce: Option<String>,
-    pub inline: Option<super::sasl2::Inline>,
+    credential: Credential,
+    keys_verified: bool,
+    secure: bool,
+    nonce: Option<String>,
+    inline: Option<sasl2::Inline>,
 }
 
 impl Login {
@@ -67,7 +67,32 @@ impl Login {
     }
 }
 
+impl Login {
+    /// A new connection: the next exchange uses `nonce`.
+    pub fn start(&mut self, nonce: String) {
+        self.nonce = Some(nonce);
+    }
+
+    /// The server took a new password: the next login derives fresh keys.
+    pub fn password_changed(&mut self, new: String) {
+        self.credential = Credential::Password(new);
+        self.keys_verified = false;
+    }
+}
+
 impl Session {
+    /// The salted-password keys, once a SCRAM login has succeeded: the owner
+    /// may store them to sign in again without the password (see
+    /// [`super::ScramKeys::encode`]). `None` before, with PLAIN, after a failed
+    /// login (stored keys should then be dropped), or after a password
+    /// change until the next login.
+    pub fn scram_keys(&self) -> Option<&super::ScramKeys> {
+        match &self.login.credential {
+            super::Credential::Keys(keys) if self.login.keys_verified => Some(keys),
+            _ => None,
+        }
+    }
+
     pub(super) fn start_sasl(&mut self, features: &StreamFeatures) {
         // XEP-0388 when the server offers it, else RFC 6120 SASL.
         let offered: Vec<&str> = match &features.sasl2 {
@@ -207,6 +232,8 @@ fn sasl_error(e: &sasl::SaslError) -> AuthError {
         _ => AuthError::ServerNotTrusted,
     }
 }
+
+mod sasl2;
 
 #[cfg(test)]
 mod tests;

@@ -6,9 +6,9 @@ use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::message::Message;
 
-use super::{Event, Session};
 use crate::element::ToElement;
 use crate::ns;
+use crate::session::{Event, Session};
 
 /// Typing stops counting as composing after this long.
 const PAUSED_AFTER_MS: u64 = 30_000;
@@ -18,11 +18,11 @@ const MAX_CHAT_STATES: usize = 256;
 
 /// Our last chat state to each contact that is not simply active, and when
 /// the owner last set it.
-pub(super) type OwnChatStates = std::collections::HashMap<BareJid, (ChatState, u64)>;
+pub(in crate::session) type OwnChatStates = std::collections::HashMap<BareJid, (ChatState, u64)>;
 
 impl Session {
     /// A contact's chat state, in a live message from `from`.
-    pub(super) fn chat_state(&mut self, p: &Element, from: &Jid) {
+    pub(in crate::session) fn chat_state(&mut self, p: &Element, from: &Jid) {
         if p.ns() != ns::CHATSTATES {
             return;
         }
@@ -36,7 +36,7 @@ impl Session {
 
     /// A chat state on its own: transient, so not archived. Sent when it
     /// changes; the owner may repeat `composing` at every keystroke.
-    pub(super) fn send_chat_state(&mut self, to: BareJid, state: ChatState) {
+    pub(in crate::session) fn send_chat_state(&mut self, to: BareJid, state: ChatState) {
         if !self.is_ready() {
             return;
         }
@@ -58,7 +58,7 @@ impl Session {
     }
 
     /// Composing that the owner stopped refreshing turns to paused.
-    pub(super) fn pause_idle_typing(&mut self) {
+    pub(in crate::session) fn pause_idle_typing(&mut self) {
         let now = self.now_ms;
         let idle: Vec<BareJid> = self
             .chats

@@ -7,12 +7,12 @@ use minidom::Element;
 use xmpp_parsers::bind2::BindQuery;
 use xmpp_parsers::sasl2::{Authenticate, Authentication, Success, UserAgent};
 
-use super::{Session, State};
 use crate::ns;
+use crate::session::{Session, State};
 
 /// What went inline in our `<authenticate/>`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Inline {
+pub(in crate::session) struct Inline {
     /// Bind 2 was asked for.
     pub bind: bool,
     /// Carbons were enabled inside the bind.
@@ -22,7 +22,7 @@ pub(super) struct Inline {
 impl Session {
     /// The `<authenticate/>` for `mechanism`, with Bind 2 (carbons and stream
     /// management inline) and resumption when offered.
-    pub(super) fn authenticate(
+    pub(in crate::session) fn authenticate(
         &mut self,
         offer: &Authentication,
         mechanism: &str,
@@ -71,7 +71,7 @@ impl Session {
 
     /// `<success/>` of SASL2: the stream is authenticated, and maybe bound or
     /// resumed, with no restart.
-    pub(super) fn sasl2_success(&mut self, success: Success) {
+    pub(in crate::session) fn sasl2_success(&mut self, success: Success) {
         let inline = self.login.inline.take().unwrap_or_default();
         let find = |name: &str, ns: &str| success.payloads.iter().find(|p| p.is(name, ns)).cloned();
         if let Some(resumed) = find("resumed", ns::SM) {
@@ -80,7 +80,7 @@ impl Session {
         }
         if find("failed", ns::SM).is_some() {
             let unacknowledged = self.previous_session_ended();
-            self.event(super::Event::ResumeFailed { unacknowledged });
+            self.event(crate::session::Event::ResumeFailed { unacknowledged });
         }
         let bound = find("bound", ns::BIND2);
         let jid = success.authorization_identifier.clone().try_into_full().ok();

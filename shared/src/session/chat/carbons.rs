@@ -4,13 +4,16 @@
 use xmpp_parsers::carbons::{Received, Sent};
 use xmpp_parsers::message::Message;
 
-use super::Direction;
 use crate::ns;
+use crate::session::Direction;
 
 /// The message that a carbon `m` carries, and which way it went; `None`
 /// when `m` is no carbon. `from_own_account` says whether `m` came from
 /// our bare JID, as XEP-0280 §11 requires.
-pub(super) fn unwrap(m: &Message, from_own_account: bool) -> Option<Result<(Message, Direction), String>> {
+pub(in crate::session) fn unwrap(
+    m: &Message,
+    from_own_account: bool,
+) -> Option<Result<(Message, Direction), String>> {
     let carbon = m
         .payloads
         .iter()

@@ -17,7 +17,7 @@ use crate::ns;
 
 /// The ids a message carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Ids {
+pub(in crate::session) struct Ids {
     /// Its `id` attribute.
     pub id: Option<String>,
     /// The `<stanza-id/>` that our own server gave it: others' can be forged.
@@ -27,7 +27,7 @@ pub(super) struct Ids {
 }
 
 /// The ids of `m`, for an account whose server is `own`.
-pub(super) fn ids(m: &Message, own: &BareJid) -> Ids {
+pub(in crate::session) fn ids(m: &Message, own: &BareJid) -> Ids {
     let stanza_id = m
         .payloads
         .iter()
@@ -51,7 +51,11 @@ pub(super) fn ids(m: &Message, own: &BareJid) -> Ids {
 /// The key a message is reported once under, whether it comes live, as a
 /// carbon, from the archive or resent: the server's id when there is one,
 /// else the sender's, which is unique only per sender.
-pub(super) fn dedup_key(server_id: Option<&str>, sender_id: Option<&str>, peer: &BareJid) -> Option<String> {
+pub(in crate::session) fn dedup_key(
+    server_id: Option<&str>,
+    sender_id: Option<&str>,
+    peer: &BareJid,
+) -> Option<String> {
     match (server_id, sender_id) {
         (Some(s), _) => Some(s.to_owned()),
         (None, Some(s)) => Some(format!("{peer}\0{s}")),
@@ -63,7 +67,7 @@ pub(super) fn dedup_key(server_id: Option<&str>, sender_id: Option<&str>, peer: 
 /// it is; else the sender's `<delay/>`, where one from the future (a wrong
 /// clock, or a bid to stay at the bottom of the chat) counts as now; else
 /// now. A `now_ms` of 0 means the clock is not known yet.
-pub(super) fn sent_at(m: &Message, archive_stamp: Option<DateTime>, now_ms: u64) -> u64 {
+pub(in crate::session) fn sent_at(m: &Message, archive_stamp: Option<DateTime>, now_ms: u64) -> u64 {
     let millis = |s: DateTime| u64::try_from(s.0.timestamp_millis()).ok();
     let delayed = m
         .payloads
@@ -76,7 +80,7 @@ pub(super) fn sent_at(m: &Message, archive_stamp: Option<DateTime>, now_ms: u64)
 }
 
 /// XEP-0308: the id of the message this one corrects.
-pub(super) fn replaces(m: &Message) -> Option<String> {
+pub(in crate::session) fn replaces(m: &Message) -> Option<String> {
     m.payloads
         .iter()
         .find(|p| p.is("replace", ns::MESSAGE_CORRECT))

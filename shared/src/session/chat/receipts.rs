@@ -6,16 +6,16 @@ use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::message::{Id, Message, MessageType};
 use xmpp_parsers::receipts;
 
-use super::{Delivery, Event, Session};
 use crate::element::ToElement;
 use crate::ns;
+use crate::session::{Delivery, Event, Session};
 
 /// Our messages whose recipient is remembered, to check who acknowledges
 /// them.
 const SENT_CAPACITY: usize = 1_000;
 
 /// Whom each of our recent messages went to, by id.
-pub(super) type Recipients = super::recent::Recent<BareJid, SENT_CAPACITY>;
+pub(in crate::session) type Recipients = crate::session::recent::Recent<BareJid, SENT_CAPACITY>;
 
 /// The message that `p` acknowledges, and how far it got.
 fn acknowledged(p: &Element) -> Option<(String, Delivery)> {
@@ -31,7 +31,7 @@ fn acknowledged(p: &Element) -> Option<(String, Delivery)> {
 
 impl Session {
     /// A receipt or displayed marker in a live message from `from`.
-    pub(super) fn acknowledgement(&mut self, p: &Element, from: &Jid) {
+    pub(in crate::session) fn acknowledgement(&mut self, p: &Element, from: &Jid) {
         let Some((id, state)) = acknowledged(p) else {
             return;
         };
@@ -45,7 +45,7 @@ impl Session {
     /// XEP-0184 §5.4: a receipt for a live message that asks for one,
     /// except from ourselves or a room. A resent message gets one again,
     /// since the first may have been lost.
-    pub(super) fn send_receipt(&mut self, m: &Message, peer: &Jid) {
+    pub(in crate::session) fn send_receipt(&mut self, m: &Message, peer: &Jid) {
         let Some(id) = m.id.as_ref() else { return };
         if m.type_ == MessageType::Groupchat || peer.to_bare() == self.jid {
             return;
@@ -65,7 +65,7 @@ impl Session {
 
     /// XEP-0333: we read up to `id`; stored, so our other devices learn it
     /// too.
-    pub(super) fn mark_displayed(&mut self, to: BareJid, id: String) {
+    pub(in crate::session) fn mark_displayed(&mut self, to: BareJid, id: String) {
         if !self.is_ready() {
             return;
         }

@@ -4,7 +4,6 @@
 //! in `incoming`, receipts and markers (`receipts`) and chat states
 //! (`chatstates`).
 
-use super::carbons;
 use crate::element::ToElement;
 use minidom::Element;
 use xmpp_parsers::chatstates::ChatState;
@@ -12,22 +11,34 @@ use xmpp_parsers::date::DateTime;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::message::{Id, Lang, Message, MessageType};
 use xmpp_parsers::message_correct::Replace;
-use xmpp_parsers::receipts;
 use xmpp_parsers::stanza_id::OriginId;
 
-use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition, incoming};
+use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition};
 use crate::ns;
 
 /// What chat keeps: messages waiting for the session, whom our recent
 /// messages went to, and our chat state to each contact.
 #[derive(Debug, Default)]
 pub(super) struct Chats {
-    pub outbox: Vec<Outgoing>,
+    outbox: Vec<Outgoing>,
     /// Messages of a session that ended before the server acknowledged
     /// them, to send again as they were.
-    pub resend: Vec<(Element, String)>,
-    pub recipients: super::receipts::Recipients,
-    pub states: super::chatstates::OwnChatStates,
+    resend: Vec<(Element, String)>,
+    recipients: receipts::Recipients,
+    states: chatstates::OwnChatStates,
+}
+
+impl Chats {
+    /// A new session: contacts saw us go, not whether we were typing.
+    pub fn new_session(&mut self) {
+        self.states.clear();
+    }
+
+    /// Messages the last session did not get acknowledged, to send again
+    /// once the next one is ready.
+    pub fn resend_later(&mut self, unacknowledged: Vec<(Element, String)>) {
+        self.resend.extend(unacknowledged);
+    }
 }
 
 /// A message waiting for the session to be ready.
@@ -103,7 +114,7 @@ impl Session {
         if let Some(replaces) = out.replaces {
             m.payloads.push(Replace { id: Id(replaces) }.to_element());
         }
-        m.payloads.push(receipts::Request.to_element());
+        m.payloads.push(xmpp_parsers::receipts::Request.to_element());
         m.payloads.push(xmpp_parsers::displayed_markers::Markable.into());
         m.payloads.push(ChatState::Active.into());
         self.send_stanza(m.to_element(), Some(out.id));
@@ -181,7 +192,7 @@ impl Session {
         let server_id = archive_id.or(ids.stanza_id);
         let sender_id = ids.origin_id.or_else(|| ids.id.clone());
         let key = incoming::dedup_key(server_id.as_deref(), sender_id.as_deref(), &peer_jid.to_bare());
-        if key.is_some_and(|k| !self.archive.seen.insert(&k, ())) {
+        if key.is_some_and(|k| !self.archive.first_seen(&k)) {
             return;
         }
         let timestamp_ms = incoming::sent_at(&m, archive_stamp, self.now_ms);
@@ -253,6 +264,11 @@ impl Session {
         });
     }
 }
+
+mod carbons;
+mod chatstates;
+mod incoming;
+mod receipts;
 
 #[cfg(test)]
 mod tests;
