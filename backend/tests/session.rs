@@ -6,7 +6,9 @@
 mod support;
 
 use parlons_harness::Account;
-use parlons_shared::session::{Command, Config, Credential, Delivery, Direction, Event, Session};
+use parlons_shared::session::{
+    Command, Config, ConversationId, Credential, Delivery, Direction, Event, Session,
+};
 use support::{XmppWs, parse, servers};
 
 /// A session and its socket, pumped by hand.
@@ -97,7 +99,7 @@ async fn conversation(url: &str, a: Account, b: Account) {
 
     ca.session.handle_command(Command::SendMessage {
         id: "hello-1".into(),
-        to: b.jid().parse().unwrap(),
+        to: ConversationId::Chat(b.jid().parse().unwrap()),
         body: "Salut 👋 <b>not bold</b>".into(),
     });
     ca.flush().await;
@@ -107,20 +109,20 @@ async fn conversation(url: &str, a: Account, b: Account) {
     };
     assert_eq!(m.body, "Salut 👋 <b>not bold</b>");
     assert_eq!(m.direction, Direction::Incoming);
-    assert_eq!(m.peer.as_str(), a.jid());
+    assert_eq!(m.conversation.bare().as_str(), a.jid());
     assert!(m.receipt_requested);
     // b's session answered with a receipt; a sees it delivered, after the
     // server acknowledged it.
     cb.flush().await;
     ca.until_all(&[
-        &|e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Sent } if id == "hello-1"),
-        &|e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Delivered } if id == "hello-1"),
+        &|e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Sent, .. } if id == "hello-1"),
+        &|e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Delivered, .. } if id == "hello-1"),
     ])
     .await;
 
     cb.session.handle_command(Command::SendMessage {
         id: "reply-1".into(),
-        to: a.jid().parse().unwrap(),
+        to: ConversationId::Chat(a.jid().parse().unwrap()),
         body: "Ça va ?".into(),
     });
     cb.flush().await;

@@ -113,7 +113,7 @@ impl Dirty {
                 self.contacts.insert(item.jid.clone());
             }
             Event::MessageReceived(m) => {
-                self.conversations.insert(m.peer.clone());
+                self.conversations.extend(m.conversation.chat().cloned());
             }
             Event::MessageStateChanged { id, .. } => self.messages.push(id.clone()),
             _ => {}

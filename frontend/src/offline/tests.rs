@@ -1,6 +1,6 @@
 //! What the session's events mark for writing, and what is then written.
 
-use parlons_shared::session::{Delivery, Event};
+use parlons_shared::session::{ConversationId, Delivery, Event};
 
 use super::*;
 use crate::store::contacts::Contact;
@@ -28,6 +28,7 @@ fn events_mark_what_they_change_and_only_that_is_written() {
     assert!(dirty.is_empty());
     dirty.note(&from_bob("b1"));
     dirty.note(&Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("carol@b.test")),
         id: "m1".into(),
         state: Delivery::Pending,
     });
@@ -83,7 +84,7 @@ fn message_requests_are_written_when_they_change() {
     assert_eq!(changes.requests, None);
     let mut stranger = incoming("s1", "buy now");
     if let Event::MessageReceived(m) = &mut stranger {
-        m.peer = jid("spam@evil.example");
+        m.conversation = ConversationId::Chat(jid("spam@evil.example"));
     }
     store.apply(stranger);
     let mut dirty = Dirty::default();

@@ -365,13 +365,15 @@ pub const KEPT: usize = 50;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use parlons_shared::session::{ConversationId, Sender};
     use xmpp_parsers::jid::BareJid;
 
     fn chat(id: &str, stable: Option<&str>, dir: Direction, body: &str, t: u64) -> ChatMessage {
         ChatMessage {
-            peer: BareJid::new("bob@b.test").unwrap(),
-            from: None,
+            conversation: ConversationId::Chat(BareJid::new("bob@b.test").unwrap()),
+            sender: Sender::Account(BareJid::new("bob@b.test").unwrap().into()),
             direction: dir,
+            kind: xmpp_parsers::message::MessageType::Chat,
             stable_id: stable.map(str::to_owned),
             archive_id: stable.map(str::to_owned),
             id: Some(id.to_owned()),

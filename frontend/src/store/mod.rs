@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use parlons_shared::session::presence::Availability;
 use parlons_shared::session::{
-    AuthError, Command, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
+    AuthError, Command, ConversationId, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
 };
 use xmpp_parsers::jid::{BareJid, Jid};
 
@@ -227,7 +227,8 @@ impl Store {
             .iter()
             .flat_map(|(to, c)| {
                 c.messages.iter().filter(|m| m.mine).filter_map(move |m| {
-                    let (id, to, body) = (m.id.clone()?, to.clone(), m.body.clone());
+                    let to = ConversationId::Chat(to.clone());
+                    let (id, body) = (m.id.clone()?, m.body.clone());
                     match &m.correction {
                         _ if m.delivery == Some(Delivery::Pending) => {
                             Some(Command::SendMessage { id, to, body })
@@ -348,12 +349,19 @@ impl Store {
                 self.conversation(&from).typing = typing;
             }
             Event::HistoryFetched(_) | Event::HistoryFailed { .. } => return self.history(event),
-            Event::MessageStateChanged { id, state } => {
-                for c in self.conversations.values_mut() {
-                    if c.delivery_changed(&id, &state) {
-                        c.revision += 1;
-                        break;
-                    }
+            Event::MessageStateChanged {
+                conversation,
+                id,
+                state,
+                ..
+            } => {
+                let c = conversation
+                    .chat()
+                    .and_then(|jid| self.conversations.get_mut(jid));
+                if let Some(c) = c
+                    && c.delivery_changed(&id, &state)
+                {
+                    c.revision += 1;
                 }
             }
             Event::ContactChangeFailed { jid, error } => self.notice = Some(Notice::Contact(jid, error)),
@@ -413,7 +421,10 @@ impl Store {
     }
 
     fn message(&mut self, m: parlons_shared::session::ChatMessage) -> Outcome {
-        let peer = m.peer.clone();
+        // Rooms come with their own views.
+        let Some(peer) = m.conversation.chat().cloned() else {
+            return Outcome::Nothing;
+        };
         let body = m.body.clone();
         let live_incoming = !m.archived && m.direction == parlons_shared::session::Direction::Incoming;
         if m.direction == parlons_shared::session::Direction::Incoming && self.is_stranger(&peer) {

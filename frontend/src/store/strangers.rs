@@ -52,14 +52,15 @@ impl Strangers {
     /// Adds a stranger's message; returns whether it was kept.
     pub fn add(&mut self, mut m: ChatMessage) -> bool {
         m.body = cut(std::mem::take(&mut m.body));
-        let at = match self.requests.iter().position(|r| r.jid == m.peer) {
+        let peer = m.conversation.bare();
+        let at = match self.requests.iter().position(|r| r.jid == peer) {
             Some(at) => at,
             None => {
                 if self.requests.len() == MAX_SENDERS {
                     self.requests.pop_front();
                 }
                 self.requests.push_back(Request {
-                    jid: m.peer.clone(),
+                    jid: peer.clone(),
                     messages: Vec::new(),
                 });
                 self.requests.len() - 1

@@ -1,5 +1,5 @@
 use parlons_shared::session::{
-    ChatMessage, Delivery, Direction, GatewayLimit, SaslCondition, StanzaCondition,
+    ChatMessage, Delivery, Direction, GatewayLimit, SaslCondition, Sender, StanzaCondition,
 };
 
 use super::*;
@@ -10,9 +10,10 @@ pub(crate) fn jid(s: &str) -> BareJid {
 
 pub(crate) fn incoming(id: &str, body: &str) -> Event {
     Event::MessageReceived(ChatMessage {
-        peer: jid("bob@b.test"),
-        from: None,
+        conversation: ConversationId::Chat(jid("bob@b.test")),
+        sender: Sender::Account(jid("bob@b.test").into()),
         direction: Direction::Incoming,
+        kind: xmpp_parsers::message::MessageType::Chat,
         stable_id: None,
         archive_id: None,
         id: Some(id.to_owned()),
@@ -176,6 +177,7 @@ fn delivery_states_reach_our_message() {
     let mut s = online();
     s.sent(&jid("bob@b.test"), "m1".into(), "hello".into(), 5);
     s.apply(Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m1".into(),
         state: Delivery::Delivered,
     });
@@ -184,6 +186,7 @@ fn delivery_states_reach_our_message() {
     };
     s.sent(&jid("bob@b.test"), "m2".into(), "again".into(), 6);
     s.apply(Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m2".into(),
         state: failed.clone(),
     });
@@ -229,6 +232,7 @@ fn a_conversation_revision_follows_its_own_changes_only() {
     let after_send = rev(&s, &bob);
     assert!(after_send > after_message);
     s.apply(Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m2".into(),
         state: Delivery::Delivered,
     });
@@ -237,6 +241,7 @@ fn a_conversation_revision_follows_its_own_changes_only() {
     let before = rev(&s, &bob);
     s.sent(&jid("carol@b.test"), "m3".into(), "yo".into(), 6);
     s.apply(Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "unknown".into(),
         state: Delivery::Delivered,
     });
@@ -280,9 +285,10 @@ fn our_pending_message_found_in_the_archive_was_sent() {
     let bob = jid("bob@b.test");
     s.sent(&bob, "m1".into(), "hello".into(), 1);
     let mut archived = ChatMessage {
-        peer: bob.clone(),
-        from: None,
+        conversation: ConversationId::Chat(bob.clone()),
+        sender: Sender::Account(jid("me@a.test").into()),
         direction: Direction::Outgoing,
+        kind: xmpp_parsers::message::MessageType::Chat,
         stable_id: Some("a1".into()),
         archive_id: Some("a1".into()),
         id: Some("m1".into()),
@@ -300,6 +306,7 @@ fn our_pending_message_found_in_the_archive_was_sent() {
     assert_eq!(c.messages[0].delivery, Some(Delivery::Sent));
     // Later states are not undone by another copy.
     s.apply(Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m1".into(),
         state: Delivery::Displayed,
     });
@@ -320,6 +327,7 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
     kept.sent(&carol, "m1".into(), "first".into(), 10);
     kept.apply(incoming("i1", "hello"));
     kept.apply(Event::MessageStateChanged {
+        conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m2".into(),
         state: Delivery::Sent,
     });
@@ -351,12 +359,12 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
     let pending = s.pending();
     let send = |to: &BareJid, id: &str, body: &str| Command::SendMessage {
         id: id.into(),
-        to: to.clone(),
+        to: ConversationId::Chat(to.clone()),
         body: body.into(),
     };
     let correct = Command::CorrectMessage {
         id: "c1".into(),
-        to: bob.clone(),
+        to: ConversationId::Chat(bob.clone()),
         replaces: "m2".into(),
         body: "second, fixed".into(),
     };

@@ -1,8 +1,8 @@
 //! What the views ask for: each action updates the store where it echoes
 //! locally, then hands a command to the transport.
 
-use parlons_shared::session::Command;
 use parlons_shared::session::presence::Availability;
+use parlons_shared::session::{Command, ConversationId};
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::jid::BareJid;
 
@@ -36,7 +36,11 @@ fn message_id() -> Option<String> {
 pub fn send_message(to: BareJid, body: String) {
     let Some(id) = message_id() else { return };
     use_store().update(|s| s.sent(&to, id.clone(), body.clone(), now_ms()));
-    command(Command::SendMessage { id, to, body });
+    command(Command::SendMessage {
+        id,
+        to: ConversationId::Chat(to),
+        body,
+    });
 }
 
 /// Sends a failed message again, as a new one.
@@ -57,7 +61,7 @@ pub fn correct(to: BareJid, replaces: String, body: String) {
     use_store().update(|s| s.conversation(&to).correct(&replaces, id.clone(), body.clone()));
     command(Command::CorrectMessage {
         id,
-        to,
+        to: ConversationId::Chat(to),
         replaces,
         body,
     });

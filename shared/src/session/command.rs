@@ -2,6 +2,7 @@
 
 use xmpp_parsers::jid::BareJid;
 
+use crate::session::conversation::ConversationId;
 use crate::session::presence::Availability;
 
 /// A request to the session.
@@ -28,8 +29,8 @@ pub enum Command {
     SendMessage {
         /// Its id, chosen by the owner (random), for local echo and receipts.
         id: String,
-        /// The contact.
-        to: BareJid,
+        /// The conversation.
+        to: ConversationId,
         /// The text.
         body: String,
     },
@@ -37,8 +38,8 @@ pub enum Command {
     CorrectMessage {
         /// The correction's own id.
         id: String,
-        /// The contact.
-        to: BareJid,
+        /// The conversation.
+        to: ConversationId,
         /// The id of the message it corrects.
         replaces: String,
         /// The new text.

@@ -3,6 +3,9 @@
 //! Events carry conditions, never English: the owner words them.
 
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
+use xmpp_parsers::message::MessageType;
+
+use super::conversation::{ConversationId, Sender};
 use xmpp_parsers::{sasl, stanza_error, stream_error};
 
 /// Why authentication failed.
@@ -62,14 +65,16 @@ pub enum Direction {
 }
 
 /// A chat message, received live or copied from another of our devices.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatMessage {
-    /// The conversation: the contact's bare JID.
-    pub peer: BareJid,
-    /// The full sender, when known.
-    pub from: Option<Jid>,
-    /// Incoming, or sent by another of our devices.
+    /// The conversation it belongs to.
+    pub conversation: ConversationId,
+    /// Who sent it: for our own, our account.
+    pub sender: Sender,
+    /// Incoming, or sent by us from another device or before.
     pub direction: Direction,
+    /// Chat, groupchat or normal (RFC 6121 §5.2.2).
+    pub kind: MessageType,
     /// A stable id for deduplication: our server's stanza-id (XEP-0359), else
     /// the origin-id, else the message id.
     pub stable_id: Option<String>,
@@ -212,6 +217,8 @@ pub enum Event {
     },
     /// One of our messages moved on.
     MessageStateChanged {
+        /// Where it was sent.
+        conversation: ConversationId,
         /// Its id.
         id: String,
         /// Where it is now.

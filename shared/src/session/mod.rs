@@ -18,6 +18,7 @@ pub mod blocking;
 mod caps;
 mod chat;
 mod command;
+mod conversation;
 pub mod disco;
 mod event;
 mod iq;
@@ -42,6 +43,7 @@ use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
 pub use auth::Credential;
 use auth::SaslState;
 pub use command::{Command, Secret};
+pub use conversation::{ConversationId, Sender};
 pub use event::{AuthError, ChatMessage, Delivery, Direction, Event, GatewayLimit, RequestError};
 use iq::Request;
 

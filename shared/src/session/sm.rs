@@ -161,20 +161,14 @@ impl Session {
             }
             "a" => {
                 for id in self.sm.acked(&el) {
-                    self.event(Event::MessageStateChanged {
-                        id,
-                        state: Delivery::Sent,
-                    });
+                    self.delivery(id, Delivery::Sent);
                 }
             }
             "enabled" => self.sm.enabled(&el),
             "resumed" if matches!(self.state, State::Resuming) => {
                 let (acked, resend) = self.sm.resumed(&el);
                 for id in acked {
-                    self.event(Event::MessageStateChanged {
-                        id,
-                        state: Delivery::Sent,
-                    });
+                    self.delivery(id, Delivery::Sent);
                 }
                 self.state = State::Ready;
                 for stanza in resend {
@@ -190,10 +184,7 @@ impl Session {
             "failed" if matches!(self.state, State::Resuming) => {
                 // XEP-0198 §4: <failed h=…/> still tells what arrived.
                 for id in self.sm.acked(&el) {
-                    self.event(Event::MessageStateChanged {
-                        id,
-                        state: Delivery::Sent,
-                    });
+                    self.delivery(id, Delivery::Sent);
                 }
                 let unacknowledged = self.previous_session_ended();
                 self.event(Event::ResumeFailed { unacknowledged });
@@ -307,7 +298,7 @@ mod tests {
         // Until the server says enabled, no acks are asked for.
         s.handle_command(Command::SendMessage {
             id: "m1".into(),
-            to: "juliet@example.net".parse().unwrap(),
+            to: chat("juliet@example.net"),
             body: "x".into(),
         });
         assert!(!out(&mut s).iter().any(|e| e.is("r", "urn:xmpp:sm:3")));
@@ -322,7 +313,7 @@ mod tests {
         feed(&mut s, "<failed xmlns='urn:xmpp:sm:3'/>");
         s.handle_command(Command::SendMessage {
             id: "m1".into(),
-            to: "juliet@example.net".parse().unwrap(),
+            to: chat("juliet@example.net"),
             body: "x".into(),
         });
         let sent = out(&mut s);

@@ -40,16 +40,25 @@ pub(super) fn ask_juliet_history(s: &mut Session) -> String {
     query[0].attr("id").unwrap().to_owned()
 }
 
-/// A message of ours moved on to `state`.
+/// A one-to-one conversation.
+pub(super) fn chat(jid: &str) -> ConversationId {
+    ConversationId::Chat(jid.parse().unwrap())
+}
+
+/// A message of ours to juliet@example.net moved on to `state`.
 pub(super) fn moved(id: &str, state: Delivery) -> Event {
-    Event::MessageStateChanged { id: id.into(), state }
+    Event::MessageStateChanged {
+        conversation: chat("juliet@example.net"),
+        id: id.into(),
+        state,
+    }
 }
 
 /// Sends a message `id` to juliet@example.net; outgoing and events drained.
 pub(super) fn send_to_juliet(s: &mut Session, id: &str) {
     s.handle_command(Command::SendMessage {
         id: id.into(),
-        to: "juliet@example.net".parse().unwrap(),
+        to: chat("juliet@example.net"),
         body: "hello".into(),
     });
     out(s);
@@ -219,12 +228,12 @@ fn request_errors_are_tied_to_their_request() {
     );
     assert_eq!(
         events(&mut s),
-        [Event::MessageStateChanged {
-            id: "m9".into(),
-            state: Delivery::Failed {
+        [moved(
+            "m9",
+            Delivery::Failed {
                 error: RequestError::Stanza(StanzaCondition::RemoteServerNotFound)
             }
-        }]
+        )]
     );
 }
 

@@ -1,7 +1,7 @@
 //! Message requests in the store: who is a stranger, the bounds, and
 //! what accepting, dismissing, adding and blocking do.
 
-use parlons_shared::session::Event;
+use parlons_shared::session::{ConversationId, Event};
 
 use super::super::tests::{incoming, item, jid, online};
 use super::super::{Outcome, strangers};
@@ -10,7 +10,7 @@ use super::super::{Outcome, strangers};
 fn from(from: &str, id: &str, ms: u64) -> Event {
     let mut e = incoming(id, &format!("{id} from {from}"));
     if let Event::MessageReceived(m) = &mut e {
-        m.peer = jid(from);
+        m.conversation = ConversationId::Chat(jid(from));
         m.timestamp_ms = ms;
     }
     e

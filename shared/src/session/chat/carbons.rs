@@ -52,7 +52,7 @@ mod tests {
         let ev = events(&mut s);
         assert!(
             matches!(&ev[..], [Event::MessageReceived(m)]
-                if m.direction == Direction::Outgoing && m.peer.as_str() == "juliet@example.net" && m.body == "from my phone"),
+                if m.direction == Direction::Outgoing && m.conversation.bare().as_str() == "juliet@example.net" && m.body == "from my phone"),
             "{ev:?}"
         );
     }

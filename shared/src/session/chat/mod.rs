@@ -8,12 +8,14 @@ use crate::element::ToElement;
 use minidom::Element;
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::date::DateTime;
-use xmpp_parsers::jid::{BareJid, Jid};
+use xmpp_parsers::jid::Jid;
 use xmpp_parsers::message::{Id, Lang, Message, MessageType};
 use xmpp_parsers::message_correct::Replace;
 use xmpp_parsers::stanza_id::OriginId;
 
-use super::{ChatMessage, Delivery, Direction, Event, RequestError, Session, StanzaCondition};
+use super::{
+    ChatMessage, ConversationId, Delivery, Direction, Event, RequestError, Sender, Session, StanzaCondition,
+};
 use crate::ns;
 
 /// What chat keeps: messages waiting for the session, whom our recent
@@ -45,7 +47,7 @@ impl Chats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Outgoing {
     id: String,
-    to: BareJid,
+    to: ConversationId,
     body: String,
     replaces: Option<String>,
 }
@@ -70,11 +72,15 @@ struct Archived {
 
 impl Session {
     /// Sends, or queues until the session is ready.
-    pub(super) fn send_message(&mut self, id: String, to: BareJid, body: String, replaces: Option<String>) {
-        self.event(Event::MessageStateChanged {
-            id: id.clone(),
-            state: Delivery::Pending,
-        });
+    pub(super) fn send_message(
+        &mut self,
+        id: String,
+        to: ConversationId,
+        body: String,
+        replaces: Option<String>,
+    ) {
+        self.chats.recipients.insert(&id, to.clone());
+        self.delivery(id.clone(), Delivery::Pending);
         let m = Outgoing {
             id,
             to,
@@ -104,19 +110,35 @@ impl Session {
         }
     }
 
+    /// One of our messages moved on: told with its conversation, while
+    /// we remember where it went.
+    pub(super) fn delivery(&mut self, id: String, state: Delivery) {
+        if let Some(conversation) = self.chats.recipients.get(&id).cloned() {
+            self.event(Event::MessageStateChanged {
+                conversation,
+                id,
+                state,
+            });
+        }
+    }
+
     fn transmit_message(&mut self, out: Outgoing) {
         self.chats.recipients.insert(&out.id, out.to.clone());
-        // The message says active.
-        self.chats.states.remove(&out.to);
-        let mut m = Message::chat(Jid::from(out.to)).with_body(Lang::default(), out.body);
+        let mut m = Message::new(Some(out.to.jid())).with_body(Lang::default(), out.body);
+        m.type_ = out.to.message_type();
         m.id = Some(Id(out.id.clone()));
         m.payloads.push(OriginId { id: out.id.clone() }.to_element());
         if let Some(replaces) = out.replaces {
             m.payloads.push(Replace { id: Id(replaces) }.to_element());
         }
-        m.payloads.push(xmpp_parsers::receipts::Request.to_element());
-        m.payloads.push(xmpp_parsers::displayed_markers::Markable.into());
-        m.payloads.push(ChatState::Active.into());
+        // XEP-0184 §5.3: no receipts in rooms.
+        if let Some(contact) = out.to.chat() {
+            // The message says active.
+            self.chats.states.remove(contact);
+            m.payloads.push(xmpp_parsers::receipts::Request.to_element());
+            m.payloads.push(xmpp_parsers::displayed_markers::Markable.into());
+            m.payloads.push(ChatState::Active.into());
+        }
         self.send_stanza(m.to_element(), Some(out.id));
         if self.sm.is_enabled() {
             self.send(super::sm::request());
@@ -198,13 +220,14 @@ impl Session {
         let timestamp_ms = incoming::sent_at(&m, archive_stamp, self.now_ms);
         let replaces = incoming::replaces(&m);
         self.event(Event::MessageReceived(ChatMessage {
-            peer: peer_jid.to_bare(),
+            conversation: ConversationId::Chat(peer_jid.to_bare()),
             // For our own messages, the sender is us, never the peer.
-            from: match direction {
-                Direction::Incoming => Some(peer_jid),
-                Direction::Outgoing => m.from.clone(),
-            },
+            sender: Sender::Account(match direction {
+                Direction::Incoming => peer_jid,
+                Direction::Outgoing => m.from.clone().unwrap_or_else(|| self.jid.clone().into()),
+            }),
             direction,
+            kind: m.type_.clone(),
             stable_id: server_id.clone().or(sender_id),
             archive_id: server_id,
             id: ids.id,
@@ -228,7 +251,9 @@ impl Session {
         // recipient may still acknowledge it.
         if direction == Direction::Outgoing {
             for sent in [&ids.id, &ids.origin_id].into_iter().flatten() {
-                self.chats.recipients.insert(sent, peer.to_bare());
+                self.chats
+                    .recipients
+                    .insert(sent, ConversationId::Chat(peer.to_bare()));
             }
         }
     }
@@ -239,12 +264,12 @@ impl Session {
         let Some(id) = m.id.as_ref().map(|i| i.0.clone()) else {
             return;
         };
-        let Some(to) = self.chats.recipients.get(&id) else {
+        let Some(to) = self.chats.recipients.get(&id).map(ConversationId::bare) else {
             return self.ignore("an error about a message we did not send");
         };
         let expected = self.is_server_or_self(m.from.as_ref())
             || m.from.as_ref().is_some_and(|f| {
-                f.to_bare() == *to
+                f.to_bare() == to
                     || (f.node().is_none() && f.resource().is_none() && f.domain() == to.domain())
             });
         if !expected {
@@ -256,12 +281,12 @@ impl Session {
             .iter()
             .find(|p| p.is("error", crate::ns::JABBER_CLIENT))
             .map_or(StanzaCondition::UndefinedCondition, super::stanza_condition);
-        self.event(Event::MessageStateChanged {
+        self.delivery(
             id,
-            state: Delivery::Failed {
+            Delivery::Failed {
                 error: RequestError::Stanza(condition),
             },
-        });
+        );
     }
 }
 

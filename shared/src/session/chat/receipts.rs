@@ -8,14 +8,15 @@ use xmpp_parsers::receipts;
 
 use crate::element::ToElement;
 use crate::ns;
-use crate::session::{Delivery, Event, Session};
+use crate::session::{Delivery, Session};
 
 /// Our messages whose recipient is remembered, to check who acknowledges
 /// them.
 const SENT_CAPACITY: usize = 1_000;
 
 /// Whom each of our recent messages went to, by id.
-pub(in crate::session) type Recipients = crate::session::recent::Recent<BareJid, SENT_CAPACITY>;
+pub(in crate::session) type Recipients =
+    crate::session::recent::Recent<crate::session::ConversationId, SENT_CAPACITY>;
 
 /// The message that `p` acknowledges, and how far it got.
 fn acknowledged(p: &Element) -> Option<(String, Delivery)> {
@@ -35,8 +36,9 @@ impl Session {
         let Some((id, state)) = acknowledged(p) else {
             return;
         };
-        if self.chats.recipients.get(&id) == Some(&from.to_bare()) {
-            self.event(Event::MessageStateChanged { id, state });
+        let sent_to = self.chats.recipients.get(&id).and_then(|c| c.chat());
+        if sent_to == Some(&from.to_bare()) {
+            self.delivery(id, state);
         } else {
             self.ignore("a receipt or marker from someone the message was not sent to");
         }
@@ -173,12 +175,12 @@ mod tests {
             events(&mut s),
             [
                 moved("m1", Delivery::Delivered),
-                Event::MessageStateChanged {
-                    id: "m1".into(),
-                    state: Delivery::Failed {
+                moved(
+                    "m1",
+                    Delivery::Failed {
                         error: RequestError::Stanza(StanzaCondition::ItemNotFound)
                     }
-                },
+                ),
             ]
         );
     }

@@ -8,7 +8,7 @@ fn sends_messages_with_ids_receipt_requests_and_markers() {
     let mut s = logged_in();
     s.handle_command(Command::SendMessage {
         id: "m1".into(),
-        to: "juliet@example.net".parse().unwrap(),
+        to: chat("juliet@example.net"),
         body: "Hi <there> & bye".into(),
     });
     expect_out(
@@ -56,7 +56,7 @@ fn messages_sent_before_login_wait_in_the_outbox() {
     let mut s = session();
     s.handle_command(Command::SendMessage {
         id: "early".into(),
-        to: "juliet@example.net".parse().unwrap(),
+        to: chat("juliet@example.net"),
         body: "queued".into(),
     });
     assert!(out(&mut s).is_empty());
@@ -92,9 +92,10 @@ fn receives_messages_and_answers_receipt_requests() {
     assert_eq!(
         events(&mut s),
         [Event::MessageReceived(ChatMessage {
-            peer: "juliet@example.net".parse().unwrap(),
-            from: Some("juliet@example.net/balcony".parse().unwrap()),
+            conversation: chat("juliet@example.net"),
+            sender: Sender::Account("juliet@example.net/balcony".parse().unwrap()),
             direction: Direction::Incoming,
+            kind: xmpp_parsers::message::MessageType::Chat,
             stable_id: Some("arch-7".into()),
             archive_id: Some("arch-7".into()),
             id: Some("j1".into()),
@@ -185,7 +186,7 @@ fn chat_states_corrections_and_me() {
     );
     s.handle_command(Command::CorrectMessage {
         id: "m2".into(),
-        to: "juliet@example.net".parse().unwrap(),
+        to: chat("juliet@example.net"),
         replaces: "m1".into(),
         body: "fixed".into(),
     });
@@ -262,10 +263,10 @@ fn our_own_messages_from_elsewhere_are_from_us() {
         panic!("{ev:?}")
     };
     assert_eq!(
-        m.from.as_ref().map(|j| j.as_str()),
-        Some("user@example.com/phone")
+        m.sender,
+        Sender::Account("user@example.com/phone".parse().unwrap())
     );
-    assert_eq!(m.peer.as_str(), "juliet@example.net");
+    assert_eq!(m.conversation, chat("juliet@example.net"));
     assert!(!m.archived);
     // Her receipt for it is ours to see, as it would be on the phone.
     feed(

@@ -200,7 +200,7 @@ fn typed_text_xml_cannot_carry_is_dropped_or_refused() {
     // A stray control character in a message is dropped, so it can be sent.
     s.handle_command(Command::SendMessage {
         id: "m1".into(),
-        to: "juliet@example.net".parse().unwrap(),
+        to: chat("juliet@example.net"),
         body: "hi\u{7} there".into(),
     });
     let sent: Vec<String> = out(&mut s).iter().map(String::from).collect();
