@@ -73,6 +73,15 @@ impl Message {
         }
     }
 
+    /// Whether `self` is `other` seen again, live, as a carbon, from the
+    /// archive or resent: the same archive id, or the same sender's id from
+    /// the same side. The session reports every copy; this is the one
+    /// place where they become one.
+    pub fn same_as(&self, other: &Message) -> bool {
+        (self.stable_id.is_some() && other.stable_id == self.stable_id)
+            || (self.id.is_some() && other.mine == self.mine && other.id == self.id)
+    }
+
     /// XEP-0245: the action of a `/me …` message.
     pub fn action(&self) -> Option<&str> {
         self.body.strip_prefix("/me ")
@@ -184,13 +193,9 @@ impl Conversation {
         }
     }
 
-    /// The same message seen before: same archive id, or the same sender's
-    /// id from the same side (live, carbon, archive and resend all agree).
+    /// The same message seen before ([`Message::same_as`]).
     fn find_duplicate(&mut self, msg: &Message) -> Option<&mut Message> {
-        self.messages.iter_mut().find(|o| {
-            (msg.stable_id.is_some() && o.stable_id == msg.stable_id)
-                || (msg.id.is_some() && o.mine == msg.mine && o.id == msg.id)
-        })
+        self.messages.iter_mut().find(|o| msg.same_as(o))
     }
 
     /// By time; history comes before the message it was asked before, as

@@ -78,10 +78,7 @@ impl Strangers {
             return false;
         }
         let msg = Message::from_chat(m);
-        let same = |o: &Message| {
-            (msg.stable_id.is_some() && o.stable_id == msg.stable_id) || (msg.id.is_some() && o.id == msg.id)
-        };
-        if messages.iter().any(same) {
+        if messages.iter().any(|o| msg.same_as(o)) {
             return false;
         }
         let at = messages.partition_point(|o| o.timestamp_ms <= msg.timestamp_ms);

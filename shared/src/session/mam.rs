@@ -17,9 +17,6 @@ fn query_form(with: Option<&BareJid>) -> Element {
     element::submit_form(ns::MAM, with)
 }
 
-/// Stable ids remembered for deduplication.
-const SEEN_CAPACITY: usize = 10_000;
-
 /// A page of history: which conversation, and where it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -32,10 +29,6 @@ pub struct Page {
     /// The newest archive id in the page.
     pub last: Option<String>,
 }
-
-/// Stable ids already reported, so that live, carbon, archive and resent
-/// copies of a message are reported once.
-pub(super) type Seen = super::recent::Recent<(), SEEN_CAPACITY>;
 
 /// How far we have read our archive: the owner may keep it across page
 /// loads ([`Session::archive_position`]), so that the next session catches
@@ -54,8 +47,6 @@ pub enum Position {
 /// What we know of our archive.
 #[derive(Debug, Default)]
 pub(super) struct Archive {
-    /// Ids already reported.
-    seen: Seen,
     /// How far we have read it.
     position: Position,
     /// A new session's catch-up is under way, or about to be.
@@ -70,11 +61,6 @@ impl Archive {
     /// A new session: catch-up comes first, then history.
     pub fn new_session(&mut self) {
         self.catching_up = true;
-    }
-
-    /// Whether a message's key is new; it is remembered.
-    pub fn first_seen(&mut self, key: &str) -> bool {
-        self.seen.insert(key, ())
     }
 }
 
@@ -326,8 +312,8 @@ mod tests {
         // not history.
         feed(&mut s, &result("other", "user@example.com", "a2", "forged"));
         feed(&mut s, &result("t5", "mallory@evil.example", "a3", "forged"));
-        // The same message arriving live with our server's stanza-id is a
-        // duplicate.
+        // The same message arriving live with our server's stanza-id has
+        // the same key.
         feed(
             &mut s,
             &format!(
@@ -337,7 +323,7 @@ mod tests {
         );
         feed(&mut s, &fin("t5", true, "a1", "a1"));
         let ev = events(&mut s);
-        assert_eq!(ev.len(), 4, "{ev:?}");
+        assert_eq!(ev.len(), 5, "{ev:?}");
         assert!(
             matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.from_archive && m.stable_id.as_deref() == Some("a1")
                 && m.body == "archived one" && m.timestamp_ms == 1_278_803_305_000),
@@ -347,6 +333,10 @@ mod tests {
             Event::Ignored { reason } => reason.clone(),
             other => format!("not ignored: {other:?}"),
         };
+        assert!(
+            matches!(&ev[3], Event::MessageReceived(m) if !m.from_archive && m.stable_id.as_deref() == Some("a1")),
+            "{ev:?}"
+        );
         assert_eq!(
             [reason(&ev[1]), reason(&ev[2])],
             [
@@ -355,7 +345,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            ev[3],
+            ev[4],
             Event::HistoryFetched(mam::Page {
                 with: Some("juliet@example.net".parse().unwrap()),
                 complete: true,

@@ -1,10 +1,10 @@
 //! The stages an incoming chat message goes through before it is reported,
-//! each a function of its own: the ids it carries (XEP-0359), the key it
-//! is reported once under, when it was sent (XEP-0203) and what it
-//! corrects (XEP-0308). The sender
-//! check and the carbon (XEP-0280) and archive (XEP-0313) unwrapping come
-//! before them, in `chat` and `mam`; receipts, markers and chat states
-//! after, in `chat`.
+//! each a function of its own: the ids it carries (XEP-0359), when it was
+//! sent (XEP-0203) and what it corrects (XEP-0308). The sender check and
+//! the carbon (XEP-0280) and archive (XEP-0313) unwrapping come before
+//! them, in `chat` and `mam`; receipts, markers and chat states after, in
+//! `chat`. Every copy of a message is reported: the owner's store keeps
+//! one.
 
 use xmpp_parsers::date::DateTime;
 use xmpp_parsers::delay::Delay;
@@ -45,21 +45,6 @@ pub(in crate::session) fn ids(m: &Message, own: &BareJid) -> Ids {
         id: m.id.as_ref().map(|i| i.0.clone()),
         stanza_id,
         origin_id,
-    }
-}
-
-/// The key a message is reported once under, whether it comes live, as a
-/// carbon, from the archive or resent: the server's id when there is one,
-/// else the sender's, which is unique only per sender.
-pub(in crate::session) fn dedup_key(
-    server_id: Option<&str>,
-    sender_id: Option<&str>,
-    peer: &BareJid,
-) -> Option<String> {
-    match (server_id, sender_id) {
-        (Some(s), _) => Some(s.to_owned()),
-        (None, Some(s)) => Some(format!("{peer}\0{s}")),
-        (None, None) => None,
     }
 }
 
@@ -124,14 +109,6 @@ mod tests {
             }
         );
         assert_eq!(ids(&m, &jid("other@example.com")).stanza_id, None);
-    }
-
-    #[test]
-    fn the_server_id_wins_and_sender_ids_are_scoped_to_the_sender() {
-        let (a, b) = (jid("a@example.net"), jid("b@example.net"));
-        assert_eq!(dedup_key(Some("s1"), Some("m1"), &a).as_deref(), Some("s1"));
-        assert_ne!(dedup_key(None, Some("m1"), &a), dedup_key(None, Some("m1"), &b));
-        assert_eq!(dedup_key(None, None, &a), None);
     }
 
     #[test]

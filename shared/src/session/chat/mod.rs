@@ -213,10 +213,6 @@ impl Session {
         };
         let server_id = archive_id.or(ids.stanza_id);
         let sender_id = ids.origin_id.or_else(|| ids.id.clone());
-        let key = incoming::dedup_key(server_id.as_deref(), sender_id.as_deref(), &peer_jid.to_bare());
-        if key.is_some_and(|k| !self.archive.first_seen(&k)) {
-            return;
-        }
         let timestamp_ms = incoming::sent_at(&m, archive_stamp, self.now_ms);
         let replaces = incoming::replaces(&m);
         self.event(Event::MessageReceived(ChatMessage {
