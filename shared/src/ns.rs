@@ -18,6 +18,18 @@ pub const JABBER_CLIENT: &str = xmpp_parsers::ns::DEFAULT_NS;
 /// XEP-0333: Chat Markers.
 pub const CHAT_MARKERS: &str = xmpp_parsers::ns::DISPLAYED_MARKERS;
 
+/// XEP-0045: joining a room.
+pub const MUC: &str = xmpp_parsers::ns::MUC;
+
+/// XEP-0045: what a room says of its occupants.
+pub const MUC_USER: &str = xmpp_parsers::ns::MUC_USER;
+
+/// XEP-0249: direct invitations.
+pub const CONFERENCE: &str = "jabber:x:conference";
+
+/// XEP-0421: anonymous unique occupant identifiers.
+pub const OCCUPANT_ID: &str = "urn:xmpp:occupant-id:0";
+
 /// XEP-0334: Message Processing Hints.
 pub const HINTS: &str = "urn:xmpp:hints";
 

@@ -61,6 +61,7 @@ impl Session {
         self.state = State::Ready;
         self.archive.new_session();
         self.chats.new_session();
+        self.rooms.new_session();
         for contact in self.presences.new_session() {
             self.event(Event::PresenceChanged {
                 jid: contact,
@@ -95,6 +96,7 @@ impl Session {
             // comes for us without delivering it, and the archive is asked
             // after that.
             self.sync_archive();
+            self.rejoin_rooms();
         }
     }
 

@@ -6,6 +6,10 @@ use crate::session::conversation::ConversationId;
 use crate::session::presence::Availability;
 
 /// A request to the session.
+///
+/// Rooms (XEP-0045): [`Command::JoinRoom`], [`Command::LeaveRoom`],
+/// [`Command::ChangeNick`], [`Command::SetSubject`] and [`Command::Invite`];
+/// their messages go with [`Command::SendMessage`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Open a stream on a fresh connection, authenticating with `nonce` (at
@@ -33,6 +37,44 @@ pub enum Command {
         to: ConversationId,
         /// The text.
         body: String,
+    },
+    /// Join a room, now or once connected; joined again after every new
+    /// session until left.
+    JoinRoom {
+        /// The room.
+        room: BareJid,
+        /// Our nick there.
+        nick: String,
+        /// Its password, if it has one.
+        password: Option<String>,
+    },
+    /// Leave a room.
+    LeaveRoom {
+        /// The room.
+        room: BareJid,
+    },
+    /// Change our nick in a room.
+    ChangeNick {
+        /// The room.
+        room: BareJid,
+        /// The new nick.
+        nick: String,
+    },
+    /// Set a room's subject.
+    SetSubject {
+        /// The room.
+        room: BareJid,
+        /// The subject; empty clears it.
+        subject: String,
+    },
+    /// Invite someone to a room (XEP-0249).
+    Invite {
+        /// The room.
+        room: BareJid,
+        /// Whom.
+        to: BareJid,
+        /// Why, if said.
+        reason: Option<String>,
     },
     /// Send a correction of our message `replaces` (XEP-0308).
     CorrectMessage {

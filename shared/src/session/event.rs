@@ -269,6 +269,88 @@ pub enum Event {
         /// Why.
         error: RequestError,
     },
+    /// We are in a room: our own presence came back (XEP-0045 §7.2).
+    RoomJoined {
+        /// The room.
+        room: BareJid,
+        /// Our nick there, which the room may have changed (210).
+        nick: String,
+        /// We created it (201): it waits for its configuration.
+        created: bool,
+        /// Every status code of our presence.
+        statuses: Vec<crate::session::muc::Status>,
+    },
+    /// Joining a room failed; it is forgotten.
+    RoomJoinFailed {
+        /// The room.
+        room: BareJid,
+        /// Why.
+        error: crate::session::muc::RoomError,
+    },
+    /// The room refused our new nick; the old one stands.
+    NickChangeFailed {
+        /// The room.
+        room: BareJid,
+        /// Why.
+        error: crate::session::muc::RoomError,
+    },
+    /// Our nick in a room changed.
+    OwnNickChanged {
+        /// The room.
+        room: BareJid,
+        /// The new nick.
+        nick: String,
+    },
+    /// We are no longer in a room: we left, or were removed.
+    RoomLeft {
+        /// The room.
+        room: BareJid,
+        /// Why.
+        why: crate::session::muc::Departure,
+    },
+    /// Someone came into a room, or changed (role, affiliation, presence).
+    OccupantChanged {
+        /// The room.
+        room: BareJid,
+        /// The occupant as they are now.
+        occupant: crate::session::muc::Occupant,
+    },
+    /// Someone left a room.
+    OccupantLeft {
+        /// The room.
+        room: BareJid,
+        /// Their nick.
+        nick: String,
+        /// Why.
+        why: crate::session::muc::Departure,
+    },
+    /// A room's subject changed, or came on joining (XEP-0045 §8.1).
+    SubjectChanged {
+        /// The room.
+        room: BareJid,
+        /// The subject; `None` when cleared.
+        subject: Option<String>,
+        /// Who set it, by nick.
+        by: Option<String>,
+    },
+    /// A room's configuration changed (status codes 104, 170–174).
+    RoomChanged {
+        /// The room.
+        room: BareJid,
+        /// What changed.
+        statuses: Vec<crate::session::muc::Status>,
+    },
+    /// Someone invites us to a room (XEP-0249, or XEP-0045 §7.8.2).
+    RoomInvitation {
+        /// The room.
+        room: BareJid,
+        /// Who invites, when said.
+        from: Option<Jid>,
+        /// Why, when said.
+        reason: Option<String>,
+        /// The room's password, when it has one.
+        password: Option<String>,
+    },
     /// Something invalid arrived and was ignored; the session goes on.
     Ignored {
         /// What and why, for logs.

@@ -30,6 +30,7 @@ pub(super) enum Request {
     Disco { jid: Jid, ver: Option<String> },
     Blocklist,
     Blocking(blocking::Change),
+    RoomInfo(xmpp_parsers::jid::BareJid),
 }
 
 /// Our iqs that await an answer, by id.
@@ -80,6 +81,16 @@ impl Session {
         id
     }
 
+    /// RFC 6120 §8.1.2.1: whether `from` may answer `request`: whom we
+    /// asked, else our server or account.
+    fn answers(&self, request: &Request, from: Option<&Jid>) -> bool {
+        match request {
+            Request::Disco { jid, .. } => from == Some(jid),
+            Request::RoomInfo(room) => from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room),
+            _ => self.is_server_or_self(from),
+        }
+    }
+
     /// Reports a request that will get no answer, in the terms of what it
     /// was for.
     pub(super) fn request_failed(
@@ -103,6 +114,8 @@ impl Session {
             }
             Request::RosterSet(jid) => return self.event(Event::ContactChangeFailed { jid, error }),
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
+            // A room that does not exist yet is created by joining it.
+            Request::RoomInfo(room) => return self.room_info(room, None),
             // The next session asks again.
             Request::Blocklist if error == RequestError::SessionEnded => return,
             Request::Blocklist => return self.event(Event::BlocklistReceived { jids: None }),
@@ -129,8 +142,7 @@ impl Session {
             Iq::Result { .. } => {}
             Iq::Error { id, error, from, .. } => {
                 let expected = match self.pending.get(&id) {
-                    Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
-                    Some(_) => self.is_server_or_self(from.as_ref()),
+                    Some(request) => self.answers(request, from.as_ref()),
                     None => false,
                 };
                 if !expected {
@@ -167,8 +179,8 @@ impl Session {
         let element::IqResult { id, from, payload } = result;
         // RFC 6120 §8.1.2.1: a result comes from whom we asked.
         let expected = match self.pending.get(&id) {
-            Some(Request::Disco { jid, .. }) => from.as_ref() == Some(jid),
-            _ => self.is_server_or_self(from.as_ref()),
+            Some(request) => self.answers(request, from.as_ref()),
+            None => self.is_server_or_self(from.as_ref()),
         };
         if !expected {
             return self.ignore("iq result from an unexpected sender");
@@ -184,6 +196,7 @@ impl Session {
             Some(Request::Roster) => self.roster_result(payload),
             Some(Request::Mam(query)) => self.mam_fin(query, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
+            Some(Request::RoomInfo(room)) => self.room_info(room, payload),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
             Some(Request::Blocklist) => self.blocklist_result(payload),
             Some(Request::Blocking(change)) => self.blocking_done(change),

@@ -23,6 +23,7 @@ pub mod disco;
 mod event;
 mod iq;
 pub mod mam;
+pub mod muc;
 pub mod presence;
 mod recent;
 pub mod register;
@@ -108,6 +109,7 @@ pub struct Session {
     caps: disco::Capabilities,
     chats: chat::Chats,
     blocking: blocking::Blocklist,
+    rooms: muc::Rooms,
     now_ms: u64,
     liveness: stream::Liveness,
 }
@@ -133,6 +135,7 @@ impl Session {
             caps: disco::Capabilities::default(),
             chats: chat::Chats::default(),
             blocking: blocking::Blocklist::default(),
+            rooms: muc::Rooms::default(),
             now_ms: 0,
             liveness: stream::Liveness::default(),
         }
@@ -191,15 +194,10 @@ impl Session {
             Command::ConnectionLost => self.connection_lost(),
             Command::Disconnect => self.disconnect(),
             Command::Tick { now_ms } => self.tick(now_ms),
-            Command::SendMessage { id, to, body } => self.send_message(id, to, body, None),
-            Command::CorrectMessage {
-                id,
-                to,
-                replaces,
-                body,
-            } => self.send_message(id, to, body, Some(replaces)),
-            Command::SendChatState { to, state } => self.send_chat_state(to, state),
-            Command::MarkDisplayed { to, id } => self.mark_displayed(to, id),
+            Command::SendMessage { .. }
+            | Command::CorrectMessage { .. }
+            | Command::SendChatState { .. }
+            | Command::MarkDisplayed { .. } => self.chat_command(command),
             // Sent now, they would go out before authentication.
             // Asked offline: what the person waits for fails, unsent.
             Command::FetchHistory { with, .. } if !self.is_ready() => {
@@ -230,6 +228,11 @@ impl Session {
                 self.blocking(command)
             }
             Command::ChangePassword { id, new_password } => self.change_password(id, new_password),
+            Command::JoinRoom { .. }
+            | Command::LeaveRoom { .. }
+            | Command::ChangeNick { .. }
+            | Command::SetSubject { .. }
+            | Command::Invite { .. } => self.room_command(command),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
             Command::Subscribe { to } => self.subscribe(to),

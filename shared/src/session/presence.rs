@@ -77,6 +77,11 @@ impl PresenceState {
     pub fn announce(&mut self) -> Option<Presence> {
         self.own.announce()
     }
+
+    /// Our presence as we broadcast it, to direct to a room.
+    pub fn current(&self) -> Presence {
+        self.own.presence()
+    }
 }
 
 /// Our own presence (RFC 6121 §4.2, §4.4): what we broadcast, and
@@ -238,6 +243,10 @@ impl Session {
             return;
         };
         let bare = from.to_bare();
+        // Occupants are not contacts: their caps are not asked either.
+        if self.rooms.is_room(&bare) {
+            return self.room_presence(bare, p);
+        }
         let resource = from.resource().map(|r| r.to_string());
         if p.type_ == PresenceType::None {
             let caps = p
@@ -284,7 +293,8 @@ impl Session {
             .own
             .set(show, status.map(crate::element::xml_text), priority);
         if let Some(p) = changed.filter(|_| self.is_ready()) {
-            self.send_stanza(presence_element(p), None);
+            self.send_stanza(presence_element(p.clone()), None);
+            self.tell_rooms(&p);
         }
     }
 

@@ -10,8 +10,6 @@ use xmpp_parsers::date::DateTime;
 use xmpp_parsers::delay::Delay;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::message::Message;
-use xmpp_parsers::message_correct::Replace;
-use xmpp_parsers::stanza_id::{OriginId, StanzaId};
 
 use crate::ns;
 
@@ -28,19 +26,20 @@ pub(in crate::session) struct Ids {
 
 /// The ids of `m`, for an account whose server is `own`.
 pub(in crate::session) fn ids(m: &Message, own: &BareJid) -> Ids {
+    // Read by hand: xmpp-parsers' parsers cost 6 KB of the first load.
     let stanza_id = m
         .payloads
         .iter()
         .filter(|p| p.is("stanza-id", ns::SID))
-        .filter_map(|p| StanzaId::try_from(p.clone()).ok())
-        .find(|s| s.by.as_str() == own.as_str())
-        .map(|s| s.id);
+        .find(|p| p.attr("by") == Some(own.as_str()))
+        .and_then(|p| p.attr("id"))
+        .map(str::to_owned);
     let origin_id = m
         .payloads
         .iter()
         .find(|p| p.is("origin-id", ns::SID))
-        .and_then(|p| OriginId::try_from(p.clone()).ok())
-        .map(|o| o.id);
+        .and_then(|p| p.attr("id"))
+        .map(str::to_owned);
     Ids {
         id: m.id.as_ref().map(|i| i.0.clone()),
         stanza_id,
@@ -69,8 +68,8 @@ pub(in crate::session) fn replaces(m: &Message) -> Option<String> {
     m.payloads
         .iter()
         .find(|p| p.is("replace", ns::MESSAGE_CORRECT))
-        .and_then(|p| Replace::try_from(p.clone()).ok())
-        .map(|r| r.id.0)
+        .and_then(|p| p.attr("id"))
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -36,6 +36,11 @@ impl Chats {
         self.states.clear();
     }
 
+    /// Whether `id` is one of our recent messages'.
+    pub fn is_ours(&self, id: &str) -> bool {
+        self.recipients.get(id).is_some()
+    }
+
     /// Messages the last session did not get acknowledged, to send again
     /// once the next one is ready.
     pub fn resend_later(&mut self, unacknowledged: Vec<(Element, String)>) {
@@ -71,6 +76,23 @@ struct Archived {
 }
 
 impl Session {
+    /// A command about one-to-one chat, or a room's messages.
+    pub(super) fn chat_command(&mut self, command: super::Command) {
+        use super::Command;
+        match command {
+            Command::SendMessage { id, to, body } => self.send_message(id, to, body, None),
+            Command::CorrectMessage {
+                id,
+                to,
+                replaces,
+                body,
+            } => self.send_message(id, to, body, Some(replaces)),
+            Command::SendChatState { to, state } => self.send_chat_state(to, state),
+            Command::MarkDisplayed { to, id } => self.mark_displayed(to, id),
+            _ => {}
+        }
+    }
+
     /// Sends, or queues until the session is ready.
     pub(super) fn send_message(
         &mut self,
@@ -160,6 +182,9 @@ impl Session {
         if let Some(result) = m.payloads.iter().find(|p| p.is("result", ns::MAM)) {
             return self.mam_result(from_own_account, result.clone());
         }
+        let Some(m) = self.room_message(m) else {
+            return;
+        };
         match carbons::unwrap(&m, from_own_account) {
             Some(Ok((inner, direction))) => self.chat_message(inner, direction, Via::Carbon),
             Some(Err(reason)) => self.ignore(reason),
@@ -215,13 +240,10 @@ impl Session {
         let sender_id = ids.origin_id.or_else(|| ids.id.clone());
         let timestamp_ms = incoming::sent_at(&m, archive_stamp, self.now_ms);
         let replaces = incoming::replaces(&m);
+        let (conversation, sender) = self.conversation_of(&m, direction, peer_jid);
         self.event(Event::MessageReceived(ChatMessage {
-            conversation: ConversationId::Chat(peer_jid.to_bare()),
-            // For our own messages, the sender is us, never the peer.
-            sender: Sender::Account(match direction {
-                Direction::Incoming => peer_jid,
-                Direction::Outgoing => m.from.clone().unwrap_or_else(|| self.jid.clone().into()),
-            }),
+            conversation,
+            sender,
             direction,
             kind: m.type_.clone(),
             stable_id: server_id.clone().or(sender_id),
@@ -235,6 +257,30 @@ impl Session {
             archived,
             from_archive,
         }));
+    }
+
+    /// Where a one-to-one message belongs, and who sent it: a private
+    /// message with a room's occupant (XEP-0045 §7.5) is apart from the
+    /// room, and its sender is a nick.
+    fn conversation_of(&self, m: &Message, direction: Direction, peer: Jid) -> (ConversationId, Sender) {
+        let ours = || Sender::Account(m.from.clone().unwrap_or_else(|| self.jid.clone().into()));
+        if let Ok(occupant) = peer.clone().try_into_full()
+            && self.rooms.is_room(&occupant.to_bare())
+        {
+            let sender = match direction {
+                Direction::Incoming => Sender::Occupant {
+                    nick: occupant.resource().to_string(),
+                    occupant_id: None,
+                },
+                Direction::Outgoing => ours(),
+            };
+            return (ConversationId::Private(occupant), sender);
+        }
+        let sender = match direction {
+            Direction::Incoming => Sender::Account(peer.clone()),
+            Direction::Outgoing => ours(),
+        };
+        (ConversationId::Chat(peer.to_bare()), sender)
     }
 
     /// What a message's ids tell: how far our archive goes, and whom our
@@ -288,7 +334,7 @@ impl Session {
 
 mod carbons;
 mod chatstates;
-mod incoming;
+pub(super) mod incoming;
 mod receipts;
 
 #[cfg(test)]

@@ -1,0 +1,746 @@
+//! Literal XML transcripts of XEP-0045 flows: joining, status codes,
+//! errors, messages, invitations, rejoining and the bounds.
+
+use super::*;
+use crate::session::tests::*;
+use crate::session::{ChatMessage, Command, ConversationId, Delivery, Direction, Sender, StanzaCondition};
+
+const ROOM: &str = "room@conference.example.com";
+const MUC_USER_NS: &str = "xmlns='http://jabber.org/protocol/muc#user'";
+
+fn room() -> BareJid {
+    ROOM.parse().unwrap()
+}
+
+fn join(s: &mut Session, nick: &str, password: Option<&str>) {
+    s.handle_command(Command::JoinRoom {
+        room: room(),
+        nick: nick.into(),
+        password: password.map(Into::into),
+    });
+}
+
+/// Answers the room's disco#info query, archiving or not; returns what
+/// went out next.
+fn answer_info(s: &mut Session, mam: bool) -> Vec<Element> {
+    let sent = out(s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let query = &sent[0];
+    assert_eq!(query.attr("to"), Some(ROOM));
+    assert!(query.has_child("query", "http://jabber.org/protocol/disco#info"));
+    let id = query.attr("id").unwrap();
+    let feature = if mam {
+        "<feature var='urn:xmpp:mam:2'/>"
+    } else {
+        ""
+    };
+    feed(
+        s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='{ROOM}'><query xmlns='http://jabber.org/protocol/disco#info'>\
+             <identity category='conference' type='text'/><feature var='http://jabber.org/protocol/muc'/>{feature}\
+             </query></iq>"
+        ),
+    );
+    out(s)
+}
+
+/// A presence from `nick` in the room, with `x` inside the muc#user `<x/>`.
+fn occupant(nick: &str, type_: &str, x: &str) -> String {
+    let type_ = if type_.is_empty() {
+        String::new()
+    } else {
+        format!(" type='{type_}'")
+    };
+    format!("<presence {C} from='{ROOM}/{nick}'{type_}><x {MUC_USER_NS}>{x}</x></presence>")
+}
+
+const MEMBER: &str = "<item affiliation='member' role='participant'/>";
+
+/// Joined as `romeo` in a room that archives, with juliet in it.
+fn joined() -> Session {
+    let mut s = logged_in();
+    join(&mut s, "romeo", None);
+    answer_info(&mut s, true);
+    feed(
+        &mut s,
+        &occupant("juliet", "", "<item affiliation='owner' role='moderator'/>"),
+    );
+    feed(
+        &mut s,
+        &occupant("romeo", "", &format!("{MEMBER}<status code='110'/>")),
+    );
+    events(&mut s);
+    s
+}
+
+fn departures(s: &mut Session) -> Vec<Event> {
+    events(s)
+        .into_iter()
+        .filter(|e| matches!(e, Event::OccupantLeft { .. } | Event::RoomLeft { .. }))
+        .collect()
+}
+
+#[test]
+fn joins_a_room_that_archives_without_asking_its_history() {
+    let mut s = logged_in();
+    join(&mut s, "romeo", None);
+    let sent = answer_info(&mut s, true);
+    assert_eq!(
+        sent,
+        [el(&own_presence("")
+            .replace(
+                "</presence>",
+                "<x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x></presence>"
+            )
+            .replace(
+                &format!("<presence {C}>"),
+                &format!("<presence {C} to='{ROOM}/romeo'>")
+            ))]
+    );
+    feed(
+        &mut s,
+        &occupant(
+            "juliet",
+            "",
+            "<item affiliation='owner' role='moderator' jid='juliet@example.net/balcony'/>",
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<presence {C} from='{ROOM}/romeo'><x {MUC_USER_NS}>{MEMBER}\
+             <status code='110'/><status code='201'/><status code='100'/></x>\
+             <occupant-id xmlns='urn:xmpp:occupant-id:0' id='occ-r'/></presence>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert_eq!(ev.len(), 3, "{ev:?}");
+    assert_eq!(
+        ev[0],
+        Event::OccupantChanged {
+            room: room(),
+            occupant: Occupant {
+                nick: "juliet".into(),
+                role: Role::Moderator,
+                affiliation: Affiliation::Owner,
+                jid: Some("juliet@example.net/balcony".parse().unwrap()),
+                occupant_id: None,
+                show: crate::session::presence::Availability::Available,
+                status: None,
+            }
+        }
+    );
+    assert!(
+        matches!(&ev[1], Event::OccupantChanged { occupant, .. }
+            if occupant.nick == "romeo" && occupant.occupant_id.as_deref() == Some("occ-r")),
+        "{ev:?}"
+    );
+    assert_eq!(
+        ev[2],
+        Event::RoomJoined {
+            room: room(),
+            nick: "romeo".into(),
+            created: true,
+            statuses: vec![
+                Status::SelfPresence,
+                Status::RoomHasBeenCreated,
+                Status::NonAnonymousRoom
+            ],
+        }
+    );
+}
+
+#[test]
+fn a_room_without_an_archive_or_info_sends_its_history_and_takes_a_password() {
+    let mut s = logged_in();
+    join(&mut s, "romeo", Some("secret"));
+    // No such room yet: joining creates it.
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap();
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='{id}' from='{ROOM}'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    let sent = out(&mut s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let x = sent[0].get_child("x", "http://jabber.org/protocol/muc").unwrap();
+    assert_eq!(
+        x.get_child("password", "http://jabber.org/protocol/muc")
+            .unwrap()
+            .text(),
+        "secret"
+    );
+    assert!(x.get_child("history", "http://jabber.org/protocol/muc").is_none());
+    assert!(events(&mut s).is_empty());
+}
+
+/// A join error from the room: the room is forgotten and the error typed.
+fn refused(condition: &str, nick: &str) -> Vec<Event> {
+    let mut s = logged_in();
+    join(&mut s, nick, None);
+    answer_info(&mut s, false);
+    feed(
+        &mut s,
+        &format!(
+            "<presence {C} from='{ROOM}/{nick}' type='error'><x xmlns='http://jabber.org/protocol/muc'/>\
+             <error type='cancel'><{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>"
+        ),
+    );
+    let ev = events(&mut s);
+    // Forgotten: a later presence from it is not ours to handle.
+    feed(&mut s, &occupant(nick, "", MEMBER));
+    assert!(
+        !events(&mut s)
+            .iter()
+            .any(|e| matches!(e, Event::RoomJoined { .. }))
+    );
+    ev
+}
+
+#[test]
+fn each_join_error_is_typed() {
+    let failed = |error| vec![Event::RoomJoinFailed { room: room(), error }];
+    assert_eq!(
+        refused("conflict", "romeo"),
+        failed(RoomError::NickConflict {
+            suggestion: "romeo_".into()
+        })
+    );
+    assert_eq!(
+        refused("not-authorized", "romeo"),
+        failed(RoomError::PasswordRequired)
+    );
+    assert_eq!(refused("forbidden", "romeo"), failed(RoomError::Banned));
+    assert_eq!(
+        refused("registration-required", "romeo"),
+        failed(RoomError::MembersOnly)
+    );
+    assert_eq!(refused("service-unavailable", "romeo"), failed(RoomError::Full));
+    assert_eq!(refused("item-not-found", "romeo"), failed(RoomError::NotFound));
+    assert_eq!(refused("not-acceptable", "romeo"), failed(RoomError::NickLocked));
+    assert_eq!(
+        refused("jid-malformed", "romeo"),
+        failed(RoomError::Other(StanzaCondition::JidMalformed))
+    );
+}
+
+#[test]
+fn a_taken_nick_suggests_the_next_one() {
+    assert_eq!(next_nick("romeo"), "romeo_");
+    assert_eq!(next_nick("romeo_"), "romeo_2");
+    assert_eq!(next_nick("romeo_2"), "romeo_3");
+    assert_eq!(next_nick("a_b"), "a_b_");
+}
+
+#[test]
+fn the_room_may_assign_our_nick() {
+    let mut s = logged_in();
+    join(&mut s, "Romeo", None);
+    answer_info(&mut s, true);
+    feed(
+        &mut s,
+        &occupant(
+            "romeo",
+            "",
+            &format!("{MEMBER}<status code='110'/><status code='210'/>"),
+        ),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(ev.last(), Some(Event::RoomJoined { nick, statuses, .. })
+            if nick == "romeo" && statuses.contains(&Status::AssignedNick)),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn others_leave_change_nick_and_are_kicked_or_banned() {
+    let mut s = joined();
+    feed(&mut s, &occupant("mercutio", "", MEMBER));
+    feed(&mut s, &occupant("tybalt", "", MEMBER));
+    feed(&mut s, &occupant("benvolio", "", MEMBER));
+    events(&mut s);
+    feed(
+        &mut s,
+        &occupant(
+            "juliet",
+            "unavailable",
+            "<item affiliation='owner' role='none' nick='jules'/><status code='303'/>",
+        ),
+    );
+    feed(
+        &mut s,
+        &occupant("jules", "", "<item affiliation='owner' role='moderator'/>"),
+    );
+    feed(
+        &mut s,
+        &occupant(
+            "mercutio",
+            "unavailable",
+            "<item affiliation='member' role='none'><actor nick='jules'/><reason>Too loud</reason></item><status code='307'/>",
+        ),
+    );
+    feed(
+        &mut s,
+        &occupant(
+            "tybalt",
+            "unavailable",
+            "<item affiliation='outcast' role='none'/><status code='301'/>",
+        ),
+    );
+    feed(
+        &mut s,
+        &occupant(
+            "benvolio",
+            "unavailable",
+            "<item affiliation='member' role='none'/>",
+        ),
+    );
+    let ev = events(&mut s);
+    let left = |nick: &str, why| Event::OccupantLeft {
+        room: room(),
+        nick: nick.into(),
+        why,
+    };
+    assert_eq!(ev.len(), 5, "{ev:?}");
+    assert_eq!(
+        ev[0],
+        left("juliet", Departure::NickChanged { nick: "jules".into() })
+    );
+    assert!(matches!(&ev[1], Event::OccupantChanged { occupant, .. } if occupant.nick == "jules"));
+    assert_eq!(
+        ev[2],
+        left(
+            "mercutio",
+            Departure::Kicked {
+                by: Some("jules".into()),
+                reason: Some("Too loud".into())
+            }
+        )
+    );
+    assert_eq!(
+        ev[3],
+        left(
+            "tybalt",
+            Departure::Banned {
+                by: None,
+                reason: None
+            }
+        )
+    );
+    assert_eq!(ev[4], left("benvolio", Departure::Left));
+}
+
+#[test]
+fn we_are_removed_for_each_reason() {
+    let cases = [
+        (
+            "<status code='307'/>",
+            Departure::Kicked {
+                by: None,
+                reason: None,
+            },
+        ),
+        (
+            "<status code='301'/>",
+            Departure::Banned {
+                by: None,
+                reason: None,
+            },
+        ),
+        ("<status code='321'/>", Departure::AffiliationChanged),
+        ("<status code='322'/>", Departure::MembersOnly),
+        ("<status code='332'/>", Departure::Shutdown),
+        ("<status code='333'/>", Departure::Error),
+        (
+            "<destroy jid='new@conference.example.com'><reason>Moved</reason></destroy>",
+            Departure::Destroyed {
+                alternative: Some("new@conference.example.com".parse().unwrap()),
+                reason: Some("Moved".into()),
+            },
+        ),
+    ];
+    for (x, why) in cases {
+        let mut s = joined();
+        feed(
+            &mut s,
+            &occupant(
+                "romeo",
+                "unavailable",
+                &format!("<item affiliation='none' role='none'/><status code='110'/>{x}"),
+            ),
+        );
+        assert_eq!(departures(&mut s), [Event::RoomLeft { room: room(), why }], "{x}");
+        // Forgotten: its messages are no longer taken.
+        feed(
+            &mut s,
+            &format!("<message {C} from='{ROOM}/juliet' type='groupchat'><body>hi</body></message>"),
+        );
+        assert_eq!(ignored(&mut s), ["a groupchat message from a room we are not in"]);
+    }
+}
+
+#[test]
+fn changes_our_nick_and_hears_a_refusal() {
+    let mut s = joined();
+    s.handle_command(Command::ChangeNick {
+        room: room(),
+        nick: "juliet".into(),
+    });
+    let sent = out(&mut s);
+    assert_eq!(sent[0].attr("to"), Some(&*format!("{ROOM}/juliet")));
+    feed(
+        &mut s,
+        &format!(
+            "<presence {C} from='{ROOM}/juliet' type='error'><error type='cancel'>\
+             <conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::NickChangeFailed {
+            room: room(),
+            error: RoomError::NickConflict {
+                suggestion: "juliet_".into()
+            }
+        }]
+    );
+    s.handle_command(Command::ChangeNick {
+        room: room(),
+        nick: "montague".into(),
+    });
+    out(&mut s);
+    feed(
+        &mut s,
+        &occupant(
+            "romeo",
+            "unavailable",
+            &format!("{MEMBER}<status code='303'/><status code='110'/>")
+                .replace("<item ", "<item nick='montague' "),
+        ),
+    );
+    feed(
+        &mut s,
+        &occupant("montague", "", &format!("{MEMBER}<status code='110'/>")),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(ev.last(), Some(Event::OwnNickChanged { nick, .. }) if nick == "montague"),
+        "{ev:?}"
+    );
+    assert_eq!(s.rooms.nick(&room()), Some("montague"));
+}
+
+#[test]
+fn groupchat_messages_carry_the_room_and_the_nick_and_our_echo_is_ours() {
+    let mut s = joined();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}/juliet' type='groupchat' id='j1'><body>Hello all</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='user@example.com'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='r-1' by='{ROOM}'/>\
+             <occupant-id xmlns='urn:xmpp:occupant-id:0' id='occ-j'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    let Event::MessageReceived(m) = &ev[0] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        m,
+        &ChatMessage {
+            conversation: ConversationId::Room(room()),
+            sender: Sender::Occupant {
+                nick: "juliet".into(),
+                occupant_id: Some("occ-j".into())
+            },
+            direction: Direction::Incoming,
+            kind: xmpp_parsers::message::MessageType::Groupchat,
+            stable_id: Some("r-1".into()),
+            archive_id: Some("r-1".into()),
+            id: Some("j1".into()),
+            body: "Hello all".into(),
+            timestamp_ms: m.timestamp_ms,
+            receipt_requested: false,
+            markable: false,
+            replaces: None,
+            archived: false,
+            from_archive: false,
+        }
+    );
+    s.handle_command(Command::SendMessage {
+        id: "m1".into(),
+        to: ConversationId::Room(room()),
+        body: "Hi".into(),
+    });
+    let sent = out(&mut s);
+    assert_eq!(sent[0].attr("type"), Some("groupchat"));
+    assert_eq!(sent[0].attr("to"), Some(ROOM));
+    // No receipts or markers in rooms.
+    assert!(!sent[0].has_child("request", "urn:xmpp:receipts"));
+    events(&mut s);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}/romeo' type='groupchat' id='m1'><body>Hi</body>\
+             <origin-id xmlns='urn:xmpp:sid:0' id='m1'/><stanza-id xmlns='urn:xmpp:sid:0' id='r-2' by='{ROOM}'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert_eq!(
+        ev[0],
+        Event::MessageStateChanged {
+            conversation: ConversationId::Room(room()),
+            id: "m1".into(),
+            state: Delivery::Delivered
+        }
+    );
+    assert!(
+        matches!(&ev[1], Event::MessageReceived(m) if m.direction == Direction::Outgoing && m.id.as_deref() == Some("m1"))
+    );
+    // History the room sends on joining is not new.
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}/juliet' type='groupchat'><body>Earlier</body>\
+             <delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z' from='{ROOM}'/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[0], Event::MessageReceived(m) if m.archived && m.timestamp_ms == 1_278_803_305_000),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn the_subject_and_configuration_notices() {
+    let mut s = joined();
+    let long = "x".repeat(MAX_SUBJECT + 50);
+    feed(
+        &mut s,
+        &format!("<message {C} from='{ROOM}/juliet' type='groupchat'><subject>{long}</subject></message>"),
+    );
+    feed(
+        &mut s,
+        &format!("<message {C} from='{ROOM}/juliet' type='groupchat'><subject/></message>"),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}' type='groupchat'><x {MUC_USER_NS}><status code='104'/><status code='170'/></x></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [
+            Event::SubjectChanged {
+                room: room(),
+                subject: Some("x".repeat(MAX_SUBJECT)),
+                by: Some("juliet".into())
+            },
+            Event::SubjectChanged {
+                room: room(),
+                subject: None,
+                by: Some("juliet".into())
+            },
+            Event::RoomChanged {
+                room: room(),
+                statuses: vec![Status::ConfigNonPrivacyRelated, Status::ConfigRoomLoggingEnabled]
+            }
+        ]
+    );
+    s.handle_command(Command::SetSubject {
+        room: room(),
+        subject: "Verona".into(),
+    });
+    let sent = out(&mut s);
+    assert_eq!(sent[0].attr("type"), Some("groupchat"));
+    assert_eq!(
+        sent[0].get_child("subject", "jabber:client").unwrap().text(),
+        "Verona"
+    );
+}
+
+#[test]
+fn private_messages_are_a_conversation_of_their_own() {
+    let mut s = joined();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}/juliet' type='chat' id='p1'><body>Psst</body>\
+             <x {MUC_USER_NS}/></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    let Event::MessageReceived(m) = &ev[0] else {
+        panic!("{ev:?}")
+    };
+    let private = ConversationId::Private(format!("{ROOM}/juliet").parse().unwrap());
+    assert_eq!(m.conversation, private);
+    assert_eq!(
+        m.sender,
+        Sender::Occupant {
+            nick: "juliet".into(),
+            occupant_id: None
+        }
+    );
+    s.handle_command(Command::SendMessage {
+        id: "p2".into(),
+        to: private,
+        body: "Yes?".into(),
+    });
+    let sent = out(&mut s);
+    assert_eq!(sent[0].attr("type"), Some("chat"));
+    assert_eq!(sent[0].attr("to"), Some(&*format!("{ROOM}/juliet")));
+}
+
+#[test]
+fn invitations_direct_and_mediated() {
+    let mut s = logged_in();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='juliet@example.net/balcony'>\
+             <x xmlns='jabber:x:conference' jid='{ROOM}' reason='Come' password='pw'/></message>"
+        ),
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}'><x {MUC_USER_NS}><invite from='juliet@example.net/balcony'>\
+             <reason>Join us</reason></invite><password>pw2</password></x></message>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [
+            Event::RoomInvitation {
+                room: room(),
+                from: Some("juliet@example.net/balcony".parse().unwrap()),
+                reason: Some("Come".into()),
+                password: Some("pw".into())
+            },
+            Event::RoomInvitation {
+                room: room(),
+                from: Some("juliet@example.net/balcony".parse().unwrap()),
+                reason: Some("Join us".into()),
+                password: Some("pw2".into())
+            }
+        ]
+    );
+    s.handle_command(Command::Invite {
+        room: room(),
+        to: "juliet@example.net".parse().unwrap(),
+        reason: Some("Come".into()),
+    });
+    let sent = out(&mut s);
+    let x = sent[0].get_child("x", "jabber:x:conference").unwrap();
+    assert_eq!((x.attr("jid"), x.attr("reason")), (Some(ROOM), Some("Come")));
+}
+
+#[test]
+fn rooms_follow_our_presence_and_are_left_cleanly() {
+    let mut s = joined();
+    s.handle_command(Command::SetPresence {
+        show: crate::session::presence::Availability::Away,
+        status: None,
+        priority: 0,
+    });
+    let sent = out(&mut s);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[0].attr("to"), None);
+    assert_eq!(sent[1].attr("to"), Some(&*format!("{ROOM}/romeo")));
+    assert!(sent[1].get_child("x", "http://jabber.org/protocol/muc").is_none());
+    s.handle_command(Command::LeaveRoom { room: room() });
+    expect_out(
+        &mut s,
+        &[&format!("<presence {C} to='{ROOM}/romeo' type='unavailable'/>")],
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RoomLeft {
+            room: room(),
+            why: Departure::Left
+        }]
+    );
+}
+
+#[test]
+fn rooms_are_joined_again_in_a_new_session_but_not_after_resumption() {
+    let mut s = joined();
+    // Resumed: the room still has us.
+    s.handle_command(Command::ConnectionLost);
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    out(&mut s);
+    // It had everything: roster, carbons, presence, archive, disco, join.
+    feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='6'/>");
+    let sent = out(&mut s);
+    assert!(!sent.iter().any(|e| e.name() == "presence"), "{sent:?}");
+    // A new session: joined again once our presence is out, asking no
+    // history of a room known to archive.
+    s.handle_command(Command::ConnectionLost);
+    authenticate(&mut s);
+    feed(&mut s, FEATURES_BIND);
+    out(&mut s);
+    feed(&mut s, "<failed xmlns='urn:xmpp:sm:3'/>");
+    let bind = out(&mut s);
+    let id = bind[0].attr("id").unwrap();
+    feed(&mut s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+    let sent = out(&mut s);
+    let roster = sent
+        .iter()
+        .find(|e| e.has_child("query", "jabber:iq:roster"))
+        .unwrap();
+    let id = roster.attr("id").unwrap();
+    feed(&mut s, &format!("<iq {C} type='result' id='{id}'/>"));
+    let sent = out(&mut s);
+    let joins: Vec<_> = sent
+        .iter()
+        .filter(|e| e.attr("to") == Some(&*format!("{ROOM}/romeo")))
+        .collect();
+    assert_eq!(joins.len(), 1, "{sent:?}");
+    let x = joins[0].get_child("x", "http://jabber.org/protocol/muc").unwrap();
+    assert!(x.get_child("history", "http://jabber.org/protocol/muc").is_some());
+}
+
+#[test]
+fn a_hostile_room_is_bounded() {
+    let mut s = joined();
+    for i in 0..MAX_OCCUPANTS + 5 {
+        feed(&mut s, &occupant(&format!("n{i}"), "", MEMBER));
+    }
+    let ev = events(&mut s);
+    let added = ev
+        .iter()
+        .filter(|e| matches!(e, Event::OccupantChanged { .. }))
+        .count();
+    // juliet and romeo were in already.
+    assert_eq!(added, MAX_OCCUPANTS - 2);
+    let long = "n".repeat(MAX_NICK * 2);
+    feed(
+        &mut s,
+        &format!("<message {C} from='{ROOM}/{long}' type='groupchat'><body>hi</body></message>"),
+    );
+    let ev = events(&mut s);
+    assert!(
+        matches!(&ev[0], Event::MessageReceived(m) if matches!(&m.sender, Sender::Occupant { nick, .. } if nick.chars().count() == MAX_NICK)),
+        "{ev:?}"
+    );
+    // Groupchat from rooms we are not in, and presences that repeat, are nothing.
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='other@conference.example.com/x' type='groupchat'><body>hi</body></message>"
+        ),
+    );
+    assert_eq!(ignored(&mut s), ["a groupchat message from a room we are not in"]);
+    feed(&mut s, &occupant("n1", "", MEMBER));
+    assert!(events(&mut s).is_empty());
+}
