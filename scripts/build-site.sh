@@ -9,7 +9,7 @@ out=target/site
 stage=target/wasm-bindgen
 
 # --emit-relocs lets wasm-split-cli move the code that only a split point
-# (frontend/src/ui/chunks.rs) reaches into a chunk of its own.
+# (frontend/src/ui/shell/chunks.rs) reaches into a chunk of its own.
 # PARLONS_FEATURES: the frontend's cargo features (the e2e build's
 # crash-test), never set for a release.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
@@ -27,9 +27,11 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
 cp "$split"/__wasm_split.js "$split"/split_*.wasm "$stage"/
 cp "$split"/chunk_*.wasm "$stage"/ 2>/dev/null || true
 # binaryen 132 from npm: Debian's 108 mangles wasm-bindgen's externref table.
-# -Oz takes about 40% off the raw size and 25% off the brotli size.
+# -Oz takes about 40% off the raw size and 25% off the brotli size. Then
+# functions sorted by name, so that a module's functions sit together:
+# 1.0 to 1.6 KB less brotli in three builds measured.
 # PARLONS_WASM_NAMES=1 keeps function names, for CPU profiles.
-opt=(-Oz)
+opt=(-Oz --reorder-functions-by-name)
 [ -z "${PARLONS_WASM_NAMES:-}" ] || opt+=(-g)
 for w in "$stage"/*.wasm; do
   e2e/node_modules/.bin/wasm-opt "${opt[@]}" "$w" -o "$w.opt"

@@ -1,12 +1,14 @@
 //! The Parlons web client.
 //!
 //! Data flows one way: [`client`] owns the page's only WebSocket and drives
-//! the sans-IO session; its events update the [`store`]; the [`ui`]
-//! components render the store and send commands. No component touches
+//! the sans-IO session; the [`controller`] turns its events into [`store`]
+//! changes and decides what follows; the [`ui`] components render the
+//! store and ask the controller for what they want. No component touches
 //! XML.
 
 pub mod address;
 pub mod client;
+pub mod controller;
 #[cfg(feature = "crash-test")]
 pub mod crash_test;
 pub mod i18n;
@@ -18,8 +20,8 @@ pub mod ui;
 pub fn mount() {
     #[cfg(feature = "crash-test")]
     crash_test::listen();
-    let typed = ui::login::take_static_form();
+    let typed = ui::account::login::take_static_form();
     let focus = typed.clone();
     leptos::mount::mount_to_body(move || leptos::view! { <ui::app::App typed=typed.clone() /> });
-    ui::login::restore_focus(&focus);
+    ui::account::login::restore_focus(&focus);
 }

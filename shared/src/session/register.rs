@@ -15,7 +15,7 @@ use xmpp_parsers::ibr::{FieldsQuery, FormQuery, LegacyQuery};
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
-use xmpp_parsers::stream_error::{self, StreamError};
+use xmpp_parsers::stream_error;
 
 use super::{Event, Request, RequestError, Secret, Session, stanza_condition};
 use crate::framing::{Close, Frame, Open};
@@ -229,10 +229,7 @@ impl Registration {
             if !matches!(self.stage, Stage::Opening | Stage::Open) {
                 return self.ignore("a stream error after the registration");
             }
-            let condition = StreamError::try_from(el)
-                .map_or(stream_error::DefinedCondition::UndefinedCondition, |e| {
-                    e.condition
-                });
+            let (condition, _) = super::stream::read_stream_error(&el);
             self.stage = Stage::Idle;
             self.pending = None;
             return self.fail(RegistrationError::Stream(condition));

@@ -5,7 +5,6 @@
 use minidom::Element;
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::presence::Presence;
-use xmpp_parsers::stream_error::StreamError;
 use xmpp_parsers::stream_features::StreamFeatures;
 
 use super::presence::presence_element;
@@ -41,6 +40,54 @@ impl Liveness {
     pub fn heard(&mut self) {
         self.pinged_at = None;
     }
+}
+
+/// RFC 6120 §4.9.3: a `<stream:error/>`'s condition, `undefined-condition`
+/// when it has none we know, and its text. Read by hand: xmpp-parsers'
+/// parser weighs 21 KB of the first load's WASM.
+pub(super) fn read_stream_error(el: &Element) -> (StreamCondition, Option<String>) {
+    let mut condition = None;
+    let mut text = None;
+    for c in el.children().filter(|c| c.ns() == xmpp_parsers::ns::XMPP_STREAMS) {
+        if c.name() == "text" {
+            text.get_or_insert_with(|| c.text());
+        } else if condition.is_none() {
+            condition = stream_condition(c);
+        }
+    }
+    (condition.unwrap_or(StreamCondition::UndefinedCondition), text)
+}
+
+fn stream_condition(c: &Element) -> Option<StreamCondition> {
+    use StreamCondition as S;
+    Some(match c.name() {
+        "bad-format" => S::BadFormat,
+        "bad-namespace-prefix" => S::BadNamespacePrefix,
+        "conflict" => S::Conflict,
+        "connection-timeout" => S::ConnectionTimeout,
+        "host-gone" => S::HostGone,
+        "host-unknown" => S::HostUnknown,
+        "improper-addressing" => S::ImproperAddressing,
+        "internal-server-error" => S::InternalServerError,
+        "invalid-from" => S::InvalidFrom,
+        "invalid-namespace" => S::InvalidNamespace,
+        "invalid-xml" => S::InvalidXml,
+        "not-authorized" => S::NotAuthorized,
+        "not-well-formed" => S::NotWellFormed,
+        "policy-violation" => S::PolicyViolation,
+        "remote-connection-failed" => S::RemoteConnectionFailed,
+        "reset" => S::Reset,
+        "resource-constraint" => S::ResourceConstraint,
+        "restricted-xml" => S::RestrictedXml,
+        "see-other-host" => S::SeeOtherHost(c.text()),
+        "system-shutdown" => S::SystemShutdown,
+        "undefined-condition" => S::UndefinedCondition,
+        "unsupported-encoding" => S::UnsupportedEncoding,
+        "unsupported-feature" => S::UnsupportedFeature,
+        "unsupported-stanza-type" => S::UnsupportedStanzaType,
+        "unsupported-version" => S::UnsupportedVersion,
+        _ => return None,
+    })
 }
 
 impl Session {
@@ -160,18 +207,7 @@ impl Session {
     }
 
     pub(super) fn stream_error(&mut self, el: &Element) {
-        let (condition, text) = match StreamError::try_from(el.clone()) {
-            Ok(e) => {
-                let text = e.get_best_text_cloned(vec![]).map(|(_, t)| t);
-                (e.condition, text)
-            }
-            // An unknown condition, or no condition at all.
-            Err(_) => (
-                StreamCondition::UndefinedCondition,
-                el.get_child("text", xmpp_parsers::ns::XMPP_STREAMS)
-                    .map(Element::text),
-            ),
-        };
+        let (condition, text) = read_stream_error(el);
         let limit = el.children().find_map(GatewayLimit::from_condition);
         self.state = State::Idle;
         self.event(Event::StreamError {
@@ -200,5 +236,53 @@ impl Session {
             }
             _ => self.ignore("stream features at an unexpected time"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::tests::el;
+
+    fn read(xml: &str) -> (StreamCondition, Option<String>) {
+        read_stream_error(&el(&format!(
+            "<stream:error xmlns:stream='http://etherx.jabber.org/streams'>{xml}</stream:error>"
+        )))
+    }
+
+    const NS: &str = "xmlns='urn:ietf:params:xml:ns:xmpp-streams'";
+
+    #[test]
+    fn reads_each_condition_and_the_text() {
+        assert_eq!(
+            read(&format!("<host-unknown {NS}/><text {NS}>No such domain</text>")),
+            (StreamCondition::HostUnknown, Some("No such domain".into()))
+        );
+        assert_eq!(
+            read(&format!(
+                "<text {NS}>Moved</text><see-other-host {NS}>other.example:5222</see-other-host>"
+            )),
+            (
+                StreamCondition::SeeOtherHost("other.example:5222".into()),
+                Some("Moved".into())
+            )
+        );
+        assert_eq!(
+            read(&format!("<unsupported-version {NS}/>")).0,
+            StreamCondition::UnsupportedVersion
+        );
+    }
+
+    #[test]
+    fn an_unknown_foreign_or_missing_condition_is_undefined() {
+        let undefined = (StreamCondition::UndefinedCondition, None);
+        assert_eq!(read(&format!("<made-up {NS}/>")), undefined);
+        assert_eq!(read("<system-shutdown xmlns='urn:example'/>"), undefined);
+        assert_eq!(read(""), undefined);
+        // The first known condition counts.
+        assert_eq!(
+            read(&format!("<made-up {NS}/><reset {NS}/><conflict {NS}/>")).0,
+            StreamCondition::Reset
+        );
     }
 }

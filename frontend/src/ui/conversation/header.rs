@@ -6,11 +6,12 @@ use xmpp_parsers::jid::BareJid;
 
 use super::ConversationView;
 use super::rename::RenameContact;
+use crate::controller::actions;
+use crate::controller::route::{self, Route};
+use crate::controller::use_store;
 use crate::i18n::t;
 use crate::store::Store;
-use crate::ui::route::{self, Route};
 use crate::ui::show::availability_key;
-use crate::ui::{actions, use_store};
 
 /// The header of the open conversation.
 #[component]

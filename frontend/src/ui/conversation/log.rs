@@ -11,10 +11,10 @@ use super::ConversationView;
 use super::anchor::TopAnchor;
 use super::rows::Rows;
 use super::span::Span;
+use crate::controller::actions;
 use crate::i18n::t;
 use crate::store::conversation::{Conversation, Message};
-use crate::ui::actions;
-use crate::ui::message_row::{MessageRow, day, day_number, delivery_key};
+use crate::ui::conversation::message_row::{MessageRow, day, day_number, delivery_key};
 
 /// How close to the bottom, in pixels, counts as "at the latest message".
 const NEAR_BOTTOM: i32 = 48;

@@ -3,8 +3,10 @@
 //! archive (XEP-0313) as the log scrolls up, and the composer.
 
 mod anchor;
+pub mod composer;
 mod header;
 mod log;
+pub mod message_row;
 mod rename;
 mod rows;
 mod span;
@@ -17,11 +19,12 @@ use xmpp_parsers::jid::BareJid;
 
 use self::header::ConversationHeader;
 use self::log::{MessageLog, first_span, jump_to_latest, scroll_to_bottom};
-use super::composer::Composer;
-use super::{actions, use_store};
+use crate::controller::actions;
+use crate::controller::use_store;
 use crate::i18n::t;
 use crate::store::conversation::Conversation;
 use crate::store::{Connection, Store};
+use crate::ui::conversation::composer::Composer;
 
 /// How long messages must pause before the latest gets a read marker.
 const MARKER_PAUSE: Duration = Duration::from_secs(1);

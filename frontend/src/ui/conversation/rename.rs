@@ -5,8 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
+use crate::controller::actions;
 use crate::i18n::t;
-use crate::ui::actions;
 use crate::ui::dialog::{self, FormDialog};
 
 /// The Rename button and its dialog.

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::ui::actions::HISTORY_PAGE;
+use crate::controller::actions::HISTORY_PAGE;
 
 /// Rows rendered on opening, and while following the latest message.
 const LATEST: usize = 100;

@@ -5,10 +5,11 @@ use leptos::html;
 use leptos::prelude::*;
 use parlons_shared::session::presence::Availability;
 
-use super::settings_dialog::SettingsDialogHandle;
-use super::show::availability_key;
-use super::{actions, use_store};
+use crate::controller::actions;
+use crate::controller::use_store;
 use crate::i18n::t;
+use crate::ui::account::settings_dialog::SettingsDialogHandle;
+use crate::ui::show::availability_key;
 
 const CHOICES: [Availability; 4] = [
     Availability::Available,

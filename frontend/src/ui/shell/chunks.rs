@@ -11,12 +11,12 @@ use leptos::wasm_split::SplitLoaderError;
 
 use xmpp_parsers::jid::BareJid;
 
-use super::conversation::ConversationPane;
-use super::register::RegisterPage;
-use super::request_list::RequestList;
-use super::settings::SettingsContent;
-use super::sign_in::LoginRequest;
+use crate::controller::sink::LoginRequest;
 use crate::i18n::t;
+use crate::ui::account::register::RegisterPage;
+use crate::ui::account::settings::SettingsContent;
+use crate::ui::contacts::request_list::RequestList;
+use crate::ui::conversation::ConversationPane;
 
 /// A chunk could not be fetched: offline, or the site was updated since
 /// the page loaded.
@@ -89,7 +89,7 @@ where
 /// The chunk could not be fetched: a sentence, and another try.
 fn unavailable(attempt: RwSignal<u32>) -> AnyView {
     let again = move || attempt.update(|n| *n += 1);
-    let store = super::use_store();
+    let store = crate::controller::use_store();
     Effect::new(move |was_online: Option<bool>| {
         let online = store.with(|s| s.connection == crate::store::Connection::Online);
         if online && was_online == Some(false) {

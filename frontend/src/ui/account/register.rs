@@ -12,11 +12,12 @@ use parlons_shared::session::register::{
 };
 use xmpp_parsers::jid::BareJid;
 
-use super::sign_in::{LoginRequest, problem_key};
 use crate::client::register::Registrar;
 use crate::client::{Notice, default_url, random};
+use crate::controller::sink::LoginRequest;
 use crate::i18n::t;
 use crate::store::{Problem, stream_problem};
+use crate::ui::account::sign_in::problem_key;
 
 /// Where the registration is.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{actions, use_store};
+use crate::controller::actions;
+
+use crate::controller::use_store;
 use crate::i18n::{t, t_with};
 
 /// Pending subscription requests.

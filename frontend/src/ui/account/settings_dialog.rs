@@ -4,8 +4,10 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use super::{chunks, dialog};
+use crate::ui::shell::chunks;
+
 use crate::i18n::t;
+use crate::ui::dialog;
 
 /// The Settings dialog, and whether it was ever opened: what it holds is a
 /// chunk fetched on first opening.

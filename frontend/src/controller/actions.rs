@@ -6,8 +6,10 @@ use parlons_shared::session::{Command, ConversationId};
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::jid::BareJid;
 
-use super::{use_client, use_store};
+use crate::controller::use_client;
+
 use crate::client::{now_ms, random, storage};
+use crate::controller::use_store;
 use crate::store::PasswordChange;
 use crate::store::conversation::Conversation;
 use leptos::prelude::*;
@@ -30,6 +32,11 @@ fn command(c: Command) {
 /// A fresh message id that nobody can guess.
 fn message_id() -> Option<String> {
     random::token(16)
+}
+
+/// Keeps what is typed in a conversation, without redrawing it.
+pub fn keep_draft(to: &BareJid, text: String) {
+    use_store().update_untracked(|s| s.conversation(to).draft = text);
 }
 
 /// Sends a message; it shows at once as pending.
@@ -128,7 +135,7 @@ pub fn accept_request(jid: BareJid) {
         s.conversation(&jid);
     });
     request_handled(Some(jid.clone()));
-    super::route::go(&super::route::Route::Chat(jid));
+    crate::controller::route::go(&crate::controller::route::Route::Chat(jid));
 }
 
 /// Drops a message request.
@@ -149,7 +156,7 @@ pub fn unblock(jid: xmpp_parsers::jid::Jid) {
 }
 
 fn request_handled(jid: Option<BareJid>) {
-    if let Some(keep) = use_context::<super::keep::Keep>() {
+    if let Some(keep) = use_context::<crate::controller::keep::Keep>() {
         keep.request_handled(jid);
     }
 }
@@ -209,9 +216,9 @@ pub fn log_out() {
     }
     storage::forget_login();
     let account = use_store().with_untracked(|s| s.account.clone());
-    if let (Some(keep), Some(account)) = (use_context::<super::keep::Keep>(), account) {
+    if let (Some(keep), Some(account)) = (use_context::<crate::controller::keep::Keep>(), account) {
         keep.forget(account);
     }
     use_store().set(crate::store::Store::default());
-    super::route::go(&super::route::Route::Home);
+    crate::controller::route::go(&crate::controller::route::Route::Home);
 }

@@ -5,11 +5,11 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
-use super::actions;
-use super::dialog::{self, FormDialog};
-use super::route::{self, Route};
 use crate::address;
+use crate::controller::actions;
+use crate::controller::route::{self, Route};
 use crate::i18n::t;
+use crate::ui::dialog::{self, FormDialog};
 
 /// The Add contact button and its dialog.
 #[component]

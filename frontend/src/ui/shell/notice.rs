@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 
-use super::reasons::request_reason;
-use super::{actions, use_store};
+use crate::controller::actions;
+use crate::controller::use_store;
 use crate::i18n::{t, t_with};
 use crate::store::Notice;
+use crate::ui::reasons::request_reason;
 
 /// The notice line (its text with role `alert`), empty when there is none.
 #[component]

@@ -5,12 +5,13 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::chunks;
-use super::sign_in::{LoginRequest, problem_key};
-use super::use_store;
 use crate::address::{self, AddressError};
+use crate::controller::sink::LoginRequest;
+use crate::controller::use_store;
 use crate::i18n::t;
 use crate::store::{Connection, Store};
+use crate::ui::account::sign_in::problem_key;
+use crate::ui::shell::chunks;
 
 /// What was typed into the static form before the client took over.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,11 @@ use leptos::html;
 use leptos::prelude::*;
 use xmpp_parsers::jid::BareJid;
 
-use super::{actions, dialog, use_store};
+use crate::controller::actions;
+
+use crate::ui::dialog;
+
+use crate::controller::use_store;
 use crate::i18n::{t, t_with};
 use crate::store::strangers::Request;
 

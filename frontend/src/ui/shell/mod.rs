@@ -1,18 +1,22 @@
 //! The signed-in layout: contacts beside the conversation; below 700 px,
 //! one pane at a time.
 
+pub mod chunks;
+pub mod notice;
+pub mod status_line;
+pub mod window;
+
 use leptos::prelude::*;
 
-use super::chunks;
-use super::contact_list::ContactList;
-use super::message_requests::MessageRequests;
-use super::notice::NoticeLine;
-use super::own_status::OwnStatus;
-use super::requests::SubscriptionRequests;
-use super::settings_dialog::{SettingsDialog, SettingsDialogHandle};
-use super::status_line::StatusLine;
-use super::use_store;
+use crate::controller::use_store;
 use crate::i18n::t;
+use crate::ui::account::own_status::OwnStatus;
+use crate::ui::account::settings_dialog::{SettingsDialog, SettingsDialogHandle};
+use crate::ui::contacts::list::ContactList;
+use crate::ui::contacts::message_requests::MessageRequests;
+use crate::ui::contacts::requests::SubscriptionRequests;
+use notice::NoticeLine;
+use status_line::StatusLine;
 
 /// The signed-in screen.
 #[component]

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use parlons_shared::session::Delivery;
 use xmpp_parsers::jid::BareJid;
 
-use super::actions;
-use super::reasons::message_reason;
-use super::rich_text::RichText;
+use crate::controller::actions;
 use crate::i18n::t;
 use crate::store::conversation::Message;
+use crate::ui::reasons::message_reason;
+use crate::ui::rich_text::RichText;
 
 /// `HH:MM` in the browser's time zone; empty for 0.
 pub fn short_time(ms: u64) -> String {

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 
-use super::sign_in::problem_key;
-use super::{actions, use_store};
 use crate::client::now_ms;
+use crate::controller::actions;
+use crate::controller::use_store;
 use crate::i18n::{t, t_with};
 use crate::store::Connection;
+use crate::ui::account::sign_in::problem_key;
 
 /// The connection line (role `status`).
 #[component]

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use xmpp_parsers::chatstates::ChatState;
 use xmpp_parsers::jid::BareJid;
 
-use super::{actions, use_store};
+use crate::controller::actions;
+
+use crate::controller::use_store;
 use crate::i18n::t;
 use crate::store::Store;
 
@@ -85,8 +87,7 @@ impl MessageBox {
         }
         self.editing.set(None);
         el.set_value("");
-        self.store
-            .update_untracked(|s| s.conversation(&self.jid).draft.clear());
+        actions::keep_draft(&self.jid, String::new());
     }
 
     /// Says whether we are typing, and keeps the draft.
@@ -98,8 +99,7 @@ impl MessageBox {
             ChatState::Composing
         };
         actions::chat_state(self.jid.clone(), state);
-        self.store
-            .update_untracked(|s| s.conversation(&self.jid).draft = text);
+        actions::keep_draft(&self.jid, text);
     }
 
     /// Enter, Up and Escape.

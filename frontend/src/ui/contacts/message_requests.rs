@@ -4,7 +4,11 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use super::{chunks, dialog, use_store};
+use crate::ui::shell::chunks;
+
+use crate::ui::dialog;
+
+use crate::controller::use_store;
 use crate::i18n::t;
 
 /// "Message requests", with how many wait, when any do.

@@ -13,13 +13,13 @@ use xmpp_parsers::jid::BareJid;
 
 pub use entries::{Entry, Row, entries, filtered, initials, rows};
 
-use super::add_contact::AddContact;
-use super::later::follow_later;
-use super::route::Route;
-use super::show::availability_key;
-use super::use_store;
-use super::window::{self as windowing, Window};
+use crate::controller::route::Route;
+use crate::controller::use_store;
 use crate::i18n::t;
+use crate::ui::contacts::add_contact::AddContact;
+use crate::ui::later::follow_later;
+use crate::ui::shell::window::{self as windowing, Window};
+use crate::ui::show::availability_key;
 
 /// Line heights in quarters of a rem, as `style/main.css` sets them
 /// (2.25rem and 4.75rem): whole numbers keep float formatting out of the
@@ -263,7 +263,7 @@ fn row_body(row: &Row) -> impl IntoView + use<> {
             <span class="preview">{row.preview.clone()}</span>
         </span>
         <span class="meta">
-            <span class="time">{super::message_row::short_time(row.last_ms)}</span>
+            <span class="time">{crate::ui::conversation::message_row::short_time(row.last_ms)}</span>
             {unread}
         </span>
     }
