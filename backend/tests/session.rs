@@ -206,3 +206,116 @@ async fn a_session_resumes_after_its_socket_drops() {
         assert!(c.session.is_ready());
     }
 }
+
+/// Two accounts of one server meet in a new room on its MUC service and
+/// talk; the first keeps it as a bookmark, which a new session reads back
+/// and joins by itself.
+async fn room_and_bookmark(url: &str, a: Account, b: Account) {
+    let room: xmpp_parsers::jid::BareJid = format!("r-{}@conference.{}", a.user, a.domain).parse().unwrap();
+    let mut ca = Client::connect(url, &a, "ma").await;
+    ca.until(|e| matches!(e, Event::BookmarksReceived { .. })).await;
+    ca.session.handle_command(Command::JoinRoom {
+        room: room.clone(),
+        nick: "alice".into(),
+        password: None,
+    });
+    ca.until(|e| matches!(e, Event::RoomJoined { nick, .. } if nick == "alice"))
+        .await;
+
+    let mut cb = Client::connect(url, &b, "mb").await;
+    cb.until(|e| matches!(e, Event::BookmarksReceived { .. })).await;
+    cb.session.handle_command(Command::JoinRoom {
+        room: room.clone(),
+        nick: "alice".into(),
+        password: None,
+    });
+    // The nick is taken: the room says so, and suggests another.
+    let Event::RoomJoinFailed { error, .. } = cb.until(|e| matches!(e, Event::RoomJoinFailed { .. })).await
+    else {
+        unreachable!()
+    };
+    let parlons_shared::session::muc::RoomError::NickConflict { suggestion } = error else {
+        panic!("{error:?}")
+    };
+    cb.session.handle_command(Command::JoinRoom {
+        room: room.clone(),
+        nick: suggestion.clone(),
+        password: None,
+    });
+    cb.until(|e| matches!(e, Event::RoomJoined { .. })).await;
+    ca.until(|e| matches!(e, Event::OccupantChanged { occupant, .. } if occupant.nick == suggestion))
+        .await;
+
+    cb.session.handle_command(Command::SendMessage {
+        id: "g-1".into(),
+        to: ConversationId::Room(room.clone()),
+        body: "Bonjour la salle".into(),
+    });
+    cb.flush().await;
+    let got = ca
+        .until(|e| matches!(e, Event::MessageReceived(m) if m.conversation == ConversationId::Room(room.clone())))
+        .await;
+    let Event::MessageReceived(m) = got else {
+        unreachable!()
+    };
+    assert_eq!(m.body, "Bonjour la salle");
+    assert_eq!(m.direction, Direction::Incoming);
+    assert!(m.archive_id.is_some(), "the room's archive id: {m:?}");
+    // b's own copy comes back from the room: delivered.
+    cb.until(
+        |e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Delivered, .. } if id == "g-1"),
+    )
+    .await;
+
+    let bookmark = parlons_shared::session::bookmarks::Bookmark {
+        room: room.clone(),
+        name: Some("Salle".into()),
+        autojoin: true,
+        nick: Some("alice".into()),
+        password: None,
+    };
+    ca.session.handle_command(Command::SetBookmark {
+        bookmark: bookmark.clone(),
+    });
+    ca.flush().await;
+    // A new session of a's reads it and joins the room by itself (as
+    // "alice" again: the first session left it first).
+    ca.session
+        .handle_command(Command::LeaveRoom { room: room.clone() });
+    ca.until(|e| matches!(e, Event::RoomLeft { .. })).await;
+    let mut other = Client::connect(url, &a, "mc").await;
+    let Event::BookmarksReceived { bookmarks } = other
+        .until(|e| matches!(e, Event::BookmarksReceived { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert!(bookmarks.contains(&bookmark), "{bookmarks:?}");
+    other
+        .until(|e| matches!(e, Event::RoomJoined { room: r, .. } if *r == room))
+        .await;
+}
+
+#[tokio::test]
+async fn rooms_and_bookmarks_on_prosody() {
+    let s = servers();
+    let url = s.gateway.as_ref().unwrap().websocket_url();
+    room_and_bookmark(
+        &url,
+        s.prosody.create_account().unwrap(),
+        s.prosody.create_account().unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rooms_and_bookmarks_on_ejabberd() {
+    let s = servers();
+    let url = s.gateway.as_ref().unwrap().websocket_url();
+    room_and_bookmark(
+        &url,
+        s.ejabberd.create_account().unwrap(),
+        s.ejabberd.create_account().unwrap(),
+    )
+    .await;
+}

@@ -110,11 +110,16 @@ pub fn read_result(mut el: Element) -> Result<IqResult, &'static str> {
 
 /// `<iq type='get'/>` with a payload.
 pub fn get(id: impl Into<String>, payload: &impl AsXml) -> Iq {
+    get_element(id, payload.to_element())
+}
+
+/// `<iq type='get'/>` with a payload built as an element.
+pub fn get_element(id: impl Into<String>, payload: Element) -> Iq {
     Iq::Get {
         from: None,
         to: None,
         id: id.into(),
-        payload: payload.to_element(),
+        payload,
     }
 }
 

@@ -24,11 +24,17 @@ pub const MUC: &str = xmpp_parsers::ns::MUC;
 /// XEP-0045: what a room says of its occupants.
 pub const MUC_USER: &str = xmpp_parsers::ns::MUC_USER;
 
+/// XEP-0045: what a room's owner configures.
+pub const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
+
 /// XEP-0249: direct invitations.
 pub const CONFERENCE: &str = "jabber:x:conference";
 
 /// XEP-0421: anonymous unique occupant identifiers.
 pub const OCCUPANT_ID: &str = "urn:xmpp:occupant-id:0";
+
+/// XEP-0060: what a PEP node tells of its changes.
+pub const PUBSUB_EVENT: &str = "http://jabber.org/protocol/pubsub#event";
 
 /// XEP-0334: Message Processing Hints.
 pub const HINTS: &str = "urn:xmpp:hints";

@@ -97,6 +97,7 @@ impl Session {
             // after that.
             self.sync_archive();
             self.rejoin_rooms();
+            self.fetch_bookmarks();
         }
     }
 

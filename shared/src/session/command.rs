@@ -8,7 +8,8 @@ use crate::session::presence::Availability;
 /// A request to the session.
 ///
 /// Rooms (XEP-0045): [`Command::JoinRoom`], [`Command::LeaveRoom`],
-/// [`Command::ChangeNick`], [`Command::SetSubject`] and [`Command::Invite`];
+/// [`Command::ChangeNick`], [`Command::SetSubject`], [`Command::Invite`],
+/// [`Command::SetBookmark`] and [`Command::RemoveBookmark`];
 /// their messages go with [`Command::SendMessage`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -75,6 +76,17 @@ pub enum Command {
         to: BareJid,
         /// Why, if said.
         reason: Option<String>,
+    },
+    /// Add or change a bookmark (XEP-0402, or XEP-0048 where the server
+    /// lacks it).
+    SetBookmark {
+        /// The bookmark.
+        bookmark: crate::session::bookmarks::Bookmark,
+    },
+    /// Remove a room's bookmark.
+    RemoveBookmark {
+        /// The room.
+        room: BareJid,
     },
     /// Send a correction of our message `replaces` (XEP-0308).
     CorrectMessage {

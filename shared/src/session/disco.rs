@@ -19,7 +19,7 @@ use crate::ns;
 pub const CAPS_NODE: &str = "https://parlons.chat";
 
 /// What we support, for disco#info and caps.
-const FEATURES: [&str; 10] = [
+const FEATURES: [&str; 13] = [
     "http://jabber.org/protocol/disco#info",
     "http://jabber.org/protocol/caps",
     "urn:xmpp:ping",
@@ -30,6 +30,9 @@ const FEATURES: [&str; 10] = [
     "urn:xmpp:message-correct:0",
     "urn:xmpp:sid:0",
     "urn:xmpp:mam:2",
+    "http://jabber.org/protocol/muc",
+    "jabber:x:conference",
+    "urn:xmpp:bookmarks:1+notify",
 ];
 
 /// Our disco#info answer, built by hand: `DiscoInfoResult`'s serialiser

@@ -351,6 +351,22 @@ pub enum Event {
         /// The room's password, when it has one.
         password: Option<String>,
     },
+    /// The account's bookmarks were read; those marked autojoin are being
+    /// joined.
+    BookmarksReceived {
+        /// Every bookmark.
+        bookmarks: Vec<crate::session::bookmarks::Bookmark>,
+    },
+    /// A bookmark was added or changed, here or on another device.
+    BookmarkChanged {
+        /// The bookmark as it is now.
+        bookmark: crate::session::bookmarks::Bookmark,
+    },
+    /// A bookmark was removed, here or on another device.
+    BookmarkRemoved {
+        /// Its room.
+        room: BareJid,
+    },
     /// Something invalid arrived and was ignored; the session goes on.
     Ignored {
         /// What and why, for logs.

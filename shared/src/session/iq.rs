@@ -31,6 +31,8 @@ pub(super) enum Request {
     Blocklist,
     Blocking(blocking::Change),
     RoomInfo(xmpp_parsers::jid::BareJid),
+    Bookmarks(super::bookmarks::Ask),
+    RoomConfig(xmpp_parsers::jid::BareJid),
 }
 
 /// Our iqs that await an answer, by id.
@@ -86,7 +88,11 @@ impl Session {
     fn answers(&self, request: &Request, from: Option<&Jid>) -> bool {
         match request {
             Request::Disco { jid, .. } => from == Some(jid),
-            Request::RoomInfo(room) => from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room),
+            // Our account's disco#info comes from our bare JID.
+            Request::Bookmarks(_) => self.is_server_or_self(from),
+            Request::RoomInfo(room) | Request::RoomConfig(room) => {
+                from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room)
+            }
             _ => self.is_server_or_self(from),
         }
     }
@@ -116,6 +122,9 @@ impl Session {
             Request::Disco { ver: Some(ver), .. } => self.caps_failed(&ver),
             // A room that does not exist yet is created by joining it.
             Request::RoomInfo(room) => return self.room_info(room, None),
+            // The next session reads them again.
+            Request::Bookmarks(_) if error == RequestError::SessionEnded => return,
+            Request::Bookmarks(ask) => return self.bookmarks_answer(ask, None),
             // The next session asks again.
             Request::Blocklist if error == RequestError::SessionEnded => return,
             Request::Blocklist => return self.event(Event::BlocklistReceived { jids: None }),
@@ -197,10 +206,12 @@ impl Session {
             Some(Request::Mam(query)) => self.mam_fin(query, payload),
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::RoomInfo(room)) => self.room_info(room, payload),
+            Some(Request::Bookmarks(ask)) => self.bookmarks_answer(ask, payload),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
             Some(Request::Blocklist) => self.blocklist_result(payload),
             Some(Request::Blocking(change)) => self.blocking_done(change),
-            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet(_)) | None => {}
+            Some(Request::EnableCarbons | Request::Ping | Request::RosterSet(_) | Request::RoomConfig(_))
+            | None => {}
         }
     }
 

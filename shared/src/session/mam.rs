@@ -300,18 +300,18 @@ mod tests {
         assert_eq!(
             sent.iter().map(String::from).collect::<Vec<_>>(),
             [
-                "<iq xmlns='jabber:client' id='t5' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t5'>\
+                "<iq xmlns='jabber:client' id='t6' type='set'><query xmlns='urn:xmpp:mam:2' queryid='t6'>\
                  <x xmlns='jabber:x:data' type='submit'>\
                  <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field>\
                  <field var='with'><value>juliet@example.net</value></field></x>\
                  <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
             ]
         );
-        feed(&mut s, &result("t5", "user@example.com", "a1", "archived one"));
+        feed(&mut s, &result("t6", "user@example.com", "a1", "archived one"));
         // Results for no query of ours, or from someone else's archive, are
         // not history.
         feed(&mut s, &result("other", "user@example.com", "a2", "forged"));
-        feed(&mut s, &result("t5", "mallory@evil.example", "a3", "forged"));
+        feed(&mut s, &result("t6", "mallory@evil.example", "a3", "forged"));
         // The same message arriving live with our server's stanza-id has
         // the same key.
         feed(
@@ -321,7 +321,7 @@ mod tests {
                  <stanza-id xmlns='urn:xmpp:sid:0' id='a1' by='user@example.com'/></message>"
             ),
         );
-        feed(&mut s, &fin("t5", true, "a1", "a1"));
+        feed(&mut s, &fin("t6", true, "a1", "a1"));
         let ev = events(&mut s);
         assert_eq!(ev.len(), 5, "{ev:?}");
         assert!(
@@ -370,7 +370,7 @@ mod tests {
                 .text(),
             "a9"
         );
-        feed(&mut s, &fin("t5", false, "b1", "b100"));
+        feed(&mut s, &fin("t6", false, "b1", "b100"));
         let next = out(&mut s);
         let set = next[0]
             .get_child("query", "urn:xmpp:mam:2")
@@ -632,7 +632,7 @@ mod tests {
         feed(
             &mut s,
             &format!(
-                "<iq {C} type='result' id='t5'><fin xmlns='urn:xmpp:mam:2'>\
+                "<iq {C} type='result' id='t6'><fin xmlns='urn:xmpp:mam:2'>\
                  <set xmlns='http://jabber.org/protocol/rsm'><last>a9</last></set></fin></iq>"
             ),
         );

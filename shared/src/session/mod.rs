@@ -15,6 +15,7 @@ mod arbitrary_xml;
 mod auth;
 mod bind;
 pub mod blocking;
+pub mod bookmarks;
 mod caps;
 mod chat;
 mod command;
@@ -110,6 +111,7 @@ pub struct Session {
     chats: chat::Chats,
     blocking: blocking::Blocklist,
     rooms: muc::Rooms,
+    bookmarks: bookmarks::Bookmarks,
     now_ms: u64,
     liveness: stream::Liveness,
 }
@@ -136,6 +138,7 @@ impl Session {
             chats: chat::Chats::default(),
             blocking: blocking::Blocklist::default(),
             rooms: muc::Rooms::default(),
+            bookmarks: bookmarks::Bookmarks::default(),
             now_ms: 0,
             liveness: stream::Liveness::default(),
         }
@@ -232,7 +235,9 @@ impl Session {
             | Command::LeaveRoom { .. }
             | Command::ChangeNick { .. }
             | Command::SetSubject { .. }
-            | Command::Invite { .. } => self.room_command(command),
+            | Command::Invite { .. }
+            | Command::SetBookmark { .. }
+            | Command::RemoveBookmark { .. } => self.room_command(command),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
             Command::Subscribe { to } => self.subscribe(to),

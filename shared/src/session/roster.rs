@@ -360,14 +360,14 @@ mod tests {
             &mut s,
             &[
                 &format!(
-                    "<iq {C} type='set' id='t5'><query xmlns='jabber:iq:roster'>\
+                    "<iq {C} type='set' id='t6'><query xmlns='jabber:iq:roster'>\
                      <item jid='juliet@example.net' name='Juliet'><group>Friends</group></item></query></iq>"
                 ),
                 &format!("<presence {C} to='juliet@example.net' type='subscribe'/>"),
                 // Pre-approved (RFC 6121 §3.4): her request will be granted.
                 &format!("<presence {C} to='juliet@example.net' type='subscribed'/>"),
                 &format!(
-                    "<iq {C} type='set' id='t6'><query xmlns='jabber:iq:roster'>\
+                    "<iq {C} type='set' id='t7'><query xmlns='jabber:iq:roster'>\
                      <item jid='juliet@example.net' subscription='remove'/></query></iq>"
                 ),
             ],
@@ -412,7 +412,7 @@ mod tests {
         feed(
             &mut s,
             &format!(
-                "<iq {C} type='error' id='t5'><error type='cancel'>\
+                "<iq {C} type='error' id='t6'><error type='cancel'>\
                  <not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
             ),
         );

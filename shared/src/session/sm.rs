@@ -217,9 +217,9 @@ mod tests {
         feed(&mut s, FEATURES_BIND);
         // We had handled the roster result.
         expect_out(&mut s, &["<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>"]);
-        // The server had roster, carbons, the archive query and presence,
-        // not the message.
-        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>");
+        // The server had roster, carbons, the archive query, presence and
+        // the bookmarks' query, not the message.
+        feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='5'/>");
         let sent = out(&mut s);
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].attr("id"), Some("m1"));

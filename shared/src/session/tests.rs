@@ -107,9 +107,16 @@ fn logs_in_with_scram_binds_and_starts_the_session() {
     // since an empty <before/> is how RSM asks for the last page.
     feed(&mut s, &format!("<iq {C} type='result' id='t2'/>"));
     let sent: Vec<String> = out(&mut s).iter().map(String::from).collect();
-    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent.len(), 3, "{sent:?}");
     assert_eq!(el(&sent[0]), el(&own_presence("")));
     assert_eq!(sent[1], archive_query("t4", "", "<max>1</max><before></before>"));
+    // Then where the bookmarks are kept (XEP-0402 §5.3).
+    assert_eq!(
+        el(&sent[2]),
+        el(&format!(
+            "<iq {C} id='t5' type='get' to='user@example.com'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>"
+        ))
+    );
 }
 
 /// A MAM query `id`, with a `with` field unless `with` is empty, and the
@@ -132,9 +139,14 @@ pub(super) fn archive_query(id: &str, with: &str, set: &str) -> String {
 /// follows it in a new session.
 pub(super) fn expect_presence_then_archive(s: &mut Session, presence: &str) {
     let sent = out(s);
-    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent.len(), 3, "{sent:?}");
     assert_eq!(sent[0], el(presence));
     assert!(sent[1].has_child("query", "urn:xmpp:mam:2"), "{sent:?}");
+    // The bookmarks' place, then.
+    assert!(
+        sent[2].has_child("query", "http://jabber.org/protocol/disco#info"),
+        "{sent:?}"
+    );
 }
 
 /// Our presence stanza with our caps; `extra` goes before them.

@@ -16,13 +16,13 @@ fn the_blocklist_is_asked_for_and_a_bad_item_is_left_out() {
     expect_out(
         &mut s,
         &[&format!(
-            "<iq {C} type='get' id='t5'><blocklist xmlns='urn:xmpp:blocking'/></iq>"
+            "<iq {C} type='get' id='t6'><blocklist xmlns='urn:xmpp:blocking'/></iq>"
         )],
     );
     feed(
         &mut s,
         &format!(
-            "<iq {C} type='result' id='t5'><blocklist xmlns='urn:xmpp:blocking'>\
+            "<iq {C} type='result' id='t6'><blocklist xmlns='urn:xmpp:blocking'>\
              <item jid='spam@evil.example'/><item jid='not a jid@@'/><item jid='evil.example'/>\
              </blocklist></iq>"
         ),
@@ -43,7 +43,7 @@ fn a_server_without_blocking_says_so_once() {
     feed(
         &mut s,
         &format!(
-            "<iq {C} type='error' id='t5'><error type='cancel'>\
+            "<iq {C} type='error' id='t6'><error type='cancel'>\
              <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
         ),
     );
@@ -59,11 +59,11 @@ fn blocking_sends_one_item_and_the_push_that_follows_tells_nothing_twice() {
     expect_out(
         &mut s,
         &[&format!(
-            "<iq {C} type='set' id='t5'><block xmlns='urn:xmpp:blocking'>\
+            "<iq {C} type='set' id='t6'><block xmlns='urn:xmpp:blocking'>\
              <item jid='spam@evil.example'/></block></iq>"
         )],
     );
-    feed(&mut s, &format!("<iq {C} type='result' id='t5'/>"));
+    feed(&mut s, &format!("<iq {C} type='result' id='t6'/>"));
     assert_eq!(
         events(&mut s),
         [Event::BlocklistChanged {
@@ -96,7 +96,7 @@ fn unblocking_with_no_item_unblocks_everyone() {
     feed(
         &mut s,
         &format!(
-            "<iq {C} type='result' id='t5'><blocklist xmlns='urn:xmpp:blocking'>\
+            "<iq {C} type='result' id='t6'><blocklist xmlns='urn:xmpp:blocking'>\
              <item jid='a@evil.example'/><item jid='b@evil.example'/></blocklist></iq>"
         ),
     );
@@ -150,7 +150,7 @@ fn a_refused_or_offline_change_fails_with_its_address() {
     feed(
         &mut s,
         &format!(
-            "<iq {C} type='error' id='t5'><error type='modify'>\
+            "<iq {C} type='error' id='t6'><error type='modify'>\
              <bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
         ),
     );

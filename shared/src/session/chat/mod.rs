@@ -182,6 +182,11 @@ impl Session {
         if let Some(result) = m.payloads.iter().find(|p| p.is("result", ns::MAM)) {
             return self.mam_result(from_own_account, result.clone());
         }
+        if let Some(event) = m.payloads.iter().find(|p| p.is("event", ns::PUBSUB_EVENT))
+            && self.bookmarks_pushed(from_own_account, event)
+        {
+            return;
+        }
         let Some(m) = self.room_message(m) else {
             return;
         };

@@ -95,7 +95,7 @@ mod tests {
         expect_out(
             &mut s,
             &[&format!(
-                "<message {C} to='juliet@example.net' id='t5' type='chat'>\
+                "<message {C} to='juliet@example.net' id='t6' type='chat'>\
                  <displayed xmlns='urn:xmpp:chat-markers:0' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
             )],
         );

@@ -24,14 +24,14 @@ fn sends_messages_with_ids_receipt_requests_and_markers() {
         ],
     );
     assert_eq!(events(&mut s), [moved("m1", Delivery::Pending)]);
-    // Roster, carbons, the archive query and presence come first; then
-    // the message.
-    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='4'/>");
+    // Roster, carbons, the archive query, presence and the bookmarks'
+    // place come first; then the message.
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='5'/>");
     assert!(events(&mut s).is_empty());
     // A count beyond what was sent is ignored.
     feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='9'/>");
     assert!(events(&mut s).is_empty());
-    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='5'/>");
+    feed(&mut s, "<a xmlns='urn:xmpp:sm:3' h='6'/>");
     assert_eq!(events(&mut s), [moved("m1", Delivery::Sent)]);
     feed(
         &mut s,
@@ -111,7 +111,7 @@ fn receives_messages_and_answers_receipt_requests() {
     expect_out(
         &mut s,
         &[&format!(
-            "<message {C} to='juliet@example.net/balcony' id='t5' type='chat'>\
+            "<message {C} to='juliet@example.net/balcony' id='t6' type='chat'>\
              <received xmlns='urn:xmpp:receipts' id='j1'/><store xmlns='urn:xmpp:hints'/></message>"
         )],
     );

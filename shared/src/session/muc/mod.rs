@@ -192,6 +192,8 @@ impl Session {
             Command::ChangeNick { room, nick } => self.change_nick(room, nick),
             Command::SetSubject { room, subject } => self.set_subject(room, subject),
             Command::Invite { room, to, reason } => self.invite(room, to, reason),
+            Command::SetBookmark { bookmark } => self.set_bookmark(bookmark),
+            Command::RemoveBookmark { room } => self.remove_bookmark(room),
             _ => {}
         }
     }
@@ -283,6 +285,16 @@ impl Session {
         p.to = Some(Jid::from(to));
         p.payloads.push(x.build());
         self.send_stanza(super::presence::presence_element(p), None);
+    }
+
+    /// XEP-0045 §10.1.2: creates an instant room, with the service's
+    /// default configuration.
+    pub(super) fn accept_defaults(&mut self, room: &BareJid) {
+        let form = Element::builder("x", ns::DATA_FORMS).attr(crate::element::name("type"), "submit");
+        let query = Element::builder("query", ns::MUC_OWNER).append(form).build();
+        let id = self.ask(Request::RoomConfig(room.clone()));
+        let iq = crate::element::set_element(id, query).with_to(Jid::from(room.clone()));
+        self.send_stanza(crate::element::ToElement::to_element(&iq), None);
     }
 
     /// Joins again every room of a new session, once our presence is out.

@@ -160,8 +160,9 @@ fn reason(el: &Element) -> Option<String> {
 impl Session {
     /// A presence from `room`, a room we are in or joining.
     pub(in crate::session) fn room_presence(&mut self, room: BareJid, p: Presence) {
+        // The room's own presence (its avatar, XEP-0486) is not an occupant's.
         let Some(nick) = p.from.as_ref().and_then(|f| f.resource()).map(|r| r.to_string()) else {
-            return self.ignore("a presence from a room itself");
+            return;
         };
         if p.type_ == PresenceType::Error {
             return self.room_error(room, &p);
@@ -205,6 +206,11 @@ impl Session {
         let created = info.has(Status::RoomHasBeenCreated);
         let statuses = info.statuses.clone();
         self.occupant_presence(room.clone(), nick.clone(), info, p);
+        if created {
+            // §10.1.2: a new room is locked until configured; we take the
+            // defaults (an instant room).
+            self.accept_defaults(&room);
+        }
         if joining {
             self.event(Event::RoomJoined {
                 room,

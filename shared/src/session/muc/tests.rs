@@ -114,6 +114,16 @@ fn joins_a_room_that_archives_without_asking_its_history() {
              <occupant-id xmlns='urn:xmpp:occupant-id:0' id='occ-r'/></presence>"
         ),
     );
+    // Created: the room is locked until configured; we take the defaults.
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap();
+    assert_eq!(
+        sent,
+        [el(&format!(
+            "<iq {C} type='set' id='{id}' to='{ROOM}'><query xmlns='http://jabber.org/protocol/muc#owner'>\
+             <x xmlns='jabber:x:data' type='submit'/></query></iq>"
+        ))]
+    );
     let ev = events(&mut s);
     assert_eq!(ev.len(), 3, "{ev:?}");
     assert_eq!(
@@ -679,8 +689,9 @@ fn rooms_are_joined_again_in_a_new_session_but_not_after_resumption() {
     authenticate(&mut s);
     feed(&mut s, FEATURES_BIND);
     out(&mut s);
-    // It had everything: roster, carbons, presence, archive, disco, join.
-    feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='6'/>");
+    // It had everything: roster, carbons, presence, archive, bookmarks,
+    // the room's disco, the join.
+    feed(&mut s, "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='7'/>");
     let sent = out(&mut s);
     assert!(!sent.iter().any(|e| e.name() == "presence"), "{sent:?}");
     // A new session: joined again once our presence is out, asking no
