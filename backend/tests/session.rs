@@ -135,7 +135,7 @@ async fn conversation(url: &str, a: Account, b: Account) {
     // A new device of b's finds the conversation in the archive.
     let mut other = Client::connect(url, &b, "b2").await;
     other.session.handle_command(Command::FetchHistory {
-        with: a.jid().parse().unwrap(),
+        with: ConversationId::Chat(a.jid().parse().unwrap()),
         before: None,
         max: 10,
     });
@@ -266,6 +266,24 @@ async fn room_and_bookmark(url: &str, a: Account, b: Account) {
         |e| matches!(e, Event::MessageStateChanged { id, state: Delivery::Delivered, .. } if id == "g-1"),
     )
     .await;
+
+    // The room's own archive has it (XEP-0313 on the room).
+    cb.session.handle_command(Command::FetchHistory {
+        with: ConversationId::Room(room.clone()),
+        before: None,
+        max: 10,
+    });
+    let got = cb
+        .until(|e| matches!(e, Event::MessageReceived(m) if m.from_archive && m.conversation == ConversationId::Room(room.clone())))
+        .await;
+    let Event::MessageReceived(m) = got else {
+        unreachable!()
+    };
+    assert_eq!(
+        (m.body.as_str(), m.direction),
+        ("Bonjour la salle", Direction::Outgoing)
+    );
+    cb.until(|e| matches!(e, Event::HistoryFetched(_))).await;
 
     let bookmark = parlons_shared::session::bookmarks::Bookmark {
         room: room.clone(),

@@ -98,7 +98,7 @@ pub fn fetch_history(with: BareJid) {
     let Some(before) = before else { return };
     store.update(|s| s.conversation(&with).asking_history());
     command(Command::FetchHistory {
-        with,
+        with: ConversationId::Chat(with),
         before,
         max: HISTORY_PAGE,
     });

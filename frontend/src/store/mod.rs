@@ -382,7 +382,8 @@ impl Store {
     fn history(&mut self, event: Event) -> Outcome {
         match event {
             Event::HistoryFetched(page) => {
-                let Some(with) = page.with else {
+                // Rooms come with their own views.
+                let Some(with) = page.with.and_then(|c| c.chat().cloned()) else {
                     return Outcome::Nothing;
                 };
                 let c = self.conversation(&with);
@@ -394,7 +395,7 @@ impl Store {
                 Outcome::HistoryDone(with)
             }
             Event::HistoryFailed {
-                with: Some(with),
+                with: Some(ConversationId::Chat(with)),
                 error,
             } => {
                 self.conversation(&with).loading_history = false;

@@ -390,7 +390,7 @@ fn the_persons_failed_requests_are_noticed_and_the_sessions_own_are_not() {
     });
     // History that a new session asks again is not a failure to show.
     s.apply(Event::HistoryFailed {
-        with: Some(bob.clone()),
+        with: Some(ConversationId::Chat(bob.clone())),
         error: RequestError::SessionEnded,
     });
     assert_eq!(s.notice, None);
@@ -402,7 +402,7 @@ fn the_persons_failed_requests_are_noticed_and_the_sessions_own_are_not() {
     assert_eq!(s.notice, Some(Notice::Contact(bob.clone(), refused)));
     let missing = RequestError::Stanza(StanzaCondition::ItemNotFound);
     s.apply(Event::HistoryFailed {
-        with: Some(bob.clone()),
+        with: Some(ConversationId::Chat(bob.clone())),
         error: missing.clone(),
     });
     assert_eq!(s.notice, Some(Notice::History(bob, missing)));

@@ -115,8 +115,8 @@ pub enum Command {
     },
     /// Ask for older messages with a contact (XEP-0313).
     FetchHistory {
-        /// The contact.
-        with: BareJid,
+        /// The conversation: a room's comes from the room's own archive.
+        with: ConversationId,
         /// The archive id to go back from; the newest when `None`.
         before: Option<String>,
         /// How many at most.

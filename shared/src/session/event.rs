@@ -211,7 +211,7 @@ pub enum Event {
     /// no page will come for it.
     HistoryFailed {
         /// The conversation, or `None` for catch-up.
-        with: Option<BareJid>,
+        with: Option<ConversationId>,
         /// Why.
         error: RequestError,
     },

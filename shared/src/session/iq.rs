@@ -35,6 +35,11 @@ pub(super) enum Request {
     RoomConfig(xmpp_parsers::jid::BareJid),
 }
 
+/// Whether `from` is the room itself.
+pub(super) fn is_room(from: Option<&Jid>, room: &xmpp_parsers::jid::BareJid) -> bool {
+    from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room)
+}
+
 /// Our iqs that await an answer, by id.
 #[derive(Debug, Default)]
 pub(super) struct Requests {
@@ -90,9 +95,8 @@ impl Session {
             Request::Disco { jid, .. } => from == Some(jid),
             // Our account's disco#info comes from our bare JID.
             Request::Bookmarks(_) => self.is_server_or_self(from),
-            Request::RoomInfo(room) | Request::RoomConfig(room) => {
-                from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room)
-            }
+            Request::RoomInfo(room) | Request::RoomConfig(room) => is_room(from, room),
+            Request::Mam(query) if let Some(room) = query.room() => is_room(from, room),
             _ => self.is_server_or_self(from),
         }
     }

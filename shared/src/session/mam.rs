@@ -5,11 +5,11 @@
 use crate::element::{self, ToElement, name};
 use crate::ns;
 use minidom::Element;
-use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::mam;
 use xmpp_parsers::rsm::SetQuery;
 
-use super::{Direction, Event, Request, Session};
+use super::{ConversationId, Direction, Event, Request, Session};
 
 /// The query's form (XEP-0004).
 fn query_form(with: Option<&BareJid>) -> Element {
@@ -21,7 +21,7 @@ fn query_form(with: Option<&BareJid>) -> Element {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     /// The conversation, or `None` for catch-up over all of them.
-    pub with: Option<BareJid>,
+    pub with: Option<ConversationId>,
     /// No more results in this direction.
     pub complete: bool,
     /// The oldest archive id in the page: ask `before` it for more.
@@ -68,7 +68,7 @@ impl Archive {
 /// how many messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct HistoryAsk {
-    with: BareJid,
+    with: ConversationId,
     before: Option<String>,
     max: usize,
 }
@@ -76,8 +76,9 @@ pub(super) struct HistoryAsk {
 /// What a query of ours asks the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Query {
-    /// Older messages with one contact, which the person asked for.
-    History(BareJid),
+    /// Older messages of one conversation, which the person asked for: a
+    /// room's from the room's own archive.
+    History(ConversationId),
     /// The newest message, to learn where the archive ends.
     Head,
     /// Everything after an archive id (from the start when `None`), over
@@ -87,10 +88,18 @@ pub(super) enum Query {
 
 impl Query {
     /// The conversation a history query is about.
-    pub(super) fn with(&self) -> Option<BareJid> {
+    pub(super) fn with(&self) -> Option<ConversationId> {
         match self {
             Self::History(with) => Some(with.clone()),
             Self::Head | Self::CatchUp(_) => None,
+        }
+    }
+
+    /// The room whose archive it asks, if not ours (XEP-0313 §5.1.2).
+    pub(super) fn room(&self) -> Option<&BareJid> {
+        match self {
+            Self::History(ConversationId::Room(room)) => Some(room),
+            _ => None,
         }
     }
 }
@@ -110,7 +119,7 @@ impl Session {
 
     /// Asks for the `max` messages with `with` before the archive id
     /// `before` (the newest ones when `None`).
-    pub(super) fn fetch_history(&mut self, with: BareJid, before: Option<String>, max: usize) {
+    pub(super) fn fetch_history(&mut self, with: ConversationId, before: Option<String>, max: usize) {
         let ask = HistoryAsk { with, before, max };
         if self.archive.catching_up {
             return self.archive.waiting.push(ask);
@@ -134,7 +143,7 @@ impl Session {
     }
 
     /// The session ended: history still waiting fails with it.
-    pub(super) fn archive_session_ended(&mut self) -> Vec<BareJid> {
+    pub(super) fn archive_session_ended(&mut self) -> Vec<ConversationId> {
         std::mem::take(&mut self.archive.waiting)
             .into_iter()
             .map(|ask| ask.with)
@@ -177,20 +186,28 @@ impl Session {
 
     fn mam_query(&mut self, query: Query, set: SetQuery) {
         let id = self.id();
+        // A room's archive holds only the room: no `with`.
+        let with = match query.with() {
+            Some(ConversationId::Chat(jid)) => Some(jid),
+            Some(ConversationId::Private(occupant)) => Some(occupant.to_bare()),
+            Some(ConversationId::Room(_)) | None => None,
+        };
         let el = Element::builder("query", ns::MAM)
             .attr(name("queryid"), id.clone())
-            .append(query_form(query.with().as_ref()))
+            .append(query_form(with.as_ref()))
             .append(set.to_element())
             .build();
-        self.pending.insert(id.clone(), Request::Mam(query));
-        self.send_stanza(element::set_element(id, el).to_element(), None);
+        let mut iq = element::set_element(id.clone(), el);
+        if let Some(room) = query.room() {
+            iq = iq.with_to(Jid::from(room.clone()));
+        }
+        self.pending.insert(id, Request::Mam(query));
+        self.send_stanza(iq.to_element(), None);
     }
 
-    /// A `<result/>` of one of our queries, from our own archive only.
-    pub(super) fn mam_result(&mut self, from_own_archive: bool, result: Element) {
-        if !from_own_archive {
-            return self.ignore("archive result from a foreign JID");
-        }
+    /// A `<result/>` of one of our queries, from the archive we asked:
+    /// ours, or a room's.
+    pub(super) fn mam_result(&mut self, from: Option<&Jid>, result: Element) {
         let result = match mam::Result_::try_from(result) {
             Ok(r) => r,
             Err(e) => return self.ignore(format!("invalid archive result: {e}")),
@@ -199,6 +216,17 @@ impl Session {
             Some(Request::Mam(query)) => query.clone(),
             _ => return self.ignore("archive result for no query of ours"),
         };
+        let expected = match query.room() {
+            Some(room) => super::iq::is_room(from, room),
+            None => self.is_own_account(from),
+        };
+        if !expected {
+            return self.ignore("archive result from a foreign JID");
+        }
+        if let Some(room) = query.room() {
+            let (room, stamp) = (room.clone(), result.forwarded.delay.map(|d| d.stamp));
+            return self.archived_groupchat(room, result.forwarded.message, result.id, stamp);
+        }
         // Only where the archive ends counts: the message was seen before.
         if query == Query::Head {
             return;
@@ -291,7 +319,7 @@ mod tests {
     fn fetches_history_backwards_and_merges_it_with_live_messages() {
         let mut s = logged_in();
         s.handle_command(Command::FetchHistory {
-            with: "juliet@example.net".parse().unwrap(),
+            with: chat("juliet@example.net"),
             before: None,
             max: 20,
         });
@@ -347,7 +375,7 @@ mod tests {
         assert_eq!(
             ev[4],
             Event::HistoryFetched(mam::Page {
-                with: Some("juliet@example.net".parse().unwrap()),
+                with: Some(chat("juliet@example.net")),
                 complete: true,
                 first: Some("a1".into()),
                 last: Some("a1".into()),
@@ -485,7 +513,7 @@ mod tests {
 
     fn ask_history(s: &mut Session) {
         s.handle_command(Command::FetchHistory {
-            with: "juliet@example.net".parse().unwrap(),
+            with: chat("juliet@example.net"),
             before: None,
             max: 20,
         });
@@ -579,7 +607,7 @@ mod tests {
         let ev = events(&mut s);
         assert!(
             ev.contains(&Event::HistoryFailed {
-                with: Some("juliet@example.net".parse().unwrap()),
+                with: Some(chat("juliet@example.net")),
                 error: RequestError::SessionEnded
             }),
             "{ev:?}"

@@ -32,7 +32,7 @@ pub(super) fn expect_out(s: &mut Session, expected: &[&str]) {
 /// id, outgoing drained.
 pub(super) fn ask_juliet_history(s: &mut Session) -> String {
     s.handle_command(Command::FetchHistory {
-        with: "juliet@example.net".parse().unwrap(),
+        with: chat("juliet@example.net"),
         before: None,
         max: 20,
     });
@@ -226,7 +226,7 @@ fn request_errors_are_tied_to_their_request() {
     assert_eq!(
         events(&mut s),
         [Event::HistoryFailed {
-            with: Some("juliet@example.net".parse().unwrap()),
+            with: Some(chat("juliet@example.net")),
             error: RequestError::Stanza(StanzaCondition::ItemNotFound)
         }]
     );
@@ -563,7 +563,7 @@ fn request_errors_from_others_are_ignored() {
 fn requests_wait_for_the_session() {
     let mut s = session();
     s.handle_command(Command::FetchHistory {
-        with: "juliet@example.net".parse().unwrap(),
+        with: chat("juliet@example.net"),
         before: None,
         max: 20,
     });
@@ -580,7 +580,7 @@ fn requests_wait_for_the_session() {
         events(&mut s),
         [
             Event::HistoryFailed {
-                with: Some("juliet@example.net".parse().unwrap()),
+                with: Some(chat("juliet@example.net")),
                 error: RequestError::NotConnected
             },
             Event::Ignored {
@@ -626,7 +626,7 @@ fn requests_fail_when_their_session_ends_without_resumption() {
     // The history query is reported by its conversation, for the UI.
     assert!(
         ev.contains(&Event::HistoryFailed {
-            with: Some("juliet@example.net".parse().unwrap()),
+            with: Some(chat("juliet@example.net")),
             error: RequestError::SessionEnded
         }),
         "{ev:?}"

@@ -180,7 +180,7 @@ impl Session {
             .as_ref()
             .is_none_or(|f| f.resource().is_none() && f.to_bare() == self.jid);
         if let Some(result) = m.payloads.iter().find(|p| p.is("result", ns::MAM)) {
-            return self.mam_result(from_own_account, result.clone());
+            return self.mam_result(m.from.as_ref(), result.clone());
         }
         if let Some(event) = m.payloads.iter().find(|p| p.is("event", ns::PUBSUB_EVENT))
             && self.bookmarks_pushed(from_own_account, event)

@@ -11,6 +11,9 @@ use crate::ns;
 use crate::session::chat::incoming;
 use crate::session::{ChatMessage, ConversationId, Delivery, Direction, Event, Sender, Session};
 
+/// A room message's archive id and stamp, when it came from the archive.
+type Archived = Option<(String, Option<xmpp_parsers::date::DateTime>)>;
+
 /// The invitation a message carries, if any.
 fn invitation(m: &Message) -> Option<Event> {
     if let Some(x) = m.payloads.iter().find(|p| p.is("x", ns::CONFERENCE)) {
@@ -57,7 +60,7 @@ impl Session {
             None => self.room_notice(room, &m),
             Some(nick) => {
                 let nick = cut(nick.as_str(), MAX_NICK);
-                self.groupchat(room, nick, m);
+                self.groupchat(room, nick, m, None);
             }
         }
         None
@@ -76,8 +79,28 @@ impl Session {
         }
     }
 
-    /// An occupant's message, or the subject (§8.1).
-    fn groupchat(&mut self, room: BareJid, nick: String, m: Message) {
+    /// A message of the room's own archive (XEP-0313), archived as `id`.
+    pub(in crate::session) fn archived_groupchat(
+        &mut self,
+        room: BareJid,
+        m: Message,
+        id: String,
+        stamp: Option<xmpp_parsers::date::DateTime>,
+    ) {
+        let Some(nick) = m
+            .from
+            .as_ref()
+            .and_then(|f| f.resource())
+            .map(|n| cut(n.as_str(), MAX_NICK))
+        else {
+            return self.ignore("an archived room message from no occupant");
+        };
+        self.groupchat(room, nick, m, Some((id, stamp)));
+    }
+
+    /// An occupant's message, or the subject (§8.1); from the room's
+    /// archive when `archived` names its id and stamp.
+    fn groupchat(&mut self, room: BareJid, nick: String, m: Message, archived: Archived) {
         let body = m.get_best_body_cloned(vec![]).map(|(_, b)| b);
         let subject = m.get_best_subject_cloned(vec![]).map(|(_, s)| s);
         let Some(body) = body else {
@@ -92,11 +115,25 @@ impl Session {
             }
             return;
         };
+        if archived.is_some() && m.type_ != MessageType::Groupchat {
+            return self.ignore("a room's archive holds a message that is not groupchat");
+        }
         let ids = incoming::ids(&m, &room);
         let sender_id = ids.origin_id.clone().or_else(|| ids.id.clone());
         let own = self.rooms.nick(&room) == Some(nick.as_str())
             || sender_id.as_deref().is_some_and(|id| self.chats.is_ours(id));
-        if own && let Some(id) = &sender_id {
+        let from_archive = archived.is_some();
+        let (archive_id, stamp) = match archived {
+            Some((id, stamp)) => (Some(id), stamp),
+            None => (ids.stanza_id.clone(), None),
+        };
+        if let Some(id) = archive_id.as_ref().filter(|_| !from_archive) {
+            self.rooms.archived_live(&room, id);
+        }
+        if own
+            && !from_archive
+            && let Some(id) = &sender_id
+        {
             // The room took it and sent it to everyone.
             self.delivery(id.clone(), Delivery::Delivered);
         }
@@ -113,17 +150,17 @@ impl Session {
                 Direction::Incoming
             },
             kind: MessageType::Groupchat,
-            stable_id: ids.stanza_id.clone().or(sender_id),
-            archive_id: ids.stanza_id,
+            stable_id: archive_id.clone().or(sender_id),
+            archive_id,
             id: ids.id,
             body,
-            timestamp_ms: incoming::sent_at(&m, None, self.now_ms),
+            timestamp_ms: incoming::sent_at(&m, stamp, self.now_ms),
             receipt_requested: false,
             markable: false,
             replaces: incoming::replaces(&m),
             // History the room sent on joining is not new.
-            archived: delayed,
-            from_archive: false,
+            archived: delayed || from_archive,
+            from_archive,
         }));
     }
 }

@@ -116,6 +116,9 @@ struct Room {
     /// for on joining. `None` until its features are known.
     mam: Option<bool>,
     occupants: HashMap<String, Occupant>,
+    /// The room's archive id of the newest message seen live: a new
+    /// session catches up from there.
+    last_archived: Option<String>,
 }
 
 impl Room {
@@ -160,6 +163,13 @@ impl Rooms {
     /// Our nick in `room`.
     pub fn nick(&self, room: &BareJid) -> Option<&str> {
         self.get(room).map(|r| r.nick.as_str())
+    }
+
+    /// The room archived a message we saw live as `id`.
+    pub fn archived_live(&mut self, room: &BareJid, id: &str) {
+        if let Some(r) = self.get_mut(room) {
+            r.last_archived = Some(id.to_owned());
+        }
     }
 
     /// A new session: no room has us any more, until we join again.
@@ -223,6 +233,7 @@ impl Session {
                 stage: Stage::Waiting,
                 mam,
                 occupants: HashMap::new(),
+                last_archived: None,
             },
         );
         if self.is_ready() {

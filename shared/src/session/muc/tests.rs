@@ -755,3 +755,64 @@ fn a_hostile_room_is_bounded() {
     feed(&mut s, &occupant("n1", "", MEMBER));
     assert!(events(&mut s).is_empty());
 }
+
+#[test]
+fn history_comes_from_the_rooms_own_archive() {
+    let mut s = joined();
+    s.handle_command(Command::FetchHistory {
+        with: ConversationId::Room(room()),
+        before: None,
+        max: 20,
+    });
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    // To the room, with no `with`: its archive holds only the room.
+    assert_eq!(
+        String::from(&sent[0]),
+        format!(
+            "<iq xmlns='jabber:client' id='{id}' to='{ROOM}' type='set'><query xmlns='urn:xmpp:mam:2' queryid='{id}'>\
+             <x xmlns='jabber:x:data' type='submit'>\
+             <field type='hidden' var='FORM_TYPE'><value>urn:xmpp:mam:2</value></field></x>\
+             <set xmlns='http://jabber.org/protocol/rsm'><max>20</max><before></before></set></query></iq>"
+        )
+    );
+    let result = |from: &str, archive_id: &str| {
+        format!(
+            "<message {C} from='{from}' to='user@example.com/abc'>\
+             <result xmlns='urn:xmpp:mam:2' queryid='{id}' id='{archive_id}'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+             <message {C} from='{ROOM}/juliet' type='groupchat' id='h-{archive_id}'><body>Earlier</body></message>\
+             </forwarded></result></message>"
+        )
+    };
+    // Only the room answers for its archive.
+    feed(&mut s, &result("user@example.com", "forged"));
+    feed(&mut s, &result(ROOM, "r-0"));
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='{ROOM}'><fin xmlns='urn:xmpp:mam:2' complete='true'>\
+             <set xmlns='http://jabber.org/protocol/rsm'><first>r-0</first><last>r-0</last></set></fin></iq>"
+        ),
+    );
+    let ev = events(&mut s);
+    assert_eq!(ev.len(), 3, "{ev:?}");
+    assert_eq!(
+        ev[0],
+        Event::Ignored {
+            reason: "archive result from a foreign JID".into()
+        }
+    );
+    let Event::MessageReceived(m) = &ev[1] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(m.conversation, ConversationId::Room(room()));
+    assert_eq!(
+        (m.archive_id.as_deref(), m.archived, m.from_archive),
+        (Some("r-0"), true, true)
+    );
+    assert_eq!(m.timestamp_ms, 1_278_803_305_000);
+    assert!(
+        matches!(&ev[2], Event::HistoryFetched(p) if p.with == Some(ConversationId::Room(room())) && p.complete)
+    );
+}
