@@ -98,22 +98,23 @@ impl Session {
         self.groupchat(room, nick, m, Some((id, stamp)));
     }
 
+    /// §8.1: a subject without a body; an empty one clears it.
+    fn subject(&mut self, room: BareJid, nick: String, m: &Message) {
+        if let Some((_, subject)) = m.get_best_subject_cloned(vec![]) {
+            let subject = cut(subject.trim(), MAX_SUBJECT);
+            self.event(Event::SubjectChanged {
+                room,
+                subject: (!subject.is_empty()).then_some(subject),
+                by: Some(nick),
+            });
+        }
+    }
+
     /// An occupant's message, or the subject (§8.1); from the room's
     /// archive when `archived` names its id and stamp.
     fn groupchat(&mut self, room: BareJid, nick: String, m: Message, archived: Archived) {
-        let body = m.get_best_body_cloned(vec![]).map(|(_, b)| b);
-        let subject = m.get_best_subject_cloned(vec![]).map(|(_, s)| s);
-        let Some(body) = body else {
-            // A subject without a body; an empty one clears it.
-            if let Some(subject) = subject {
-                let subject = cut(subject.trim(), MAX_SUBJECT);
-                self.event(Event::SubjectChanged {
-                    room,
-                    subject: (!subject.is_empty()).then_some(subject),
-                    by: Some(nick),
-                });
-            }
-            return;
+        let Some((_, body)) = m.get_best_body_cloned(vec![]) else {
+            return self.subject(room, nick, &m);
         };
         if archived.is_some() && m.type_ != MessageType::Groupchat {
             return self.ignore("a room's archive holds a message that is not groupchat");
