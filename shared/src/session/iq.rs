@@ -33,6 +33,7 @@ pub(super) enum Request {
     RoomInfo(xmpp_parsers::jid::BareJid),
     Bookmarks(super::bookmarks::Ask),
     RoomConfig(xmpp_parsers::jid::BareJid),
+    SelfPing(xmpp_parsers::jid::BareJid),
 }
 
 /// Whether `from` is the room itself.
@@ -97,6 +98,8 @@ impl Session {
             Request::Bookmarks(_) => self.is_server_or_self(from),
             Request::RoomInfo(room) | Request::RoomConfig(room) => is_room(from, room),
             Request::Mam(query) if let Some(room) = query.room() => is_room(from, room),
+            // Answered by our own occupant JID, or by the room for it.
+            Request::SelfPing(room) => from.is_some_and(|f| f.to_bare() == *room),
             _ => self.is_server_or_self(from),
         }
     }
@@ -129,6 +132,7 @@ impl Session {
             // The next session reads them again.
             Request::Bookmarks(_) if error == RequestError::SessionEnded => return,
             Request::Bookmarks(ask) => return self.bookmarks_answer(ask, None),
+            Request::SelfPing(room) => return self.self_ping_answered(room, Some(&error)),
             // The next session asks again.
             Request::Blocklist if error == RequestError::SessionEnded => return,
             Request::Blocklist => return self.event(Event::BlocklistReceived { jids: None }),
@@ -211,6 +215,7 @@ impl Session {
             Some(Request::Disco { jid, ver }) => self.disco_result(jid, ver, payload),
             Some(Request::RoomInfo(room)) => self.room_info(room, payload),
             Some(Request::Bookmarks(ask)) => self.bookmarks_answer(ask, payload),
+            Some(Request::SelfPing(room)) => self.self_ping_answered(room, None),
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
             Some(Request::Blocklist) => self.blocklist_result(payload),
             Some(Request::Blocking(change)) => self.blocking_done(change),

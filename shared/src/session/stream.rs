@@ -132,6 +132,7 @@ impl Session {
         if !self.is_ready() {
             return;
         }
+        self.ping_rooms();
         if let Some(at) = self.liveness.pinged_at
             && now_ms.saturating_sub(at) >= ANSWER_MS
         {

@@ -56,6 +56,7 @@ impl Session {
             self.ignore("a groupchat message from a room we are not in");
             return None;
         }
+        self.rooms.heard(&room, self.now_ms);
         match from.resource() {
             None => self.room_notice(room, &m),
             Some(nick) => {

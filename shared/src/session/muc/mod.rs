@@ -10,6 +10,7 @@
 
 mod messages;
 mod occupants;
+mod self_ping;
 
 use std::collections::HashMap;
 
@@ -119,6 +120,10 @@ struct Room {
     /// The room's archive id of the newest message seen live: a new
     /// session catches up from there.
     last_archived: Option<String>,
+    /// When the room was last heard from (XEP-0410).
+    heard_ms: u64,
+    /// A self-ping is under way.
+    pinging: bool,
 }
 
 impl Room {
@@ -165,6 +170,13 @@ impl Rooms {
         self.get(room).map(|r| r.nick.as_str())
     }
 
+    /// Something came from `room`, at `now_ms`.
+    pub fn heard(&mut self, room: &BareJid, now_ms: u64) {
+        if let Some(r) = self.get_mut(room) {
+            r.heard_ms = now_ms;
+        }
+    }
+
     /// The room archived a message we saw live as `id`.
     pub fn archived_live(&mut self, room: &BareJid, id: &str) {
         if let Some(r) = self.get_mut(room) {
@@ -178,6 +190,7 @@ impl Rooms {
             room.stage = Stage::Waiting;
             room.new_nick = None;
             room.occupants.clear();
+            room.pinging = false;
         }
     }
 
@@ -234,6 +247,8 @@ impl Session {
                 mam,
                 occupants: HashMap::new(),
                 last_archived: None,
+                heard_ms: self.now_ms,
+                pinging: false,
             },
         );
         if self.is_ready() {
@@ -242,7 +257,7 @@ impl Session {
     }
 
     /// Asks the room's features, or joins if they are known.
-    fn enter(&mut self, room: BareJid) {
+    pub(super) fn enter(&mut self, room: BareJid) {
         let Some(r) = self.rooms.get_mut(&room) else {
             return;
         };

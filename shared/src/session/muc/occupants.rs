@@ -164,6 +164,7 @@ impl Session {
         let Some(nick) = p.from.as_ref().and_then(|f| f.resource()).map(|r| r.to_string()) else {
             return;
         };
+        self.rooms.heard(&room, self.now_ms);
         if p.type_ == PresenceType::Error {
             return self.room_error(room, &p);
         }

@@ -816,3 +816,67 @@ fn history_comes_from_the_rooms_own_archive() {
         matches!(&ev[2], Event::HistoryFetched(p) if p.with == Some(ConversationId::Room(room())) && p.complete)
     );
 }
+
+/// Ticks to `now_ms`; returns the self-ping sent, if any.
+fn tick(s: &mut Session, now_ms: u64) -> Vec<Element> {
+    s.handle_command(Command::Tick { now_ms });
+    out(s)
+        .into_iter()
+        .filter(|e| e.has_child("ping", "urn:xmpp:ping"))
+        .collect()
+}
+
+#[test]
+fn a_silent_room_is_pinged_and_joined_again_when_it_lost_us() {
+    use super::self_ping::SILENCE_MS;
+    let mut s = joined();
+    // Heard from lately: no ping.
+    assert!(tick(&mut s, SILENCE_MS - 1).is_empty());
+    let pings = tick(&mut s, SILENCE_MS);
+    assert_eq!(pings.len(), 1, "{pings:?}");
+    assert_eq!(pings[0].attr("to"), Some(&*format!("{ROOM}/romeo")));
+    // One at a time.
+    assert!(tick(&mut s, SILENCE_MS + 1).is_empty());
+    let answer = |id: &str, condition: &str| {
+        format!(
+            "<iq {C} type='error' id='{id}' from='{ROOM}/romeo'><error type='cancel'>\
+             <{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        )
+    };
+    // Our client does not answer pings: we are still in.
+    let id = pings[0].attr("id").unwrap();
+    feed(&mut s, &answer(id, "service-unavailable"));
+    assert!(out(&mut s).is_empty());
+    assert!(events(&mut s).is_empty());
+    // Later, the room no longer knows us: we join again, quietly.
+    let pings = tick(&mut s, 3 * SILENCE_MS);
+    let id = pings[0].attr("id").unwrap();
+    feed(&mut s, &answer(id, "not-acceptable"));
+    let sent = out(&mut s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].attr("to"), Some(&*format!("{ROOM}/romeo")));
+    assert!(sent[0].has_child("x", "http://jabber.org/protocol/muc"));
+    assert!(events(&mut s).is_empty());
+    feed(
+        &mut s,
+        &occupant("romeo", "", &format!("{MEMBER}<status code='110'/>")),
+    );
+    assert!(matches!(events(&mut s).last(), Some(Event::RoomJoined { .. })));
+    // A result: still in, and nothing more.
+    let pings = tick(&mut s, 5 * SILENCE_MS);
+    let id = pings[0].attr("id").unwrap();
+    feed(
+        &mut s,
+        &format!("<iq {C} type='result' id='{id}' from='{ROOM}/romeo'/>"),
+    );
+    assert!(out(&mut s).is_empty());
+    // From anyone else, the answer does not count.
+    let pings = tick(&mut s, 7 * SILENCE_MS);
+    let id = pings[0].attr("id").unwrap();
+    feed(
+        &mut s,
+        &answer(id, "not-acceptable").replace(&format!("{ROOM}/romeo"), "mallory@evil.example"),
+    );
+    assert_eq!(ignored(&mut s), ["iq error from an unexpected sender"]);
+    assert!(out(&mut s).is_empty());
+}
