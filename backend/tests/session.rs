@@ -6,6 +6,7 @@
 mod support;
 
 use parlons_harness::Account;
+use parlons_shared::session::muc::Departure;
 use parlons_shared::session::{
     Command, Config, ConversationId, Credential, Delivery, Direction, Event, Session,
 };
@@ -284,6 +285,36 @@ async fn room_and_bookmark(url: &str, a: Account, b: Account) {
         ("Bonjour la salle", Direction::Outgoing)
     );
     cb.until(|e| matches!(e, Event::HistoryFetched(_))).await;
+
+    // a owns the room, and kicks b: both see it.
+    ca.session.handle_command(Command::Moderate {
+        room: room.clone(),
+        id: "k-1".into(),
+        change: parlons_shared::session::muc::Moderation::Kick {
+            nick: suggestion.clone(),
+            reason: Some("Enough".into()),
+        },
+    });
+    ca.until_all(&[
+        &|e| matches!(e, Event::ModerationDone { id, .. } if id == "k-1"),
+        &|e| {
+            matches!(
+                e,
+                Event::OccupantLeft {
+                    why: Departure::Kicked { .. },
+                    ..
+                }
+            )
+        },
+    ])
+    .await;
+    let Event::RoomLeft { why, .. } = cb.until(|e| matches!(e, Event::RoomLeft { .. })).await else {
+        unreachable!()
+    };
+    assert!(
+        matches!(&why, Departure::Kicked { reason: Some(r), .. } if r == "Enough"),
+        "{why:?}"
+    );
 
     let bookmark = parlons_shared::session::bookmarks::Bookmark {
         room: room.clone(),

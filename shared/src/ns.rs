@@ -27,6 +27,9 @@ pub const MUC_USER: &str = xmpp_parsers::ns::MUC_USER;
 /// XEP-0045: what a room's owner configures.
 pub const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
 
+/// XEP-0045: what a room's moderators and admins change.
+pub const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
+
 /// XEP-0249: direct invitations.
 pub const CONFERENCE: &str = "jabber:x:conference";
 

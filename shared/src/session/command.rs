@@ -77,6 +77,25 @@ pub enum Command {
         /// Why, if said.
         reason: Option<String>,
     },
+    /// Kick, change a role or an affiliation, or destroy a room (XEP-0045
+    /// §8–10); answered by [`crate::session::Event::ModerationDone`] or
+    /// `ModerationFailed` under `id`.
+    Moderate {
+        /// The room.
+        room: BareJid,
+        /// The owner's id for it.
+        id: String,
+        /// What to change.
+        change: crate::session::muc::Moderation,
+    },
+    /// Ask who has an affiliation in a room (members, admins, owners,
+    /// outcasts).
+    FetchAffiliations {
+        /// The room.
+        room: BareJid,
+        /// Which.
+        affiliation: crate::session::muc::Affiliation,
+    },
     /// Add or change a bookmark (XEP-0402, or XEP-0048 where the server
     /// lacks it).
     SetBookmark {

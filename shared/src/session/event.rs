@@ -351,6 +351,40 @@ pub enum Event {
         /// The room's password, when it has one.
         password: Option<String>,
     },
+    /// A change to a room (XEP-0045 §8–10) was made.
+    ModerationDone {
+        /// The room.
+        room: BareJid,
+        /// The owner's id for it.
+        id: String,
+    },
+    /// A change to a room was refused.
+    ModerationFailed {
+        /// The room.
+        room: BareJid,
+        /// The owner's id for it.
+        id: String,
+        /// Why.
+        error: crate::session::muc::ModerationError,
+    },
+    /// Who has an affiliation in a room.
+    AffiliationsReceived {
+        /// The room.
+        room: BareJid,
+        /// Which affiliation.
+        affiliation: crate::session::muc::Affiliation,
+        /// Who.
+        jids: Vec<crate::session::muc::Affiliated>,
+    },
+    /// The room would not say who has an affiliation.
+    AffiliationsFailed {
+        /// The room.
+        room: BareJid,
+        /// Which affiliation.
+        affiliation: crate::session::muc::Affiliation,
+        /// Why.
+        error: crate::session::muc::ModerationError,
+    },
     /// The account's bookmarks were read; those marked autojoin are being
     /// joined.
     BookmarksReceived {

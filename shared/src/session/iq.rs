@@ -18,7 +18,7 @@ use crate::framing::Close;
 use crate::ns;
 
 /// What an iq of ours was for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Request {
     Bind,
     Roster,
@@ -27,13 +27,24 @@ pub(super) enum Request {
     Mam(mam::Query),
     RosterSet(xmpp_parsers::jid::BareJid),
     ChangePassword(super::Secret),
-    Disco { jid: Jid, ver: Option<String> },
+    Disco {
+        jid: Jid,
+        ver: Option<String>,
+    },
     Blocklist,
     Blocking(blocking::Change),
     RoomInfo(xmpp_parsers::jid::BareJid),
     Bookmarks(super::bookmarks::Ask),
     RoomConfig(xmpp_parsers::jid::BareJid),
     SelfPing(xmpp_parsers::jid::BareJid),
+    Moderation {
+        room: xmpp_parsers::jid::BareJid,
+        id: String,
+    },
+    Affiliations {
+        room: xmpp_parsers::jid::BareJid,
+        affiliation: super::muc::Affiliation,
+    },
 }
 
 /// Whether `from` is the room itself.
@@ -96,7 +107,10 @@ impl Session {
             Request::Disco { jid, .. } => from == Some(jid),
             // Our account's disco#info comes from our bare JID.
             Request::Bookmarks(_) => self.is_server_or_self(from),
-            Request::RoomInfo(room) | Request::RoomConfig(room) => is_room(from, room),
+            Request::RoomInfo(room)
+            | Request::RoomConfig(room)
+            | Request::Moderation { room, .. }
+            | Request::Affiliations { room, .. } => is_room(from, room),
             Request::Mam(query) if let Some(room) = query.room() => is_room(from, room),
             // Answered by our own occupant JID, or by the room for it.
             Request::SelfPing(room) => from.is_some_and(|f| f.to_bare() == *room),
@@ -133,6 +147,10 @@ impl Session {
             Request::Bookmarks(_) if error == RequestError::SessionEnded => return,
             Request::Bookmarks(ask) => return self.bookmarks_answer(ask, None),
             Request::SelfPing(room) => return self.self_ping_answered(room, Some(&error)),
+            Request::Moderation { room, id } => return self.moderated(room, id, Some(&error)),
+            Request::Affiliations { room, affiliation } => {
+                return self.affiliations_received(room, affiliation, None, Some(&error));
+            }
             // The next session asks again.
             Request::Blocklist if error == RequestError::SessionEnded => return,
             Request::Blocklist => return self.event(Event::BlocklistReceived { jids: None }),
@@ -216,6 +234,10 @@ impl Session {
             Some(Request::RoomInfo(room)) => self.room_info(room, payload),
             Some(Request::Bookmarks(ask)) => self.bookmarks_answer(ask, payload),
             Some(Request::SelfPing(room)) => self.self_ping_answered(room, None),
+            Some(Request::Moderation { room, id }) => self.moderated(room, id, None),
+            Some(Request::Affiliations { room, affiliation }) => {
+                self.affiliations_received(room, affiliation, payload, None)
+            }
             Some(Request::ChangePassword(new)) => self.password_changed(id, new),
             Some(Request::Blocklist) => self.blocklist_result(payload),
             Some(Request::Blocking(change)) => self.blocking_done(change),

@@ -237,7 +237,9 @@ impl Session {
             | Command::SetSubject { .. }
             | Command::Invite { .. }
             | Command::SetBookmark { .. }
-            | Command::RemoveBookmark { .. } => self.room_command(command),
+            | Command::RemoveBookmark { .. }
+            | Command::Moderate { .. }
+            | Command::FetchAffiliations { .. } => self.room_command(command),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
             Command::Subscribe { to } => self.subscribe(to),

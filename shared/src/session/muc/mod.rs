@@ -8,6 +8,7 @@
 //! What a room sends is bounded: rooms joined, occupants kept per room,
 //! and the length of nicks and subjects.
 
+mod admin;
 mod messages;
 mod occupants;
 mod self_ping;
@@ -18,6 +19,7 @@ use minidom::Element;
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
 
+pub use admin::{Affiliated, Moderation, ModerationError};
 pub use occupants::{Departure, Occupant};
 pub use xmpp_parsers::muc::user::{Affiliation, Role, Status};
 
@@ -217,6 +219,8 @@ impl Session {
             Command::Invite { room, to, reason } => self.invite(room, to, reason),
             Command::SetBookmark { bookmark } => self.set_bookmark(bookmark),
             Command::RemoveBookmark { room } => self.remove_bookmark(room),
+            Command::Moderate { room, id, change } => self.moderate(room, id, change),
+            Command::FetchAffiliations { room, affiliation } => self.fetch_affiliations(room, affiliation),
             _ => {}
         }
     }

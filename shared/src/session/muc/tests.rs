@@ -880,3 +880,168 @@ fn a_silent_room_is_pinged_and_joined_again_when_it_lost_us() {
     assert_eq!(ignored(&mut s), ["iq error from an unexpected sender"]);
     assert!(out(&mut s).is_empty());
 }
+
+/// Sends `change` to the room under "c1"; returns the iq sent.
+fn moderate(s: &mut Session, change: Moderation) -> Element {
+    s.handle_command(Command::Moderate {
+        room: room(),
+        id: "c1".into(),
+        change,
+    });
+    let sent = out(s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    sent[0].clone()
+}
+
+#[test]
+fn moderation_sends_each_change_and_types_each_refusal() {
+    let mut s = joined();
+    let admin = "xmlns='http://jabber.org/protocol/muc#admin'";
+    let kick = moderate(
+        &mut s,
+        Moderation::Kick {
+            nick: "tybalt".into(),
+            reason: Some("Too loud".into()),
+        },
+    );
+    let id = kick.attr("id").unwrap().to_owned();
+    assert_eq!(
+        kick,
+        el(&format!(
+            "<iq {C} type='set' id='{id}' to='{ROOM}'><query {admin}>\
+             <item nick='tybalt' role='none'><reason>Too loud</reason></item></query></iq>"
+        ))
+    );
+    feed(
+        &mut s,
+        &format!("<iq {C} type='result' id='{id}' from='{ROOM}'/>"),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::ModerationDone {
+            room: room(),
+            id: "c1".into()
+        }]
+    );
+    let voice = moderate(
+        &mut s,
+        Moderation::SetRole {
+            nick: "benvolio".into(),
+            role: Role::Visitor,
+            reason: None,
+        },
+    );
+    assert_eq!(
+        voice
+            .get_child("query", "http://jabber.org/protocol/muc#admin")
+            .unwrap()
+            .get_child("item", "http://jabber.org/protocol/muc#admin")
+            .unwrap()
+            .attr("role"),
+        Some("visitor")
+    );
+    out(&mut s);
+    let ban = moderate(
+        &mut s,
+        Moderation::SetAffiliation {
+            jid: "tybalt@example.net".parse().unwrap(),
+            affiliation: Affiliation::Outcast,
+            reason: Some("Again".into()),
+        },
+    );
+    let id = ban.attr("id").unwrap().to_owned();
+    assert_eq!(
+        ban,
+        el(&format!(
+            "<iq {C} type='set' id='{id}' to='{ROOM}'><query {admin}>\
+             <item jid='tybalt@example.net' affiliation='outcast'><reason>Again</reason></item></query></iq>"
+        ))
+    );
+    let refuse = |id: &str, condition: &str| {
+        format!(
+            "<iq {C} type='error' id='{id}' from='{ROOM}'><error type='cancel'>\
+             <{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        )
+    };
+    feed(&mut s, &refuse(&id, "not-allowed"));
+    let failed = |error| Event::ModerationFailed {
+        room: room(),
+        id: "c1".into(),
+        error,
+    };
+    assert_eq!(events(&mut s), [failed(ModerationError::NotAllowed)]);
+    let destroy = moderate(
+        &mut s,
+        Moderation::Destroy {
+            alternative: Some("new@conference.example.com".parse().unwrap()),
+            reason: Some("Moved".into()),
+        },
+    );
+    let id = destroy.attr("id").unwrap().to_owned();
+    assert_eq!(
+        destroy,
+        el(&format!(
+            "<iq {C} type='set' id='{id}' to='{ROOM}'><query xmlns='http://jabber.org/protocol/muc#owner'>\
+             <destroy jid='new@conference.example.com'><reason>Moved</reason></destroy></query></iq>"
+        ))
+    );
+    // Only the room answers for itself.
+    feed(
+        &mut s,
+        &refuse(&id, "forbidden").replace(&format!("from='{ROOM}'"), "from='mallory@evil.example'"),
+    );
+    assert_eq!(ignored(&mut s), ["iq error from an unexpected sender"]);
+    feed(&mut s, &refuse(&id, "conflict"));
+    assert_eq!(events(&mut s), [failed(ModerationError::LastOwner)]);
+    // Offline: nothing is sent, and it fails at once.
+    s.handle_command(Command::ConnectionLost);
+    events(&mut s);
+    s.handle_command(Command::Moderate {
+        room: room(),
+        id: "c1".into(),
+        change: Moderation::Kick {
+            nick: "x".into(),
+            reason: None,
+        },
+    });
+    assert!(out(&mut s).is_empty());
+    assert_eq!(events(&mut s), [failed(ModerationError::Unanswered)]);
+}
+
+#[test]
+fn lists_an_affiliation() {
+    let mut s = joined();
+    s.handle_command(Command::FetchAffiliations {
+        room: room(),
+        affiliation: Affiliation::Outcast,
+    });
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    let admin = "xmlns='http://jabber.org/protocol/muc#admin'";
+    assert_eq!(
+        sent[0],
+        el(&format!(
+            "<iq {C} type='get' id='{id}' to='{ROOM}'><query {admin}><item affiliation='outcast'/></query></iq>"
+        ))
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='{ROOM}'><query {admin}>\
+             <item affiliation='outcast' jid='tybalt@example.net'><reason>Again</reason></item>\
+             <item affiliation='outcast' jid='not a jid@'/></query></iq>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::AffiliationsReceived {
+            room: room(),
+            affiliation: Affiliation::Outcast,
+            jids: vec![Affiliated {
+                jid: "tybalt@example.net".parse().unwrap(),
+                nick: None,
+                reason: Some("Again".into())
+            }]
+        }]
+    );
+}
