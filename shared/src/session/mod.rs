@@ -192,6 +192,9 @@ impl Session {
 
     /// Handles a request of the owner.
     pub fn handle_command(&mut self, command: Command) {
+        let Some(command) = self.refuse_offline(command) else {
+            return;
+        };
         match command {
             Command::Connect { nonce } => self.connect(nonce),
             Command::ConnectionLost => self.connection_lost(),
@@ -201,29 +204,6 @@ impl Session {
             | Command::CorrectMessage { .. }
             | Command::SendChatState { .. }
             | Command::MarkDisplayed { .. } => self.chat_command(command),
-            // Sent now, they would go out before authentication.
-            // Asked offline: what the person waits for fails, unsent.
-            Command::FetchHistory { with, .. } if !self.is_ready() => {
-                self.request_failed(
-                    String::new(),
-                    Request::Mam(mam::Query::History(with)),
-                    RequestError::NotConnected,
-                    None,
-                );
-            }
-            Command::ChangePassword { id, new_password } if !self.is_ready() => {
-                self.request_failed(
-                    id,
-                    Request::ChangePassword(new_password),
-                    RequestError::NotConnected,
-                    None,
-                );
-            }
-            Command::CatchUp { .. } | Command::Discover { .. } | Command::FetchBlocklist
-                if !self.is_ready() =>
-            {
-                self.ignore("a request while offline; ask again once connected");
-            }
             Command::FetchHistory { with, before, max } => self.fetch_history(with, before, max),
             Command::CatchUp { after } => self.catch_up(Some(after)),
             Command::Discover { jid } => self.discover(jid, None, None),
@@ -252,6 +232,26 @@ impl Session {
                 priority,
             } => self.set_presence(show, status, priority),
         }
+    }
+
+    /// What cannot be asked offline: sent now, it would go out before
+    /// authentication. What the person waits for fails, unsent; the rest
+    /// is asked again once connected. Gives back what may go ahead.
+    fn refuse_offline(&mut self, command: Command) -> Option<Command> {
+        if self.is_ready() {
+            return Some(command);
+        }
+        let (id, request) = match command {
+            Command::FetchHistory { with, .. } => (String::new(), Request::Mam(mam::Query::History(with))),
+            Command::ChangePassword { id, new_password } => (id, Request::ChangePassword(new_password)),
+            Command::CatchUp { .. } | Command::Discover { .. } | Command::FetchBlocklist => {
+                self.ignore("a request while offline; ask again once connected");
+                return None;
+            }
+            other => return Some(other),
+        };
+        self.request_failed(id, request, RequestError::NotConnected, None);
+        None
     }
 
     /// Handles one element from the server. Nothing here can panic on bad
