@@ -286,6 +286,20 @@ async fn room_and_bookmark(url: &str, a: Account, b: Account) {
     );
     cb.until(|e| matches!(e, Event::HistoryFetched(_))).await;
 
+    // The server's room service is found, and the room describes itself.
+    ca.session.handle_command(Command::FindRoomServices);
+    let service = room.domain().as_str().to_owned();
+    ca.until(|e| matches!(e, Event::RoomServiceFound { service: s } if s.as_str() == service))
+        .await;
+    ca.session
+        .handle_command(Command::DescribeRoom { room: room.clone() });
+    let Event::RoomDescribed { info, .. } = ca.until(|e| matches!(e, Event::RoomDescribed { .. })).await
+    else {
+        unreachable!()
+    };
+    let info = info.expect("the room describes itself");
+    assert!(info.archived, "{info:?}");
+
     // a owns the room, and kicks b: both see it.
     ca.session.handle_command(Command::Moderate {
         room: room.clone(),

@@ -96,6 +96,19 @@ pub enum Command {
         /// Which.
         affiliation: crate::session::muc::Affiliation,
     },
+    /// Find our server's room services (XEP-0030 items that are text
+    /// conferences).
+    FindRoomServices,
+    /// List a room service's public rooms.
+    ListRooms {
+        /// The service.
+        service: BareJid,
+    },
+    /// Ask a room about itself before joining: name, occupants, features.
+    DescribeRoom {
+        /// The room.
+        room: BareJid,
+    },
     /// Add or change a bookmark (XEP-0402, or XEP-0048 where the server
     /// lacks it).
     SetBookmark {

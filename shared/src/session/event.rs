@@ -385,6 +385,25 @@ pub enum Event {
         /// Why.
         error: crate::session::muc::ModerationError,
     },
+    /// One of our server's items is a room service.
+    RoomServiceFound {
+        /// The service.
+        service: BareJid,
+    },
+    /// A room service's public rooms.
+    RoomsListed {
+        /// The service.
+        service: BareJid,
+        /// Its rooms; empty when it would not say.
+        rooms: Vec<crate::session::muc::ListedRoom>,
+    },
+    /// What a room says of itself.
+    RoomDescribed {
+        /// The room.
+        room: BareJid,
+        /// What it said; `None` when it would not say.
+        info: Option<crate::session::muc::RoomInfo>,
+    },
     /// The account's bookmarks were read; those marked autojoin are being
     /// joined.
     BookmarksReceived {

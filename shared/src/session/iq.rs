@@ -37,6 +37,7 @@ pub(super) enum Request {
     Bookmarks(super::bookmarks::Ask),
     RoomConfig(xmpp_parsers::jid::BareJid),
     SelfPing(xmpp_parsers::jid::BareJid),
+    Discovery(super::muc::Discovery),
     Moderation {
         room: xmpp_parsers::jid::BareJid,
         id: String,
@@ -112,6 +113,10 @@ impl Session {
             | Request::Moderation { room, .. }
             | Request::Affiliations { room, .. } => is_room(from, room),
             Request::Mam(query) if let Some(room) = query.room() => is_room(from, room),
+            Request::Discovery(what) => match what.peer() {
+                Some(peer) => is_room(from, peer),
+                None => self.is_server_or_self(from),
+            },
             // Answered by our own occupant JID, or by the room for it.
             Request::SelfPing(room) => from.is_some_and(|f| f.to_bare() == *room),
             _ => self.is_server_or_self(from),
@@ -148,6 +153,7 @@ impl Session {
             Request::Bookmarks(ask) => return self.bookmarks_answer(ask, None),
             Request::SelfPing(room) => return self.self_ping_answered(room, Some(&error)),
             Request::Moderation { room, id } => return self.moderated(room, id, Some(&error)),
+            Request::Discovery(what) => return self.discovered(what, None),
             Request::Affiliations { room, affiliation } => {
                 return self.affiliations_received(room, affiliation, None, Some(&error));
             }
@@ -235,6 +241,7 @@ impl Session {
             Some(Request::Bookmarks(ask)) => self.bookmarks_answer(ask, payload),
             Some(Request::SelfPing(room)) => self.self_ping_answered(room, None),
             Some(Request::Moderation { room, id }) => self.moderated(room, id, None),
+            Some(Request::Discovery(what)) => self.discovered(what, payload),
             Some(Request::Affiliations { room, affiliation }) => {
                 self.affiliations_received(room, affiliation, payload, None)
             }

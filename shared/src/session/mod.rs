@@ -219,7 +219,10 @@ impl Session {
             | Command::SetBookmark { .. }
             | Command::RemoveBookmark { .. }
             | Command::Moderate { .. }
-            | Command::FetchAffiliations { .. } => self.room_command(command),
+            | Command::FetchAffiliations { .. }
+            | Command::FindRoomServices
+            | Command::ListRooms { .. }
+            | Command::DescribeRoom { .. } => self.room_command(command),
             Command::SetContact { jid, name, groups } => self.set_contact(jid, name, groups),
             Command::RemoveContact { jid } => self.remove_contact(jid),
             Command::Subscribe { to } => self.subscribe(to),

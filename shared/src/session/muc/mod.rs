@@ -9,6 +9,7 @@
 //! and the length of nicks and subjects.
 
 mod admin;
+mod discovery;
 mod messages;
 mod occupants;
 mod self_ping;
@@ -20,6 +21,8 @@ use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
 
 pub use admin::{Affiliated, Moderation, ModerationError};
+pub(super) use discovery::Discovery;
+pub use discovery::{ListedRoom, RoomInfo};
 pub use occupants::{Departure, Occupant};
 pub use xmpp_parsers::muc::user::{Affiliation, Role, Status};
 
@@ -221,6 +224,9 @@ impl Session {
             Command::RemoveBookmark { room } => self.remove_bookmark(room),
             Command::Moderate { room, id, change } => self.moderate(room, id, change),
             Command::FetchAffiliations { room, affiliation } => self.fetch_affiliations(room, affiliation),
+            Command::FindRoomServices => self.find_room_services(),
+            Command::ListRooms { service } => self.list_rooms(service),
+            Command::DescribeRoom { room } => self.describe_room(room),
             _ => {}
         }
     }

@@ -1045,3 +1045,129 @@ fn lists_an_affiliation() {
         }]
     );
 }
+
+#[test]
+fn finds_room_services_their_rooms_and_what_a_room_says_of_itself() {
+    let mut s = logged_in();
+    out(&mut s);
+    s.handle_command(Command::FindRoomServices);
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    let items = "xmlns='http://jabber.org/protocol/disco#items'";
+    let info = "xmlns='http://jabber.org/protocol/disco#info'";
+    assert_eq!(
+        sent[0],
+        el(&format!(
+            "<iq {C} type='get' id='{id}' to='example.com'><query {items}/></iq>"
+        ))
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='example.com'><query {items}>\
+             <item jid='conference.example.com'/><item jid='upload.example.com'/></query></iq>"
+        ),
+    );
+    let asks = out(&mut s);
+    assert_eq!(asks.len(), 2, "{asks:?}");
+    let answer = |e: &Element, identity: &str| {
+        format!(
+            "<iq {C} type='result' id='{}' from='{}'><query {info}>{identity}</query></iq>",
+            e.attr("id").unwrap(),
+            e.attr("to").unwrap()
+        )
+    };
+    feed(
+        &mut s,
+        &answer(
+            &asks[0],
+            "<identity category='conference' type='text' name='Rooms'/>",
+        ),
+    );
+    feed(
+        &mut s,
+        &answer(&asks[1], "<identity category='store' type='file'/>"),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RoomServiceFound {
+            service: "conference.example.com".parse().unwrap()
+        }]
+    );
+    s.handle_command(Command::ListRooms {
+        service: "conference.example.com".parse().unwrap(),
+    });
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='conference.example.com'><query {items}>\
+             <item jid='{ROOM}' name='Verona'/><item jid='not a jid@'/></query></iq>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RoomsListed {
+            service: "conference.example.com".parse().unwrap(),
+            rooms: vec![ListedRoom {
+                room: room(),
+                name: Some("Verona".into())
+            }]
+        }]
+    );
+    s.handle_command(Command::DescribeRoom { room: room() });
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='{ROOM}'><query {info}>\
+             <identity category='conference' type='text' name='Verona'/>\
+             <feature var='http://jabber.org/protocol/muc'/><feature var='muc_passwordprotected'/>\
+             <feature var='muc_public'/><feature var='muc_persistent'/><feature var='urn:xmpp:mam:2'/>\
+             <x xmlns='jabber:x:data' type='result'>\
+             <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#roominfo</value></field>\
+             <field var='muc#roominfo_occupants'><value>3</value></field>\
+             <field var='muc#roominfo_description'><value>Fair Verona</value></field></x></query></iq>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RoomDescribed {
+            room: room(),
+            info: Some(RoomInfo {
+                name: Some("Verona".into()),
+                description: Some("Fair Verona".into()),
+                occupants: Some(3),
+                password: true,
+                public: true,
+                persistent: true,
+                archived: true,
+                ..RoomInfo::default()
+            })
+        }]
+    );
+    // A room that will not say, or someone else answering for it.
+    s.handle_command(Command::DescribeRoom { room: room() });
+    let id = out(&mut s)[0].attr("id").unwrap().to_owned();
+    feed(
+        &mut s,
+        &format!("<iq {C} type='result' id='{id}' from='mallory@evil.example'/>"),
+    );
+    assert_eq!(ignored(&mut s), ["iq result from an unexpected sender"]);
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='{id}' from='{ROOM}'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RoomDescribed {
+            room: room(),
+            info: None
+        }]
+    );
+}
