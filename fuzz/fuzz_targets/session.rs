@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use parlons_shared::hostile;
-use parlons_shared::session::transcript::{C, el, logged_in};
+use parlons_shared::session::transcript::{C, el, in_room, logged_in};
 use parlons_shared::session::{Event, Session};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut s = logged_in();
+    in_room(&mut s);
     for xml in script.current() {
         if let Ok(el) = xml.parse() {
             s.handle_incoming(el);

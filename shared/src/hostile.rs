@@ -2,7 +2,7 @@
 //! of what the session handles (RFC 6120/6121 stanzas, XEP-0280 carbons,
 //! XEP-0313 results, XEP-0184/0333 receipts and markers, XEP-0308
 //! corrections, XEP-0198 counters, roster pushes, replies to our own
-//! requests), each value drawn from ordinary and hostile ones: forged
+//! requests, XEP-0045 rooms, XEP-0249 invitations, XEP-0402 pushes), each value drawn from ordinary and hostile ones: forged
 //! senders, our own address, strangers by the thousand, absurd numbers and
 //! dates, huge and deeply quoted text. Anyone on the federation can send
 //! any of it; the session and the client's store must take all of it.
@@ -282,6 +282,138 @@ pub fn iq() -> impl Strategy<Value = String> {
     ]
 }
 
+use crate::session::transcript::ROOM;
+
+/// A nick in the room: ours, others', empty, huge or strange.
+fn nick() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(&["user", "juliet", "romeo"][..]).prop_map(str::to_owned),
+        2 => "[a-z]{1,8}",
+        1 => Just(String::new()),
+        1 => Just("n".repeat(1000)),
+        1 => "[\\p{L}\\p{S} ]{1,12}",
+    ]
+}
+
+/// What a room's `<x xmlns='…muc#user'/>` carries: status codes, an item,
+/// a destruction, an invitation.
+fn muc_user() -> impl Strategy<Value = String> {
+    let status = prop_oneof![
+        prop::sample::select(&[100u32, 110, 170, 201, 210, 301, 303, 307, 321, 322, 332, 333][..]),
+        any::<u32>(),
+    ]
+    .prop_map(|c| format!("<status code='{c}'/>"));
+    let item = (
+        prop::sample::select(&["owner", "admin", "member", "outcast", "none", "bogus"][..]),
+        prop::sample::select(&["moderator", "participant", "visitor", "none", "bogus"][..]),
+        sender(),
+        nick(),
+        prop::option::of(short_text()),
+    )
+        .prop_map(|(a, r, jid, nick, reason)| {
+            let reason = reason
+                .map(|t| format!("<reason>{}</reason>", esc(&t)))
+                .unwrap_or_default();
+            format!(
+                "<item affiliation='{a}' role='{r}' jid='{}' nick='{}'><actor nick='{}'/>{reason}</item>",
+                esc(&jid),
+                esc(&nick),
+                esc(&nick)
+            )
+        });
+    let other = prop_oneof![
+        sender().prop_map(|j| format!("<destroy jid='{}'><reason>gone</reason></destroy>", esc(&j))),
+        sender().prop_map(|j| format!(
+            "<invite from='{}'><reason>come</reason></invite><password>pw</password>",
+            esc(&j)
+        )),
+        Just(String::new()),
+    ];
+    (prop::collection::vec(status, 0..4), prop::option::of(item), other).prop_map(|(s, i, o)| {
+        format!(
+            "<x xmlns='http://jabber.org/protocol/muc#user'>{}{}{o}</x>",
+            s.concat(),
+            i.unwrap_or_default()
+        )
+    })
+}
+
+/// What a room sends: occupants' presences and errors, groupchat messages
+/// and subjects, its own notices, private messages, invitations and
+/// bookmark pushes, from the room, another room or a forger.
+pub fn room_stanza() -> impl Strategy<Value = String> {
+    let from = prop_oneof![
+        4 => nick().prop_map(|n| format!("{ROOM}/{n}")),
+        1 => Just(ROOM.to_owned()),
+        1 => sender(),
+    ];
+    let presence = (
+        prop::sample::select(&["", "unavailable", "error"][..]),
+        from.clone(),
+        muc_user(),
+    )
+        .prop_map(|(kind, from, x)| {
+            let kind = if kind.is_empty() {
+                String::new()
+            } else {
+                format!(" type='{kind}'")
+            };
+            let error = if kind.contains("error") {
+                "<error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+            } else {
+                ""
+            };
+            format!(
+                "<presence xmlns='jabber:client'{kind}{}>{x}{error}</presence>",
+                from_attr(&from)
+            )
+        });
+    let message = (
+        prop::sample::select(&["groupchat", "chat", ""][..]),
+        from,
+        prop::option::of(text()),
+        prop::option::of(text()),
+        payload(),
+        muc_user(),
+    )
+        .prop_map(|(kind, from, body, subject, payload, x)| {
+            let kind = if kind.is_empty() {
+                String::new()
+            } else {
+                format!(" type='{kind}'")
+            };
+            let body = body
+                .map(|b| format!("<body>{}</body>", esc(&b)))
+                .unwrap_or_default();
+            let subject = subject
+                .map(|s| format!("<subject>{}</subject>", esc(&s)))
+                .unwrap_or_default();
+            format!(
+                "<message xmlns='jabber:client'{kind}{}>{body}{subject}{payload}{x}</message>",
+                from_attr(&from)
+            )
+        });
+    let invitation = (sender(), short_text()).prop_map(|(from, room)| {
+        format!(
+            "<message xmlns='jabber:client'{}><x xmlns='jabber:x:conference' jid='{}' reason='r'/></message>",
+            from_attr(&from),
+            esc(&room)
+        )
+    });
+    let bookmarks = (sender(), short_text(), nick()).prop_map(|(from, id, nick)| {
+        format!(
+            "<message xmlns='jabber:client'{}><event xmlns='http://jabber.org/protocol/pubsub#event'>\
+             <items node='urn:xmpp:bookmarks:1'><item id='{}'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'>\
+             <nick>{}</nick></conference></item><retract id='{}'/></items></event></message>",
+            from_attr(&from),
+            esc(&id),
+            esc(&nick),
+            esc(&id)
+        )
+    });
+    prop_oneof![4 => presence.boxed(), 4 => message.boxed(), 1 => invitation.boxed(), 1 => bookmarks.boxed()]
+}
+
 /// XEP-0198 counters and stream-level elements.
 pub fn stream_level() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -295,12 +427,15 @@ pub fn stream_level() -> impl Strategy<Value = String> {
 
 /// One stanza of any kind, mostly messages.
 pub fn stanza() -> impl Strategy<Value = String> {
+    // Boxed: unboxed, the value trees of this grammar overflow a test
+    // thread's stack in a debug build.
     prop_oneof![
-        6 => message(),
-        3 => wrapped(),
-        3 => presence(),
-        3 => iq(),
-        1 => stream_level(),
+        6 => message().boxed(),
+        3 => wrapped().boxed(),
+        3 => presence().boxed(),
+        3 => iq().boxed(),
+        3 => room_stanza().boxed(),
+        1 => stream_level().boxed(),
     ]
 }
 

@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use parlons_shared::hostile;
-use parlons_shared::session::transcript::{C, el, logged_in};
+use parlons_shared::session::transcript::{C, el, in_room, logged_in};
 use parlons_shared::session::{Command, Event, Session};
 use proptest::prelude::*;
 
@@ -32,6 +32,7 @@ fn signed_in() -> (Session, Store) {
         ver: None,
     });
     let mut session = logged_in();
+    in_room(&mut session);
     // As the client does once connected: the blocklist's answer and pushes
     // then reach the store.
     session.handle_command(Command::FetchBlocklist);

@@ -34,6 +34,21 @@ pub fn feed(s: &mut Session, xml: &str) {
     s.handle_incoming(el(xml));
 }
 
+/// The room that [`in_room`] joins.
+pub const ROOM: &str = "room@conference.example.net";
+
+/// In [`ROOM`] as "user", as far as the session knows: the join went out,
+/// and the room has not answered yet.
+pub fn in_room(s: &mut Session) {
+    s.handle_command(Command::JoinRoom {
+        room: ROOM.parse().unwrap(),
+        nick: "user".into(),
+        password: None,
+    });
+    while s.poll_outgoing().is_some() {}
+    while s.poll_event().is_some() {}
+}
+
 pub fn out(s: &mut Session) -> Vec<Element> {
     std::iter::from_fn(|| s.poll_outgoing()).collect()
 }
