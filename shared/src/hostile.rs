@@ -338,6 +338,32 @@ fn muc_user() -> impl Strategy<Value = String> {
     })
 }
 
+/// A direct invitation (XEP-0249), to any address.
+fn invitation() -> impl Strategy<Value = String> {
+    (sender(), short_text()).prop_map(|(from, room)| {
+        format!(
+            "<message xmlns='jabber:client'{}><x xmlns='jabber:x:conference' jid='{}' reason='r'/></message>",
+            from_attr(&from),
+            esc(&room)
+        )
+    })
+}
+
+/// A bookmarks push (XEP-0402), ours or forged.
+fn bookmark_push() -> impl Strategy<Value = String> {
+    (sender(), short_text(), nick()).prop_map(|(from, id, nick)| {
+        format!(
+            "<message xmlns='jabber:client'{}><event xmlns='http://jabber.org/protocol/pubsub#event'>\
+             <items node='urn:xmpp:bookmarks:1'><item id='{}'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'>\
+             <nick>{}</nick></conference></item><retract id='{}'/></items></event></message>",
+            from_attr(&from),
+            esc(&id),
+            esc(&nick),
+            esc(&id)
+        )
+    })
+}
+
 /// What a room sends: occupants' presences and errors, groupchat messages
 /// and subjects, its own notices, private messages, invitations and
 /// bookmark pushes, from the room, another room or a forger.
@@ -393,25 +419,7 @@ pub fn room_stanza() -> impl Strategy<Value = String> {
                 from_attr(&from)
             )
         });
-    let invitation = (sender(), short_text()).prop_map(|(from, room)| {
-        format!(
-            "<message xmlns='jabber:client'{}><x xmlns='jabber:x:conference' jid='{}' reason='r'/></message>",
-            from_attr(&from),
-            esc(&room)
-        )
-    });
-    let bookmarks = (sender(), short_text(), nick()).prop_map(|(from, id, nick)| {
-        format!(
-            "<message xmlns='jabber:client'{}><event xmlns='http://jabber.org/protocol/pubsub#event'>\
-             <items node='urn:xmpp:bookmarks:1'><item id='{}'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'>\
-             <nick>{}</nick></conference></item><retract id='{}'/></items></event></message>",
-            from_attr(&from),
-            esc(&id),
-            esc(&nick),
-            esc(&id)
-        )
-    });
-    prop_oneof![4 => presence.boxed(), 4 => message.boxed(), 1 => invitation.boxed(), 1 => bookmarks.boxed()]
+    prop_oneof![4 => presence.boxed(), 4 => message.boxed(), 1 => invitation().boxed(), 1 => bookmark_push().boxed()]
 }
 
 /// XEP-0198 counters and stream-level elements.

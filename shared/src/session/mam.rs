@@ -84,6 +84,9 @@ pub(super) enum Query {
     /// Everything after an archive id (from the start when `None`), over
     /// every conversation.
     CatchUp(Option<String>),
+    /// What a room archived after the newest message we saw there, once
+    /// joined again in a new session.
+    RoomCatchUp(BareJid, String),
 }
 
 impl Query {
@@ -91,14 +94,14 @@ impl Query {
     pub(super) fn with(&self) -> Option<ConversationId> {
         match self {
             Self::History(with) => Some(with.clone()),
-            Self::Head | Self::CatchUp(_) => None,
+            Self::Head | Self::CatchUp(_) | Self::RoomCatchUp(..) => None,
         }
     }
 
     /// The room whose archive it asks, if not ours (XEP-0313 §5.1.2).
     pub(super) fn room(&self) -> Option<&BareJid> {
         match self {
-            Self::History(ConversationId::Room(room)) => Some(room),
+            Self::History(ConversationId::Room(room)) | Self::RoomCatchUp(room, _) => Some(room),
             _ => None,
         }
     }
@@ -224,8 +227,12 @@ impl Session {
             return self.ignore("archive result from a foreign JID");
         }
         if let Some(room) = query.room() {
-            let (room, stamp) = (room.clone(), result.forwarded.delay.map(|d| d.stamp));
-            return self.archived_groupchat(room, result.forwarded.message, result.id, stamp);
+            let archived = super::muc::FromArchive {
+                id: result.id,
+                stamp: result.forwarded.delay.map(|d| d.stamp),
+                new: matches!(query, Query::RoomCatchUp(..)),
+            };
+            return self.archived_groupchat(room.clone(), result.forwarded.message, archived);
         }
         // Only where the archive ends counts: the message was seen before.
         if query == Query::Head {
@@ -260,6 +267,18 @@ impl Session {
         };
         match query {
             Query::History(_) => {}
+            // Bookkeeping too: it goes on until the room's archive is
+            // exhausted, or the room makes no progress.
+            Query::RoomCatchUp(room, after) => {
+                let next = page.last.filter(|l| *l != after);
+                if let Some(last) = &next {
+                    self.rooms.archived_live(&room, last);
+                }
+                if let Some(last) = next.filter(|_| !page.complete) {
+                    self.room_catch_up(room, last);
+                }
+                return;
+            }
             // Bookkeeping, not history: no event.
             Query::Head => {
                 if self.archive.position == Position::Unknown {
@@ -281,6 +300,17 @@ impl Session {
             }
         }
         self.event(Event::HistoryFetched(page));
+    }
+
+    /// Asks `room`'s archive for what came after `after`.
+    pub(super) fn room_catch_up(&mut self, room: BareJid, after: String) {
+        let set = SetQuery {
+            max: Some(100),
+            after: Some(after.clone()),
+            before: None,
+            index: None,
+        };
+        self.mam_query(Query::RoomCatchUp(room, after), set);
     }
 
     /// Our server archived a message we saw live as `id`.

@@ -11,8 +11,18 @@ use crate::ns;
 use crate::session::chat::incoming;
 use crate::session::{ChatMessage, ConversationId, Delivery, Direction, Event, Sender, Session};
 
-/// A room message's archive id and stamp, when it came from the archive.
-type Archived = Option<(String, Option<xmpp_parsers::date::DateTime>)>;
+/// Where a room message came from, when from the room's archive.
+#[derive(Debug)]
+pub(in crate::session) struct FromArchive {
+    /// Its id in the room's archive.
+    pub id: String,
+    /// When the room archived it.
+    pub stamp: Option<xmpp_parsers::date::DateTime>,
+    /// Caught up after a new session: as new as if live.
+    pub new: bool,
+}
+
+type Archived = Option<FromArchive>;
 
 /// The invitation a message carries, if any.
 fn invitation(m: &Message) -> Option<Event> {
@@ -85,8 +95,7 @@ impl Session {
         &mut self,
         room: BareJid,
         m: Message,
-        id: String,
-        stamp: Option<xmpp_parsers::date::DateTime>,
+        archived: FromArchive,
     ) {
         let Some(nick) = m
             .from
@@ -96,7 +105,7 @@ impl Session {
         else {
             return self.ignore("an archived room message from no occupant");
         };
-        self.groupchat(room, nick, m, Some((id, stamp)));
+        self.groupchat(room, nick, m, Some(archived));
     }
 
     /// §8.1: a subject without a body; an empty one clears it.
@@ -125,8 +134,9 @@ impl Session {
         let own = self.rooms.nick(&room) == Some(nick.as_str())
             || sender_id.as_deref().is_some_and(|id| self.chats.is_ours(id));
         let from_archive = archived.is_some();
+        let history = archived.as_ref().is_some_and(|a| !a.new);
         let (archive_id, stamp) = match archived {
-            Some((id, stamp)) => (Some(id), stamp),
+            Some(a) => (Some(a.id), a.stamp),
             None => (ids.stanza_id.clone(), None),
         };
         if let Some(id) = archive_id.as_ref().filter(|_| !from_archive) {
@@ -161,7 +171,7 @@ impl Session {
             markable: false,
             replaces: incoming::replaces(&m),
             // History the room sent on joining is not new.
-            archived: delayed || from_archive,
+            archived: (delayed && !from_archive) || history,
             from_archive,
         }));
     }

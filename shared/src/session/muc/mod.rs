@@ -23,6 +23,7 @@ use xmpp_parsers::presence::{Presence, Type as PresenceType};
 pub use admin::{Affiliated, Moderation, ModerationError};
 pub(super) use discovery::Discovery;
 pub use discovery::{ListedRoom, RoomInfo};
+pub(super) use messages::FromArchive;
 pub use occupants::{Departure, Occupant};
 pub use xmpp_parsers::muc::user::{Affiliation, Role, Status};
 

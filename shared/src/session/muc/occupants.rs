@@ -207,6 +207,14 @@ impl Session {
         let created = info.has(Status::RoomHasBeenCreated);
         let statuses = info.statuses.clone();
         self.occupant_presence(room.clone(), nick.clone(), info, p);
+        // A new session: what the room archived while we were away.
+        if joining
+            && let Some(r) = self.rooms.get(&room)
+            && r.mam == Some(true)
+            && let Some(after) = r.last_archived.clone()
+        {
+            self.room_catch_up(room.clone(), after);
+        }
         if created {
             // §10.1.2: a new room is locked until configured; we take the
             // defaults (an instant room).

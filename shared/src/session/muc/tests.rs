@@ -1171,3 +1171,99 @@ fn finds_room_services_their_rooms_and_what_a_room_says_of_itself() {
         }]
     );
 }
+
+/// A new session for `s`: resumption fails, we bind again, the roster
+/// comes; returns what went out then.
+fn new_session(s: &mut Session) -> Vec<Element> {
+    s.handle_command(Command::ConnectionLost);
+    authenticate(s);
+    feed(s, FEATURES_BIND);
+    out(s);
+    feed(s, "<failed xmlns='urn:xmpp:sm:3'/>");
+    let bind = out(s);
+    let id = bind[0].attr("id").unwrap();
+    feed(s, &bind_result().replace("id='t1'", &format!("id='{id}'")));
+    let sent = out(s);
+    let roster = sent
+        .iter()
+        .find(|e| e.has_child("query", "jabber:iq:roster"))
+        .unwrap();
+    let id = roster.attr("id").unwrap();
+    feed(s, &format!("<iq {C} type='result' id='{id}'/>"));
+    events(s);
+    out(s)
+}
+
+#[test]
+fn a_new_session_catches_up_on_what_the_room_archived_meanwhile() {
+    let mut s = joined();
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}/juliet' type='groupchat'><body>Before</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='r-5' by='{ROOM}'/></message>"
+        ),
+    );
+    events(&mut s);
+    new_session(&mut s);
+    feed(
+        &mut s,
+        &occupant("romeo", "", &format!("{MEMBER}<status code='110'/>")),
+    );
+    let sent = out(&mut s);
+    let query = sent
+        .iter()
+        .find(|e| e.has_child("query", "urn:xmpp:mam:2"))
+        .expect("a catch-up");
+    assert_eq!(query.attr("to"), Some(ROOM));
+    let id = query.attr("id").unwrap().to_owned();
+    let set = query
+        .get_child("query", "urn:xmpp:mam:2")
+        .unwrap()
+        .get_child("set", "http://jabber.org/protocol/rsm")
+        .unwrap();
+    assert_eq!(
+        set.get_child("after", "http://jabber.org/protocol/rsm")
+            .unwrap()
+            .text(),
+        "r-5"
+    );
+    events(&mut s);
+    feed(
+        &mut s,
+        &format!(
+            "<message {C} from='{ROOM}'><result xmlns='urn:xmpp:mam:2' queryid='{id}' id='r-6'>\
+             <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2010-07-10T23:08:25Z'/>\
+             <message {C} from='{ROOM}/juliet' type='groupchat'><body>Meanwhile</body></message>\
+             </forwarded></result></message>"
+        ),
+    );
+    let ev = events(&mut s);
+    // New to the person, as if live.
+    assert!(
+        matches!(&ev[0], Event::MessageReceived(m) if m.from_archive && !m.archived && m.body == "Meanwhile"),
+        "{ev:?}"
+    );
+    // Not complete: the next page follows, after the last.
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='{ROOM}'><fin xmlns='urn:xmpp:mam:2'>\
+             <set xmlns='http://jabber.org/protocol/rsm'><first>r-6</first><last>r-6</last></set></fin></iq>"
+        ),
+    );
+    let sent = out(&mut s);
+    let next = sent[0]
+        .get_child("query", "urn:xmpp:mam:2")
+        .unwrap()
+        .get_child("set", "http://jabber.org/protocol/rsm")
+        .unwrap();
+    assert_eq!(
+        next.get_child("after", "http://jabber.org/protocol/rsm")
+            .unwrap()
+            .text(),
+        "r-6"
+    );
+    // No page event: catch-up is bookkeeping.
+    assert!(events(&mut s).is_empty());
+}
