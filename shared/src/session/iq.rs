@@ -48,11 +48,6 @@ pub(super) enum Request {
     },
 }
 
-/// Whether `from` is the room itself.
-pub(super) fn is_room(from: Option<&Jid>, room: &xmpp_parsers::jid::BareJid) -> bool {
-    from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room)
-}
-
 /// Our iqs that await an answer, by id.
 #[derive(Debug, Default)]
 pub(super) struct Requests {
@@ -111,10 +106,10 @@ impl Session {
             Request::RoomInfo(room)
             | Request::RoomConfig(room)
             | Request::Moderation { room, .. }
-            | Request::Affiliations { room, .. } => is_room(from, room),
-            Request::Mam(query) if let Some(room) = query.room() => is_room(from, room),
+            | Request::Affiliations { room, .. } => super::muc::is_room(from, room),
+            Request::Mam(query) if let Some(room) = query.room() => super::muc::is_room(from, room),
             Request::Discovery(what) => match what.peer() {
-                Some(peer) => is_room(from, peer),
+                Some(peer) => super::muc::is_room(from, peer),
                 None => self.is_server_or_self(from),
             },
             // Answered by our own occupant JID, or by the room for it.

@@ -220,7 +220,7 @@ impl Session {
             _ => return self.ignore("archive result for no query of ours"),
         };
         let expected = match query.room() {
-            Some(room) => super::iq::is_room(from, room),
+            Some(room) => super::muc::is_room(from, room),
             None => self.is_own_account(from),
         };
         if !expected {

@@ -95,6 +95,11 @@ fn next_nick(nick: &str) -> String {
     }
 }
 
+/// Whether `from` is the room itself, not one of its occupants.
+pub(super) fn is_room(from: Option<&Jid>, room: &BareJid) -> bool {
+    from.is_some_and(|f| f.resource().is_none() && f.to_bare() == *room)
+}
+
 /// `s` cut to `max` characters.
 pub(super) fn cut(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
