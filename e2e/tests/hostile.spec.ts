@@ -88,7 +88,9 @@ test('a message far over the size limit gets its stream error every time', async
           seen.push(text);
           if (text.includes('<stream:features')) ws.send(`<message xmlns="jabber:client" to="x@${domain}"><body>${body}</body></message>`);
         };
-        ws.onclose = (ev) => resolve(seen.some((m) => m.includes('<policy-violation')) ? 'policy-violation' : `closed ${ev.code} without it`);
+        // Otherwise, what came instead, to tell one failure from another.
+        ws.onclose = (ev) => resolve(seen.some((m) => m.includes('<policy-violation')) ? 'policy-violation'
+          : `closed ${ev.code} after ${seen.length} messages, the last: ${(seen.at(-1) ?? '').slice(0, 300)}`);
       }));
     }
     return got;
