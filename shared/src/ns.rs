@@ -2,7 +2,8 @@
 //! `xmpp_parsers::ns` defines are taken from it.
 
 pub use xmpp_parsers::ns::{
-    BIND2, BOB, CARBONS, CHATSTATES, DATA_FORMS, DELAY, DISCO_INFO, MAM, MESSAGE_CORRECT, PING, RECEIPTS,
+    BIND2, BOB, BOOKMARKS, BOOKMARKS2, BOOKMARKS2_COMPAT, CARBONS, CHATSTATES, DATA_FORMS, DELAY, DISCO_INFO,
+    DISCO_ITEMS, MAM, MESSAGE_CORRECT, MUC, MUC_USER, PING, PRIVATE, PUBSUB, PUBSUB_EVENT, RECEIPTS,
     REGISTER, ROSTER, SASL, SASL2, SID, SM,
 };
 
@@ -18,12 +19,6 @@ pub const JABBER_CLIENT: &str = xmpp_parsers::ns::DEFAULT_NS;
 /// XEP-0333: Chat Markers.
 pub const CHAT_MARKERS: &str = xmpp_parsers::ns::DISPLAYED_MARKERS;
 
-/// XEP-0045: joining a room.
-pub const MUC: &str = xmpp_parsers::ns::MUC;
-
-/// XEP-0045: what a room says of its occupants.
-pub const MUC_USER: &str = xmpp_parsers::ns::MUC_USER;
-
 /// XEP-0045: what a room's owner configures.
 pub const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
 
@@ -35,9 +30,6 @@ pub const CONFERENCE: &str = "jabber:x:conference";
 
 /// XEP-0421: anonymous unique occupant identifiers.
 pub const OCCUPANT_ID: &str = "urn:xmpp:occupant-id:0";
-
-/// XEP-0060: what a PEP node tells of its changes.
-pub const PUBSUB_EVENT: &str = "http://jabber.org/protocol/pubsub#event";
 
 /// XEP-0334: Message Processing Hints.
 pub const HINTS: &str = "urn:xmpp:hints";

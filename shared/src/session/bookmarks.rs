@@ -17,12 +17,12 @@ use crate::element::{self, ToElement, name};
 use crate::ns;
 
 /// The PEP node of XEP-0402.
-pub const NODE: &str = "urn:xmpp:bookmarks:1";
+pub const NODE: &str = ns::BOOKMARKS2;
 /// What a server that keeps XEP-0402 and XEP-0048 in step advertises.
-const COMPAT: &str = "urn:xmpp:bookmarks:1#compat";
-const PUBSUB: &str = "http://jabber.org/protocol/pubsub";
-const PRIVATE: &str = "jabber:iq:private";
-const STORAGE: &str = "storage:bookmarks";
+const COMPAT: &str = ns::BOOKMARKS2_COMPAT;
+const PUBSUB: &str = ns::PUBSUB;
+const PRIVATE: &str = ns::PRIVATE;
+const STORAGE: &str = ns::BOOKMARKS;
 
 /// Bookmarks kept at most.
 pub const MAX_BOOKMARKS: usize = 1_000;

@@ -15,7 +15,6 @@ use crate::session::{Event, Request, Session};
 pub const MAX_ITEMS: usize = 1_000;
 /// Our server's items asked whether they are room services, at most.
 const MAX_SERVICES_ASKED: usize = 20;
-const DISCO_ITEMS: &str = "http://jabber.org/protocol/disco#items";
 
 /// A room as a service lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +86,10 @@ pub(super) fn room_info(query: &Element) -> RoomInfo {
 /// A disco#items answer's items, valid and bounded.
 fn items(payload: Option<Element>) -> Vec<ListedRoom> {
     payload
-        .filter(|p| p.is("query", DISCO_ITEMS))
+        .filter(|p| p.is("query", ns::DISCO_ITEMS))
         .map(|q| {
             q.children()
-                .filter(|i| i.is("item", DISCO_ITEMS))
+                .filter(|i| i.is("item", ns::DISCO_ITEMS))
                 .take(MAX_ITEMS)
                 .filter_map(|i| {
                     Some(ListedRoom {
@@ -131,7 +130,7 @@ impl Session {
         if !self.is_ready() {
             return self.ignore("a request while offline; ask again once connected");
         }
-        let q = Element::builder("query", if items { DISCO_ITEMS } else { ns::DISCO_INFO }).build();
+        let q = Element::builder("query", if items { ns::DISCO_ITEMS } else { ns::DISCO_INFO }).build();
         let id = self.ask(Request::Discovery(what));
         let iq = element::get_element(id, q).with_to(Jid::from(to));
         self.send_stanza(iq.to_element(), None);
