@@ -107,6 +107,7 @@ export async function chatting(
 }
 
 interface Fixtures {
+  closeContexts: void;
   harness: HarnessInfo;
   consoleErrors: string[];
   expectAccessible: (page: Page) => Promise<void>;
@@ -114,6 +115,16 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+  // Each context a test opened (a person, a device) is closed after it:
+  // left open, their clients kept running, and a worker's later tests
+  // shared two cores with dozens of them.
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use();
+      await Promise.all(browser.contexts().map((c) => c.close().catch(() => {})));
+    },
+    { auto: true },
+  ],
   baseURL: async ({}, use) => use(harness().gateway),
   harness: async ({}, use) => use(harness()),
   consoleErrors: async ({ page }, use) => {

@@ -23,7 +23,7 @@ pub fn in_owner(owner: Option<&Owner>, act: impl FnOnce()) {
     }
 }
 
-fn command(c: Command) {
+pub(super) fn command(c: Command) {
     if let Some(client) = use_client() {
         client.command(c);
     }
@@ -34,41 +34,42 @@ fn message_id() -> Option<String> {
     random::token(16)
 }
 
+/// A fresh message id that nobody can guess, for commands that ask one.
+pub fn fresh_id() -> Option<String> {
+    message_id()
+}
+
 /// Keeps what is typed in a conversation, without redrawing it.
-pub fn keep_draft(to: &BareJid, text: String) {
-    use_store().update_untracked(|s| s.conversation(to).draft = text);
+pub fn keep_draft(to: &ConversationId, text: String) {
+    use_store().update_untracked(|s| s.log_mut(to).draft = text);
 }
 
 /// Sends a message; it shows at once as pending.
-pub fn send_message(to: BareJid, body: String) {
+pub fn send_message(to: ConversationId, body: String) {
     let Some(id) = message_id() else { return };
     use_store().update(|s| s.sent(&to, id.clone(), body.clone(), now_ms()));
-    command(Command::SendMessage {
-        id,
-        to: ConversationId::Chat(to),
-        body,
-    });
+    command(Command::SendMessage { id, to, body });
 }
 
 /// Sends a failed message again, as a new one.
-pub fn retry(to: BareJid, key: String) {
+pub fn retry(to: ConversationId, key: String) {
     let store = use_store();
     let body = store.with_untracked(|s| {
-        let c = s.conversations.get(&to)?;
+        let c = s.log(&to)?;
         c.messages.iter().find(|m| m.key == key).map(|m| m.body.clone())
     });
     let Some(body) = body else { return };
-    store.update(|s| s.conversation(&to).messages.retain(|m| m.key != key));
+    store.update(|s| s.log_mut(&to).messages.retain(|m| m.key != key));
     send_message(to, body);
 }
 
 /// Corrects our last message (XEP-0308).
-pub fn correct(to: BareJid, replaces: String, body: String) {
+pub fn correct(to: ConversationId, replaces: String, body: String) {
     let Some(id) = message_id() else { return };
-    use_store().update(|s| s.conversation(&to).correct(&replaces, id.clone(), body.clone()));
+    use_store().update(|s| s.log_mut(&to).correct(&replaces, id.clone(), body.clone()));
     command(Command::CorrectMessage {
         id,
-        to: ConversationId::Chat(to),
+        to,
         replaces,
         body,
     });
@@ -88,17 +89,17 @@ pub fn mark_displayed(to: BareJid, id: String) {
 pub const HISTORY_PAGE: usize = 50;
 
 /// Asks for the page of history before what we have (XEP-0313).
-pub fn fetch_history(with: BareJid) {
+pub fn fetch_history(with: ConversationId) {
     let store = use_store();
     let before = store.with_untracked(|s| {
-        let c = s.conversations.get(&with);
+        let c = s.log(&with);
         let busy = c.is_some_and(|c| c.loading_history || c.history_complete);
         (!busy).then(|| c.and_then(Conversation::page_before))
     });
     let Some(before) = before else { return };
-    store.update(|s| s.conversation(&with).asking_history());
+    store.update(|s| s.log_mut(&with).asking_history());
     command(Command::FetchHistory {
-        with: ConversationId::Chat(with),
+        with,
         before,
         max: HISTORY_PAGE,
     });

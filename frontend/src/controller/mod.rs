@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod keep;
 pub mod page;
+pub mod rooms;
 pub mod route;
 pub mod settings;
 pub mod sink;

@@ -3,6 +3,7 @@
 //! the unread count in the title.
 
 use leptos::prelude::*;
+use parlons_shared::session::ConversationId;
 
 use super::route::{self, Route};
 use crate::i18n::{t, t_with};
@@ -30,7 +31,14 @@ pub fn follow_route(store: RwSignal<Store>) {
         // An `xmpp:` link becomes the conversation's own address.
         route::go(&current);
         let open = match current {
-            Route::Chat(jid) => Some(jid),
+            Route::Chat(jid) => Some(ConversationId::Chat(jid)),
+            // The room's view joins it, once signed in.
+            Route::Join(jid) => {
+                store.update(|s| s.join_asked = Some(jid.clone()));
+                Some(ConversationId::Room(jid))
+            }
+            Route::Room(jid) => Some(ConversationId::Room(jid)),
+            Route::Private(jid) => Some(ConversationId::Private(jid)),
             Route::Home => None,
         };
         store.update(|s| s.open(open));

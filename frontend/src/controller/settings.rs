@@ -3,7 +3,7 @@
 //! arrives.
 
 use leptos::prelude::*;
-use xmpp_parsers::jid::BareJid;
+use parlons_shared::session::ConversationId;
 
 use crate::client::storage::{self, key};
 use crate::i18n::{Lang, browser_lang};
@@ -96,7 +96,7 @@ impl Settings {
     }
 
     /// A desktop notification for a new message, while the tab is hidden.
-    pub fn notify(self, store: RwSignal<Store>, from: &BareJid, body: &str) {
+    pub fn notify(self, store: RwSignal<Store>, from: &ConversationId, body: &str) {
         let hidden = web_sys::window()
             .and_then(|w| w.document())
             .is_some_and(|d| d.hidden());
@@ -107,14 +107,10 @@ impl Settings {
         {
             return;
         }
-        let title = store.with_untracked(|s| {
-            s.contacts
-                .get(from)
-                .map_or_else(|| from.to_string(), |c| c.display_name().to_owned())
-        });
+        let title = store.with_untracked(|s| s.title_of(from));
         let options = web_sys::NotificationOptions::new();
         options.set_body(body);
-        options.set_tag(from.as_str());
+        options.set_tag(&from.jid().to_string());
         let _ = web_sys::Notification::new_with_options(&title, &options);
     }
 }

@@ -104,7 +104,10 @@ impl Sink {
     fn begin(self, jid: BareJid, credential: Credential, pending: Pending, kept: Option<Snapshot>) {
         let url = pending.url.clone().unwrap_or_else(default_url);
         self.pending.set_value(pending);
-        self.store.update(|s| s.signing_in(jid.clone()));
+        self.store.update(|s| {
+            s.signing_in(jid.clone());
+            s.muted = super::rooms::kept_muted();
+        });
         let kept = kept.map(|k| {
             self.store
                 .update(|s| s.restore(k.contacts, k.conversations, k.requests));
@@ -140,7 +143,10 @@ impl Sink {
                 let up = connected || matches!(event, Event::Resumed);
                 let dropped = matches!(event, Event::Disconnected | Event::StreamError { .. });
                 self.keep.note(&event);
-                let outcome = store.try_update(|s| s.apply(event)).unwrap_or(Outcome::Nothing);
+                let now = crate::client::now_ms();
+                let outcome = store
+                    .try_update(|s| s.apply_at(event, now))
+                    .unwrap_or(Outcome::Nothing);
                 if connected {
                     self.keep_login();
                     // Known, Block shows and Settings lists what is blocked.

@@ -1,7 +1,9 @@
 //! Interface strings, in English and French, from `en.ftl` and `fr.ftl`.
 //!
 //! The files use a subset of Fluent: `key = text` lines with `{ $name }`
-//! placeables. A hand-written reader costs a few kilobytes of WASM where
+//! placeables, and select expressions on `$count` whose variants are
+//! plural categories, chosen by the browser's `Intl.PluralRules`
+//! ([`plural`]). A hand-written reader costs a few kilobytes of WASM where
 //! the `fluent` crates cost far more (`docs/size.md`).
 
 use std::collections::HashMap;
@@ -62,14 +64,86 @@ impl Lang {
     }
 }
 
-/// Reads `key = text` lines; `#` starts a comment.
-fn parse(source: &str) -> HashMap<&str, &str> {
-    source
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim(), v.trim()))
-        .collect()
+/// Reads `key = text` lines; `#` starts a comment. A select expression
+/// (`key = { $count ->`) runs to its closing `}` line, kept whole.
+fn parse(source: &'static str) -> HashMap<&'static str, &'static str> {
+    let mut out = HashMap::new();
+    let mut rest = source;
+    while !rest.is_empty() {
+        let (line, next) = rest.split_once('\n').unwrap_or((rest, ""));
+        rest = next;
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(" = ") else {
+            continue;
+        };
+        let value = value.trim();
+        if value.ends_with("->") {
+            // The block ends at a line holding only `}`.
+            let end = rest.find("\n}").map_or(rest.len(), |e| e + 2);
+            let start = value.as_ptr() as usize - source.as_ptr() as usize;
+            let stop = rest.as_ptr() as usize - source.as_ptr() as usize + end;
+            out.insert(key.trim(), &source[start..stop]);
+            rest = rest.get(end..).unwrap_or("");
+        } else {
+            out.insert(key.trim(), value);
+        }
+    }
+    out
+}
+
+/// The variant of a select expression for `category`, else its default
+/// (`*[…]`); text that is not a select expression as it is.
+fn select<'a>(text: &'a str, category: &str) -> &'a str {
+    if !text.ends_with('}') || !text.starts_with("{ $") {
+        return text;
+    }
+    let mut default = "";
+    for line in text.lines().skip(1) {
+        let line = line.trim();
+        let (star, line) = match line.strip_prefix('*') {
+            Some(l) => (true, l),
+            None => (false, line),
+        };
+        let Some((name, variant)) = line.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+            continue;
+        };
+        if name == category {
+            return variant.trim();
+        }
+        if star {
+            default = variant.trim();
+        }
+    }
+    default
+}
+
+/// The text of `key` for the number `n` in `lang`, in its plural category.
+pub fn text_count(lang: Lang, key: &str, category: &str, n: usize) -> String {
+    let raw = text(lang, key);
+    let count = n.to_string();
+    select(&raw, category).replace("{ $count }", &count)
+}
+
+/// The plural category of `n` in `lang`, as `Intl.PluralRules` says.
+#[cfg(target_arch = "wasm32")]
+fn plural_category(lang: Lang, n: usize) -> String {
+    let tags = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(lang.tag()));
+    let rules = js_sys::Intl::PluralRules::new(&tags, &js_sys::Object::new());
+    String::from(rules.select(n as f64))
+}
+
+/// Natively (tests), the English rule.
+#[cfg(not(target_arch = "wasm32"))]
+fn plural_category(_: Lang, n: usize) -> String {
+    if n == 1 { "one" } else { "other" }.to_owned()
+}
+
+/// The text of `key` for the count `n` in the current language; reactive.
+pub fn plural(key: &str, n: usize) -> String {
+    let lang = current();
+    text_count(lang, key, &plural_category(lang, n), n)
 }
 
 /// The text of `key` in `lang`, else in English, else the key itself.
@@ -184,6 +258,20 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn plural_forms_come_from_select_expressions() {
+        assert_eq!(text_count(Lang::En, "occupant-count", "one", 1), "1 occupant");
+        assert_eq!(text_count(Lang::En, "occupant-count", "other", 3), "3 occupants");
+        // French counts 0 and 1 as "one"; Intl.PluralRules says so.
+        assert_eq!(text_count(Lang::Fr, "occupant-count", "one", 0), "0 participant");
+        assert_eq!(
+            text_count(Lang::Fr, "occupant-count", "many", 1_000_000),
+            "1000000 participants"
+        );
+        // Lines after the block are read as usual.
+        assert_eq!(text(Lang::En, "occupants"), "Occupants");
     }
 
     #[test]

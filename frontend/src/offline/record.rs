@@ -132,6 +132,7 @@ fn read_message(v: JsValue) -> Option<Message> {
         correction: string(&a, 8),
         archive_id: string(&a, 9),
         markable: flag(&a, 10),
+        ..Message::default()
     })
 }
 

@@ -22,7 +22,12 @@ fn store() -> Store {
 fn events_mark_what_they_change_and_only_that_is_written() {
     let mut store = store();
     let carol = jid("carol@b.test");
-    store.sent(&carol, "m1".into(), "hello".into(), 1);
+    store.sent(
+        &ConversationId::Chat(carol.clone()),
+        "m1".into(),
+        "hello".into(),
+        1,
+    );
     store.apply(from_bob("b1"));
     let mut dirty = Dirty::default();
     assert!(dirty.is_empty());
@@ -62,7 +67,12 @@ fn events_mark_what_they_change_and_only_that_is_written() {
 fn the_first_write_has_every_conversation_and_a_roster_result_the_whole_roster() {
     let mut store = store();
     store.apply(from_bob("b1"));
-    store.sent(&jid("carol@b.test"), "m1".into(), "hello".into(), 1);
+    store.sent(
+        &ConversationId::Chat(jid("carol@b.test")),
+        "m1".into(),
+        "hello".into(),
+        1,
+    );
     let mut dirty = Dirty::default();
     dirty.note(&Event::RosterReceived {
         items: Vec::new(),

@@ -2,10 +2,40 @@
 //! (XEP-0359), with corrections (XEP-0308), delivery states (XEP-0184,
 //! XEP-0333), unread counts and drafts.
 
-use parlons_shared::session::{ChatMessage, Delivery, Direction};
+use parlons_shared::session::muc::Departure;
+use parlons_shared::session::{ChatMessage, Delivery, Direction, Sender};
+
+/// What happened in a room, shown in its log between messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoomNotice {
+    /// Someone came in.
+    Joined,
+    /// Someone went.
+    Left,
+    /// A moderator removed them.
+    Kicked,
+    /// An admin banned them.
+    Banned,
+    /// They took this nick.
+    Renamed(String),
+    /// Someone set the subject.
+    Subject,
+}
+
+impl RoomNotice {
+    /// The notice for someone's departure.
+    pub fn of(why: Departure) -> Self {
+        match why {
+            Departure::NickChanged { nick } => Self::Renamed(nick),
+            Departure::Kicked { .. } => Self::Kicked,
+            Departure::Banned { .. } => Self::Banned,
+            _ => Self::Left,
+        }
+    }
+}
 
 /// One message as shown.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Message {
     /// Unique within the conversation, for keyed rendering.
     pub key: String,
@@ -30,6 +60,12 @@ pub struct Message {
     pub correction: Option<String>,
     /// Its sender asked for read markers (XEP-0333).
     pub markable: bool,
+    /// In a room: the sender's nick.
+    pub sender: Option<String>,
+    /// In a room: not a message but what happened, to `sender`.
+    pub notice: Option<RoomNotice>,
+    /// It names us, in a room.
+    pub mention: bool,
 }
 
 impl Message {
@@ -44,19 +80,30 @@ impl Message {
             body,
             timestamp_ms: now_ms,
             delivery: Some(Delivery::Pending),
-            edited: false,
-            correction: None,
-            markable: false,
+            ..Self::default()
         }
+    }
+
+    /// The key that a received message is shown under; in a room, ids
+    /// are only unique per sender.
+    pub fn key_of(m: &ChatMessage) -> String {
+        let id = m.id.as_ref().map(|id| match &m.sender {
+            Sender::Occupant { nick, .. } => format!("{nick}/{id}"),
+            Sender::Account(_) => id.clone(),
+        });
+        m.stable_id
+            .clone()
+            .or(id)
+            .unwrap_or_else(|| format!("t{}", m.timestamp_ms))
     }
 
     pub(super) fn from_chat(m: ChatMessage) -> Self {
         let mine = m.direction == Direction::Outgoing;
-        let key = m
-            .stable_id
-            .clone()
-            .or_else(|| m.id.clone())
-            .unwrap_or_else(|| format!("t{}", m.timestamp_ms));
+        let key = Self::key_of(&m);
+        let sender = match m.sender {
+            Sender::Occupant { nick, .. } => Some(nick),
+            Sender::Account(_) => None,
+        };
         Self {
             key,
             id: m.id,
@@ -67,19 +114,23 @@ impl Message {
             timestamp_ms: m.timestamp_ms,
             // Sent from another device: our server has it.
             delivery: mine.then_some(Delivery::Sent),
-            edited: false,
-            correction: None,
             markable: m.markable,
+            sender,
+            ..Self::default()
         }
     }
 
     /// Whether `self` is `other` seen again, live, as a carbon, from the
     /// archive or resent: the same archive id, or the same sender's id from
-    /// the same side. The session reports every copy; this is the one
+    /// the same side (in a room, from the same nick; our own comes back
+    /// under our nick). The session reports every copy; this is the one
     /// place where they become one.
     pub fn same_as(&self, other: &Message) -> bool {
         (self.stable_id.is_some() && other.stable_id == self.stable_id)
-            || (self.id.is_some() && other.mine == self.mine && other.id == self.id)
+            || (self.id.is_some()
+                && other.mine == self.mine
+                && other.id == self.id
+                && (self.mine || other.sender == self.sender))
     }
 
     /// XEP-0245: the action of a `/me …` message.
@@ -124,6 +175,8 @@ pub struct Conversation {
     /// The message the history page asked for goes before: everything it
     /// brings is older.
     pub history_boundary: Option<String>,
+    /// Room notices so far, for their keys.
+    pub notes: u64,
 }
 
 impl Conversation {
@@ -236,6 +289,30 @@ impl Conversation {
             self.unread += 1;
             self.first_unread.get_or_insert_with(|| msg.key.clone());
             self.insert_in_order(msg, false);
+        }
+    }
+
+    /// What happened in a room, as it happens.
+    pub fn note(&mut self, nick: String, notice: RoomNotice, now_ms: u64) {
+        self.notes += 1;
+        let key = format!("n{}", self.notes);
+        self.messages.push(Message {
+            key,
+            sender: Some(nick),
+            notice: Some(notice),
+            timestamp_ms: now_ms,
+            ..Message::default()
+        });
+    }
+
+    /// Keeps the newest `max` entries; older ones come back from the
+    /// archive when scrolled to.
+    pub fn keep_latest(&mut self, max: usize) {
+        let cut = self.messages.len().saturating_sub(max);
+        if cut > 0 {
+            self.messages.drain(..cut);
+            self.history_complete = false;
+            self.oldest_archive_id = None;
         }
     }
 

@@ -4,6 +4,8 @@
 
 pub mod contacts;
 pub mod conversation;
+mod logs;
+pub mod rooms;
 pub mod strangers;
 
 use std::collections::{BTreeSet, HashMap};
@@ -12,10 +14,11 @@ use parlons_shared::session::presence::Availability;
 use parlons_shared::session::{
     AuthError, Command, ConversationId, Delivery, Event, GatewayLimit, RequestError, StreamCondition,
 };
-use xmpp_parsers::jid::{BareJid, Jid};
+use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 
 use contacts::Contacts;
 use conversation::{Conversation, Message};
+use rooms::{Invitation, Room};
 use strangers::Strangers;
 
 /// Why signing in or staying connected failed, as the person sees it.
@@ -96,6 +99,19 @@ pub struct Store {
     pub requests: BTreeSet<BareJid>,
     /// Conversations by contact.
     pub conversations: HashMap<BareJid, Conversation>,
+    /// Rooms, joined or bookmarked.
+    pub rooms: HashMap<BareJid, Room>,
+    /// Private conversations with room occupants.
+    pub private: HashMap<FullJid, Conversation>,
+    /// Invitations to rooms, waiting for an answer.
+    pub invitations: Vec<Invitation>,
+    /// Rooms whose messages notify only when they name us.
+    pub muted: Vec<BareJid>,
+    /// A room that an `xmpp:…?join` link asked to join, until its view
+    /// joins it.
+    pub join_asked: Option<BareJid>,
+    /// Room services and their public rooms.
+    pub directory: rooms::Directory,
     /// Message requests: what strangers sent.
     pub strangers: Strangers,
     /// What our server blocks (XEP-0191), sorted; `None` until known, or
@@ -107,7 +123,7 @@ pub struct Store {
     /// store last took them.
     pub adopted: Vec<BareJid>,
     /// The conversation on screen.
-    pub open: Option<BareJid>,
+    pub open: Option<ConversationId>,
     /// The page is visible and focused: messages in the open conversation
     /// are read as they come.
     pub attentive: bool,
@@ -128,6 +144,12 @@ impl Default for Store {
             contacts: Contacts::default(),
             requests: BTreeSet::new(),
             conversations: HashMap::new(),
+            rooms: HashMap::new(),
+            private: HashMap::new(),
+            invitations: Vec::new(),
+            muted: Vec::new(),
+            join_asked: None,
+            directory: rooms::Directory::default(),
             strangers: Strangers::default(),
             blocked: None,
             blocking_unsupported: false,
@@ -146,15 +168,15 @@ impl Default for Store {
 pub enum Outcome {
     /// Nothing more.
     Nothing,
-    /// A new message from a contact arrived live.
+    /// A new message arrived live.
     NewMessage {
-        /// From whom.
-        from: BareJid,
+        /// In which conversation.
+        from: ConversationId,
         /// Its text.
         body: String,
     },
     /// A history page arrived or failed for this conversation.
-    HistoryDone(BareJid),
+    HistoryDone(ConversationId),
 }
 
 impl Store {
@@ -285,8 +307,8 @@ impl Store {
     }
 
     /// Opens a conversation: its messages count as read while attentive.
-    pub fn open(&mut self, jid: Option<BareJid>) {
-        self.open = jid;
+    pub fn open(&mut self, id: Option<ConversationId>) {
+        self.open = id;
         self.read_open();
     }
 
@@ -297,9 +319,15 @@ impl Store {
     }
 
     fn read_open(&mut self) {
-        if let (true, Some(jid)) = (self.attentive, self.open.clone()) {
-            self.conversation(&jid).mark_read();
+        let Some(id) = self.open.clone().filter(|_| self.attentive) else {
+            return;
+        };
+        if let ConversationId::Room(jid) = &id
+            && let Some(room) = self.rooms.get_mut(jid)
+        {
+            room.mentioned = false;
         }
+        self.log_mut(&id).mark_read();
     }
 
     /// Signing in failed because the server refused the credentials.
@@ -312,16 +340,23 @@ impl Store {
 
     /// Unread messages in all conversations.
     pub fn total_unread(&self) -> usize {
-        self.conversations.values().map(|c| c.unread).sum()
+        let private: usize = self.private.values().map(|c| c.unread).sum();
+        self.conversations.values().map(|c| c.unread).sum::<usize>() + self.rooms_unread() + private
     }
 
     /// Our own message, typed on this device.
-    pub fn sent(&mut self, to: &BareJid, id: String, body: String, now_ms: u64) {
-        self.conversation(to).send(Message::outgoing(id, body, now_ms));
+    pub fn sent(&mut self, to: &ConversationId, id: String, body: String, now_ms: u64) {
+        self.log_mut(to).send(Message::outgoing(id, body, now_ms));
     }
 
-    /// Applies one session event.
+    /// Applies one session event, in tests, at a fixed time.
+    #[cfg(test)]
     pub fn apply(&mut self, event: Event) -> Outcome {
+        self.apply_at(event, 1)
+    }
+
+    /// Applies one session event; what happens in rooms is dated `now_ms`.
+    pub fn apply_at(&mut self, event: Event, now_ms: u64) -> Outcome {
         match event {
             Event::Connected { .. } | Event::Resumed => {
                 self.connection = Connection::Online;
@@ -355,10 +390,7 @@ impl Store {
                 state,
                 ..
             } => {
-                let c = conversation
-                    .chat()
-                    .and_then(|jid| self.conversations.get_mut(jid));
-                if let Some(c) = c
+                if let Some(c) = self.existing_log(&conversation)
                     && c.delivery_changed(&id, &state)
                 {
                     c.revision += 1;
@@ -373,7 +405,7 @@ impl Store {
             Event::RequestFailed { id, error, .. } => {
                 self.password_answered(&id, PasswordChange::Failed(error))
             }
-            _ => {}
+            other => return self.room_event(other, now_ms),
         }
         Outcome::Nothing
     }
@@ -382,11 +414,10 @@ impl Store {
     fn history(&mut self, event: Event) -> Outcome {
         match event {
             Event::HistoryFetched(page) => {
-                // Rooms come with their own views.
-                let Some(with) = page.with.and_then(|c| c.chat().cloned()) else {
+                let Some(with) = page.with else {
                     return Outcome::Nothing;
                 };
-                let c = self.conversation(&with);
+                let c = self.log_mut(&with);
                 c.loading_history = false;
                 c.history_complete |= page.complete;
                 if page.first.is_some() {
@@ -395,13 +426,13 @@ impl Store {
                 Outcome::HistoryDone(with)
             }
             Event::HistoryFailed {
-                with: Some(ConversationId::Chat(with)),
+                with: Some(with),
                 error,
             } => {
-                self.conversation(&with).loading_history = false;
+                self.log_mut(&with).loading_history = false;
                 // The next session asks for the first page again.
                 if error != RequestError::SessionEnded {
-                    self.notice = Some(Notice::History(with.clone(), error));
+                    self.notice = Some(Notice::History(with.bare(), error));
                 }
                 Outcome::HistoryDone(with)
             }
@@ -418,27 +449,6 @@ impl Store {
     fn password_answered(&mut self, id: &str, outcome: PasswordChange) {
         if matches!(&self.password, PasswordChange::Asked(asked) if asked == id) {
             self.password = outcome;
-        }
-    }
-
-    fn message(&mut self, m: parlons_shared::session::ChatMessage) -> Outcome {
-        // Rooms come with their own views.
-        let Some(peer) = m.conversation.chat().cloned() else {
-            return Outcome::Nothing;
-        };
-        let body = m.body.clone();
-        let live_incoming = !m.archived && m.direction == parlons_shared::session::Direction::Incoming;
-        if m.direction == parlons_shared::session::Direction::Incoming && self.is_stranger(&peer) {
-            // No notification: a request waits to be looked at.
-            self.strangers.add(m);
-            return Outcome::Nothing;
-        }
-        let seen = self.attentive && self.open.as_ref() == Some(&peer);
-        let new = self.conversation(&peer).receive(m, !seen);
-        if new && live_incoming {
-            Outcome::NewMessage { from: peer, body }
-        } else {
-            Outcome::Nothing
         }
     }
 }
@@ -468,5 +478,7 @@ pub fn stream_problem(condition: StreamCondition, limit: Option<GatewayLimit>) -
 
 #[cfg(test)]
 mod hostile_tests;
+#[cfg(test)]
+mod rooms_tests;
 #[cfg(test)]
 pub(crate) mod tests;

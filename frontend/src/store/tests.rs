@@ -153,12 +153,12 @@ fn a_drop_after_sign_in_is_a_lost_connection_and_contacts_go_offline() {
 #[test]
 fn messages_in_the_open_conversation_are_read_only_while_attentive() {
     let mut s = online();
-    s.open(Some(jid("bob@b.test")));
+    s.open(Some(ConversationId::Chat(jid("bob@b.test"))));
     let out = s.apply(incoming("1", "hi"));
     assert_eq!(
         out,
         Outcome::NewMessage {
-            from: jid("bob@b.test"),
+            from: ConversationId::Chat(jid("bob@b.test")),
             body: "hi".into()
         }
     );
@@ -175,7 +175,12 @@ fn messages_in_the_open_conversation_are_read_only_while_attentive() {
 #[test]
 fn delivery_states_reach_our_message() {
     let mut s = online();
-    s.sent(&jid("bob@b.test"), "m1".into(), "hello".into(), 5);
+    s.sent(
+        &ConversationId::Chat(jid("bob@b.test")),
+        "m1".into(),
+        "hello".into(),
+        5,
+    );
     s.apply(Event::MessageStateChanged {
         conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m1".into(),
@@ -184,7 +189,12 @@ fn delivery_states_reach_our_message() {
     let failed = Delivery::Failed {
         error: RequestError::Stanza(StanzaCondition::ServiceUnavailable),
     };
-    s.sent(&jid("bob@b.test"), "m2".into(), "again".into(), 6);
+    s.sent(
+        &ConversationId::Chat(jid("bob@b.test")),
+        "m2".into(),
+        "again".into(),
+        6,
+    );
     s.apply(Event::MessageStateChanged {
         conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m2".into(),
@@ -228,7 +238,7 @@ fn a_conversation_revision_follows_its_own_changes_only() {
     s.apply(incoming("m1", "hi"));
     let after_message = rev(&s, &bob);
     assert!(after_message > 0);
-    s.sent(&bob, "m2".into(), "hello".into(), 5);
+    s.sent(&ConversationId::Chat(bob.clone()), "m2".into(), "hello".into(), 5);
     let after_send = rev(&s, &bob);
     assert!(after_send > after_message);
     s.apply(Event::MessageStateChanged {
@@ -239,7 +249,12 @@ fn a_conversation_revision_follows_its_own_changes_only() {
     assert!(rev(&s, &bob) > after_send);
     // Another conversation, or a delivery state for nobody, changes nothing.
     let before = rev(&s, &bob);
-    s.sent(&jid("carol@b.test"), "m3".into(), "yo".into(), 6);
+    s.sent(
+        &ConversationId::Chat(jid("carol@b.test")),
+        "m3".into(),
+        "yo".into(),
+        6,
+    );
     s.apply(Event::MessageStateChanged {
         conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "unknown".into(),
@@ -283,7 +298,7 @@ fn a_drop_that_may_pass_is_retried_and_the_plan_ends_once_back() {
 fn our_pending_message_found_in_the_archive_was_sent() {
     let mut s = online();
     let bob = jid("bob@b.test");
-    s.sent(&bob, "m1".into(), "hello".into(), 1);
+    s.sent(&ConversationId::Chat(bob.clone()), "m1".into(), "hello".into(), 1);
     let mut archived = ChatMessage {
         conversation: ConversationId::Chat(bob.clone()),
         sender: Sender::Account(jid("me@a.test").into()),
@@ -323,15 +338,30 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
     let mut kept = Store::default();
     let bob = jid("bob@b.test");
     let carol = jid("carol@b.test");
-    kept.sent(&bob, "m2".into(), "second".into(), 20);
-    kept.sent(&carol, "m1".into(), "first".into(), 10);
+    kept.sent(
+        &ConversationId::Chat(bob.clone()),
+        "m2".into(),
+        "second".into(),
+        20,
+    );
+    kept.sent(
+        &ConversationId::Chat(carol.clone()),
+        "m1".into(),
+        "first".into(),
+        10,
+    );
     kept.apply(incoming("i1", "hello"));
     kept.apply(Event::MessageStateChanged {
         conversation: ConversationId::Chat(jid("bob@b.test")),
         id: "m2".into(),
         state: Delivery::Sent,
     });
-    kept.sent(&bob, "m3".into(), "thrid".into(), 30);
+    kept.sent(
+        &ConversationId::Chat(bob.clone()),
+        "m3".into(),
+        "thrid".into(),
+        30,
+    );
     // Corrected offline: the sent one needs its correction sent, the pending
     // one goes with the new text.
     kept.conversation(&bob)
@@ -345,7 +375,7 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
 
     let mut s = Store::default();
     // The route was read before the kept store was.
-    s.open(Some(bob.clone()));
+    s.open(Some(ConversationId::Chat(bob.clone())));
     s.signing_in(jid("alice@localhost"));
     s.restore(
         vec![contacts::Contact::new(bob.clone())],
@@ -353,7 +383,7 @@ fn what_was_kept_shows_before_the_connection_and_pending_messages_go_again() {
         Vec::new(),
     );
     assert_eq!(s.connection, Connection::Reconnecting);
-    assert_eq!(s.open.as_ref(), Some(&bob));
+    assert_eq!(s.open.as_ref(), Some(&ConversationId::Chat(bob.clone())));
     assert!(s.contacts.get(&bob).is_some());
     assert_eq!(s.conversations[&bob].messages.len(), 3);
     let pending = s.pending();

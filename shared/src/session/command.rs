@@ -88,6 +88,23 @@ pub enum Command {
         /// What to change.
         change: crate::session::muc::Moderation,
     },
+    /// Ask a room we own for its configuration form (XEP-0045 §10.2);
+    /// answered by [`crate::session::Event::RoomConfigReceived`] or
+    /// `RoomConfigFailed`.
+    FetchRoomConfig {
+        /// The room.
+        room: BareJid,
+    },
+    /// Answer a room's configuration form; reported under `id` as a
+    /// moderation (`ModerationDone` or `ModerationFailed`).
+    ConfigureRoom {
+        /// The room.
+        room: BareJid,
+        /// The owner's id for it.
+        id: String,
+        /// Each field's name and values; others keep theirs.
+        answers: Vec<(String, Vec<String>)>,
+    },
     /// Ask who has an affiliation in a room (members, admins, owners,
     /// outcasts).
     FetchAffiliations {

@@ -367,6 +367,20 @@ pub enum Event {
         /// Why.
         error: crate::session::muc::ModerationError,
     },
+    /// A room's configuration form (XEP-0045 §10.2).
+    RoomConfigReceived {
+        /// The room.
+        room: BareJid,
+        /// Its fields, with their current values.
+        form: crate::session::register::Form,
+    },
+    /// The room would not give its configuration form.
+    RoomConfigFailed {
+        /// The room.
+        room: BareJid,
+        /// Why.
+        error: crate::session::muc::ModerationError,
+    },
     /// Who has an affiliation in a room.
     AffiliationsReceived {
         /// The room.

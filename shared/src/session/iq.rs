@@ -36,6 +36,7 @@ pub(super) enum Request {
     RoomInfo(xmpp_parsers::jid::BareJid),
     Bookmarks(super::bookmarks::Ask),
     RoomConfig(xmpp_parsers::jid::BareJid),
+    RoomConfigForm(xmpp_parsers::jid::BareJid),
     SelfPing(xmpp_parsers::jid::BareJid),
     Discovery(super::muc::Discovery),
     Moderation {
@@ -105,6 +106,7 @@ impl Session {
             Request::Bookmarks(_) => self.is_server_or_self(from),
             Request::RoomInfo(room)
             | Request::RoomConfig(room)
+            | Request::RoomConfigForm(room)
             | Request::Moderation { room, .. }
             | Request::Affiliations { room, .. } => super::muc::is_room(from, room),
             Request::Mam(query) if let Some(room) = query.room() => super::muc::is_room(from, room),
@@ -148,6 +150,7 @@ impl Session {
             Request::Bookmarks(ask) => return self.bookmarks_answer(ask, None),
             Request::SelfPing(room) => return self.self_ping_answered(room, Some(&error)),
             Request::Moderation { room, id } => return self.moderated(room, id, Some(&error)),
+            Request::RoomConfigForm(room) => return self.room_config_answered(room, None, Some(&error)),
             Request::Discovery(what) => return self.discovered(what, None),
             Request::Affiliations { room, affiliation } => {
                 return self.affiliations_received(room, affiliation, None, Some(&error));
@@ -236,6 +239,7 @@ impl Session {
             Some(Request::Bookmarks(ask)) => self.bookmarks_answer(ask, payload),
             Some(Request::SelfPing(room)) => self.self_ping_answered(room, None),
             Some(Request::Moderation { room, id }) => self.moderated(room, id, None),
+            Some(Request::RoomConfigForm(room)) => self.room_config_answered(room, payload, None),
             Some(Request::Discovery(what)) => self.discovered(what, payload),
             Some(Request::Affiliations { room, affiliation }) => {
                 self.affiliations_received(room, affiliation, payload, None)

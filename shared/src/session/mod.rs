@@ -219,6 +219,8 @@ impl Session {
             | Command::SetBookmark { .. }
             | Command::RemoveBookmark { .. }
             | Command::Moderate { .. }
+            | Command::FetchRoomConfig { .. }
+            | Command::ConfigureRoom { .. }
             | Command::FetchAffiliations { .. }
             | Command::FindRoomServices
             | Command::ListRooms { .. }

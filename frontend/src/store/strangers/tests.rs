@@ -34,7 +34,12 @@ fn strangers_write_message_requests_not_conversations() {
         Outcome::NewMessage { .. }
     ));
     // So is one from someone we wrote to, and our own account's.
-    s.sent(&jid("carol@c.test"), "m1".into(), "hello".into(), 5);
+    s.sent(
+        &ConversationId::Chat(jid("carol@c.test")),
+        "m1".into(),
+        "hello".into(),
+        5,
+    );
     s.apply(from("carol@c.test", "c1", 20));
     s.apply(from("alice@localhost", "n1", 30));
     assert_eq!(s.strangers.len(), 1);
@@ -72,7 +77,7 @@ fn accepting_a_request_makes_its_conversation_and_dismissing_drops_it() {
     s.apply(from("dan@d.test", "d1", 10));
     s.apply(from("dan@d.test", "d2", 11));
     s.apply(from("eve@e.test", "e1", 12));
-    s.open(Some(jid("dan@d.test")));
+    s.open(Some(ConversationId::Chat(jid("dan@d.test"))));
     let dan = &s.conversations[&jid("dan@d.test")];
     assert_eq!(dan.messages.len(), 2);
     assert_eq!(dan.unread, 0, "read as it opens");

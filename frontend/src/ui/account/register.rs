@@ -8,7 +8,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use parlons_shared::session::register::{
-    Field, FieldKind, Form, Registration, RegistrationError, RegistrationEvent,
+    FieldKind, Form, Registration, RegistrationError, RegistrationEvent,
 };
 use xmpp_parsers::jid::BareJid;
 
@@ -18,6 +18,7 @@ use crate::controller::sink::LoginRequest;
 use crate::i18n::t;
 use crate::store::{Problem, stream_problem};
 use crate::ui::account::sign_in::problem_key;
+use crate::ui::forms::FormField;
 
 /// Where the registration is.
 #[derive(Debug, Clone, PartialEq)]
@@ -307,7 +308,7 @@ fn ServerForm(form: Form, answers: RwSignal<HashMap<String, Vec<String>>>) -> im
         .into_iter()
         .enumerate()
         .filter(|(_, f)| !is_ours(&f.var) && f.kind != FieldKind::Hidden)
-        .map(|(i, f)| view! { <FormField field=f index=i answers=answers /> })
+        .map(|(i, f)| view! { <FormField field=f id=format!("reg-field-{i}") answers=answers /> })
         .collect();
     view! {
         {form.instructions.map(|i| view! { <p class="instructions">{i}</p> })}
@@ -315,106 +316,10 @@ fn ServerForm(form: Form, answers: RwSignal<HashMap<String, Vec<String>>>) -> im
     }
 }
 
-/// Where one field's answer goes.
-#[derive(Clone)]
-struct Answer {
-    var: String,
-    answers: RwSignal<HashMap<String, Vec<String>>>,
-}
-
-impl Answer {
-    fn set(&self, values: Vec<String>) {
-        self.answers.update(|a| {
-            a.insert(self.var.clone(), values);
-        });
-    }
-}
-
-/// One of the server's questions: its image if any, its label and the
-/// control for its kind; fixed text is only shown.
-#[component]
-fn FormField(field: Field, index: usize, answers: RwSignal<HashMap<String, Vec<String>>>) -> impl IntoView {
-    let answer = Answer {
-        var: field.var.clone(),
-        answers,
-    };
-    if !field.values.is_empty() {
-        answer.set(field.values.clone());
-    }
-    if field.kind == FieldKind::Fixed {
-        return view! { <p>{field.values.join("\n")}</p> }.into_any();
-    }
-    let id = format!("reg-field-{index}");
-    let label = field.label.clone().unwrap_or_else(|| field.var.clone());
-    let media = field
-        .media
-        .clone()
-        .and_then(|m| m.data_uri.or(m.http_uri))
-        .map(|src| view! { <img class="captcha" src=src alt=t("captcha-image") /> });
-    view! {
-        {media}
-        <label for=id.clone()>{label}</label>
-        {field_control(id, field, answer)}
-    }
-    .into_any()
-}
-
-/// The control that answers `field`, by its kind.
-fn field_control(id: String, field: Field, answer: Answer) -> AnyView {
-    let first = field.values.first().cloned().unwrap_or_default();
-    match field.kind {
-        FieldKind::Boolean => view! {
-            <input
-                id=id
-                type="checkbox"
-                checked=first == "1" || first == "true"
-                on:change=move |ev| answer.set(vec![if event_target_checked(&ev) { "1" } else { "0" }.to_owned()])
-            />
-        }
-        .into_any(),
-        FieldKind::ListSingle { options } => view! {
-            <select id=id on:change=move |ev| answer.set(vec![event_target_value(&ev)])>
-                {options
-                    .into_iter()
-                    .map(|o| {
-                        let selected = o.value == first;
-                        view! {
-                            <option value=o.value.clone() selected=selected>
-                                {o.label.unwrap_or_else(|| o.value.clone())}
-                            </option>
-                        }
-                    })
-                    .collect::<Vec<_>>()}
-            </select>
-        }
-        .into_any(),
-        FieldKind::TextMulti | FieldKind::ListMulti { .. } => view! {
-            <textarea
-                id=id
-                prop:value=field.values.join("\n")
-                on:input=move |ev| answer.set(event_target_value(&ev).lines().map(str::to_owned).collect())
-            ></textarea>
-        }
-        .into_any(),
-        kind => {
-            let kind = if kind == FieldKind::TextPrivate { "password" } else { "text" };
-            view! {
-                <input
-                    id=id
-                    type=kind
-                    required=field.required
-                    value=first
-                    on:input=move |ev| answer.set(vec![event_target_value(&ev)])
-                />
-            }
-            .into_any()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use parlons_shared::session::register::Field;
 
     fn field(var: &str, kind: FieldKind, required: bool) -> Field {
         Field {

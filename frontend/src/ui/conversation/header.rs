@@ -45,18 +45,14 @@ pub fn ConversationHeader(
     };
     view! {
         <header class="conversation-header">
-            <button type="button" class="back" on:click=move |_| route::go(&Route::Home)>
-                {move || t("back")}
-            </button>
-            <div class="title">
-                <h2 id="conversation-title">{move || name.get()}</h2>
+            <Title name=name>
                 <p class="presence">
                     {presence}
                     <span class="typing" aria-live="polite">
                         {move || conv.with(|c| c.typing).then(|| t("typing"))}
                     </span>
                 </p>
-            </div>
+            </Title>
             // Someone who is not a contact yet, as an accepted request.
             <Show
                 when=move || known.get()
@@ -66,6 +62,27 @@ pub fn ConversationHeader(
                 <button type="button" on:click=remove.clone()>{move || t("remove-contact")}</button>
             </Show>
         </header>
+    }
+}
+
+/// Back (on narrow screens), and the conversation's name, which names
+/// its pane, with what `children` add under it.
+#[component]
+pub fn Title(
+    /// The conversation's name.
+    name: Memo<String>,
+    /// Under the name.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <button type="button" class="back" on:click=move |_| route::go(&Route::Home)>
+            {move || t("back")}
+        </button>
+        <div class="title">
+            <h2 id="conversation-title">{move || name.get()}</h2>
+            {children.map(|c| c())}
+        </div>
     }
 }
 

@@ -5,16 +5,16 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use leptos::html;
 use leptos::prelude::*;
-use xmpp_parsers::jid::BareJid;
+use parlons_shared::session::ConversationId;
 
 use super::ConversationView;
 use super::anchor::TopAnchor;
 use super::rows::Rows;
 use super::span::Span;
 use crate::controller::actions;
-use crate::i18n::t;
-use crate::store::conversation::{Conversation, Message};
-use crate::ui::conversation::message_row::{MessageRow, day, day_number, delivery_key};
+use crate::i18n::{t, t_with};
+use crate::store::conversation::{Conversation, Message, RoomNotice};
+use crate::ui::conversation::message_row::{MessageRow, day, day_number, delivery_key, short_time};
 
 /// How close to the bottom, in pixels, counts as "at the latest message".
 const NEAR_BOTTOM: i32 = 48;
@@ -36,7 +36,7 @@ fn still_following(following: bool, previous_top: i32, top: i32, near_bottom: bo
 enum Item {
     Day(String),
     NewMessages,
-    Message { message: Message, first: bool },
+    Message { message: Box<Message>, first: bool },
 }
 
 /// What identifies an item's rendering: the same key, the same nodes.
@@ -69,7 +69,7 @@ impl Item {
 fn items(messages: &[Message], first_unread: Option<&str>) -> Vec<Item> {
     let mut out = Vec::with_capacity(messages.len() + 4);
     let mut last_day = None;
-    let mut last_mine = None;
+    let mut last_sender = None;
     for m in messages {
         // The browser formats a day's heading once, not once a message.
         let n = day_number(m.timestamp_ms);
@@ -81,10 +81,12 @@ fn items(messages: &[Message], first_unread: Option<&str>) -> Vec<Item> {
         if first_unread == Some(m.key.as_str()) {
             out.push(Item::NewMessages);
         }
-        let first = new_day || last_mine != Some(m.mine);
-        last_mine = Some(m.mine);
+        // A run is one sender's messages; a notice ends it.
+        let sender = (m.notice.is_none()).then_some((m.mine, m.sender.as_deref()));
+        let first = new_day || last_sender != Some(sender);
+        last_sender = Some(sender);
         out.push(Item::Message {
-            message: m.clone(),
+            message: Box::new(m.clone()),
             first,
         });
     }
@@ -94,9 +96,9 @@ fn items(messages: &[Message], first_unread: Option<&str>) -> Vec<Item> {
 /// The log; scrolling near its top fetches older history.
 #[component]
 pub fn MessageLog(
-    /// The contact.
-    jid: BareJid,
-    /// Its name, for its messages.
+    /// The conversation.
+    id: ConversationId,
+    /// The other side's name, for its messages.
     name: Memo<String>,
     /// The conversation.
     conv: ConversationView,
@@ -111,14 +113,14 @@ pub fn MessageLog(
     let touched = StoredValue::new(f64::NEG_INFINITY);
     let touch = move || touched.set_value(js_sys::Date::now());
     let edge = TopEdge {
-        jid: StoredValue::new(jid.clone()),
+        id: StoredValue::new(id.clone()),
         conv,
         span,
         anchor: TopAnchor::new(log),
     };
     keep_top_in_place(edge, log, at_bottom);
     let list = NodeRef::<html::Ol>::new();
-    render_rows(list, conv, span, jid.clone(), name);
+    render_rows(list, conv, span, id, name);
     let on_scroll = scroll_handler(edge, log, at_bottom, touched);
     view! {
         <div
@@ -148,7 +150,7 @@ fn render_rows(
     list: NodeRef<html::Ol>,
     conv: ConversationView,
     span: RwSignal<Span>,
-    jid: BareJid,
+    id: ConversationId,
     name: Memo<String>,
 ) {
     let rows = StoredValue::new_local(Rows::new());
@@ -158,7 +160,7 @@ fn render_rows(
             let range = span.get().range(c.messages.len());
             items(&c.messages[range], c.first_unread.as_deref())
         });
-        rows.update_value(|r| r.update(&ol, shown, Item::key, |item| item_view(item, &jid, name)));
+        rows.update_value(|r| r.update(&ol, shown, Item::key, |item| item_view(item, &id, name)));
     });
 }
 
@@ -177,7 +179,7 @@ pub fn first_span(conv: ConversationView) -> Span {
 /// archive's; and the row at the top of the view, kept in place.
 #[derive(Clone, Copy)]
 struct TopEdge {
-    jid: StoredValue<BareJid>,
+    id: StoredValue<ConversationId>,
     conv: ConversationView,
     span: RwSignal<Span>,
     anchor: TopAnchor,
@@ -193,7 +195,7 @@ impl TopEdge {
             self.span.set(older);
         }
         if fetch {
-            actions::fetch_history(self.jid.get_value());
+            actions::fetch_history(self.id.get_value());
         }
     }
 }
@@ -286,19 +288,46 @@ fn history_marker(c: &Conversation, first_shown: bool) -> String {
 }
 
 /// One item of the log, as a list item.
-fn item_view(item: Item, peer: &BareJid, name: Memo<String>) -> AnyView {
+fn item_view(item: Item, peer: &ConversationId, name: Memo<String>) -> AnyView {
     match item {
         Item::Day(d) => view! { <li class="day">{d}</li> }.into_any(),
         Item::NewMessages => view! { <li class="new-messages">{move || t("new-messages")}</li> }.into_any(),
+        Item::Message { message, .. } if message.notice.is_some() => notice_row(*message),
         Item::Message { message, first } => {
-            let sender = if message.mine {
-                t("me")
-            } else {
-                name.get_untracked()
+            let sender = match &message.sender {
+                _ if message.mine => t("me"),
+                Some(nick) => nick.clone(),
+                None => name.get_untracked(),
             };
-            view! { <MessageRow peer=peer.clone() message=message sender=sender first=first /> }.into_any()
+            view! { <MessageRow peer=peer.clone() message=*message sender=sender first=first /> }.into_any()
         }
     }
+}
+
+/// What happened in a room, in one short line.
+fn notice_row(m: Message) -> AnyView {
+    let nick = m.sender.unwrap_or_default();
+    let (key, args): (&str, Vec<(&str, String)>) = match m.notice {
+        Some(RoomNotice::Joined) => ("notice-joined", vec![]),
+        Some(RoomNotice::Subject) => ("notice-subject", vec![]),
+        Some(RoomNotice::Renamed(new)) => ("notice-renamed", vec![("new", new)]),
+        Some(RoomNotice::Kicked) => ("notice-kicked", vec![]),
+        Some(RoomNotice::Banned) => ("notice-banned", vec![]),
+        _ => ("notice-left", vec![]),
+    };
+    let text = move || {
+        let mut all = vec![("nick", nick.as_str())];
+        all.extend(args.iter().map(|(k, v)| (*k, v.as_str())));
+        t_with(key, &all)
+    };
+    view! {
+        <li class="notice">
+            <span>{text}</span>
+            " "
+            <time>{short_time(m.timestamp_ms)}</time>
+        </li>
+    }
+    .into_any()
 }
 
 /// Scrolls to the latest message, once the log has its new rows.

@@ -2,8 +2,8 @@
 //! delivery state, with Retry when it failed.
 
 use leptos::prelude::*;
+use parlons_shared::session::ConversationId;
 use parlons_shared::session::Delivery;
-use xmpp_parsers::jid::BareJid;
 
 use crate::controller::actions;
 use crate::i18n::t;
@@ -51,7 +51,7 @@ pub fn delivery_key(d: &Delivery) -> &'static str {
 #[component]
 pub fn MessageRow(
     /// The conversation.
-    peer: BareJid,
+    peer: ConversationId,
     /// The message.
     message: Message,
     /// The sender's name.
@@ -72,7 +72,7 @@ pub fn MessageRow(
     };
     let key = message.key.clone();
     view! {
-        <li class="message" class:mine=message.mine class:failed=failed>
+        <li class="message" class:mine=message.mine class:failed=failed class:mention=message.mention>
             {first.then(|| view! { <span class="sender">{sender.clone()}</span> })}
             <div class="body" dir="auto">{body}</div>
             <span class="meta">

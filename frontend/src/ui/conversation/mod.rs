@@ -1,10 +1,12 @@
 //! The conversation pane: the contact's header, the message log grouped by
 //! day and sender with a new-messages divider, older history from the
-//! archive (XEP-0313) as the log scrolls up, and the composer.
+//! archive (XEP-0313) as the log scrolls up, and the composer. Rooms and
+//! private chats with their occupants share the log and composer
+//! ([`ConversationBody`]).
 
 mod anchor;
 pub mod composer;
-mod header;
+pub mod header;
 mod log;
 pub mod message_row;
 mod rename;
@@ -15,9 +17,10 @@ use std::time::Duration;
 
 use leptos::html;
 use leptos::prelude::*;
+use parlons_shared::session::ConversationId;
 use xmpp_parsers::jid::BareJid;
 
-use self::header::ConversationHeader;
+use self::header::{ConversationHeader, Title};
 use self::log::{MessageLog, first_span, jump_to_latest, scroll_to_bottom};
 use crate::controller::actions;
 use crate::controller::use_store;
@@ -29,33 +32,62 @@ use crate::ui::conversation::composer::Composer;
 /// How long messages must pause before the latest gets a read marker.
 const MARKER_PAUSE: Duration = Duration::from_secs(1);
 
-/// The open conversation.
+/// The open conversation with a contact, or with a room's occupant.
 #[component]
 pub fn ConversationPane(
-    /// The contact.
-    jid: BareJid,
+    /// The conversation.
+    id: ConversationId,
+) -> impl IntoView {
+    let store = use_store();
+    let name = Memo::new({
+        let id = id.clone();
+        move |_| store.with(|s| s.title_of(&id))
+    });
+    let conv = ConversationView::new(store, id.clone());
+    let header = match id.chat() {
+        Some(jid) => view! { <ConversationHeader jid=jid.clone() name=name conv=conv /> }.into_any(),
+        None => view! {
+            <header class="conversation-header">
+                <Title name=name />
+            </header>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="conversation" aria-labelledby="conversation-title">
+            {header}
+            <ConversationBody id=id name=name conv=conv />
+        </section>
+    }
+}
+
+/// The log, Jump to latest and the composer, of any conversation.
+#[component]
+pub fn ConversationBody(
+    /// The conversation.
+    id: ConversationId,
+    /// What the other side is called, for its messages.
+    name: Memo<String>,
+    /// The conversation as views read it.
+    conv: ConversationView,
 ) -> impl IntoView {
     let store = use_store();
     let log = NodeRef::<html::Div>::new();
     let at_bottom = RwSignal::new(true);
-    let name = contact_name(store, jid.clone());
-    let conv = ConversationView::new(store, jid.clone());
     let span = RwSignal::new(first_span(conv));
-    fetch_first_page(store, conv, jid.clone());
+    fetch_first_page(store, conv, id.clone());
     follow_latest(conv, at_bottom, log);
-    mark_read(store, conv, at_bottom, jid.clone());
-
+    if let Some(jid) = id.chat() {
+        mark_read(store, conv, at_bottom, jid.clone());
+    }
     view! {
-        <section class="conversation" aria-labelledby="conversation-title">
-            <ConversationHeader jid=jid.clone() name=name conv=conv />
-            <MessageLog jid=jid.clone() name=name conv=conv log=log at_bottom=at_bottom span=span />
-            <Show when=move || !at_bottom.get()>
-                <button type="button" class="jump" on:click=move |_| jump_to_latest(span, log, at_bottom)>
-                    {move || t("jump-latest")}
-                </button>
-            </Show>
-            <Composer jid=jid />
-        </section>
+        <MessageLog id=id.clone() name=name conv=conv log=log at_bottom=at_bottom span=span />
+        <Show when=move || !at_bottom.get()>
+            <button type="button" class="jump" on:click=move |_| jump_to_latest(span, log, at_bottom)>
+                {move || t("jump-latest")}
+            </button>
+        </Show>
+        <Composer id=id />
     }
 }
 
@@ -65,19 +97,20 @@ pub fn ConversationPane(
 #[derive(Clone, Copy)]
 pub struct ConversationView {
     store: RwSignal<Store>,
-    jid: StoredValue<BareJid>,
+    id: StoredValue<ConversationId>,
     revision: Memo<u64>,
 }
 
 impl ConversationView {
-    fn new(store: RwSignal<Store>, jid: BareJid) -> Self {
+    /// Follows the conversation `id`.
+    pub fn new(store: RwSignal<Store>, id: ConversationId) -> Self {
         let revision = {
-            let jid = jid.clone();
-            Memo::new(move |_| store.with(|s| s.conversations.get(&jid).map_or(0, |c| c.revision)))
+            let id = id.clone();
+            Memo::new(move |_| store.with(|s| s.log(&id).map_or(0, |c| c.revision)))
         };
         Self {
             store,
-            jid: StoredValue::new(jid),
+            id: StoredValue::new(id),
             revision,
         }
     }
@@ -88,7 +121,7 @@ impl ConversationView {
         // when read.
         self.revision.get();
         self.store.with_untracked(|s| {
-            self.jid.with_value(|jid| match s.conversations.get(jid) {
+            self.id.with_value(|id| match s.log(id) {
                 Some(c) => f(c),
                 None => f(&Conversation::default()),
             })
@@ -101,24 +134,22 @@ impl ConversationView {
     }
 }
 
-/// The contact's name, or its address when it has none.
-fn contact_name(store: RwSignal<Store>, jid: BareJid) -> Memo<String> {
-    Memo::new(move |_| {
-        store.with(|s| {
-            s.contacts
-                .get(&jid)
-                .map_or_else(|| jid.to_string(), |c| c.display_name().to_owned())
-        })
-    })
-}
-
-/// The first page of history, once per conversation and session.
-fn fetch_first_page(store: RwSignal<Store>, conv: ConversationView, jid: BareJid) {
+/// The first page of history, once per conversation and session; a
+/// room's, once we are in it.
+fn fetch_first_page(store: RwSignal<Store>, conv: ConversationView, id: ConversationId) {
     Effect::new(move |_| {
-        let online = store.with(|s| s.connection == Connection::Online);
+        let ready = store.with(|s| match &id {
+            ConversationId::Room(room) => {
+                s.connection == Connection::Online
+                    && s.rooms
+                        .get(room)
+                        .is_some_and(|r| r.stage == crate::store::rooms::Stage::In)
+            }
+            _ => s.connection == Connection::Online,
+        });
         let empty = conv.with(|c| c.oldest_archive_id.is_none() && !c.history_complete);
-        if online && empty {
-            actions::fetch_history(jid.clone());
+        if ready && empty {
+            actions::fetch_history(id.clone());
         }
     });
 }

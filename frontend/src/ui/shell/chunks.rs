@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
+use parlons_shared::session::ConversationId;
 use xmpp_parsers::jid::BareJid;
 
 use crate::controller::sink::LoginRequest;
@@ -17,6 +18,10 @@ use crate::ui::account::register::RegisterPage;
 use crate::ui::account::settings::SettingsContent;
 use crate::ui::contacts::request_list::RequestList;
 use crate::ui::conversation::ConversationPane;
+use crate::ui::rooms::join::JoinRoom;
+use crate::ui::rooms::room_dialog::RoomDialogHandle;
+use crate::ui::rooms::room_view::RoomPane;
+use crate::ui::rooms::sidebar::RoomList;
 
 /// A chunk could not be fetched: offline, or the site was updated since
 /// the page loaded.
@@ -46,8 +51,27 @@ pub fn register_view(
     fallible,
     preload(preload_conversation)
 )]
-pub fn conversation_view(jid: BareJid) -> Result<AnyView, Unavailable> {
-    Ok(view! { <ConversationPane jid=jid /> }.into_any())
+pub fn conversation_view(id: ConversationId) -> Result<AnyView, Unavailable> {
+    Ok(view! { <ConversationPane id=id /> }.into_any())
+}
+
+/// A room: its subject, log, composer and occupants, and what owners and
+/// moderators may do there.
+#[leptos::wasm_split::wasm_split(room, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn room_view(room: BareJid) -> Result<AnyView, Unavailable> {
+    Ok(view! { <RoomPane room=room /> }.into_any())
+}
+
+/// The sidebar's rooms and invitations, fetched once the contacts show.
+#[leptos::wasm_split::wasm_split(room_list, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn room_list_view(dialog: RoomDialogHandle) -> Result<AnyView, Unavailable> {
+    Ok(view! { <RoomList dialog=dialog /> }.into_any())
+}
+
+/// The room dialog: join by address, create, or browse public rooms.
+#[leptos::wasm_split::wasm_split(join_room, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn join_view(dialog: NodeRef<leptos::html::Dialog>, create: bool) -> Result<AnyView, Unavailable> {
+    Ok(view! { <JoinRoom dialog=dialog create=create /> }.into_any())
 }
 
 /// Settings: theme, language, notifications, `xmpp:` links and the password.

@@ -3,10 +3,12 @@
 
 pub mod chunks;
 pub mod notice;
+pub mod room_dialog;
 pub mod status_line;
 pub mod window;
 
 use leptos::prelude::*;
+use parlons_shared::session::ConversationId;
 
 use crate::controller::use_store;
 use crate::i18n::t;
@@ -15,7 +17,9 @@ use crate::ui::account::settings_dialog::{SettingsDialog, SettingsDialogHandle};
 use crate::ui::contacts::list::ContactList;
 use crate::ui::contacts::message_requests::MessageRequests;
 use crate::ui::contacts::requests::SubscriptionRequests;
+use crate::ui::rooms::room_dialog::RoomDialogHandle;
 use notice::NoticeLine;
+use room_dialog::RoomDialog;
 use status_line::StatusLine;
 
 /// The signed-in screen.
@@ -23,6 +27,7 @@ use status_line::StatusLine;
 pub fn Shell() -> impl IntoView {
     let store = use_store();
     let settings = SettingsDialogHandle::default();
+    let rooms = RoomDialogHandle::default();
     // Only a change of conversation renders the pane anew.
     let open = Memo::new(move |_| store.with(|s| s.open.clone()));
     let open = move || open.get();
@@ -48,15 +53,18 @@ pub fn Shell() -> impl IntoView {
             <aside class="sidebar">
                 <SubscriptionRequests />
                 <MessageRequests />
+                {chunks::on_demand(move || chunks::room_list_view(rooms))}
                 <ContactList />
             </aside>
             <div class="pane">
                 {move || match open() {
-                    Some(jid) => chunks::on_demand(move || chunks::conversation_view(jid.clone())).into_any(),
+                    Some(ConversationId::Room(room)) => chunks::on_demand(move || chunks::room_view(room.clone())).into_any(),
+                    Some(id) => chunks::on_demand(move || chunks::conversation_view(id.clone())).into_any(),
                     None => view! { <p class="empty">{move || t("pick-contact")}</p> }.into_any(),
                 }}
             </div>
             <SettingsDialog handle=settings />
+            <RoomDialog handle=rooms />
         </main>
     }
 }

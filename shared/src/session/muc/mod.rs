@@ -9,6 +9,7 @@
 //! and the length of nicks and subjects.
 
 mod admin;
+mod config;
 mod discovery;
 mod messages;
 mod occupants;
@@ -21,6 +22,7 @@ use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 use xmpp_parsers::presence::{Presence, Type as PresenceType};
 
 pub use admin::{Affiliated, Moderation, ModerationError};
+pub use config::{ROOMCONFIG, read_form};
 pub(super) use discovery::Discovery;
 pub use discovery::{ListedRoom, RoomInfo};
 pub(super) use messages::FromArchive;
@@ -229,6 +231,8 @@ impl Session {
             Command::SetBookmark { bookmark } => self.set_bookmark(bookmark),
             Command::RemoveBookmark { room } => self.remove_bookmark(room),
             Command::Moderate { room, id, change } => self.moderate(room, id, change),
+            Command::FetchRoomConfig { room } => self.fetch_room_config(room),
+            Command::ConfigureRoom { room, id, answers } => self.configure_room(room, id, answers),
             Command::FetchAffiliations { room, affiliation } => self.fetch_affiliations(room, affiliation),
             Command::FindRoomServices => self.find_room_services(),
             Command::ListRooms { service } => self.list_rooms(service),

@@ -2,6 +2,7 @@
 //! errors, messages, invitations, rejoining and the bounds.
 
 use super::*;
+use crate::session::register::FieldKind;
 use crate::session::tests::*;
 use crate::session::{ChatMessage, Command, ConversationId, Delivery, Direction, Sender, StanzaCondition};
 
@@ -1266,4 +1267,111 @@ fn a_new_session_catches_up_on_what_the_room_archived_meanwhile() {
     );
     // No page event: catch-up is bookkeeping.
     assert!(events(&mut s).is_empty());
+}
+
+#[test]
+fn an_owner_reads_the_rooms_form_and_answers_it() {
+    let mut s = joined();
+    s.handle_command(Command::FetchRoomConfig { room: room() });
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    let owner = "xmlns='http://jabber.org/protocol/muc#owner'";
+    let data = "xmlns='jabber:x:data'";
+    assert_eq!(
+        sent[0],
+        el(&format!(
+            "<iq {C} type='get' id='{id}' to='{ROOM}'><query {owner}/></iq>"
+        ))
+    );
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='result' id='{id}' from='{ROOM}'><query {owner}><x {data} type='form'>\
+             <instructions>Configure the room</instructions>\
+             <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#roomconfig</value></field>\
+             <field var='muc#roomconfig_roomname' type='text-single' label='Name'><value>Hall</value></field>\
+             <field var='muc#roomconfig_membersonly' type='boolean' label='Members only'><value>0</value></field>\
+             <field var='muc#roomconfig_whois' type='list-single' label='Who may see real JIDs'>\
+             <value>moderators</value><option label='Moderators'><value>moderators</value></option>\
+             <option><value>anyone</value></option><option label='broken'/></field>\
+             <field var='muc#roomconfig_roomsecret' type='text-private'><required/></field>\
+             </x></query></iq>"
+        ),
+    );
+    let [Event::RoomConfigReceived { room: r, form }] = &events(&mut s)[..] else {
+        panic!("no form")
+    };
+    assert_eq!(r, &room());
+    assert_eq!(form.instructions.as_deref(), Some("Configure the room"));
+    let kinds: Vec<_> = form
+        .fields
+        .iter()
+        .map(|f| (f.var.as_str(), f.values.clone(), f.required))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("FORM_TYPE", vec![super::ROOMCONFIG.to_owned()], false),
+            ("muc#roomconfig_roomname", vec!["Hall".to_owned()], false),
+            ("muc#roomconfig_membersonly", vec!["0".to_owned()], false),
+            ("muc#roomconfig_whois", vec!["moderators".to_owned()], false),
+            ("muc#roomconfig_roomsecret", vec![], true),
+        ]
+    );
+    let FieldKind::ListSingle { options } = &form.fields[3].kind else {
+        panic!("not a list")
+    };
+    assert_eq!(options.len(), 2, "an option without a value is dropped");
+    assert_eq!(form.fields[4].kind, FieldKind::TextPrivate);
+
+    // The answers go back as a submitted form, with its type.
+    s.handle_command(Command::ConfigureRoom {
+        room: room(),
+        id: "c2".into(),
+        answers: vec![
+            ("muc#roomconfig_roomname".into(), vec!["Great <Hall>".into()]),
+            ("muc#roomconfig_membersonly".into(), vec!["1".into()]),
+        ],
+    });
+    let sent = out(&mut s);
+    let id = sent[0].attr("id").unwrap().to_owned();
+    assert_eq!(
+        sent[0],
+        el(&format!(
+            "<iq {C} type='set' id='{id}' to='{ROOM}'><query {owner}><x {data} type='submit'>\
+             <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#roomconfig</value></field>\
+             <field var='muc#roomconfig_roomname'><value>Great &lt;Hall&gt;</value></field>\
+             <field var='muc#roomconfig_membersonly'><value>1</value></field>\
+             </x></query></iq>"
+        ))
+    );
+    feed(
+        &mut s,
+        &format!("<iq {C} type='result' id='{id}' from='{ROOM}'/>"),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::ModerationDone {
+            room: room(),
+            id: "c2".into()
+        }]
+    );
+
+    // Not an owner: refused, and typed.
+    s.handle_command(Command::FetchRoomConfig { room: room() });
+    let id = out(&mut s)[0].attr("id").unwrap().to_owned();
+    feed(
+        &mut s,
+        &format!(
+            "<iq {C} type='error' id='{id}' from='{ROOM}'><error type='auth'>\
+             <forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ),
+    );
+    assert_eq!(
+        events(&mut s),
+        [Event::RoomConfigFailed {
+            room: room(),
+            error: ModerationError::NotAllowed
+        }]
+    );
 }

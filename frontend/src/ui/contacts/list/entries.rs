@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::store::Store;
 use crate::store::contacts::Contact;
+use parlons_shared::session::ConversationId;
 
 /// One contact's line.
 #[derive(Debug, Clone)]
@@ -42,7 +43,7 @@ pub fn rows(s: &Store) -> Vec<Arc<Row>> {
             unread: conv.map_or(0, |c| c.unread),
             preview: last.map(|m| m.body.lines().next().unwrap_or_default().to_owned()),
             last_ms: last.map_or(0, |m| m.timestamp_ms),
-            open: s.open.as_ref() == Some(&contact.jid),
+            open: s.open.as_ref().and_then(ConversationId::chat) == Some(&contact.jid),
             contact,
         }
     };

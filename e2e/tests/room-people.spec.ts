@@ -1,0 +1,139 @@
+// What people do to each other in a room (XEP-0045, XEP-0249): invite and
+// answer, a kick and a ban seen by both sides, a private message to an
+// occupant, and a mention that gets through a muted room.
+import type { Page } from '@playwright/test';
+import { test, expect, log, newPage, say, signIn, type Account } from '../fixtures';
+
+const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' });
+const occupants = (page: Page) => page.getByRole('list', { name: 'Occupants' });
+const nick = (a: Account) => a.jid.split('@')[0];
+
+/** Alice creates a room on her server; its address. */
+async function createRoom(page: Page, service: string): Promise<{ name: string; room: string }> {
+  const name = `Room ${Math.random().toString(36).slice(2, 8)}`;
+  await rooms(page).getByRole('button', { name: 'Create room' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create room' });
+  await expect(dialog.getByText(`Room service: ${service}`)).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Room name' }).fill(name);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name, level: 2 })).toBeVisible();
+  return { name, room: `${name.toLowerCase().replace(' ', '-')}@${service}` };
+}
+
+for (const [server, service] of [
+  ['prosody', 'conference.localhost'],
+  ['ejabberd', 'conference.b.test'],
+] as const) {
+  test(`on ${server}: an invitation, a kick and a ban, each seen by both sides`, async ({ browser, baseURL, account }) => {
+    test.setTimeout(90_000);
+    const [alice, bob] = [await account(server), await account(server)];
+    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+    await signIn(pa, alice);
+    await signIn(pb, bob);
+    const { name, room } = await createRoom(pa, service);
+
+    // Alice invites Bob; he joins from the invitation.
+    await pa.getByRole('button', { name: 'Invite' }).click();
+    const invite = pa.getByRole('dialog', { name: 'Invite' });
+    await invite.getByRole('combobox', { name: "Contact's address" }).fill(bob.jid);
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const invitation = rooms(pb).getByRole('list', { name: 'Invitations' }).getByRole('listitem');
+    await expect(invitation).toContainText(`${alice.jid} invites you to ${room}.`);
+    await invitation.getByRole('button', { name: 'Join' }).click();
+    await expect(pb.getByRole('heading', { name: room, level: 2 })).toBeVisible();
+    await expect(occupants(pb).getByRole('button', { name: nick(alice) })).toBeVisible();
+    await expect(occupants(pa).getByRole('button', { name: nick(bob) })).toBeVisible();
+
+    // A kick: he is told, she sees it, and he may come back.
+    await occupants(pa).getByRole('button', { name: nick(bob) }).click();
+    await pa.getByRole('group', { name: nick(bob) }).getByRole('button', { name: 'Kick' }).click();
+    await expect(pb.getByText('You were removed from this room.')).toBeVisible();
+    await expect(log(pa).getByText(`${nick(bob)} was removed`)).toBeVisible();
+    await pb.getByRole('status').getByRole('button', { name: 'Join' }).click();
+    await expect(occupants(pa).getByRole('button', { name: nick(bob) })).toBeVisible();
+
+    // A ban, by his real address: he cannot come back.
+    await occupants(pa).getByRole('button', { name: nick(bob) }).click();
+    await pa.getByRole('group', { name: nick(bob) }).getByRole('button', { name: 'Ban' }).click();
+    await expect(pb.getByText('You were banned from this room.')).toBeVisible();
+    await expect(log(pa).getByText(`${nick(bob)} was banned`)).toBeVisible();
+    await expect(occupants(pa).getByRole('button', { name: nick(bob) })).toHaveCount(0);
+    expect(name).toBeTruthy();
+  });
+}
+
+test('a private message to an occupant, and a mention through a muted room', async ({ browser, baseURL, account }) => {
+  test.setTimeout(90_000);
+  const [alice, bob] = [await account(), await account()];
+  const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  const { name, room } = await createRoom(pa, 'conference.localhost');
+  await pb.goto(`/#/open?uri=${encodeURIComponent(`xmpp:${room}?join`)}`);
+  await expect(occupants(pb).getByRole('button', { name: nick(alice) })).toBeVisible();
+
+  // Bob writes to Alice alone; she finds it in her list.
+  await occupants(pb).getByRole('button', { name: nick(alice) }).click();
+  await pb.getByRole('button', { name: 'Private message' }).click();
+  await expect(pb.getByRole('heading', { name: nick(alice), level: 2 })).toBeVisible();
+  await say(pb, 'just between us');
+  const privately = rooms(pa).getByRole('link', { name: new RegExp(`^${nick(bob)} \\(${name}\\)`) });
+  await expect(privately).toContainText('1 unread');
+  await privately.click();
+  await expect(log(pa)).toContainText('just between us');
+  await expect(pa.getByRole('log', { name: 'Messages' }).locator('.message')).toHaveCount(1);
+
+  // Alice mutes the room and looks elsewhere: chatter does not count,
+  // her name does.
+  await rooms(pa).getByRole('link', { name: new RegExp(`^${name}`) }).click();
+  await pa.getByRole('button', { name: 'Mute' }).click();
+  await expect(pa.getByRole('button', { name: 'Mute' })).toHaveAttribute('aria-pressed', 'true');
+  await pa.goto('/#/');
+  await pb.goto(`/#/room/${room}`);
+  await say(pb, 'chatter');
+  await expect(pa).toHaveTitle('Parlons');
+  await say(pb, `${nick(alice)}: a question`);
+  const line = rooms(pa).getByRole('link', { name: new RegExp(`^${name}`) });
+  await expect(line).toContainText('mentions you');
+  await expect(pa).toHaveTitle('(2) Parlons');
+  await line.click();
+  await expect(log(pa).locator('.message.mention')).toContainText('a question');
+  await expect(line).not.toContainText('mentions you');
+});
+
+for (const [server, service] of [
+  ['prosody', 'conference.localhost'],
+  ['ejabberd', 'conference.b.test'],
+] as const) {
+  test(`on ${server}: an owner sets a password in Room settings; a wrong one is refused, the right one lets in`, async ({ browser, baseURL, account }) => {
+    test.setTimeout(90_000);
+    const [alice, bob] = [await account(server), await account(server)];
+    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+    await signIn(pa, alice);
+    await signIn(pb, bob);
+    const { room } = await createRoom(pa, service);
+
+    await pa.getByRole('button', { name: 'Room settings' }).click();
+    const settings = pa.getByRole('dialog', { name: 'Room settings' });
+    const secret = settings.getByLabel('Password', { exact: true });
+    await expect(secret).toBeVisible();
+    // ejabberd asks for protection apart from the password.
+    const protect = settings.getByRole('checkbox', { name: /password protected/i });
+    if (await protect.count()) await protect.check();
+    await secret.fill('sesame');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect(settings).toBeHidden();
+    await expect(pa.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
+
+    await rooms(pb).getByRole('button', { name: 'Join room' }).click();
+    const join = pb.getByRole('dialog', { name: 'Join room' });
+    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
+    await join.getByLabel('Room password (if it has one)').fill('nope');
+    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    const stage = pb.getByRole('status');
+    await expect(stage).toContainText('This room needs a password.');
+    await stage.getByLabel('Room password (if it has one)').fill('sesame');
+    await stage.getByRole('button', { name: 'Join' }).click();
+    await expect(occupants(pb).getByRole('button', { name: nick(alice) })).toBeVisible();
+  });
+}

@@ -1,0 +1,95 @@
+// Rooms (XEP-0045) on both harness servers: create one, join it from a
+// second person with a hostile nick, chat both ways, occupants with their
+// filter and plural count, Tab completion, notices, leaving, and a reload
+// that joins again from bookmarks (XEP-0402 on Prosody, XEP-0048 on
+// ejabberd) with the history from the room's archive.
+import type { Page } from '@playwright/test';
+import { test, expect, log, messageBox, newPage, say, signIn } from '../fixtures';
+
+const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' });
+const occupants = (page: Page) => page.getByRole('list', { name: 'Occupants' });
+
+for (const [server, service] of [
+  ['prosody', 'conference.localhost'],
+  ['ejabberd', 'conference.b.test'],
+] as const) {
+  test(`a room on ${server}: create, join, chat, occupants and a reload`, async ({ browser, baseURL, account, expectAccessible }) => {
+    test.setTimeout(90_000);
+    const [alice, bob] = [await account(server), await account(server)];
+    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+    let dialogs = 0;
+    pa.on('dialog', (d) => { dialogs += 1; void d.dismiss(); });
+    await signIn(pa, alice, { keep: true });
+    await signIn(pb, bob);
+
+    // Alice creates the room on her server's service.
+    const name = `Team ${Math.random().toString(36).slice(2, 8)}`;
+    const room = `${name.toLowerCase().replace(' ', '-')}@${service}`;
+    await rooms(pa).getByRole('button', { name: 'Create room' }).click();
+    const create = pa.getByRole('dialog', { name: 'Create room' });
+    await expect(create.getByText(`Room service: ${service}`)).toBeVisible();
+    await create.getByRole('textbox', { name: 'Room name' }).fill(name);
+    await create.getByRole('button', { name: 'Create' }).click();
+    await expect(pa.getByRole('heading', { name, level: 2 })).toBeVisible();
+    const aliceNick = alice.jid.split('@')[0];
+    await expect(occupants(pa).getByRole('button', { name: aliceNick })).toBeVisible();
+    await expect(rooms(pa).getByRole('link', { name: new RegExp(name) })).toBeVisible();
+
+    // Bob joins by its address, with a nick that is markup.
+    const evil = '<img src=x onerror=alert(1)>';
+    await rooms(pb).getByRole('button', { name: 'Join room' }).click();
+    const join = pb.getByRole('dialog', { name: 'Join room' });
+    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
+    await join.getByRole('textbox', { name: 'Nickname' }).fill(evil);
+    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(occupants(pb).getByRole('button', { name: aliceNick })).toBeVisible();
+
+    // Alice sees him come in, as text, and counts two.
+    await expect(log(pa).getByText(`${evil} joined`)).toBeVisible();
+    await expect(occupants(pa).getByRole('button', { name: evil })).toBeVisible();
+    await expect(pa.getByRole('heading', { name: '2 occupants' })).toBeVisible();
+    await pa.getByRole('searchbox', { name: 'Filter occupants' }).fill('img');
+    await expect(occupants(pa).getByRole('button')).toHaveCount(1);
+    await pa.getByRole('searchbox', { name: 'Filter occupants' }).fill('');
+
+    // Both ways; Tab completes his nick, and he sees the mention.
+    await say(pb, 'Hello room');
+    await expect(log(pa)).toContainText('Hello room');
+    await messageBox(pa).fill('<im');
+    await messageBox(pa).press('Tab');
+    await expect(messageBox(pa)).toHaveValue(`${evil}: `);
+    await messageBox(pa).pressSequentially('welcome');
+    await messageBox(pa).press('Enter');
+    await expect(log(pb)).toContainText(`${evil}: welcome`);
+    await expect(log(pb).locator('.message.mention')).toHaveCount(1);
+    await expect(log(pa).locator('img, script')).toHaveCount(0);
+    await expect(occupants(pa).locator('img')).toHaveCount(0);
+    expect(dialogs).toBe(0);
+    await expectAccessible(pa);
+
+    // A reload joins again from the bookmark, with the archive's history.
+    await pa.reload();
+    await expect(pa.getByRole('heading', { name, level: 2 })).toBeVisible();
+    await expect(occupants(pa).getByRole('button', { name: aliceNick })).toBeVisible();
+    await expect(log(pa)).toContainText('Hello room');
+
+    // Bob leaves: gone from his list, and Alice sees him go.
+    await pb.getByRole('button', { name: 'Leave room' }).click();
+    await expect(rooms(pb).getByRole('link')).toHaveCount(0);
+    await expect(log(pa).getByText(`${evil} left`)).toBeVisible();
+  });
+}
+
+test('an xmpp: join link joins the room, and the room view fits 375 px', async ({ browser, baseURL, account, expectAccessible }) => {
+  const alice = await account();
+  const pa = await newPage(browser, baseURL);
+  await signIn(pa, alice);
+  const room = `link-${Math.random().toString(36).slice(2, 8)}@conference.localhost`;
+  await pa.goto(`/#/open?uri=${encodeURIComponent(`xmpp:${room}?join`)}`);
+  await expect(pa).toHaveURL(new RegExp(`#/room/${room}$`));
+  await expect(pa.getByRole('heading', { name: room, level: 2 })).toBeVisible();
+  await expect(occupants(pa).getByRole('button', { name: alice.jid.split('@')[0] })).toBeVisible();
+  await pa.setViewportSize({ width: 375, height: 700 });
+  await expect(pa.getByRole('button', { name: 'Occupants' })).toBeVisible();
+  await expectAccessible(pa);
+});

@@ -1,0 +1,144 @@
+//! The sidebar's rooms: "Join room" and "Create room", invitations with
+//! Join and Decline, and the rooms from bookmarks with their unread count,
+//! a mention marker and their latest activity.
+
+use leptos::prelude::*;
+use parlons_shared::session::ConversationId;
+
+use super::room_dialog::RoomDialogHandle;
+use crate::controller::route::Route;
+use crate::controller::{rooms, use_store};
+use crate::i18n::{t, t_with};
+use crate::store::Store;
+use crate::ui::conversation::message_row::short_time;
+
+/// One room's line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Line {
+    id: ConversationId,
+    title: String,
+    unread: usize,
+    mentioned: bool,
+    latest: u64,
+    open: bool,
+}
+
+fn lines(s: &Store) -> Vec<Line> {
+    let rooms = s.rooms.iter().filter(|(_, r)| r.listed()).map(|(jid, r)| Line {
+        id: ConversationId::Room(jid.clone()),
+        title: r.title(jid),
+        unread: r.log.unread,
+        mentioned: r.mentioned,
+        latest: r.log.last().map_or(0, |m| m.timestamp_ms),
+        open: s.open == Some(ConversationId::Room(jid.clone())),
+    });
+    // Private chats with occupants, under their room's name.
+    let private = s.private.iter().map(|(jid, c)| {
+        let id = ConversationId::Private(jid.clone());
+        Line {
+            title: format!(
+                "{} ({})",
+                jid.resource(),
+                s.title_of(&ConversationId::Room(jid.to_bare()))
+            ),
+            unread: c.unread,
+            mentioned: false,
+            latest: c.last().map_or(0, |m| m.timestamp_ms),
+            open: s.open.as_ref() == Some(&id),
+            id,
+        }
+    });
+    let mut out: Vec<Line> = rooms.chain(private).collect();
+    out.sort_by_cached_key(|l| (l.title.to_lowercase(), l.id.jid().to_string()));
+    out
+}
+
+/// The rooms, with the buttons that join and create them.
+#[component]
+pub fn RoomList(
+    /// The dialog that joins and creates rooms.
+    dialog: RoomDialogHandle,
+) -> impl IntoView {
+    let store = use_store();
+    let all = Memo::new(move |_| store.with(lines));
+    let open = move |create: bool| dialog.open(create);
+    view! {
+        <nav class="rooms" aria-label=move || t("rooms")>
+            <div class="rooms-tools">
+                <h2>{move || t("rooms")}</h2>
+                <button type="button" aria-haspopup="dialog" on:click=move |_| open(false)>{move || t("join-room")}</button>
+                <button type="button" aria-haspopup="dialog" on:click=move |_| open(true)>{move || t("create-room")}</button>
+            </div>
+            <Invitations />
+            <ul>
+                <For each=move || all.get() key=|l| l.clone() let:line>
+                    <RoomLine line=line />
+                </For>
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn RoomLine(line: Line) -> impl IntoView {
+    let href = match &line.id {
+        ConversationId::Private(jid) => Route::Private(jid.clone()).hash(),
+        other => Route::Room(other.bare()).hash(),
+    };
+    let unread = (line.unread > 0).then(|| {
+        view! {
+            <span class="unread">
+                {line.unread.to_string()}
+                <span class="visually-hidden">" " {move || t("unread")}</span>
+            </span>
+        }
+    });
+    let mention = line.mentioned.then(|| {
+        view! {
+            <span class="mention-marker">
+                <span aria-hidden="true">"@"</span>
+                <span class="visually-hidden">{move || t("mentioned")}</span>
+            </span>
+        }
+    });
+    view! {
+        <li>
+            <a href=href class="room-line" aria-current=line.open.then_some("page")>
+                <span class="name">{line.title.clone()}</span>
+                <time>{short_time(line.latest)}</time>
+                {mention}
+                {unread}
+            </a>
+        </li>
+    }
+}
+
+/// Invitations to rooms, each with Join and Decline.
+#[component]
+fn Invitations() -> impl IntoView {
+    let store = use_store();
+    let all = Memo::new(move |_| store.with(|s| s.invitations.clone()));
+    view! {
+        <ul class="invitations" aria-label=move || t("invitations") hidden=move || all.with(Vec::is_empty)>
+            <For each=move || all.get() key=|i| i.room.clone() let:invitation>
+                {
+                    let from = invitation.from.as_ref().map(|j| j.to_bare().to_string()).unwrap_or_default();
+                    let text = t_with("invited", &[("from", &from), ("room", invitation.room.as_str())]);
+                    let (join, decline) = (invitation.room.clone(), invitation.room.clone());
+                    view! {
+                        <li class="invitation">
+                            <p>{text}</p>
+                            {invitation.reason.clone().map(|r| view! { <p class="reason">{r}</p> })}
+                            <button type="button" class="primary" on:click=move |_| rooms::answer_invitation(join.clone(), true)>
+                                {move || t("join")}
+                            </button>
+                            <button type="button" on:click=move |_| rooms::answer_invitation(decline.clone(), false)>
+                                {move || t("decline")}
+                            </button>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+    }
+}
