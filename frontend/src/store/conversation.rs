@@ -292,8 +292,9 @@ impl Conversation {
         }
     }
 
-    /// What happened in a room, as it happens.
+    /// What happened in a room, as it happens; the log changed.
     pub fn note(&mut self, nick: String, notice: RoomNotice, now_ms: u64) {
+        self.revision += 1;
         self.notes += 1;
         let key = format!("n{}", self.notes);
         self.messages.push(Message {

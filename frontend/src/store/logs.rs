@@ -20,7 +20,11 @@ impl Store {
     pub fn log_mut(&mut self, id: &ConversationId) -> &mut Conversation {
         match id {
             ConversationId::Chat(jid) => self.conversation(jid),
-            ConversationId::Room(jid) => &mut self.room(jid).log,
+            ConversationId::Room(jid) => {
+                let log = &mut self.room(jid).log;
+                log.revision += 1;
+                log
+            }
             ConversationId::Private(jid) => {
                 let c = self.private.entry(jid.clone()).or_default();
                 c.revision += 1;

@@ -127,11 +127,10 @@ pub fn mentions(body: &str, nick: &str) -> bool {
 }
 
 impl Store {
-    /// The room `jid`, created when first needed.
+    /// The room `jid`, created when first needed. Its log is not counted
+    /// as changed: an occupant's presence leaves it as it was.
     pub fn room(&mut self, jid: &BareJid) -> &mut Room {
-        let room = self.rooms.entry(jid.clone()).or_default();
-        room.log.revision += 1;
-        room
+        self.rooms.entry(jid.clone()).or_default()
     }
 
     /// We asked to join a room.
@@ -331,6 +330,7 @@ impl Store {
         let live_incoming = !m.archived && m.direction == Direction::Incoming;
         let body = m.body.clone();
         let r = self.room(&room);
+        r.log.revision += 1;
         let mention = live_incoming && r.nick.as_deref().is_some_and(|n| mentions(&body, n));
         let key = Message::key_of(&m);
         let new = r.log.receive(m, !seen);

@@ -264,3 +264,14 @@ fn a_mention_is_the_nick_as_a_word() {
     assert!(!mentions("alice_2 hi", "alice"));
     assert!(!mentions("anything", " "));
 }
+
+#[test]
+fn presences_leave_the_log_as_it_was() {
+    let mut s = in_team();
+    let before = log(&s).revision;
+    // Bob changes his status: the log's views need not look again.
+    s.apply(occupant("bob"));
+    assert_eq!(log(&s).revision, before);
+    s.apply(occupant("carol"));
+    assert!(log(&s).revision > before, "a notice changes the log");
+}
