@@ -231,4 +231,21 @@ export function contact(page: Page, jid: string) {
   return page.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: new RegExp(`^${jid.replace(/[.]/g, '\\.')}`) });
 }
 
+/** The sidebar's rooms, and the open room's occupants. */
+export const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' });
+export const occupants = (page: Page) => page.getByRole('list', { name: 'Occupants' });
+
+/** Creates a room named `prefix` and a random tail on `service`, from the
+ * Create room dialog; its name and address. */
+export async function createRoom(page: Page, service: string, prefix = 'Room'): Promise<{ name: string; room: string }> {
+  const name = `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
+  await rooms(page).getByRole('button', { name: 'Create room' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create room' });
+  await expect(dialog.getByText(`Room service: ${service}`)).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Room name' }).fill(name);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name, level: 2 })).toBeVisible();
+  return { name, room: `${name.toLowerCase().replace(' ', '-')}@${service}` };
+}
+
 export { expect };

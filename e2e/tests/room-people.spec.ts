@@ -1,24 +1,9 @@
 // What people do to each other in a room (XEP-0045, XEP-0249): invite and
 // answer, a kick and a ban seen by both sides, a private message to an
 // occupant, and a mention that gets through a muted room.
-import type { Page } from '@playwright/test';
-import { test, expect, log, newPage, say, signIn, type Account } from '../fixtures';
+import { test, expect, createRoom, log, newPage, occupants, rooms, say, signIn, type Account } from '../fixtures';
 
-const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' });
-const occupants = (page: Page) => page.getByRole('list', { name: 'Occupants' });
 const nick = (a: Account) => a.jid.split('@')[0];
-
-/** Alice creates a room on her server; its address. */
-async function createRoom(page: Page, service: string): Promise<{ name: string; room: string }> {
-  const name = `Room ${Math.random().toString(36).slice(2, 8)}`;
-  await rooms(page).getByRole('button', { name: 'Create room' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Create room' });
-  await expect(dialog.getByText(`Room service: ${service}`)).toBeVisible();
-  await dialog.getByRole('textbox', { name: 'Room name' }).fill(name);
-  await dialog.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByRole('heading', { name, level: 2 })).toBeVisible();
-  return { name, room: `${name.toLowerCase().replace(' ', '-')}@${service}` };
-}
 
 for (const [server, service] of [
   ['prosody', 'conference.localhost'],

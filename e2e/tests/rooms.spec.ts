@@ -3,11 +3,8 @@
 // filter and plural count, Tab completion, notices, leaving, and a reload
 // that joins again from bookmarks (XEP-0402 on Prosody, XEP-0048 on
 // ejabberd) with the history from the room's archive.
-import type { Page } from '@playwright/test';
-import { test, expect, log, messageBox, newPage, say, signIn } from '../fixtures';
+import { test, expect, createRoom, log, messageBox, newPage, occupants, rooms, say, signIn } from '../fixtures';
 
-const rooms = (page: Page) => page.getByRole('navigation', { name: 'Rooms' });
-const occupants = (page: Page) => page.getByRole('list', { name: 'Occupants' });
 
 for (const [server, service] of [
   ['prosody', 'conference.localhost'],
@@ -23,14 +20,7 @@ for (const [server, service] of [
     await signIn(pb, bob);
 
     // Alice creates the room on her server's service.
-    const name = `Team ${Math.random().toString(36).slice(2, 8)}`;
-    const room = `${name.toLowerCase().replace(' ', '-')}@${service}`;
-    await rooms(pa).getByRole('button', { name: 'Create room' }).click();
-    const create = pa.getByRole('dialog', { name: 'Create room' });
-    await expect(create.getByText(`Room service: ${service}`)).toBeVisible();
-    await create.getByRole('textbox', { name: 'Room name' }).fill(name);
-    await create.getByRole('button', { name: 'Create' }).click();
-    await expect(pa.getByRole('heading', { name, level: 2 })).toBeVisible();
+    const { name, room } = await createRoom(pa, service, 'Team');
     const aliceNick = alice.jid.split('@')[0];
     await expect(occupants(pa).getByRole('button', { name: aliceNick })).toBeVisible();
     await expect(rooms(pa).getByRole('link', { name: new RegExp(name) })).toBeVisible();
