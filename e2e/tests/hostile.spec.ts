@@ -60,9 +60,9 @@ test('an account of 10,000 contacts (a 1 MB roster) signs in', async ({ browser,
   // A megabyte to fetch and read: seconds on a busy machine (the roster
   // benchmark measures how long; this checks that it comes at all).
   await expect(page.getByRole('navigation', { name: 'Contacts' }).getByRole('link').first()).toBeVisible({ timeout: 30_000 });
-  for (const n of ['0000', '9999']) {
+  for (const n of ['0', '9999']) {
     await filter.fill(`Contact ${n}`);
-    await expect(page.getByRole('link', { name: new RegExp(`^Contact ${n}`) })).toBeVisible();
+    await expect(page.getByRole('link', { name: new RegExp(`^Contact ${n}(?!\\d)`) })).toBeVisible();
   }
   await expect(page.getByRole('button', { name: 'Reconnect' })).toHaveCount(0);
   await expect(messageBox(page)).toHaveCount(0);

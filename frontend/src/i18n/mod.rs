@@ -6,6 +6,8 @@
 //! ([`plural`]). A hand-written reader costs a few kilobytes of WASM where
 //! the `fluent` crates cost far more (`docs/size.md`).
 
+pub mod collate;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

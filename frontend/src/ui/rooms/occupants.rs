@@ -10,7 +10,7 @@ use xmpp_parsers::jid::BareJid;
 
 use crate::controller::route::{self, Route};
 use crate::controller::{rooms, use_store};
-use crate::i18n::t;
+use crate::i18n::{collate, t};
 use crate::store::Store;
 use crate::ui::shell::window::{self as windowing};
 
@@ -50,11 +50,16 @@ fn role_rank(role: &Role) -> u8 {
 /// by role, then by nick in natural order.
 pub fn lines<'a>(occupants: impl Iterator<Item = &'a Occupant>, filter: &str) -> Vec<Line> {
     let filter = filter.trim().to_lowercase();
-    let mut kept: Vec<(u8, Vec<u32>, String, &Occupant)> = occupants
+    let shown: Vec<&Occupant> = occupants
         .filter(|o| filter.is_empty() || o.nick.to_lowercase().contains(&filter))
-        .map(|o| (role_rank(&o.role), natural_key(&o.nick), o.nick.clone(), o))
         .collect();
-    kept.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+    let nicks: Vec<&str> = shown.iter().map(|o| o.nick.as_str()).collect();
+    let mut kept: Vec<(u8, u32, String, &Occupant)> = collate::keys(collate::Names::Nicks, &nicks)
+        .into_iter()
+        .zip(shown)
+        .map(|(key, o)| (role_rank(&o.role), key, o.nick.clone(), o))
+        .collect();
+    kept.sort_unstable_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
     let mut out = Vec::with_capacity(kept.len() + 4);
     let mut at = 0;
     while at < kept.len() {
@@ -65,33 +70,6 @@ pub fn lines<'a>(occupants: impl Iterator<Item = &'a Occupant>, filter: &str) ->
         at += run;
     }
     out
-}
-
-/// A sort key in natural order: case aside, and runs of digits by their
-/// value, so that "user 9" comes before "user 10".
-pub fn natural_key(name: &str) -> Vec<u32> {
-    let mut key = Vec::with_capacity(name.len());
-    let mut digits = String::new();
-    let flush = |digits: &mut String, key: &mut Vec<u32>| {
-        if !digits.is_empty() {
-            let trimmed = digits.trim_start_matches('0');
-            // Longer numbers are larger: the length first, then the digits.
-            key.push(u32::from(b'0') - 1);
-            key.push(trimmed.len() as u32);
-            key.extend(trimmed.chars().map(u32::from));
-            digits.clear();
-        }
-    };
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else {
-            flush(&mut digits, &mut key);
-            key.push(u32::from(c));
-        }
-    }
-    flush(&mut digits, &mut key);
-    key
 }
 
 /// The room's lines under `filter`, and how many are in it, following
@@ -328,28 +306,6 @@ mod tests {
                 Line::Role(Role::Participant, 2),
                 nick("user 10"),
                 nick("user 103")
-            ]
-        );
-    }
-
-    #[test]
-    fn natural_order_reads_numbers_by_value() {
-        let mut names = vec![
-            "Contact 1003",
-            "Contact 103",
-            "contact 2",
-            "Contact 0020",
-            "Contact",
-        ];
-        names.sort_by_key(|n| natural_key(n));
-        assert_eq!(
-            names,
-            vec![
-                "Contact",
-                "contact 2",
-                "Contact 0020",
-                "Contact 103",
-                "Contact 1003"
             ]
         );
     }

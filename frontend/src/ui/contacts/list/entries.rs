@@ -1,9 +1,10 @@
 //! The contact list's lines: contacts and people we talk with, sorted by
-//! latest activity then name, filtered, and laid out in collapsible groups.
+//! latest activity then name (natural order, [`collate`]), filtered, and laid out in collapsible groups.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::i18n::collate::{self, Names};
 use crate::store::Store;
 use crate::store::contacts::Contact;
 use parlons_shared::session::ConversationId;
@@ -52,14 +53,17 @@ pub fn rows(s: &Store) -> Vec<Arc<Row>> {
         .iter()
         .filter(|(jid, c)| !c.messages.is_empty() && s.contacts.get(jid).is_none())
         .map(|(jid, _)| row(Arc::new(Contact::new(jid.clone()))));
-    let mut rows: Vec<Row> = s.contacts.shared().cloned().map(row).chain(strangers).collect();
-    rows.sort_unstable_by(|a, b| {
+    let rows: Vec<Row> = s.contacts.shared().cloned().map(row).chain(strangers).collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.contact.display_name()).collect();
+    let keys = collate::keys(Names::Contacts, &names);
+    let mut keyed: Vec<(u32, Row)> = keys.into_iter().zip(rows).collect();
+    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
         b.last_ms
             .cmp(&a.last_ms)
-            .then_with(|| a.contact.folded().cmp(b.contact.folded()))
+            .then(ka.cmp(kb))
             .then_with(|| a.contact.jid.cmp(&b.contact.jid))
     });
-    rows.into_iter().map(Arc::new).collect()
+    keyed.into_iter().map(|(_, r)| Arc::new(r)).collect()
 }
 
 /// The rows whose name or address contains `filter`, ignoring case.
@@ -126,7 +130,12 @@ pub fn entries(rows: &[&Arc<Row>], collapsed: &BTreeSet<String>) -> Vec<Entry> {
             size,
         }));
     };
-    for (name, members) in groups {
+    let names: Vec<&str> = groups.keys().copied().collect();
+    let keys = collate::keys(Names::Groups, &names);
+    let mut groups: Vec<_> = keys.into_iter().zip(groups).collect();
+    // Stable: names the collator holds equal stay in code point order.
+    groups.sort_by_key(|(key, _)| *key);
+    for (_, (name, members)) in groups {
         let shut = collapsed.contains(name);
         out.push(Entry::Heading {
             name: name.to_owned(),
@@ -209,6 +218,14 @@ mod tests {
             ["Friends", "  a@x 1/1", "Work+", "  b@x 1/1"]
         );
         assert_eq!(shape(&entries(&[&b], &BTreeSet::new())), ["  b@x 1/1"]);
+        let numbered = (
+            Arc::new(row("e@x", 0, &["Team 10"])),
+            Arc::new(row("f@x", 0, &["team 9"])),
+        );
+        assert_eq!(
+            shape(&entries(&[&numbered.0, &numbered.1], &BTreeSet::new())),
+            ["team 9", "  f@x 1/1", "Team 10", "  e@x 1/1"]
+        );
         let twice = Arc::new(row("d@x", 0, &["Work", "Work"]));
         assert_eq!(
             shape(&entries(&[&twice, &c], &BTreeSet::new())),
@@ -245,9 +262,34 @@ mod tests {
             groups: vec![],
             approved: None,
         });
+        for (j, name) in [
+            ("c1@x", "Contact 1003"),
+            ("c2@x", "contact 20"),
+            ("c3@x", "Contact 103"),
+        ] {
+            s.contacts.update(xmpp_parsers::roster::Item {
+                jid: BareJid::new(j).unwrap(),
+                name: Some(name.into()),
+                subscription: xmpp_parsers::roster::Subscription::Both,
+                ask: Default::default(),
+                groups: vec![],
+                approved: None,
+            });
+        }
         let all = rows(&s);
         let names: Vec<_> = all.iter().map(|r| r.contact.display_name()).collect();
-        assert_eq!(names, ["zed@x", "amy@x", "Bob"]);
+        // Numbers in names go by their value.
+        assert_eq!(
+            names,
+            [
+                "zed@x",
+                "amy@x",
+                "Bob",
+                "contact 20",
+                "Contact 103",
+                "Contact 1003"
+            ]
+        );
         let names: Vec<_> = filtered(&all, " BO")
             .into_iter()
             .map(|r| r.contact.display_name())
