@@ -10,7 +10,7 @@ export interface ComponentInfo {
   secret: string;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export class Component {
   private inbox = '';
@@ -52,7 +52,7 @@ export class Component {
   }
 
   /** Waits for what matches `pattern` in what came, and drops what came before. */
-  private async next(pattern: RegExp): Promise<string> {
+  async next(pattern: RegExp): Promise<string> {
     for (;;) {
       const m = pattern.exec(this.inbox);
       if (m) {
@@ -64,6 +64,11 @@ export class Component {
       }
       await new Promise<void>((r) => (this.wake = r));
     }
+  }
+
+  /** Sends `xml` as it is. */
+  write(xml: string): void {
+    this.socket.write(xml);
   }
 
   /** A chat message from `from@domain` to `to`. */

@@ -9,6 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import type { ComponentInfo } from './component';
 import { binDir } from './harness';
+import { Peer } from './peer';
 
 /** What `parlons-harness serve` prints once everything is up. */
 export interface HarnessInfo {
@@ -112,6 +113,8 @@ interface Fixtures {
   consoleErrors: string[];
   expectAccessible: (page: Page) => Promise<void>;
   account: (server?: 'prosody' | 'ejabberd') => Promise<Account>;
+  /** `account` signed in with xmpp.js on its server; stopped after the test. */
+  peer: (account: Account, server?: 'prosody' | 'ejabberd') => Promise<Peer>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -145,6 +148,15 @@ export const test = base.extend<Fixtures>({
   },
   account: async ({}, use) => {
     await use((server = 'prosody') => createAccount(server));
+  },
+  peer: async ({}, use) => {
+    const peers: Peer[] = [];
+    await use(async (account, server = 'prosody') => {
+      const peer = await Peer.start(harness()[server].ws, account.jid, account.password);
+      peers.push(peer);
+      return peer;
+    });
+    await Promise.all(peers.map((p) => p.stop()));
   },
 });
 

@@ -1,6 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { chromium, chromiumFlags } from './chromium';
 
+// xmpp.js (`peer.ts`) needs Node's WebSocket, behind a flag in Node 20;
+// the workers inherit the runner's environment.
+if (!process.env.NODE_OPTIONS?.includes('--experimental-websocket')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --experimental-websocket`.trim();
+}
+
 export default defineConfig({
   testDir: './tests',
   globalSetup: './global-setup.ts',

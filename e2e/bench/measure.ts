@@ -155,3 +155,16 @@ interface TraceEvent {
   tdur?: number;
   args?: { name?: string };
 }
+
+/** The bytes of every WebAssembly memory in the page, found through the
+ * inspector's heap (wasm-bindgen does not expose its memory). */
+export async function wasmMemory(cdp: CDPSession): Promise<number> {
+  const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId! });
+  const sum = await cdp.send('Runtime.callFunctionOn', {
+    objectId: found.objects.objectId!,
+    functionDeclaration: 'function () { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }',
+    returnByValue: true,
+  });
+  return sum.result.value as number;
+}

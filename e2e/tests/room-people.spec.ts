@@ -1,6 +1,7 @@
 // What people do to each other in a room (XEP-0045, XEP-0249): invite and
 // answer, a kick and a ban seen by both sides, a private message to an
-// occupant, and a mention that gets through a muted room.
+// occupant, a mention that gets through a muted room, and a new nick, a
+// subject, the member list and destroying the room.
 import { test, expect, createRoom, log, newPage, occupants, rooms, say, signIn, type Account } from '../fixtures';
 
 const nick = (a: Account) => a.jid.split('@')[0];
@@ -23,7 +24,9 @@ for (const [server, service] of [
     await invite.getByRole('combobox', { name: "Contact's address" }).fill(bob.jid);
     await invite.getByRole('button', { name: 'Invite' }).click();
     const invitation = rooms(pb).getByRole('list', { name: 'Invitations' }).getByRole('listitem');
-    await expect(invitation).toContainText(`${alice.jid} invites you to ${room}.`);
+    // They are not contacts: the invitation is a request, with Block.
+    await expect(invitation).toContainText(`${alice.jid}, who is not in your contacts, invites you to ${room}.`);
+    await expect(invitation.getByRole('button', { name: `Block ${alice.jid}` })).toBeVisible();
     await invitation.getByRole('button', { name: 'Join' }).click();
     await expect(pb.getByRole('heading', { name: room, level: 2 })).toBeVisible();
     await expect(occupants(pb).getByRole('button', { name: nick(alice) })).toBeVisible();
@@ -119,5 +122,61 @@ for (const [server, service] of [
     await stage.getByLabel('Room password (if it has one)').fill('sesame');
     await stage.getByRole('button', { name: 'Join' }).click();
     await expect(occupants(pb).getByRole('button', { name: nick(alice) })).toBeVisible();
+  });
+}
+
+for (const [server, service] of [
+  ['prosody', 'conference.localhost'],
+  ['ejabberd', 'conference.b.test'],
+] as const) {
+  test(`on ${server}: a new nick, a subject, the member list, and the room destroyed`, async ({ browser, baseURL, account }) => {
+    test.setTimeout(90_000);
+    const [alice, bob] = [await account(server), await account(server)];
+    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+    await signIn(pa, alice);
+    await signIn(pb, bob);
+    const { room } = await createRoom(pa, service);
+    await rooms(pb).getByRole('button', { name: 'Join room' }).click();
+    const join = pb.getByRole('dialog', { name: 'Join room' });
+    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
+    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(occupants(pa).getByRole('button', { name: nick(bob) })).toBeVisible();
+
+    // Bob takes another nick: both lists follow, and Alice is told.
+    await pb.getByRole('button', { name: 'Change nickname' }).click();
+    const rename = pb.getByRole('dialog', { name: 'Change nickname' });
+    await expect(rename.getByRole('textbox', { name: 'Nickname' })).toHaveValue(nick(bob));
+    await rename.getByRole('textbox', { name: 'Nickname' }).fill('Robert 2');
+    await rename.getByRole('button', { name: 'Change', exact: true }).click();
+    await expect(log(pa).getByText(`${nick(bob)} is now Robert 2`)).toBeVisible();
+    await expect(occupants(pa).getByRole('button', { name: 'Robert 2' })).toBeVisible();
+    await expect(occupants(pb).getByRole('button', { name: 'Robert 2' })).toBeVisible();
+
+    // Alice sets the subject, and Bob reads it.
+    await pa.getByRole('button', { name: 'Change subject' }).click();
+    const subject = pa.getByRole('dialog', { name: 'Change subject' });
+    await subject.getByRole('textbox', { name: 'Subject' }).fill('Release on Friday');
+    await subject.getByRole('button', { name: 'Save' }).click();
+    await expect(pb.getByRole('main').getByText('Release on Friday', { exact: true })).toBeVisible();
+    await expect(log(pb).getByText(`${nick(alice)} changed the subject`)).toBeVisible();
+
+    // The member list: Bob added, then removed.
+    await pa.getByRole('button', { name: 'Members' }).click();
+    const members = pa.getByRole('dialog', { name: 'Members' });
+    await expect(members.getByText('This room has no members yet.')).toBeVisible();
+    await members.getByRole('textbox', { name: 'Add a member (address)' }).fill(bob.jid);
+    await members.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(members.getByRole('list', { name: 'Members' }).getByRole('listitem')).toHaveText([new RegExp(bob.jid)]);
+    await members.getByRole('button', { name: `Remove ${bob.jid}` }).click();
+    await expect(members.getByText('This room has no members yet.')).toBeVisible();
+    await members.getByRole('button', { name: 'Cancel' }).click();
+
+    // Alice destroys the room: Bob is told why, and it leaves her list.
+    await pa.getByRole('button', { name: 'Destroy room' }).click();
+    const destroy = pa.getByRole('dialog', { name: 'Destroy room' });
+    await destroy.getByRole('textbox', { name: 'Reason (optional)' }).fill('Moved elsewhere');
+    await destroy.getByRole('button', { name: 'Destroy', exact: true }).click();
+    await expect(pb.getByText('This room was closed. Moved elsewhere')).toBeVisible();
+    await expect(rooms(pa).getByRole('link')).toHaveCount(0);
   });
 }

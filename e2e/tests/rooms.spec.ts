@@ -2,8 +2,10 @@
 // second person with a hostile nick, chat both ways, occupants with their
 // filter and plural count, Tab completion, notices, leaving, and a reload
 // that joins again from bookmarks (XEP-0402 on Prosody, XEP-0048 on
-// ejabberd) with the history from the room's archive.
+// ejabberd) with the history from the room's archive. A room that another
+// client (xmpp.js) made: a nick conflict, a hostile subject, both ways.
 import { test, expect, createRoom, log, messageBox, newPage, occupants, rooms, say, signIn } from '../fixtures';
+import { xml } from '../peer';
 
 
 for (const [server, service] of [
@@ -67,6 +69,55 @@ for (const [server, service] of [
     await pb.getByRole('button', { name: 'Leave room' }).click();
     await expect(rooms(pb).getByRole('link')).toHaveCount(0);
     await expect(log(pa).getByText(`${evil} left`)).toBeVisible();
+  });
+}
+
+for (const [server, service] of [
+  ['prosody', 'conference.localhost'],
+  ['ejabberd', 'conference.b.test'],
+] as const) {
+  test(`a room that xmpp.js made on ${server}: a taken nick, a hostile subject, chat both ways`, async ({ browser, baseURL, account, peer }) => {
+    const [alice, carol] = [await account(server), await account(server)];
+    const other = await peer(carol, server);
+    const room = `made-${Math.random().toString(36).slice(2, 8)}@${service}`;
+    const from = (nick: string) => (s: { attrs: Record<string, string> }) => s.attrs.from === `${room}/${nick}`;
+
+    // Carol's client makes an instant room and sets a subject that is markup.
+    await other.send(xml('presence', { to: `${room}/carol` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
+    await other.received((s) => s.is('presence') && from('carol')(s));
+    await other.set(room, xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' }, xml('x', { xmlns: 'jabber:x:data', type: 'submit' })));
+    const subject = '<img src=x onerror=alert(1)> plans';
+    await other.send(xml('message', { to: room, type: 'groupchat' }, xml('subject', {}, subject)));
+    await other.received((s) => s.is('message') && s.getChildText('subject') === subject);
+
+    // Alice asks for "carol": taken, and Parlons offers another nick.
+    const pa = await newPage(browser, baseURL);
+    let dialogs = 0;
+    pa.on('dialog', (d) => { dialogs += 1; void d.dismiss(); });
+    await signIn(pa, alice);
+    await rooms(pa).getByRole('button', { name: 'Join room' }).click();
+    const join = pa.getByRole('dialog', { name: 'Join room' });
+    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
+    await join.getByRole('textbox', { name: 'Nickname' }).fill('carol');
+    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(pa.getByText('Someone in this room already uses that nickname. Try carol_.')).toBeVisible();
+    const nick = pa.getByRole('main').getByRole('textbox', { name: 'Nickname' });
+    await expect(nick).toHaveValue('carol_');
+    await pa.getByRole('main').getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(occupants(pa).getByRole('button', { name: 'carol_' })).toBeVisible();
+    await expect(occupants(pa).getByRole('button', { name: 'carol', exact: true })).toBeVisible();
+    await other.received((s) => s.is('presence') && from('carol_')(s));
+
+    // The subject shows as text.
+    await expect(pa.getByText(subject)).toBeVisible();
+    await expect(pa.getByRole('main').locator('img')).toHaveCount(0);
+
+    // Both ways.
+    await other.send(xml('message', { to: room, type: 'groupchat', id: 'from-carol' }, xml('body', {}, 'Hello from xmpp.js')));
+    await expect(log(pa)).toContainText('Hello from xmpp.js');
+    await say(pa, 'Hello Carol');
+    await other.received((s) => s.is('message') && from('carol_')(s) && s.getChildText('body') === 'Hello Carol');
+    expect(dialogs).toBe(0);
   });
 }
 

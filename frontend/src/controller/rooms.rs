@@ -4,14 +4,15 @@
 
 use leptos::prelude::*;
 use parlons_shared::session::bookmarks::Bookmark;
-use parlons_shared::session::muc::Moderation;
-use parlons_shared::session::{Command, ConversationId};
+use parlons_shared::session::muc::{Affiliation, Departure, Moderation};
+use parlons_shared::session::{Command, ConversationId, Event};
 use xmpp_parsers::jid::BareJid;
 
 use super::actions::{command, fresh_id};
 use super::route::{self, Route};
 use super::use_store;
 use crate::client::storage;
+use crate::store::Store;
 
 /// Where the muted rooms are kept, one address a line.
 const MUTED: &str = "parlons.muted";
@@ -94,6 +95,70 @@ pub fn leave_room(room: BareJid) {
 /// Changes our nick in a room.
 pub fn change_nick(room: BareJid, nick: String) {
     command(Command::ChangeNick { room, nick });
+}
+
+/// Destroys a room we own (XEP-0045 §10.9); its bookmark goes with it.
+pub fn destroy_room(room: BareJid, reason: Option<String>) {
+    moderate(
+        room.clone(),
+        Moderation::Destroy {
+            alternative: None,
+            reason,
+        },
+    );
+    command(Command::RemoveBookmark { room });
+}
+
+/// Asks a room for its member list; it comes into the store.
+pub fn fetch_members(room: BareJid) {
+    use_store().update(|s| s.room(&room).members = None);
+    command(Command::FetchAffiliations {
+        room,
+        affiliation: Affiliation::Member,
+    });
+}
+
+/// Makes `jid` a member of the room, or no longer one, then reads the
+/// list again (the room answers in order, so it shows the change).
+pub fn set_member(room: BareJid, jid: BareJid, member: bool) {
+    let affiliation = if member {
+        Affiliation::Member
+    } else {
+        Affiliation::None
+    };
+    moderate(
+        room.clone(),
+        Moderation::SetAffiliation {
+            jid,
+            affiliation,
+            reason: None,
+        },
+    );
+    fetch_members(room);
+}
+
+/// What a room event calls for beyond the store, read before it is
+/// applied: the bookmark follows our new nick, and a destroyed room's
+/// bookmark goes, so that no sign-in makes the room again by joining it.
+pub fn follow_up(store: &Store, event: &Event) -> Option<Command> {
+    match event {
+        Event::OwnNickChanged { room, nick } => {
+            let mut bookmark = store.rooms.get(room)?.bookmark.clone()?;
+            (bookmark.nick.as_ref() != Some(nick)).then(|| {
+                bookmark.nick = Some(nick.clone());
+                Command::SetBookmark { bookmark }
+            })
+        }
+        Event::RoomLeft {
+            room,
+            why: Departure::Destroyed { .. },
+        } => store
+            .rooms
+            .get(room)
+            .and_then(|r| r.bookmark.as_ref())
+            .map(|_| Command::RemoveBookmark { room: room.clone() }),
+        _ => None,
+    }
 }
 
 /// Sets a room's subject.
@@ -185,4 +250,61 @@ pub fn find_rooms() {
 /// Lists a room service's public rooms.
 pub fn list_rooms(service: BareJid) {
     command(Command::ListRooms { service });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bookmarked(room: &BareJid) -> Store {
+        let mut s = Store::default();
+        s.room(room).bookmark = Some(Bookmark {
+            room: room.clone(),
+            name: None,
+            autojoin: true,
+            nick: Some("old".into()),
+            password: None,
+        });
+        s
+    }
+
+    #[test]
+    fn the_bookmark_follows_our_nick_and_a_destroyed_room_loses_it() {
+        let room = BareJid::new("team@rooms.example").unwrap();
+        let s = bookmarked(&room);
+        let renamed = Event::OwnNickChanged {
+            room: room.clone(),
+            nick: "new".into(),
+        };
+        match follow_up(&s, &renamed) {
+            Some(Command::SetBookmark { bookmark }) => assert_eq!(bookmark.nick.as_deref(), Some("new")),
+            other => panic!("{other:?}"),
+        }
+        let same = Event::OwnNickChanged {
+            room: room.clone(),
+            nick: "old".into(),
+        };
+        assert_eq!(follow_up(&s, &same), None);
+        let destroyed = Event::RoomLeft {
+            room: room.clone(),
+            why: Departure::Destroyed {
+                alternative: None,
+                reason: None,
+            },
+        };
+        assert_eq!(
+            follow_up(&s, &destroyed),
+            Some(Command::RemoveBookmark { room: room.clone() })
+        );
+        // Without a bookmark, nothing to follow.
+        assert_eq!(follow_up(&Store::default(), &destroyed), None);
+        let kicked = Event::RoomLeft {
+            room,
+            why: Departure::Kicked {
+                by: None,
+                reason: None,
+            },
+        };
+        assert_eq!(follow_up(&s, &kicked), None);
+    }
 }

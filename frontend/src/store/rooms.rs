@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use parlons_shared::session::bookmarks::Bookmark;
-use parlons_shared::session::muc::{Departure, ListedRoom, ModerationError, Occupant, RoomError};
+use parlons_shared::session::muc::{
+    Affiliated, Affiliation, Departure, ListedRoom, ModerationError, Occupant, RoomError,
+};
 use parlons_shared::session::register::Form;
-use parlons_shared::session::{ChatMessage, Direction, Event};
+use parlons_shared::session::{ChatMessage, ConversationId, Direction, Event};
 use xmpp_parsers::jid::{BareJid, Jid};
 
 use super::conversation::{Conversation, Message, RoomNotice};
@@ -59,6 +61,8 @@ pub struct Room {
     pub config: Option<Result<Form, ModerationError>>,
     /// Why the last change we asked of it was refused, until the next.
     pub refused: Option<ModerationError>,
+    /// Its members, once asked for and answered.
+    pub members: Option<Result<Vec<Affiliated>, ModerationError>>,
 }
 
 impl Room {
@@ -92,6 +96,8 @@ pub struct Invitation {
     pub reason: Option<String>,
     /// The room's password, when it has one.
     pub password: Option<String>,
+    /// From someone who is not a contact: shown as a request.
+    pub stranger: bool,
 }
 
 /// Our server's room services and their public rooms (XEP-0030), for the
@@ -150,7 +156,9 @@ impl Store {
     }
 
     fn forget_unlisted(&mut self, jid: &BareJid) {
-        if self.rooms.get(jid).is_some_and(|r| !r.listed()) {
+        // The open room stays, to say why we are out of it.
+        let open = matches!(&self.open, Some(ConversationId::Room(r)) if r == jid);
+        if !open && self.rooms.get(jid).is_some_and(|r| !r.listed()) {
             self.rooms.remove(jid);
         }
     }
@@ -201,6 +209,19 @@ impl Store {
             }
             Event::RoomConfigReceived { room, form } => self.room(&room).config = Some(Ok(form)),
             Event::RoomConfigFailed { room, error } => self.room(&room).config = Some(Err(error)),
+            Event::AffiliationsReceived {
+                room,
+                affiliation: Affiliation::Member,
+                mut jids,
+            } => {
+                jids.sort_unstable_by(|a, b| a.jid.cmp(&b.jid));
+                self.room(&room).members = Some(Ok(jids));
+            }
+            Event::AffiliationsFailed {
+                room,
+                affiliation: Affiliation::Member,
+                error,
+            } => self.room(&room).members = Some(Err(error)),
             Event::ModerationDone { room, .. } => self.room(&room).refused = None,
             Event::ModerationFailed { room, error, .. } => self.room(&room).refused = Some(error),
             other => self.around_rooms(other),
@@ -224,12 +245,18 @@ impl Store {
                 from,
                 reason,
                 password,
-            } => self.invited(Invitation {
-                room,
-                from,
-                reason,
-                password,
-            }),
+            } => {
+                // Mediated invitations name the inviter; none named is a
+                // stranger too.
+                let stranger = from.as_ref().is_none_or(|f| self.is_stranger(&f.to_bare()));
+                self.invited(Invitation {
+                    room,
+                    from,
+                    reason,
+                    password,
+                    stranger,
+                })
+            }
             Event::RoomServiceFound { service } => {
                 let d = &mut self.directory;
                 if !d.services.contains(&service) && d.services.len() < MAX_SERVICES {
@@ -325,8 +352,7 @@ impl Store {
     /// names us.
     pub(super) fn room_message(&mut self, m: ChatMessage, room: BareJid) -> Outcome {
         let muted = self.is_muted(&room);
-        let seen =
-            self.attentive && self.open == Some(parlons_shared::session::ConversationId::Room(room.clone()));
+        let seen = self.attentive && self.open == Some(ConversationId::Room(room.clone()));
         let live_incoming = !m.archived && m.direction == Direction::Incoming;
         let body = m.body.clone();
         let r = self.room(&room);
@@ -351,7 +377,7 @@ impl Store {
             return Outcome::Nothing;
         }
         Outcome::NewMessage {
-            from: parlons_shared::session::ConversationId::Room(room),
+            from: ConversationId::Room(room),
             body,
         }
     }

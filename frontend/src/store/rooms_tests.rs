@@ -275,3 +275,60 @@ fn presences_leave_the_log_as_it_was() {
     s.apply(occupant("carol"));
     assert!(log(&s).revision > before, "a notice changes the log");
 }
+
+#[test]
+fn an_invitation_from_a_stranger_is_a_request() {
+    let mut s = Store::default();
+    s.contacts.update(xmpp_parsers::roster::Item {
+        jid: jid("friend@example.org"),
+        name: None,
+        subscription: xmpp_parsers::roster::Subscription::Both,
+        ask: Default::default(),
+        groups: vec![],
+        approved: None,
+    });
+    for (room, from) in [
+        ("a@rooms.example", Some("friend@example.org/phone")),
+        ("b@rooms.example", Some("spammer@evil.example/x")),
+        ("c@rooms.example", None),
+    ] {
+        s.apply(Event::RoomInvitation {
+            room: jid(room),
+            from: from.map(|f| Jid::new(f).unwrap()),
+            reason: None,
+            password: None,
+        });
+    }
+    let strangers: Vec<bool> = s.invitations.iter().map(|i| i.stranger).collect();
+    assert_eq!(strangers, [false, true, true]);
+}
+
+#[test]
+fn an_open_room_that_was_destroyed_still_says_so_once_its_bookmark_goes() {
+    let mut s = in_team();
+    s.open = Some(ConversationId::Room(team()));
+    s.apply(Event::BookmarksReceived {
+        bookmarks: vec![Bookmark {
+            room: team(),
+            name: None,
+            autojoin: true,
+            nick: Some("alice".into()),
+            password: None,
+        }],
+    });
+    let destroyed = Departure::Destroyed {
+        alternative: None,
+        reason: Some("moved".into()),
+    };
+    s.apply(Event::RoomLeft {
+        room: team(),
+        why: destroyed.clone(),
+    });
+    s.apply(Event::BookmarkRemoved { room: team() });
+    assert_eq!(s.rooms[&team()].stage, Stage::Left(destroyed));
+    assert!(!s.rooms[&team()].listed());
+    // Once another conversation is open, leaving it forgets it.
+    s.open = None;
+    s.leaving(&team());
+    assert!(!s.rooms.contains_key(&team()));
+}

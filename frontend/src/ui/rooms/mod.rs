@@ -2,6 +2,7 @@
 //! that joins, creates and browses rooms, and the room view with its
 //! occupants. Only the sidebar is in the first load; the rest are chunks.
 
+pub mod admin;
 pub mod join;
 pub mod occupants;
 pub mod room_dialog;

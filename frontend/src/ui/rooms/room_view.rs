@@ -1,6 +1,6 @@
 //! The room view, a chunk: its name and subject, where we stand (joining,
-//! refused, removed) with Join, Invite, Mute and Leave, the shared log and
-//! composer, and the occupants beside them.
+//! refused, removed) with Join, Invite, Mute, Leave and the changes of
+//! [`super::admin`], the shared log and composer, and the occupants.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -8,6 +8,7 @@ use parlons_shared::session::ConversationId;
 use parlons_shared::session::muc::{Affiliation, Departure, RoomError};
 use xmpp_parsers::jid::BareJid;
 
+use super::admin::{ChangeNick, ChangeSubject, DestroyRoom, Members};
 use super::occupants::Occupants;
 use super::settings::RoomSettings;
 use crate::controller::{rooms, use_store};
@@ -70,13 +71,14 @@ fn RoomHeader(room: BareJid, name: Memo<String>, show_occupants: RwSignal<bool>)
                 .is_some_and(|r| r.stage == Stage::In)
         })
     });
-    let owner = Memo::new(move |_| {
+    let mine = Memo::new(move |_| {
         store.with(|s| {
             let r = s.rooms.get(&room.get_value())?;
-            let me = r.occupants.get(r.nick.as_ref()?)?;
-            Some(me.affiliation == Affiliation::Owner)
-        }) == Some(true)
+            Some(r.occupants.get(r.nick.as_ref()?)?.affiliation.clone())
+        })
     });
+    let owner = move || mine.get() == Some(Affiliation::Owner);
+    let admin = move || owner() || mine.get() == Some(Affiliation::Admin);
     view! {
         <header class="conversation-header">
             <Title name=name>
@@ -92,9 +94,15 @@ fn RoomHeader(room: BareJid, name: Memo<String>, show_occupants: RwSignal<bool>)
             </button>
             <Show when=move || joined.get()>
                 <Invite room=room.get_value() />
+                <ChangeNick room=room.get_value() />
+                <ChangeSubject room=room.get_value() />
             </Show>
-            <Show when=move || owner.get()>
+            <Show when=admin>
+                <Members room=room.get_value() />
+            </Show>
+            <Show when=owner>
                 <RoomSettings room=room.get_value() />
+                <DestroyRoom room=room.get_value() />
             </Show>
             <button
                 type="button"
@@ -128,38 +136,47 @@ fn Refusal(room: BareJid) -> impl IntoView {
 }
 
 /// Where we stand with the room, when not simply in it: a sentence, and
-/// Join where that may help.
+/// Join where that may help, with a password or another nick when one is
+/// needed.
 #[component]
 fn RoomStage(room: BareJid) -> impl IntoView {
     let store = use_store();
     let room = StoredValue::new(room);
     let stage = Memo::new(move |_| store.with(|s| s.rooms.get(&room.get_value()).map(|r| r.stage.clone())));
     let password = NodeRef::<html::Input>::new();
+    let nick = NodeRef::<html::Input>::new();
     let join = move || {
-        let pass = password
-            .get_untracked()
-            .map(|p| p.value())
-            .filter(|p| !p.is_empty());
-        rooms::join_room(room.get_value(), None, pass);
+        let value = |input: NodeRef<html::Input>| {
+            input
+                .get_untracked()
+                .map(|i| i.value())
+                .filter(|v| !v.trim().is_empty())
+        };
+        rooms::join_room(room.get_value(), value(nick), value(password));
     };
     view! {
         {move || {
-            let (key, args, retry, ask_password) = match stage.get() {
+            let said = match stage.get() {
                 Some(Stage::In) => return None,
-                Some(Stage::Joining) => ("room-joining", vec![], false, false),
+                Some(Stage::Joining) => Sentence::new("room-joining"),
                 Some(Stage::Refused(e)) => refusal(&e),
                 Some(Stage::Left(why)) => departure(&why),
-                Some(Stage::Out) | None => ("room-not-joined", vec![], true, false),
+                Some(Stage::Out) | None => Sentence::new("room-not-joined").retry(),
             };
-            let text = t_with(key, &args.iter().map(|(k, v): &(&str, String)| (*k, v.as_str())).collect::<Vec<_>>());
+            let text = t_with(said.key, &said.args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
             Some(view! {
                 <div class="room-stage" role="status">
                     <p>{text}</p>
-                    {ask_password.then(|| view! {
+                    {said.nick.map(|suggested| view! {
+                        <label for="room-stage-nick">{move || t("nickname")}</label>
+                        <input id="room-stage-nick" type="text" autocapitalize="none" spellcheck="false"
+                            value=suggested node_ref=nick />
+                    })}
+                    {said.password.then(|| view! {
                         <label for="room-stage-password">{move || t("room-password")}</label>
                         <input id="room-stage-password" type="password" autocomplete="off" node_ref=password />
                     })}
-                    {retry.then(|| view! {
+                    {said.retry.then(|| view! {
                         <button type="button" class="primary" on:click=move |_| join()>{move || t("join")}</button>
                     })}
                 </div>
@@ -168,58 +185,79 @@ fn RoomStage(room: BareJid) -> impl IntoView {
     }
 }
 
-type Sentence = (&'static str, Vec<(&'static str, String)>, bool, bool);
+/// What the room stage says, and what it offers.
+struct Sentence {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+    /// Join may help.
+    retry: bool,
+    /// Join needs a password.
+    password: bool,
+    /// Join needs another nick: this one is suggested.
+    nick: Option<String>,
+}
+
+impl Sentence {
+    fn new(key: &'static str) -> Self {
+        Self {
+            key,
+            args: Vec::new(),
+            retry: false,
+            password: false,
+            nick: None,
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: Option<&String>) -> Self {
+        self.args.push((name, value.cloned().unwrap_or_default()));
+        self
+    }
+
+    fn retry(mut self) -> Self {
+        self.retry = true;
+        self
+    }
+}
 
 /// Why the room would not let us in: the sentence, and whether Join (with
-/// a password) may help.
+/// a password, or another nick) may help.
 fn refusal(e: &RoomError) -> Sentence {
     match e {
-        RoomError::NickConflict { suggestion } => (
-            "room-nick-taken",
-            vec![("suggestion", suggestion.clone())],
-            true,
-            false,
-        ),
-        RoomError::PasswordRequired => ("room-password-needed", vec![], true, true),
-        RoomError::Banned => ("room-banned", vec![], false, false),
-        RoomError::MembersOnly => ("room-members-only", vec![], false, false),
-        RoomError::Full => ("room-full", vec![], true, false),
-        RoomError::NotFound => ("room-not-found", vec![], false, false),
-        RoomError::NickLocked => ("room-nick-locked", vec![], false, false),
-        RoomError::TooManyRooms => ("room-too-many", vec![], false, false),
-        RoomError::Other(_) => ("room-refused", vec![], true, false),
+        RoomError::NickConflict { suggestion } => Sentence {
+            nick: Some(suggestion.clone()),
+            ..Sentence::new("room-nick-taken")
+                .with("suggestion", Some(suggestion))
+                .retry()
+        },
+        RoomError::PasswordRequired => Sentence {
+            password: true,
+            ..Sentence::new("room-password-needed").retry()
+        },
+        RoomError::Banned => Sentence::new("room-banned"),
+        RoomError::MembersOnly => Sentence::new("room-members-only"),
+        RoomError::Full => Sentence::new("room-full").retry(),
+        RoomError::NotFound => Sentence::new("room-not-found"),
+        RoomError::NickLocked => Sentence::new("room-nick-locked"),
+        RoomError::TooManyRooms => Sentence::new("room-too-many"),
+        RoomError::Other(_) => Sentence::new("room-refused").retry(),
     }
 }
 
 /// Why we are out of the room.
 fn departure(why: &Departure) -> Sentence {
-    let with_reason = |key, reason: &Option<String>| {
-        (
-            key,
-            vec![("reason", reason.clone().unwrap_or_default())],
-            true,
-            false,
-        )
-    };
     match why {
-        Departure::Kicked { reason, .. } => with_reason("room-you-were-kicked", reason),
-        Departure::Banned { reason, .. } => (
-            "room-you-were-banned",
-            vec![("reason", reason.clone().unwrap_or_default())],
-            false,
-            false,
-        ),
-        Departure::Destroyed { reason, .. } => (
-            "room-destroyed",
-            vec![("reason", reason.clone().unwrap_or_default())],
-            false,
-            false,
-        ),
-        Departure::Shutdown => ("room-shutdown", vec![], true, false),
-        Departure::MembersOnly | Departure::AffiliationChanged => {
-            ("room-no-longer-member", vec![], false, false)
+        Departure::Kicked { reason, .. } => Sentence::new("room-you-were-kicked")
+            .with("reason", reason.as_ref())
+            .retry(),
+        Departure::Banned { reason, .. } => {
+            Sentence::new("room-you-were-banned").with("reason", reason.as_ref())
         }
-        _ => ("room-not-joined", vec![], true, false),
+        Departure::Destroyed { reason, .. } => {
+            Sentence::new("room-destroyed").with("reason", reason.as_ref())
+        }
+        Departure::Shutdown => Sentence::new("room-shutdown").retry(),
+        Departure::MembersOnly | Departure::AffiliationChanged => Sentence::new("room-no-longer-member"),
+        _ => Sentence::new("room-not-joined").retry(),
     }
 }
 

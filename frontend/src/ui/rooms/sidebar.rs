@@ -7,7 +7,7 @@ use parlons_shared::session::ConversationId;
 
 use super::room_dialog::RoomDialogHandle;
 use crate::controller::route::Route;
-use crate::controller::{rooms, use_store};
+use crate::controller::{actions, rooms, use_store};
 use crate::i18n::{t, t_with};
 use crate::store::Store;
 use crate::ui::conversation::message_row::short_time;
@@ -113,28 +113,43 @@ fn RoomLine(line: Line) -> impl IntoView {
     }
 }
 
-/// Invitations to rooms, each with Join and Decline.
+/// Invitations to rooms, each with Join and Decline; one from a stranger
+/// is a request, which says so and offers Block.
 #[component]
 fn Invitations() -> impl IntoView {
     let store = use_store();
     let all = Memo::new(move |_| store.with(|s| s.invitations.clone()));
     view! {
         <ul class="invitations" aria-label=move || t("invitations") hidden=move || all.with(Vec::is_empty)>
-            <For each=move || all.get() key=|i| i.room.clone() let:invitation>
+            <For each=move || all.get() key=|i| (i.room.clone(), i.stranger) let:invitation>
                 {
-                    let from = invitation.from.as_ref().map(|j| j.to_bare().to_string()).unwrap_or_default();
-                    let text = t_with("invited", &[("from", &from), ("room", invitation.room.as_str())]);
-                    let (join, decline) = (invitation.room.clone(), invitation.room.clone());
+                    let sender = invitation.from.as_ref().map(|j| j.to_bare());
+                    let from = sender.as_ref().map(ToString::to_string).unwrap_or_default();
+                    let key = if invitation.stranger { "invited-stranger" } else { "invited" };
+                    let text = t_with(key, &[("from", &from), ("room", invitation.room.as_str())]);
+                    let room = StoredValue::new(invitation.room.clone());
+                    let block = invitation.stranger.then_some(sender).flatten().map(|jid| {
+                        let label = t_with("block-address", &[("jid", jid.as_str())]);
+                        view! {
+                            <button type="button" aria-label=label on:click=move |_| {
+                                rooms::answer_invitation(room.get_value(), false);
+                                actions::block(jid.clone());
+                            }>
+                                {move || t("block")}
+                            </button>
+                        }
+                    });
                     view! {
-                        <li class="invitation">
+                        <li class="invitation" class:request=invitation.stranger>
                             <p>{text}</p>
-                            {invitation.reason.clone().map(|r| view! { <p class="reason">{r}</p> })}
-                            <button type="button" class="primary" on:click=move |_| rooms::answer_invitation(join.clone(), true)>
+                            {invitation.reason.clone().map(|r| view! { <p class="reason" dir="auto">{r}</p> })}
+                            <button type="button" class="primary" on:click=move |_| rooms::answer_invitation(room.get_value(), true)>
                                 {move || t("join")}
                             </button>
-                            <button type="button" on:click=move |_| rooms::answer_invitation(decline.clone(), false)>
+                            <button type="button" on:click=move |_| rooms::answer_invitation(room.get_value(), false)>
                                 {move || t("decline")}
                             </button>
+                            {block}
                         </li>
                     }
                 }
