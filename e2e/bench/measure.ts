@@ -14,14 +14,24 @@ export interface Frame {
 
 declare global {
   interface Window {
-    __bench: { longTasks: { start: number; duration: number }[]; frames: Frame[]; events: { name: string; start: number; duration: number; delay: number; processing: number }[]; bigMessageAt: number; bigMessageBytes: number };
+    __bench: { longTasks: { start: number; duration: number }[]; frames: Frame[]; events: { name: string; start: number; duration: number; delay: number; processing: number }[]; bigMessageAt: number; bigMessageBytes: number; memories: WebAssembly.Memory[] };
   }
 }
 
 /** Installs the recorders before any of the page's scripts run. */
 export async function record(page: Page) {
   await page.addInitScript(() => {
-    const bench = { longTasks: [], frames: [], events: [], bigMessageAt: 0, bigMessageBytes: 0 } as Window['__bench'];
+    const bench = { longTasks: [], frames: [], events: [], bigMessageAt: 0, bigMessageBytes: 0, memories: [] } as Window['__bench'];
+    // The WASM's memory, from the instances the page makes.
+    const keep = (r: WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance) => {
+      const exports = 'instance' in r ? r.instance.exports : r.exports;
+      for (const v of Object.values(exports)) if (v instanceof WebAssembly.Memory) bench.memories.push(v);
+      return r;
+    };
+    const streaming = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = (...a) => streaming(...a).then(keep) as ReturnType<typeof streaming>;
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = ((...a: Parameters<typeof instantiate>) => instantiate(...a).then(keep)) as typeof instantiate;
     window.__bench = bench;
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
@@ -156,15 +166,27 @@ interface TraceEvent {
   args?: { name?: string };
 }
 
-/** The bytes of every WebAssembly memory in the page, found through the
- * inspector's heap (wasm-bindgen does not expose its memory). */
-export async function wasmMemory(cdp: CDPSession): Promise<number> {
-  const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-  const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId! });
-  const sum = await cdp.send('Runtime.callFunctionOn', {
-    objectId: found.objects.objectId!,
-    functionDeclaration: 'function () { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }',
-    returnByValue: true,
-  });
-  return sum.result.value as number;
+/** The bytes of the page's WebAssembly memories, as `record` saw them made. */
+export async function wasmMemory(page: Page): Promise<number> {
+  return page.evaluate(() => [...new Set(window.__bench.memories)].reduce((n, m) => n + m.buffer.byteLength, 0));
+}
+
+/** Starts the CPU profiler; the returned function stops it and prints the
+ * `top` functions by their own time (with `BENCH_PROFILE` set). */
+export async function profile(cdp: CDPSession, top = 25) {
+  if (!process.env.BENCH_PROFILE) return async () => {};
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile: p } = await cdp.send('Profiler.stop');
+    const self = new Map<string, number>();
+    const dt = new Map<number, number>();
+    p.samples?.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (p.timeDeltas?.[i] ?? 0)));
+    for (const n of p.nodes) {
+      const name = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}`;
+      self.set(name, (self.get(name) ?? 0) + (dt.get(n.id) ?? 0) / 1000);
+    }
+    const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, top);
+    for (const [name, ms] of rows) console.log(`${ms.toFixed(0).padStart(7)} ms  ${name}`);
+  };
 }

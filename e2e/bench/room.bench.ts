@@ -8,7 +8,7 @@
 import type { CDPSession, Page } from '@playwright/test';
 import { test, expect, log, messageBox, newPage, signIn } from '../fixtures';
 import { Component, escape } from '../component';
-import { heapAfterGc, longTasks, now, record, report, wasmMemory } from './measure';
+import { heapAfterGc, longTasks, now, profile, record, report, wasmMemory } from './measure';
 
 const OCCUPANTS = 5000;
 const BATCH = 2000;
@@ -102,9 +102,9 @@ async function logShows(page: Page, text: string): Promise<number> {
 
 const longest = (tasks: { duration: number }[]) => Math.max(0, ...tasks.map((t) => t.duration));
 
-async function memory(cdp: CDPSession) {
+async function memory(page: Page, cdp: CDPSession) {
   const heap = await heapAfterGc(cdp);
-  const wasm = await wasmMemory(cdp);
+  const wasm = await wasmMemory(page);
   return `${((heap + wasm) / 1048576).toFixed(1)} MB (JS ${(heap / 1048576).toFixed(1)}, WASM ${(wasm / 1048576).toFixed(1)})`;
 }
 
@@ -136,7 +136,8 @@ test(`a room of ${OCCUPANTS} occupants, then ${BATCH} presences and ${BATCH} mes
     await expect(page.getByRole('list', { name: 'Occupants' }).getByRole('button', { name: 'user 4321', exact: true })).toBeVisible();
     const keys = await page.evaluate((a) => window.__bench.events.filter((e) => e.start >= a && ['keydown', 'keypress', 'input', 'keyup'].includes(e.name)), typedFrom);
     await filter.fill('');
-    const joinMemory = await memory(cdp);
+    const joinMemory = await memory(page, cdp);
+    console.log(`joined: ${ms(joinShown - lastSent)} after the last presence, longest task ${ms(longest(joinTasks))}, ${joinMemory}`);
 
     // 2,000 more occupants, as fast as the server passes them.
     const moreFrom = await now(page);
@@ -148,12 +149,14 @@ test(`a room of ${OCCUPANTS} occupants, then ${BATCH} presences and ${BATCH} mes
 
     // 2,000 messages into the open room.
     const messagesFrom = await now(page);
+    const profiled = await profile(cdp);
     const messagesSentAt = Date.now();
     await room.messages(0, BATCH);
     const messagesSent = Date.now() - messagesSentAt;
     const messagesShown = await logShows(page, `line ${BATCH - 1}:`);
+    await profiled();
     const messageTasks = await longTasks(page, messagesFrom, messagesShown);
-    const after = await memory(cdp);
+    const after = await memory(page, cdp);
 
     report([
       [`the server passes ${OCCUPANTS} occupants' presences`, ms(joinSent), '–'],

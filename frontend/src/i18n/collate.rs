@@ -1,9 +1,10 @@
 //! Natural, locale-aware order for names: the browser's `Intl.Collator`
 //! with `numeric`, so that "Contact 103" comes before "Contact 1003".
 //!
-//! The collator is asked once per new set of names, which it sorts in
-//! JavaScript; each name then keeps its rank as its sort key, so sorting
-//! 5,000 names makes no call into JavaScript per comparison.
+//! Names are ranked once: the collator sorts the first set in JavaScript,
+//! and names that come later are sorted there too, then merged in with a
+//! comparison each. Each name keeps its rank as its sort key, so sorting
+//! 5,000 names again makes no call into JavaScript.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -22,9 +23,11 @@ pub enum Names {
     Nicks,
 }
 
-/// Ranks kept between sorts, for one language.
+/// Ranks kept between sorts, for one language: the names in order, and
+/// each name's place.
 struct Ranks {
     lang: Lang,
+    order: Vec<String>,
     of: HashMap<String, u32>,
 }
 
@@ -46,24 +49,36 @@ pub fn keys(kind: Names, names: &[&str]) -> Vec<u32> {
 
 /// [`keys`] in `lang`.
 pub fn keys_in(lang: Lang, kind: Names, names: &[&str]) -> Vec<u32> {
-    RANKS.with_borrow_mut(|all_ranks| {
-        let ranks = all_ranks.entry(kind).or_insert_with(|| Ranks {
+    RANKS.with_borrow_mut(|all| {
+        let ranks = all.entry(kind).or_insert_with(|| Ranks {
             lang,
+            order: Vec::new(),
             of: HashMap::new(),
         });
-        let fresh = ranks.lang != lang;
-        if fresh || names.iter().any(|n| !ranks.of.contains_key(*n)) {
-            let mut all: Vec<&str> = names.to_vec();
-            if !fresh && ranks.of.len() <= names.len() + STALE {
-                all.extend(ranks.of.keys().map(String::as_str));
-            }
-            // Ties in the collator (none with its default sensitivity, but
-            // a browser may differ) keep a stable order: by code point.
-            all.sort_unstable();
-            all.dedup();
-            let sorted = sort(lang, &all);
-            let of = sorted.into_iter().zip(0..).collect();
-            *ranks = Ranks { lang, of };
+        let mut new: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !ranks.of.contains_key(*n))
+            .collect();
+        let afresh = ranks.lang != lang || ranks.of.len() > names.len() + STALE;
+        if afresh || !new.is_empty() {
+            let collator = Collator::new(lang);
+            let order = if afresh {
+                // Ties in the collator keep a stable order: by code point.
+                let mut all = names.to_vec();
+                all.sort_unstable();
+                all.dedup();
+                collator.sort(&all)
+            } else {
+                // The new names sorted, then merged into those known: a
+                // comparison per name rather than a sort of them all.
+                new.sort_unstable();
+                new.dedup();
+                merge(&collator, std::mem::take(&mut ranks.order), collator.sort(&new))
+            };
+            ranks.of = order.iter().cloned().zip(0..).collect();
+            ranks.order = order;
+            ranks.lang = lang;
         }
         names
             .iter()
@@ -72,33 +87,86 @@ pub fn keys_in(lang: Lang, kind: Names, names: &[&str]) -> Vec<u32> {
     })
 }
 
-/// `names` (sorted by code point) in the collator's order.
-#[cfg(target_arch = "wasm32")]
-fn sort(lang: Lang, names: &[&str]) -> Vec<String> {
-    use wasm_bindgen::{JsCast, JsValue};
-
-    let array: js_sys::Array = names.iter().map(|n| JsValue::from_str(n)).collect();
-    let options = js_sys::Object::new();
-    // Reflect::set on a fresh plain object cannot fail.
-    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &JsValue::TRUE);
-    let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
-    let collator = js_sys::Intl::Collator::new(&locales, &options);
-    // `Array.prototype.sort` with the collator's own comparison, all in
-    // JavaScript; a stable sort, so names it holds equal keep their order.
-    if let Ok(sort) = js_sys::Reflect::get(&array, &"sort".into()) {
-        let _ = sort
-            .unchecked_into::<js_sys::Function>()
-            .call1(&array, &collator.compare());
+/// Two lists in the collator's order, as one; on a tie, `old` first.
+fn merge(collator: &Collator, old: Vec<String>, new: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
+    while let (Some(a), Some(b)) = (old.peek(), new.peek()) {
+        let next = if collator.compare(a, b).is_gt() {
+            new.next()
+        } else {
+            old.next()
+        };
+        out.extend(next);
     }
-    array.iter().filter_map(|v| v.as_string()).collect()
+    out.extend(old);
+    out.extend(new);
+    out
+}
+
+/// The browser's collator for a language, numeric.
+#[cfg(target_arch = "wasm32")]
+struct Collator {
+    compare: js_sys::Function,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Collator {
+    fn new(lang: Lang) -> Self {
+        use wasm_bindgen::JsValue;
+        let options = js_sys::Object::new();
+        // Reflect::set on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &JsValue::TRUE);
+        let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
+        let collator = js_sys::Intl::Collator::new(&locales, &options);
+        Self {
+            compare: collator.compare(),
+        }
+    }
+
+    /// `names` in the collator's order, sorted in JavaScript with its own
+    /// comparison; a stable sort, so names it holds equal keep their order.
+    fn sort(&self, names: &[&str]) -> Vec<String> {
+        use wasm_bindgen::{JsCast, JsValue};
+        let array: js_sys::Array = names.iter().map(|n| JsValue::from_str(n)).collect();
+        if let Ok(sort) = js_sys::Reflect::get(&array, &"sort".into()) {
+            let _ = sort
+                .unchecked_into::<js_sys::Function>()
+                .call1(&array, &self.compare);
+        }
+        array.iter().filter_map(|v| v.as_string()).collect()
+    }
+
+    fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        let order = self
+            .compare
+            .call2(&wasm_bindgen::JsValue::NULL, &a.into(), &b.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        order.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal)
+    }
 }
 
 /// Natively (tests): the same order for ASCII names, from [`natural_key`].
 #[cfg(not(target_arch = "wasm32"))]
-fn sort(_: Lang, names: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-    out.sort_by_cached_key(|n| natural_key(n));
-    out
+struct Collator;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Collator {
+    fn new(_: Lang) -> Self {
+        Self
+    }
+
+    fn sort(&self, names: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        out.sort_by_cached_key(|n| natural_key(n));
+        out
+    }
+
+    fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        natural_key(a).cmp(&natural_key(b))
+    }
 }
 
 /// A sort key in natural order: case aside, and runs of digits by their
@@ -173,5 +241,23 @@ mod tests {
         // Another language ranks afresh.
         let fr = keys_in(Lang::Fr, Names::Groups, &["é 10", "é 9"]);
         assert!(fr[1] < fr[0]);
+    }
+
+    #[test]
+    fn names_merged_in_rank_as_a_whole_sort_would() {
+        let even: Vec<String> = (0..50).map(|i| format!("user {}", i * 2)).collect();
+        keys_in(
+            Lang::En,
+            Names::Nicks,
+            &even.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        // Backwards, so that only ranking puts them in order.
+        let all: Vec<String> = (0..100).rev().map(|i| format!("user {i}")).collect();
+        let keys = keys_in(
+            Lang::En,
+            Names::Nicks,
+            &all.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        assert_eq!(keys, (0..100).rev().collect::<Vec<u32>>());
     }
 }

@@ -1,4 +1,5 @@
-//! Views of the store that follow it one task later.
+//! Views of the store that follow it later: a task later, or at most so
+//! often.
 
 use std::time::Duration;
 
@@ -14,21 +15,48 @@ pub fn follow_later<T>(store: RwSignal<Store>, view: fn(&Store) -> T) -> ReadSig
 where
     T: PartialEq + Send + Sync + 'static,
 {
-    let value = RwSignal::new(store.with_untracked(view));
+    follow(
+        store.with_untracked(view),
+        move || store.track(),
+        move || store.try_with_untracked(view),
+        Duration::ZERO,
+    )
+}
+
+/// `first`, then what `read` gives, brought up to date a task after
+/// `track` changes,
+/// and then at most once per `every`: the changes that come meanwhile
+/// are taken together. A join's thousands of presences, one task each,
+/// then cost a few recomputations rather than one each.
+pub fn follow<T>(
+    first: T,
+    track: impl Fn() + 'static,
+    read: impl Fn() -> Option<T> + Copy + 'static,
+    every: Duration,
+) -> ReadSignal<T>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    let value = RwSignal::new(first);
     let queued = StoredValue::new(false);
+    // When it was last brought up to date, in ms since 1970.
+    let last = StoredValue::new(0u64);
     Effect::new(move |seen: Option<()>| {
-        store.track();
+        track();
         // The first run only subscribes: `value` starts up to date.
         if seen.is_none() || queued.get_value() {
             return;
         }
         queued.set_value(true);
+        let next = last.get_value().saturating_add(every.as_millis() as u64);
+        let wait = next.saturating_sub(crate::client::now_ms());
         set_timeout(
             move || {
                 if queued.try_set_value(false).is_some() {
                     return;
                 }
-                if let Some(new) = store.try_with_untracked(view) {
+                last.set_value(crate::client::now_ms());
+                if let Some(new) = read() {
                     value.try_maybe_update(|v| {
                         let changed = *v != new;
                         if changed {
@@ -38,7 +66,7 @@ where
                     });
                 }
             },
-            Duration::ZERO,
+            Duration::from_millis(wait),
         );
     });
     value.read_only()

@@ -28,12 +28,27 @@ pub fn day_number(ms: u64) -> i64 {
     (ms as i64 - offset_ms).div_euclid(86_400_000)
 }
 
+thread_local! {
+    /// The last day formatted: the log asks for the same one on each render.
+    static LAST_DAY: std::cell::RefCell<Option<(i64, &'static str, String)>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The day of a time, as the log's headings show it.
 pub fn day(ms: u64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"full".into());
-    String::from(d.to_locale_date_string(crate::i18n::current_tag(), &opts))
+    let (n, tag) = (day_number(ms), crate::i18n::current_tag());
+    LAST_DAY.with_borrow_mut(|last| {
+        if let Some((day, lang, text)) = last.as_ref()
+            && (*day, *lang) == (n, tag)
+        {
+            return text.clone();
+        }
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"full".into());
+        let text = String::from(d.to_locale_date_string(tag, &opts));
+        *last = Some((n, tag, text.clone()));
+        text
+    })
 }
 
 /// The translation key of a delivery state.

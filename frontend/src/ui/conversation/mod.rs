@@ -28,6 +28,7 @@ use crate::i18n::t;
 use crate::store::conversation::Conversation;
 use crate::store::{Connection, Store};
 use crate::ui::conversation::composer::Composer;
+use crate::ui::later::follow;
 
 /// How long messages must pause before the latest gets a read marker.
 const MARKER_PAUSE: Duration = Duration::from_secs(1);
@@ -98,16 +99,29 @@ pub fn ConversationBody(
 pub struct ConversationView {
     store: RwSignal<Store>,
     id: StoredValue<ConversationId>,
-    revision: Memo<u64>,
+    revision: ReadSignal<u64>,
 }
 
+/// How often the log follows a conversation that keeps changing: a busy
+/// room's messages, each in a task of its own, are rendered together.
+const EVERY: Duration = Duration::from_millis(100);
+
 impl ConversationView {
-    /// Follows the conversation `id`.
+    /// Follows the conversation `id`: a task after it changes, then at most
+    /// every 100 ms.
     pub fn new(store: RwSignal<Store>, id: ConversationId) -> Self {
-        let revision = {
+        let now = Memo::new({
             let id = id.clone();
-            Memo::new(move |_| store.with(|s| s.log(&id).map_or(0, |c| c.revision)))
-        };
+            move |_| store.with(|s| s.log(&id).map_or(0, |c| c.revision))
+        });
+        let revision = follow(
+            now.get_untracked(),
+            move || {
+                now.get();
+            },
+            move || now.try_get_untracked(),
+            EVERY,
+        );
         Self {
             store,
             id: StoredValue::new(id),

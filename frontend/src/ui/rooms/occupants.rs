@@ -3,6 +3,8 @@
 //! the chosen occupant's actions below: a private message, and for
 //! moderators kick, ban and voice (XEP-0045 §8–9).
 
+use std::time::Duration;
+
 use leptos::html;
 use leptos::prelude::*;
 use parlons_shared::session::muc::{Affiliation, Moderation, Occupant, Role};
@@ -12,6 +14,7 @@ use crate::controller::route::{self, Route};
 use crate::controller::{rooms, use_store};
 use crate::i18n::{collate, t};
 use crate::store::Store;
+use crate::ui::later::follow;
 use crate::ui::shell::window::{self as windowing};
 
 /// Line height in pixels, as `style/main.css` sets `.occupants li`.
@@ -79,10 +82,20 @@ fn occupant_lines(
     room: &BareJid,
     filter: RwSignal<String>,
 ) -> (Memo<Vec<Line>>, Memo<usize>) {
-    let revision = {
+    let now = {
         let room = room.clone();
         Memo::new(move |_| store.with(|s| s.rooms.get(&room).map_or(0, |r| r.occupants_revision)))
     };
+    // A join brings thousands of presences, each in a task of its own:
+    // the list is sorted again at most every 200 ms meanwhile.
+    let revision = follow(
+        now.get_untracked(),
+        move || {
+            now.get();
+        },
+        move || now.try_get_untracked(),
+        Duration::from_millis(200),
+    );
     let all = {
         let room = room.clone();
         Memo::new(move |_| {
