@@ -93,15 +93,18 @@ sed -e "s/{{JS}}/$js/" -e "s/{{WASM}}/$wasm/" public/boot.js >"$stage/boot.src.j
 e2e/node_modules/.bin/terser "$stage/boot.src.js" --module --compress --mangle -o "$stage/boot.js"
 boot=$(hashed "$stage/boot.js" boot js)
 
+# French is fetched when first needed (frontend/src/i18n/load.rs): built
+# into the wasm, it weighed about 3 KB on every first load.
+fr=$(hashed frontend/src/i18n/fr.ftl fr ftl)
 sed -e "s/{{CSS}}/$css/" -e "s/{{JS}}/$js/" -e "s/{{LOADER}}/$loader/" -e "s/{{WASM}}/$wasm/" -e "s/{{BOOT}}/$boot/" \
-  public/index.html >"$out/index.html"
+  -e "s/{{FR}}/$fr/" public/index.html >"$out/index.html"
 find public -maxdepth 1 -type f ! -name index.html ! -name sw.js ! -name boot.js -exec cp {} "$out/" \;
-shell=$(printf "'./%s', " "$js" "$loader" "$boot" "$css" "$wasm" favicon.svg)
+shell=$(printf "'./%s', " "$js" "$loader" "$boot" "$css" "$wasm" "$fr" favicon.svg)
 build=$(cat "$out/index.html" | sha256sum | cut -c1-16)
 sed -e "s|{{SHELL}}|${shell%, }|" -e "s|{{BUILD}}|$build|" public/sw.js >"$out/sw.js"
 
 for f in "$out"/*; do
-  case "$f" in *.html | *.js | *.css | *.wasm | *.svg)
+  case "$f" in *.html | *.js | *.css | *.wasm | *.svg | *.ftl)
     brotli -q 11 -f -k "$f"
     gzip -9 -n -f -k "$f" ;;
   esac

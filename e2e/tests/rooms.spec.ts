@@ -3,7 +3,8 @@
 // filter and plural count, Tab completion, notices, leaving, and a reload
 // that joins again from bookmarks (XEP-0402 on Prosody, XEP-0048 on
 // ejabberd) with the history from the room's archive. A room that another
-// client (xmpp.js) made: a nick conflict, a hostile subject, both ways.
+// client (xmpp.js) made: a nick conflict, a hostile subject, both ways. The
+// room browser.
 import { test, expect, createRoom, log, messageBox, newPage, occupants, rooms, say, signIn } from '../fixtures';
 import { xml } from '../peer';
 
@@ -133,4 +134,25 @@ test('an xmpp: join link joins the room, and the room view fits 375 px', async (
   await pa.setViewportSize({ width: 375, height: 700 });
   await expect(pa.getByRole('button', { name: 'Occupants' })).toBeVisible();
   await expectAccessible(pa);
+});
+
+// ejabberd lists new rooms; Prosody hides them until made public.
+test('the room browser lists the public rooms, tells of one, and joins it', async ({ browser, baseURL, account }) => {
+  const [alice, bob] = [await account('ejabberd'), await account('ejabberd')];
+  const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+  await signIn(pa, alice);
+  const { room } = await createRoom(pa, 'conference.b.test', 'Listed');
+  await signIn(pb, bob);
+  await rooms(pb).getByRole('button', { name: 'Join room' }).click();
+  const listed = pb
+    .getByRole('dialog', { name: 'Join room' })
+    .getByRole('list', { name: 'Public rooms' })
+    .getByRole('listitem')
+    .filter({ hasText: room });
+  // Opened, it says what the room says of itself: Alice is in it.
+  await listed.locator('summary').click();
+  await expect(listed.getByText('1 occupant', { exact: true })).toBeVisible();
+  await listed.getByRole('button', { name: 'Join' }).click();
+  await expect(pb.getByRole('heading', { name: room, level: 2 })).toBeVisible();
+  await expect(occupants(pa).getByRole('button', { name: bob.jid.split('@')[0] })).toBeVisible();
 });

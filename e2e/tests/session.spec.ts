@@ -175,6 +175,23 @@ test('a taken name is explained', async ({ page, account, harness }) => {
   await expect(page.getByRole('alert')).toHaveText('That name is taken on this server. Choose another.');
 });
 
+test('French chosen in Settings is fetched once, shown at once and kept', async ({ page, account }) => {
+  const alice = await account();
+  const fetched: string[] = [];
+  page.on('request', (r) => { if (/\/fr-[0-9a-f]{16}\.ftl$/.test(r.url())) fetched.push(r.url()); });
+  await signIn(page, alice, { keep: true });
+  // English is built in: nothing fetched for it.
+  await expect(page.getByRole('navigation', { name: 'Rooms' })).toBeVisible();
+  expect(fetched).toEqual([]);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('dialog', { name: 'Settings' }).getByLabel('Language').selectOption('fr');
+  await expect(page.getByRole('dialog', { name: 'Réglages' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Salons' })).toBeVisible();
+  expect(fetched).toHaveLength(1);
+  await page.reload();
+  await expect(page.getByRole('navigation', { name: 'Salons' })).toBeVisible();
+});
+
 test('the French interface and the dark theme', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ locale: 'fr-FR', colorScheme: 'dark', baseURL });
   const page = await context.newPage();

@@ -16,12 +16,15 @@ pub mod offline;
 pub mod store;
 pub mod ui;
 
-/// Takes over the static sign-in form and mounts the client on `<body>`.
+/// Takes over the static sign-in form and mounts the client on `<body>`,
+/// once the person's language is here (the static form stays meanwhile).
 pub fn mount() {
     #[cfg(feature = "crash-test")]
     crash_test::listen();
-    let typed = ui::account::login::take_static_form();
-    let focus = typed.clone();
-    leptos::mount::mount_to_body(move || leptos::view! { <ui::app::App typed=typed.clone() /> });
-    ui::account::login::restore_focus(&focus);
+    i18n::load(controller::settings::wanted_lang(), || {
+        let typed = ui::account::login::take_static_form();
+        let focus = typed.clone();
+        leptos::mount::mount_to_body(move || leptos::view! { <ui::app::App typed=typed.clone() /> });
+        ui::account::login::restore_focus(&focus);
+    });
 }

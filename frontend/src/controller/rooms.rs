@@ -4,15 +4,14 @@
 
 use leptos::prelude::*;
 use parlons_shared::session::bookmarks::Bookmark;
-use parlons_shared::session::muc::{Affiliation, Departure, Moderation};
-use parlons_shared::session::{Command, ConversationId, Event};
+use parlons_shared::session::muc::{Affiliation, Moderation};
+use parlons_shared::session::{Command, ConversationId};
 use xmpp_parsers::jid::BareJid;
 
 use super::actions::{command, fresh_id};
 use super::route::{self, Route};
 use super::use_store;
 use crate::client::storage;
-use crate::store::Store;
 
 /// Where the muted rooms are kept, one address a line.
 const MUTED: &str = "parlons.muted";
@@ -92,9 +91,27 @@ pub fn leave_room(room: BareJid) {
     }
 }
 
-/// Changes our nick in a room.
+/// Changes our nick in a room; the bookmark follows, so that the next
+/// sign-in joins under it.
 pub fn change_nick(room: BareJid, nick: String) {
-    command(Command::ChangeNick { room, nick });
+    let bookmark = use_store().with_untracked(|s| s.rooms.get(&room).and_then(|r| r.bookmark.clone()));
+    command(Command::ChangeNick {
+        room,
+        nick: nick.clone(),
+    });
+    if let Some(mut bookmark) = bookmark {
+        bookmark.nick = Some(nick);
+        command(Command::SetBookmark { bookmark });
+    }
+}
+
+/// Forgets the bookmarks of rooms that were destroyed, so that no sign-in
+/// makes them again by joining.
+pub fn forget_bookmarks(rooms: Vec<BareJid>) {
+    for room in rooms {
+        use_store().update(|s| s.room(&room).bookmark = None);
+        command(Command::RemoveBookmark { room });
+    }
 }
 
 /// Destroys a room we own (XEP-0045 §10.9); its bookmark goes with it.
@@ -106,7 +123,7 @@ pub fn destroy_room(room: BareJid, reason: Option<String>) {
             reason,
         },
     );
-    command(Command::RemoveBookmark { room });
+    forget_bookmarks(vec![room]);
 }
 
 /// Asks a room for its member list; it comes into the store.
@@ -135,30 +152,6 @@ pub fn set_member(room: BareJid, jid: BareJid, member: bool) {
         },
     );
     fetch_members(room);
-}
-
-/// What a room event calls for beyond the store, read before it is
-/// applied: the bookmark follows our new nick, and a destroyed room's
-/// bookmark goes, so that no sign-in makes the room again by joining it.
-pub fn follow_up(store: &Store, event: &Event) -> Option<Command> {
-    match event {
-        Event::OwnNickChanged { room, nick } => {
-            let mut bookmark = store.rooms.get(room)?.bookmark.clone()?;
-            (bookmark.nick.as_ref() != Some(nick)).then(|| {
-                bookmark.nick = Some(nick.clone());
-                Command::SetBookmark { bookmark }
-            })
-        }
-        Event::RoomLeft {
-            room,
-            why: Departure::Destroyed { .. },
-        } => store
-            .rooms
-            .get(room)
-            .and_then(|r| r.bookmark.as_ref())
-            .map(|_| Command::RemoveBookmark { room: room.clone() }),
-        _ => None,
-    }
 }
 
 /// Sets a room's subject.
@@ -252,59 +245,7 @@ pub fn list_rooms(service: BareJid) {
     command(Command::ListRooms { service });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bookmarked(room: &BareJid) -> Store {
-        let mut s = Store::default();
-        s.room(room).bookmark = Some(Bookmark {
-            room: room.clone(),
-            name: None,
-            autojoin: true,
-            nick: Some("old".into()),
-            password: None,
-        });
-        s
-    }
-
-    #[test]
-    fn the_bookmark_follows_our_nick_and_a_destroyed_room_loses_it() {
-        let room = BareJid::new("team@rooms.example").unwrap();
-        let s = bookmarked(&room);
-        let renamed = Event::OwnNickChanged {
-            room: room.clone(),
-            nick: "new".into(),
-        };
-        match follow_up(&s, &renamed) {
-            Some(Command::SetBookmark { bookmark }) => assert_eq!(bookmark.nick.as_deref(), Some("new")),
-            other => panic!("{other:?}"),
-        }
-        let same = Event::OwnNickChanged {
-            room: room.clone(),
-            nick: "old".into(),
-        };
-        assert_eq!(follow_up(&s, &same), None);
-        let destroyed = Event::RoomLeft {
-            room: room.clone(),
-            why: Departure::Destroyed {
-                alternative: None,
-                reason: None,
-            },
-        };
-        assert_eq!(
-            follow_up(&s, &destroyed),
-            Some(Command::RemoveBookmark { room: room.clone() })
-        );
-        // Without a bookmark, nothing to follow.
-        assert_eq!(follow_up(&Store::default(), &destroyed), None);
-        let kicked = Event::RoomLeft {
-            room,
-            why: Departure::Kicked {
-                by: None,
-                reason: None,
-            },
-        };
-        assert_eq!(follow_up(&s, &kicked), None);
-    }
+/// Asks a room about itself (name, occupants, features) before joining.
+pub fn describe_room(room: BareJid) {
+    command(Command::DescribeRoom { room });
 }

@@ -47,6 +47,13 @@ impl Theme {
     }
 }
 
+/// The language chosen in Settings, else the browser's.
+pub fn wanted_lang() -> Lang {
+    storage::get(key::LANG)
+        .and_then(|l| Lang::from_tag(&l))
+        .unwrap_or_else(browser_lang)
+}
+
 /// The settings, as a context.
 #[derive(Clone, Copy)]
 pub struct Settings {
@@ -61,9 +68,7 @@ pub struct Settings {
 impl Settings {
     /// From storage, with the browser's language by default.
     pub fn load() -> Self {
-        let lang = storage::get(key::LANG)
-            .and_then(|l| Lang::from_tag(&l))
-            .unwrap_or_else(browser_lang);
+        let lang = wanted_lang();
         Self {
             theme: RwSignal::new(Theme::from_value(&storage::get(key::THEME).unwrap_or_default())),
             lang: RwSignal::new(lang),
@@ -82,6 +87,15 @@ impl Settings {
         });
         Effect::new(move |prev: Option<()>| {
             let lang = self.lang.get();
+            // Until its table is fetched, English stands in; then the
+            // views read the language again.
+            if !lang.loaded() {
+                crate::i18n::load(lang, move || {
+                    if lang.loaded() {
+                        self.lang.update(|_| {});
+                    }
+                });
+            }
             if let Some(root) = document_element() {
                 let _ = root.set_attribute("lang", lang.tag());
             }

@@ -143,7 +143,6 @@ impl Sink {
                 let up = connected || matches!(event, Event::Resumed);
                 let dropped = matches!(event, Event::Disconnected | Event::StreamError { .. });
                 self.keep.note(&event);
-                let follow = store.with_untracked(|s| super::rooms::follow_up(s, &event));
                 let now = crate::client::now_ms();
                 let outcome = store
                     .try_update(|s| s.apply_at(event, now))
@@ -153,9 +152,6 @@ impl Sink {
                     // Known, Block shows and Settings lists what is blocked.
                     let fetch = parlons_shared::session::Command::FetchBlocklist;
                     self.client.with_value(|c| c.as_ref().map(|c| c.command(fetch)));
-                }
-                if let Some(command) = follow {
-                    self.client.with_value(|c| c.as_ref().map(|c| c.command(command)));
                 }
                 if up {
                     self.client.with_value(|c| c.as_ref().map(Client::reset_backoff));

@@ -13,14 +13,14 @@ use super::Lang;
 
 /// The kinds of names sorted, each with ranks of its own, so that one
 /// kind's new names do not rank the others again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Names {
     /// Contacts' names.
-    Contacts,
+    Contacts = 0,
     /// Roster groups.
-    Groups,
+    Groups = 1,
     /// Room occupants' nicks.
-    Nicks,
+    Nicks = 2,
 }
 
 /// Ranks kept between sorts, for one language: the names in order, and
@@ -32,7 +32,8 @@ struct Ranks {
 }
 
 thread_local! {
-    static RANKS: RefCell<HashMap<Names, Ranks>> = RefCell::new(HashMap::new());
+    /// By kind of name, as [`Names`] numbers them.
+    static RANKS: RefCell<[Option<Ranks>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
 /// Names kept from earlier sorts beyond those asked for, at most: past
@@ -50,30 +51,26 @@ pub fn keys(kind: Names, names: &[&str]) -> Vec<u32> {
 /// [`keys`] in `lang`.
 pub fn keys_in(lang: Lang, kind: Names, names: &[&str]) -> Vec<u32> {
     RANKS.with_borrow_mut(|all| {
-        let ranks = all.entry(kind).or_insert_with(|| Ranks {
+        let ranks = all[kind as usize].get_or_insert_with(|| Ranks {
             lang,
             order: Vec::new(),
             of: HashMap::new(),
         });
-        let mut new: Vec<&str> = names
+        let new: Vec<&str> = names
             .iter()
             .copied()
             .filter(|n| !ranks.of.contains_key(*n))
             .collect();
         let afresh = ranks.lang != lang || ranks.of.len() > names.len() + STALE;
         if afresh || !new.is_empty() {
+            // A name given twice is ranked twice, the later rank kept:
+            // cheaper in WASM than a sort to find repeats.
             let collator = Collator::new(lang);
             let order = if afresh {
-                // Ties in the collator keep a stable order: by code point.
-                let mut all = names.to_vec();
-                all.sort_unstable();
-                all.dedup();
-                collator.sort(&all)
+                collator.sort(names)
             } else {
                 // The new names sorted, then merged into those known: a
                 // comparison per name rather than a sort of them all.
-                new.sort_unstable();
-                new.dedup();
                 merge(&collator, std::mem::take(&mut ranks.order), collator.sort(&new))
             };
             ranks.of = order.iter().cloned().zip(0..).collect();
@@ -85,6 +82,47 @@ pub fn keys_in(lang: Lang, kind: Names, names: &[&str]) -> Vec<u32> {
             .map(|n| ranks.of.get(*n).copied().unwrap_or(u32::MAX))
             .collect()
     })
+}
+
+/// `items` in the order of `keys`, one for each, lowest first; ties keep
+/// their order. Every list ordered by collated names goes through here.
+pub fn arrange<T>(items: Vec<T>, keys: impl Iterator<Item = u64>) -> Vec<T> {
+    let mut order: Vec<(u64, usize)> = keys.zip(0..).collect();
+    radix_sort(&mut order);
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, at)| slots.get_mut(at)?.take())
+        .collect()
+}
+
+/// Sorts by key, a byte at a time from the lowest, each pass stable: ties
+/// keep their order. Linear, and a few hundred bytes of WASM where a
+/// comparison sort costs kilobytes for each element type.
+fn radix_sort(pairs: &mut Vec<(u64, usize)>) {
+    let highest = pairs.iter().map(|p| p.0).max().unwrap_or(0);
+    let mut spare = pairs.clone();
+    let mut shift = 0;
+    while shift < 64 && highest >> shift != 0 {
+        let digit = |key: u64| ((key >> shift) & 0xff) as usize;
+        // Where each digit's run starts.
+        let mut starts = [0usize; 256];
+        for p in pairs.iter() {
+            if let Some(next) = starts.get_mut(digit(p.0) + 1) {
+                *next += 1;
+            }
+        }
+        for d in 1..256 {
+            starts[d] += starts[d - 1];
+        }
+        for p in pairs.iter() {
+            let at = &mut starts[digit(p.0)];
+            spare[*at] = *p;
+            *at += 1;
+        }
+        std::mem::swap(pairs, &mut spare);
+        shift += 8;
+    }
 }
 
 /// Two lists in the collator's order, as one; on a tie, `old` first.
@@ -241,6 +279,21 @@ mod tests {
         // Another language ranks afresh.
         let fr = keys_in(Lang::Fr, Names::Groups, &["é 10", "é 9"]);
         assert!(fr[1] < fr[0]);
+    }
+
+    #[test]
+    fn arrange_orders_by_key_and_keeps_ties_in_place() {
+        let items = vec!["c", "a", "b", "a2"];
+        assert_eq!(arrange(items, [3, 1, 2, 1].into_iter()), ["a", "a2", "b", "c"]);
+        // Keys over many bytes, and ties, against a comparison sort.
+        let keys: Vec<u64> = (0..500u64)
+            .map(|i| (((i * 7_919) % 1_000) << 40) | (i % 3))
+            .collect();
+        let mut expected: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
+        expected.sort();
+        let items: Vec<usize> = (0..500).collect();
+        let got = arrange(items, keys.into_iter());
+        assert_eq!(got, expected.into_iter().map(|(_, i)| i).collect::<Vec<_>>());
     }
 
     #[test]

@@ -4,9 +4,13 @@
 //! placeables, and select expressions on `$count` whose variants are
 //! plural categories, chosen by the browser's `Intl.PluralRules`
 //! ([`plural`]). A hand-written reader costs a few kilobytes of WASM where
-//! the `fluent` crates cost far more (`docs/size.md`).
+//! the `fluent` crates cost far more (`docs/size.md`). English is built in;
+//! French is fetched when first needed ([`load`]).
 
 pub mod collate;
+mod load;
+
+pub use load::load;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -48,21 +52,40 @@ impl Lang {
         Self::ALL.into_iter().find(|l| l.tag() == primary)
     }
 
-    fn source(self) -> &'static str {
+    /// Its table. English is built in. On the web the others are fetched
+    /// when first needed ([`load`]), and English stands in until then;
+    /// natively (tests) they are built in.
+    fn table(self) -> &'static HashMap<&'static str, &'static str> {
+        static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
         match self {
-            Self::En => include_str!("en.ftl"),
-            Self::Fr => include_str!("fr.ftl"),
+            Self::En => EN.get_or_init(|| parse(include_str!("en.ftl"))),
+            Self::Fr => {
+                #[cfg(not(target_arch = "wasm32"))]
+                FR.get_or_init(|| parse(include_str!("fr.ftl")));
+                FR.get().unwrap_or_else(|| Self::En.table())
+            }
         }
     }
 
-    fn table(self) -> &'static HashMap<&'static str, &'static str> {
-        static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-        static FR: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-        let cell = match self {
-            Self::En => &EN,
-            Self::Fr => &FR,
-        };
-        cell.get_or_init(|| parse(self.source()))
+    /// Whether its table is here.
+    pub fn loaded(self) -> bool {
+        match self {
+            Self::En => true,
+            Self::Fr => cfg!(not(target_arch = "wasm32")) || FR.get().is_some(),
+        }
+    }
+}
+
+/// The French table, once fetched.
+static FR: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+
+impl Lang {
+    /// Takes its table, fetched.
+    #[cfg(target_arch = "wasm32")]
+    fn set_table(self, source: &'static str) {
+        if self == Self::Fr {
+            let _ = FR.set(parse(source));
+        }
     }
 }
 

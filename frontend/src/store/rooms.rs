@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use parlons_shared::session::bookmarks::Bookmark;
 use parlons_shared::session::muc::{
-    Affiliated, Affiliation, Departure, ListedRoom, ModerationError, Occupant, RoomError,
+    Affiliated, Affiliation, Departure, ListedRoom, ModerationError, Occupant, RoomError, RoomInfo,
 };
 use parlons_shared::session::register::Form;
 use parlons_shared::session::{ChatMessage, ConversationId, Direction, Event};
@@ -108,10 +108,15 @@ pub struct Directory {
     pub services: Vec<BareJid>,
     /// Their public rooms, by service, in the order they came.
     pub rooms: Vec<(BareJid, Vec<ListedRoom>)>,
+    /// What rooms asked about said of themselves (`None`: nothing), the
+    /// latest last.
+    pub described: Vec<(BareJid, Option<RoomInfo>)>,
 }
 
 /// Services kept at most.
 const MAX_SERVICES: usize = 20;
+/// Rooms' descriptions kept at most; the oldest goes first.
+pub const MAX_DESCRIBED: usize = 50;
 
 /// Whether `body` names `nick` as a word, whatever the case.
 pub fn mentions(body: &str, nick: &str) -> bool {
@@ -212,11 +217,8 @@ impl Store {
             Event::AffiliationsReceived {
                 room,
                 affiliation: Affiliation::Member,
-                mut jids,
-            } => {
-                jids.sort_unstable_by(|a, b| a.jid.cmp(&b.jid));
-                self.room(&room).members = Some(Ok(jids));
-            }
+                jids,
+            } => self.room(&room).members = Some(Ok(jids)),
             Event::AffiliationsFailed {
                 room,
                 affiliation: Affiliation::Member,
@@ -262,6 +264,14 @@ impl Store {
                 if !d.services.contains(&service) && d.services.len() < MAX_SERVICES {
                     d.services.push(service);
                 }
+            }
+            Event::RoomDescribed { room, info } => {
+                let d = &mut self.directory.described;
+                d.retain(|(r, _)| *r != room);
+                if d.len() == MAX_DESCRIBED {
+                    d.remove(0);
+                }
+                d.push((room, info));
             }
             Event::RoomsListed { service, rooms } => {
                 let d = &mut self.directory;

@@ -6,7 +6,7 @@ use parlons_shared::session::presence::Availability;
 use parlons_shared::session::{ChatMessage, Delivery, Direction, Sender};
 
 use super::conversation::RoomNotice;
-use super::rooms::{MAX_INVITATIONS, MAX_LOG, Stage, mentions};
+use super::rooms::{MAX_DESCRIBED, MAX_INVITATIONS, MAX_LOG, Stage, mentions};
 use super::tests::{jid, online};
 use super::*;
 
@@ -331,4 +331,33 @@ fn an_open_room_that_was_destroyed_still_says_so_once_its_bookmark_goes() {
     s.open = None;
     s.leaving(&team());
     assert!(!s.rooms.contains_key(&team()));
+}
+
+#[test]
+fn rooms_described_are_kept_bounded_and_the_latest_wins() {
+    let mut s = Store::default();
+    for n in 0..MAX_DESCRIBED + 5 {
+        s.apply(Event::RoomDescribed {
+            room: jid(&format!("r{n}@conference.example")),
+            info: None,
+        });
+    }
+    assert_eq!(s.directory.described.len(), MAX_DESCRIBED);
+    let info = parlons_shared::session::muc::RoomInfo {
+        occupants: Some(3),
+        ..Default::default()
+    };
+    s.apply(Event::RoomDescribed {
+        room: jid("r60@conference.example"),
+        info: Some(info.clone()),
+    });
+    s.apply(Event::RoomDescribed {
+        room: jid("r60@conference.example"),
+        info: Some(info.clone()),
+    });
+    assert_eq!(s.directory.described.len(), MAX_DESCRIBED);
+    assert_eq!(
+        s.directory.described.last(),
+        Some(&(jid("r60@conference.example"), Some(info)))
+    );
 }

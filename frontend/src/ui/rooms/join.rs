@@ -8,7 +8,7 @@ use xmpp_parsers::jid::BareJid;
 
 use crate::controller::route::{self, Route, xmpp_uri};
 use crate::controller::{rooms, use_store};
-use crate::i18n::t;
+use crate::i18n::{plural, t};
 use crate::ui::dialog;
 
 /// The room address typed, as an address or an `xmpp:` link.
@@ -197,8 +197,7 @@ fn RoomBrowser(dialog: NodeRef<html::Dialog>) -> impl IntoView {
                         };
                         view! {
                             <li>
-                                <span class="name">{name}</span>
-                                <span class="address">{listed.room.to_string()}</span>
+                                <RoomDetails room=listed.room.clone() name=name />
                                 <button type="button" on:click=join>{move || t("join")}</button>
                             </li>
                         }
@@ -206,6 +205,62 @@ fn RoomBrowser(dialog: NodeRef<html::Dialog>) -> impl IntoView {
                 </For>
             </ul>
         </section>
+    }
+}
+
+/// A listed room's name and address, opening on what it says of itself
+/// (asked when first opened): its description, occupants and features.
+#[component]
+fn RoomDetails(room: BareJid, name: String) -> impl IntoView {
+    let store = use_store();
+    let address = room.to_string();
+    let room = StoredValue::new(room);
+    let info = Memo::new(move |_| {
+        store.with(|s| {
+            let room = room.get_value();
+            s.directory
+                .described
+                .iter()
+                .find(|(r, _)| *r == room)
+                .map(|(_, i)| i.clone())
+        })
+    });
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let open = event_target::<web_sys::HtmlElement>(&ev).has_attribute("open");
+        if open && info.get_untracked().is_none() {
+            rooms::describe_room(room.get_value());
+        }
+    };
+    view! {
+        <details on:toggle=on_toggle>
+            <summary>
+                <span class="name">{name}</span>
+                <span class="address">{address}</span>
+            </summary>
+            {move || match info.get() {
+                None => view! { <p role="status">{move || t("room-settings-loading")}</p> }.into_any(),
+                Some(None) => view! { <p>{move || t("room-info-none")}</p> }.into_any(),
+                Some(Some(i)) => {
+                    let features: Vec<String> = [
+                        (i.password, "room-feature-password"),
+                        (i.members_only, "room-feature-members-only"),
+                        (i.moderated, "room-feature-moderated"),
+                        (i.non_anonymous, "room-feature-non-anonymous"),
+                        (i.archived, "room-feature-archived"),
+                    ]
+                    .into_iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, key)| t(key))
+                    .collect();
+                    view! {
+                        {i.description.map(|d| view! { <p dir="auto">{d}</p> })}
+                        {i.occupants.map(|n| view! { <p>{plural("occupant-count", n as usize)}</p> })}
+                        {(!features.is_empty()).then(|| view! { <p>{features.join(" · ")}</p> })}
+                    }
+                    .into_any()
+                }
+            }}
+        </details>
     }
 }
 

@@ -57,19 +57,19 @@ pub fn lines<'a>(occupants: impl Iterator<Item = &'a Occupant>, filter: &str) ->
         .filter(|o| filter.is_empty() || o.nick.to_lowercase().contains(&filter))
         .collect();
     let nicks: Vec<&str> = shown.iter().map(|o| o.nick.as_str()).collect();
-    let mut kept: Vec<(u8, u32, String, &Occupant)> = collate::keys(collate::Names::Nicks, &nicks)
+    let keys: Vec<u64> = collate::keys(collate::Names::Nicks, &nicks)
         .into_iter()
-        .zip(shown)
-        .map(|(key, o)| (role_rank(&o.role), key, o.nick.clone(), o))
+        .zip(&shown)
+        .map(|(key, o)| (u64::from(role_rank(&o.role)) << 32) | u64::from(key))
         .collect();
-    kept.sort_unstable_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    let kept = collate::arrange(shown, keys.into_iter());
     let mut out = Vec::with_capacity(kept.len() + 4);
     let mut at = 0;
     while at < kept.len() {
-        let rank = kept[at].0;
-        let run = kept[at..].iter().take_while(|k| k.0 == rank).count();
-        out.push(Line::Role(kept[at].3.role.clone(), run));
-        out.extend(kept[at..at + run].iter().map(|k| Line::Occupant(k.2.clone())));
+        let role = &kept[at].role;
+        let run = kept[at..].iter().take_while(|o| o.role == *role).count();
+        out.push(Line::Role(role.clone(), run));
+        out.extend(kept[at..at + run].iter().map(|o| Line::Occupant(o.nick.clone())));
         at += run;
     }
     out

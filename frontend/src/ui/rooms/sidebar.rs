@@ -4,12 +4,15 @@
 
 use leptos::prelude::*;
 use parlons_shared::session::ConversationId;
+use parlons_shared::session::muc::Departure;
+use xmpp_parsers::jid::BareJid;
 
 use super::room_dialog::RoomDialogHandle;
 use crate::controller::route::Route;
 use crate::controller::{actions, rooms, use_store};
 use crate::i18n::{t, t_with};
 use crate::store::Store;
+use crate::store::rooms::Stage;
 use crate::ui::conversation::message_row::short_time;
 
 /// One room's line.
@@ -53,7 +56,17 @@ fn lines(s: &Store) -> Vec<Line> {
     out
 }
 
-/// The rooms, with the buttons that join and create them.
+/// Rooms that were destroyed and are still bookmarked.
+fn destroyed(s: &Store) -> Vec<BareJid> {
+    s.rooms
+        .iter()
+        .filter(|(_, r)| r.bookmark.is_some() && matches!(r.stage, Stage::Left(Departure::Destroyed { .. })))
+        .map(|(jid, _)| jid.clone())
+        .collect()
+}
+
+/// The rooms, with the buttons that join and create them. Rooms that were
+/// destroyed lose their bookmark here, where the list is always shown.
 #[component]
 pub fn RoomList(
     /// The dialog that joins and creates rooms.
@@ -61,6 +74,13 @@ pub fn RoomList(
 ) -> impl IntoView {
     let store = use_store();
     let all = Memo::new(move |_| store.with(lines));
+    let gone = Memo::new(move |_| store.with(destroyed));
+    Effect::new(move |_| {
+        let gone = gone.get();
+        if !gone.is_empty() {
+            rooms::forget_bookmarks(gone);
+        }
+    });
     let open = move |create: bool| dialog.open(create);
     view! {
         <nav class="rooms" aria-label=move || t("rooms")>
@@ -155,5 +175,45 @@ fn Invitations() -> impl IntoView {
                 }
             </For>
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use parlons_shared::session::Event;
+    use parlons_shared::session::bookmarks::Bookmark;
+
+    use super::*;
+
+    #[test]
+    fn a_destroyed_room_that_is_bookmarked_is_to_forget() {
+        let room = BareJid::new("team@rooms.example").unwrap();
+        let mut s = Store::default();
+        s.room(&room).bookmark = Some(Bookmark {
+            room: room.clone(),
+            name: None,
+            autojoin: true,
+            nick: None,
+            password: None,
+        });
+        assert!(destroyed(&s).is_empty());
+        s.apply(Event::RoomLeft {
+            room: room.clone(),
+            why: Departure::Kicked {
+                by: None,
+                reason: None,
+            },
+        });
+        assert!(destroyed(&s).is_empty());
+        s.apply(Event::RoomLeft {
+            room: room.clone(),
+            why: Departure::Destroyed {
+                alternative: None,
+                reason: None,
+            },
+        });
+        assert_eq!(destroyed(&s), std::slice::from_ref(&room));
+        s.room(&room).bookmark = None;
+        assert!(destroyed(&s).is_empty());
     }
 }

@@ -34,6 +34,12 @@ impl PartialEq for Row {
     }
 }
 
+/// Times beyond this (ms since 1970, in the year 2039) sort as this: the
+/// time and a name's rank share one sort key.
+const LATEST: u64 = (1 << 41) - 1;
+/// Ranks beyond this sort as this.
+const RANKS: u32 = (1 << 22) - 1;
+
 /// Contacts and people we have conversations with, sorted. Shared, so
 /// that filtering and laying them out copies no row.
 pub fn rows(s: &Store) -> Vec<Arc<Row>> {
@@ -55,15 +61,17 @@ pub fn rows(s: &Store) -> Vec<Arc<Row>> {
         .map(|(jid, _)| row(Arc::new(Contact::new(jid.clone()))));
     let rows: Vec<Row> = s.contacts.shared().cloned().map(row).chain(strangers).collect();
     let names: Vec<&str> = rows.iter().map(|r| r.contact.display_name()).collect();
-    let keys = collate::keys(Names::Contacts, &names);
-    let mut keyed: Vec<(u32, Row)> = keys.into_iter().zip(rows).collect();
-    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
-        b.last_ms
-            .cmp(&a.last_ms)
-            .then(ka.cmp(kb))
-            .then_with(|| a.contact.jid.cmp(&b.contact.jid))
-    });
-    keyed.into_iter().map(|(_, r)| Arc::new(r)).collect()
+    let names = collate::keys(Names::Contacts, &names);
+    // Latest activity first, then by name; ties stay in address order.
+    let keys: Vec<u64> = rows
+        .iter()
+        .zip(names)
+        .map(|(r, name)| (LATEST.saturating_sub(r.last_ms) << 22) | u64::from(name.min(RANKS)))
+        .collect();
+    collate::arrange(rows, keys.into_iter())
+        .into_iter()
+        .map(Arc::new)
+        .collect()
 }
 
 /// The rows whose name or address contains `filter`, ignoring case.
@@ -132,10 +140,8 @@ pub fn entries(rows: &[&Arc<Row>], collapsed: &BTreeSet<String>) -> Vec<Entry> {
     };
     let names: Vec<&str> = groups.keys().copied().collect();
     let keys = collate::keys(Names::Groups, &names);
-    let mut groups: Vec<_> = keys.into_iter().zip(groups).collect();
-    // Stable: names the collator holds equal stay in code point order.
-    groups.sort_by_key(|(key, _)| *key);
-    for (_, (name, members)) in groups {
+    let groups: Vec<_> = groups.into_iter().collect();
+    for (name, members) in collate::arrange(groups, keys.into_iter().map(u64::from)) {
         let shut = collapsed.contains(name);
         out.push(Entry::Heading {
             name: name.to_owned(),
