@@ -260,4 +260,13 @@ export async function createRoom(page: Page, service: string, prefix = 'Room'): 
   return { name, room: `${name.toLowerCase().replace(' ', '-')}@${service}` };
 }
 
+/** Joins `room` by its address through "Join room", as `nick` if given. */
+export async function joinRoom(page: Page, room: string, nick?: string) {
+  await rooms(page).getByRole('button', { name: 'Join room' }).click();
+  const join = page.getByRole('dialog', { name: 'Join room' });
+  await join.getByRole('textbox', { name: 'Room address' }).fill(room);
+  if (nick !== undefined) await join.getByRole('textbox', { name: 'Nickname' }).fill(nick);
+  await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+}
+
 export { expect };

@@ -2,9 +2,26 @@
 // answer, a kick and a ban seen by both sides, a private message to an
 // occupant, a mention that gets through a muted room, and a new nick, a
 // subject, the member list and destroying the room.
-import { test, expect, createRoom, log, newPage, occupants, rooms, say, signIn, type Account } from '../fixtures';
+import type { Browser } from '@playwright/test';
+import { test, expect, createRoom, joinRoom, log, newPage, occupants, rooms, say, signIn, type Account } from '../fixtures';
 
 const nick = (a: Account) => a.jid.split('@')[0];
+
+/** Alice and Bob signed in on `server`, and a room Alice made on `service`. */
+async function aliceMadeARoom(
+  browser: Browser,
+  baseURL: string | undefined,
+  account: (server: 'prosody' | 'ejabberd') => Promise<Account>,
+  server: 'prosody' | 'ejabberd',
+  service: string,
+) {
+  const [alice, bob] = [await account(server), await account(server)];
+  const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
+  await signIn(pa, alice);
+  await signIn(pb, bob);
+  const { room } = await createRoom(pa, service);
+  return { alice, bob, pa, pb, room };
+}
 
 for (const [server, service] of [
   ['prosody', 'conference.localhost'],
@@ -12,11 +29,7 @@ for (const [server, service] of [
 ] as const) {
   test(`on ${server}: an invitation, a kick and a ban, each seen by both sides`, async ({ browser, baseURL, account }) => {
     test.setTimeout(90_000);
-    const [alice, bob] = [await account(server), await account(server)];
-    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
-    await signIn(pa, alice);
-    await signIn(pb, bob);
-    const { room } = await createRoom(pa, service);
+    const { alice, bob, pa, pb, room } = await aliceMadeARoom(browser, baseURL, account, server, service);
 
     // Alice invites Bob; he joins from the invitation.
     await pa.getByRole('button', { name: 'Invite' }).click();
@@ -94,11 +107,7 @@ for (const [server, service] of [
 ] as const) {
   test(`on ${server}: an owner sets a password in Room settings; a wrong one is refused, the right one lets in`, async ({ browser, baseURL, account }) => {
     test.setTimeout(90_000);
-    const [alice, bob] = [await account(server), await account(server)];
-    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
-    await signIn(pa, alice);
-    await signIn(pb, bob);
-    const { room } = await createRoom(pa, service);
+    const { alice, bob, pa, pb, room } = await aliceMadeARoom(browser, baseURL, account, server, service);
 
     await pa.getByRole('button', { name: 'Room settings' }).click();
     const settings = pa.getByRole('dialog', { name: 'Room settings' });
@@ -131,15 +140,8 @@ for (const [server, service] of [
 ] as const) {
   test(`on ${server}: a new nick, a subject, the member list, and the room destroyed`, async ({ browser, baseURL, account }) => {
     test.setTimeout(90_000);
-    const [alice, bob] = [await account(server), await account(server)];
-    const [pa, pb] = [await newPage(browser, baseURL), await newPage(browser, baseURL)];
-    await signIn(pa, alice);
-    await signIn(pb, bob);
-    const { room } = await createRoom(pa, service);
-    await rooms(pb).getByRole('button', { name: 'Join room' }).click();
-    const join = pb.getByRole('dialog', { name: 'Join room' });
-    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
-    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    const { alice, bob, pa, pb, room } = await aliceMadeARoom(browser, baseURL, account, server, service);
+    await joinRoom(pb, room);
     await expect(occupants(pa).getByRole('button', { name: nick(bob) })).toBeVisible();
 
     // Bob takes another nick: both lists follow, and Alice is told.

@@ -5,7 +5,7 @@
 // ejabberd) with the history from the room's archive. A room that another
 // client (xmpp.js) made: a nick conflict, a hostile subject, both ways. The
 // room browser.
-import { test, expect, createRoom, log, messageBox, newPage, occupants, rooms, say, signIn } from '../fixtures';
+import { test, expect, createRoom, joinRoom, log, messageBox, newPage, occupants, rooms, say, signIn } from '../fixtures';
 import { xml } from '../peer';
 
 
@@ -30,11 +30,7 @@ for (const [server, service] of [
 
     // Bob joins by its address, with a nick that is markup.
     const evil = '<img src=x onerror=alert(1)>';
-    await rooms(pb).getByRole('button', { name: 'Join room' }).click();
-    const join = pb.getByRole('dialog', { name: 'Join room' });
-    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
-    await join.getByRole('textbox', { name: 'Nickname' }).fill(evil);
-    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    await joinRoom(pb, room, evil);
     await expect(occupants(pb).getByRole('button', { name: aliceNick })).toBeVisible();
 
     // Alice sees him come in, as text, and counts two.
@@ -96,11 +92,7 @@ for (const [server, service] of [
     let dialogs = 0;
     pa.on('dialog', (d) => { dialogs += 1; void d.dismiss(); });
     await signIn(pa, alice);
-    await rooms(pa).getByRole('button', { name: 'Join room' }).click();
-    const join = pa.getByRole('dialog', { name: 'Join room' });
-    await join.getByRole('textbox', { name: 'Room address' }).fill(room);
-    await join.getByRole('textbox', { name: 'Nickname' }).fill('carol');
-    await join.locator('form').getByRole('button', { name: 'Join', exact: true }).click();
+    await joinRoom(pa, room, 'carol');
     await expect(pa.getByText('Someone in this room already uses that nickname. Try carol_.')).toBeVisible();
     const nick = pa.getByRole('main').getByRole('textbox', { name: 'Nickname' });
     await expect(nick).toHaveValue('carol_');
