@@ -71,3 +71,19 @@ where
     });
     value.read_only()
 }
+
+/// `memo`, followed at most once per `every` ([`follow`]).
+pub fn follow_memo<T>(memo: Memo<T>, every: Duration) -> ReadSignal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    follow(
+        memo.get_untracked(),
+        move || {
+            // Read, not only tracked: a memo computes when read.
+            memo.get();
+        },
+        move || memo.try_get_untracked(),
+        every,
+    )
+}

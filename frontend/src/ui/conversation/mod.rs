@@ -28,7 +28,7 @@ use crate::i18n::t;
 use crate::store::conversation::Conversation;
 use crate::store::{Connection, Store};
 use crate::ui::conversation::composer::Composer;
-use crate::ui::later::follow;
+use crate::ui::later::follow_memo;
 
 /// How long messages must pause before the latest gets a read marker.
 const MARKER_PAUSE: Duration = Duration::from_secs(1);
@@ -114,14 +114,7 @@ impl ConversationView {
             let id = id.clone();
             move |_| store.with(|s| s.log(&id).map_or(0, |c| c.revision))
         });
-        let revision = follow(
-            now.get_untracked(),
-            move || {
-                now.get();
-            },
-            move || now.try_get_untracked(),
-            EVERY,
-        );
+        let revision = follow_memo(now, EVERY);
         Self {
             store,
             id: StoredValue::new(id),

@@ -14,7 +14,7 @@ use crate::controller::route::{self, Route};
 use crate::controller::{rooms, use_store};
 use crate::i18n::{collate, t};
 use crate::store::Store;
-use crate::ui::later::follow;
+use crate::ui::later::follow_memo;
 use crate::ui::shell::window::{self as windowing};
 
 /// Line height in pixels, as `style/main.css` sets `.occupants li`.
@@ -88,14 +88,7 @@ fn occupant_lines(
     };
     // A join brings thousands of presences, each in a task of its own:
     // the list is sorted again at most every 200 ms meanwhile.
-    let revision = follow(
-        now.get_untracked(),
-        move || {
-            now.get();
-        },
-        move || now.try_get_untracked(),
-        Duration::from_millis(200),
-    );
+    let revision = follow_memo(now, Duration::from_millis(200));
     let all = {
         let room = room.clone();
         Memo::new(move |_| {
